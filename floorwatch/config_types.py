@@ -1,0 +1,153 @@
+"""Typed, validated configuration: what the rest of floorwatch reads.
+
+These frozen dataclasses are the contract between `config.py` (which builds and validates them
+from YAML) and every other module. Values are always in base units: seconds for durations and
+windows, fractions 0..1 for percents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class FieldType(str, Enum):
+    SECONDS = "seconds"  # a number of seconds
+    DURATION = "duration"  # H:MM:SS or M:SS (plain seconds accepted too)
+    NUMBER = "number"
+    BOOL = "bool"  # Y/N, yes/no, true/false, 1/0 -> 1.0 / 0.0
+    PERCENT = "percent"  # "85%", "85" (>1 means percent) or "0.85" -> 0.85
+
+
+class Agg(str, Enum):
+    MEAN = "mean"
+    SUM = "sum"
+    COUNT = "count"
+    RATE = "rate"  # share of true values
+    MAX = "max"
+    P90 = "p90"
+    LAST = "last"
+
+
+class Better(str, Enum):
+    LOWER = "lower"
+    HIGHER = "higher"
+    BAND = "band"
+
+
+class MetricFormat(str, Enum):
+    DURATION = "duration"  # m:ss
+    PERCENT = "percent"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str  # the metric field name (e.g. handle_time)
+    column: str  # the source column (or JSON key)
+    type: FieldType
+
+
+@dataclass(frozen=True)
+class TimeSpec:
+    columns: tuple[str, ...]  # one column, or several joined by a space
+    format: str | None = None  # strptime format; None = ISO 8601 or epoch seconds
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    path: str  # glob as written
+    glob: str  # absolute glob, resolved against the config file's folder
+    format: str  # csv | tsv | jsonl | queue_log
+    kind: str  # events | snapshot
+    time: TimeSpec | None
+    agent: str
+    fields: tuple[FieldSpec, ...]
+    name_column: str | None = None
+    team_column: str | None = None
+    delimiter: str | None = None
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, allowed values)
+    exclude_agents: tuple[str, ...] = ()
+    stale_after: float = 120.0
+    poll: bool = False
+    poll_interval: float = 1.0
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+# A threshold bound: a number for lower/higher, a (low, high) pair for band.
+Bound = float | tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    green: Bound | None
+    red: Bound | None
+
+
+@dataclass(frozen=True)
+class MetricConfig:
+    key: str
+    label: str
+    field: str
+    agg: Agg
+    window: float | None  # seconds; None means 'today' (from floor.day_starts)
+    window_text: str  # as written: '60m', 'today'
+    better: Better
+    threshold: Threshold
+    format: MetricFormat
+    min_count: int = 1
+
+
+@dataclass(frozen=True)
+class FloorConfig:
+    name: str = "Floor"
+    timezone: str | None = None  # IANA name; None = system local
+    day_starts: str = "00:00"  # HH:MM
+    clock: str = "wall"  # wall | data
+    bell: bool = False
+    theme: str = "dark"  # dark | light | colorblind
+
+
+@dataclass(frozen=True)
+class NotesConfig:
+    path: Path | None = None  # None = platformdirs user data dir
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class SshUser:
+    name: str
+    role: str  # supervisor | wall
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SshConfig:
+    listen: str = "127.0.0.1:2222"
+    host_key: Path | None = None
+    users: tuple[SshUser, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path  # the YAML file this came from
+    floor: FloorConfig
+    feeds: tuple[FeedConfig, ...]
+    metrics: tuple[MetricConfig, ...]
+    # overrides: {team or agent id: {metric key: Threshold}}; missing parts inherit
+    team_thresholds: dict[str, dict[str, Threshold]] = field(default_factory=dict)
+    agent_thresholds: dict[str, dict[str, Threshold]] = field(default_factory=dict)
+    roster: Path | None = None
+    notes: NotesConfig = NotesConfig()
+    ssh: SshConfig = SshConfig()
+
+    def metric(self, key: str) -> MetricConfig | None:
+        return next((m for m in self.metrics if m.key == key), None)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.parent
