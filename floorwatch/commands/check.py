@@ -1,0 +1,58 @@
+"""`floorwatch check`: validate the config, resolve the feed paths, and report bad feed rows."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+
+from floorwatch.commands.common import add_config_argument, config_path
+
+HELP = "validate the config and report what the feed files hold now"
+DESCRIPTION = """\
+Validates the config and resolves the feed paths. A valid config exits 0 with a short summary
+(feeds, files matched, rows read and rejected, metrics) and the first rejected rows of each file
+as path:line: reason. An invalid config exits 2 and prints every problem as path:line:col: message."""
+
+MAX_ERRORS_SHOWN = 10
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("check", help=HELP, description=DESCRIPTION)
+    add_config_argument(parser)
+    parser.add_argument(
+        "--no-read", action="store_true", help="only validate the config; don't read the feeds"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from floorwatch.config import load_config_with_warnings
+
+    path = config_path(args.config)
+    config, warnings = load_config_with_warnings(path)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    print(f"{path}: ok: floor {config.floor.name!r}")
+    for feed in config.feeds:
+        matched = sorted(glob.glob(feed.glob))
+        print(f"  feed {feed.name}: {feed.path} ({feed.format}, {feed.kind}): {len(matched)} file(s)")
+    metrics = ", ".join(f"{m.key} ({m.agg.value} {m.field}, {m.window_text})" for m in config.metrics)
+    print(f"  metrics: {metrics}")
+    if not args.no_read:
+        report_feed_rows(config)
+    return 0
+
+
+def report_feed_rows(config) -> None:
+    """Read every file once, as the board would, and print rows, rejects and their reasons."""
+    from floorwatch.feeds import FloorFeeds
+
+    feeds = FloorFeeds(config)
+    feeds.load_all()
+    for status in feeds.statuses():
+        print(f"  {status.path}: {status.rows} rows, {status.rejected} rejected")
+        for reason in status.errors[:MAX_ERRORS_SHOWN]:
+            print(f"    {reason}")
+        if status.rejected > MAX_ERRORS_SHOWN:
+            print(f"    ... and {status.rejected - MAX_ERRORS_SHOWN} more")

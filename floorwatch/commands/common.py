@@ -1,0 +1,47 @@
+"""What several subcommands share: finding and loading the config."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from floorwatch.cli import UserError
+from floorwatch.config_types import Config
+
+NO_CONFIG_MESSAGE = """\
+No floorwatch config found. floorwatch looks for --config PATH, then $FLOORWATCH_CONFIG, then
+./floorwatch.yaml, then floorwatch.yaml in your user config folder ({user_dir}). To see a live
+board right away, run `floorwatch demo`; to set up your own floor, copy config/floorwatch.yaml
+from the floorwatch repository, point its feeds at your files and check it with
+`floorwatch check --config floorwatch.yaml`."""
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the floor's YAML config (default: $FLOORWATCH_CONFIG, ./floorwatch.yaml, "
+        "then the user config folder)",
+    )
+
+
+def config_path(explicit: str | None) -> Path:
+    """The config file to use, or a UserError that says where we looked and what to do."""
+    import platformdirs
+
+    from floorwatch.config import find_config
+
+    path = find_config(explicit)
+    if path is None:
+        user_dir = platformdirs.user_config_dir("floorwatch")
+        raise UserError(NO_CONFIG_MESSAGE.format(user_dir=user_dir))
+    if explicit and not Path(explicit).exists():
+        raise UserError(f"{explicit}: no such config file")
+    return path
+
+
+def load(explicit: str | None) -> Config:
+    """Find and load the config; problems are raised as ConfigError (printed by the CLI)."""
+    from floorwatch.config import load_config
+
+    return load_config(config_path(explicit))

@@ -1,0 +1,56 @@
+"""The core never imports Textual: it must run in the CLI, the benchmarks and the SSH server's
+shared ingest without a UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "floorwatch"
+CORE = [
+    "floorwatch.config",
+    "floorwatch.config_types",
+    "floorwatch.rows",
+    "floorwatch.feeds",
+    "floorwatch.metrics",
+    "floorwatch.thresholds",
+    "floorwatch.board",
+    "floorwatch.report",
+    "floorwatch.coaching",
+    "floorwatch.store",
+    "floorwatch.floor",
+]
+
+
+def existing(modules: list[str]) -> list[str]:
+    found = []
+    for name in modules:
+        relative = Path(*name.split(".")[1:])
+        if (PACKAGE / f"{relative}.py").exists() or (PACKAGE / relative / "__init__.py").exists():
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("module", existing(CORE))
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False", f"{module} pulls in textual"
+
+
+def test_every_core_module_is_checked() -> None:
+    """The list above must not silently shrink: these modules exist by now."""
+    assert set(existing(CORE)) >= {"floorwatch.config_types", "floorwatch.rows", "floorwatch.board"}
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "floorwatch", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("run", "demo", "board", "notes", "check", "simulate", "serve"):
+        assert command in result.stdout
