@@ -1,0 +1,1 @@
+"""One module per `floorwatch` subcommand, each with `register(subparsers)`."""
