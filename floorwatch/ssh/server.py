@@ -1,0 +1,224 @@
+"""`SshServer`: listens, authenticates by public key, and runs a Textual app per session."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from floorwatch.config_types import SshConfig
+from floorwatch.ssh.auth import (
+    KeyBook,
+    Person,
+    SshSetupError,
+    host_key_path,
+    load_or_create_host_key,
+)
+from floorwatch.ssh.output import DEFAULT_LIMIT
+from floorwatch.ssh.session import AppFactory
+from floorwatch.ssh.terminal import TerminalSession
+
+log = logging.getLogger("floorwatch.ssh")
+
+MAX_SESSIONS = 64
+CLOSE_SECONDS = 15.0
+# Dead peers (laptop lid closed, network gone) are noticed after about 2 minutes.
+KEEPALIVE_SECONDS = 30
+KEEPALIVE_MISSES = 4
+LOGIN_SECONDS = 60
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """'HOST:PORT' (IPv6 as '[::1]:2222') as (host, port); port 0 picks a free port."""
+    host, colon, port = text.strip().rpartition(":")
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise SshSetupError(f"ssh.listen must be HOST:PORT, like 127.0.0.1:2222 (got {text!r})")
+    return host, int(port)
+
+
+def format_peer(peername: Any) -> str:
+    if not peername:
+        return "unknown"
+    host, port = peername[0], peername[1]
+    return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+
+
+class Gatekeeper(asyncssh.SSHServer):
+    """One SSH connection's authentication: public keys from ssh.users, nothing else."""
+
+    def __init__(self, server: SshServer) -> None:
+        self._server = server
+        self.peer = "unknown"
+        self._login = ""
+        self._candidate: tuple[Person, str] | None = None
+        self.person: Person | None = None
+        self._refused: set[str] = set()
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.peer = format_peer(conn.get_extra_info("peername"))
+
+    def begin_auth(self, username: str) -> bool:
+        self._login = username
+        return True  # authentication is always required
+
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def host_based_auth_supported(self) -> bool:
+        return False
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        match = self._server.keys.match(username, key)
+        if match.person is not None:
+            self._candidate = (match.person, match.fingerprint)
+            return True
+        if match.fingerprint not in self._refused:  # the client asks, then signs: log once
+            self._refused.add(match.fingerprint)
+            log.warning(
+                "refused %s from %s: key %s is not listed for that user",
+                username, self.peer, match.fingerprint,
+            )  # fmt: skip
+        return False
+
+    def auth_completed(self) -> None:
+        if self._candidate is None:  # pragma: no cover - asyncssh only completes after a key
+            return
+        self.person, fingerprint = self._candidate
+        log.info(
+            "login %s (%s) from %s with key %s",
+            self.person.name, self.person.role, self.peer, fingerprint,
+        )  # fmt: skip
+
+    def session_requested(self) -> TerminalSession | bool:
+        if self.person is None:
+            return False
+        return TerminalSession(self._server, self.person, self.peer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.person is None and self._login:
+            log.warning("connection from %s as %r closed without login", self.peer, self._login)
+
+
+class SshServer:
+    """The SSH front door of one floor: every session gets `app_factory(session)`.
+
+    Use as `async with SshServer(config.ssh, factory) as server: await server.wait_closed()`,
+    or call `start()` and `close()`. `start()` prints nothing; the caller reports
+    `fingerprint` and `port`.
+    """
+
+    def __init__(
+        self,
+        ssh: SshConfig,
+        app_factory: AppFactory,
+        *,
+        listen: str | None = None,
+        data_dir: Path | None = None,
+        max_sessions: int = MAX_SESSIONS,
+        output_limit: int = DEFAULT_LIMIT,
+    ) -> None:
+        self.keys = KeyBook(ssh.users)
+        if not len(self.keys):
+            raise SshSetupError("ssh.users is empty: nobody could log in. Add a user with keys.")
+        self.host, self.port = parse_listen(listen or ssh.listen)
+        self.host_key_path = host_key_path(ssh, data_dir)
+        self.app_factory = app_factory
+        self.max_sessions = max_sessions
+        self.output_limit = output_limit
+        self.fingerprint = ""
+        self.host_key_created = False
+        self.sessions: set[TerminalSession] = set()
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._closed = asyncio.Event()
+        self._streams: tuple[Any, Any] | None = None
+
+    async def start(self) -> None:
+        key, self.host_key_created = load_or_create_host_key(self.host_key_path)
+        self.fingerprint = key.get_fingerprint()
+        self._streams = (sys.stdout, sys.stderr)
+        try:
+            self._acceptor = await asyncssh.create_server(
+                lambda: Gatekeeper(self),
+                self.host,
+                self.port,
+                server_host_keys=[key],
+                encoding=None,  # bytes: the session decodes keys itself, tolerating bad UTF-8
+                line_editor=False,
+                allow_pty=True,
+                public_key_auth=True,
+                password_auth=False,
+                kbdint_auth=False,
+                host_based_auth=False,
+                gss_host=None,
+                gss_kex=False,
+                gss_auth=False,
+                agent_forwarding=False,
+                x11_forwarding=False,
+                allow_scp=False,
+                keepalive_interval=KEEPALIVE_SECONDS,
+                keepalive_count_max=KEEPALIVE_MISSES,
+                login_timeout=LOGIN_SECONDS,
+                server_version="floorwatch",
+            )
+        except OSError as error:
+            raise SshSetupError(
+                f"cannot listen on {self.host}:{self.port}: {error.strerror or error}"
+            ) from None
+        self.port = self._acceptor.get_port() or self.port
+        log.info(
+            "listening on %s:%d, host key %s (%s)",
+            self.host, self.port, self.fingerprint, self.host_key_path,
+        )  # fmt: skip
+
+    def admit(self, session: TerminalSession) -> bool:
+        if len(self.sessions) >= self.max_sessions:
+            return False
+        self.sessions.add(session)
+        return True
+
+    def release(self, session: TerminalSession) -> None:
+        self.sessions.discard(session)
+        if not self.sessions and self._streams is not None:
+            # Each running Textual app redirects sys.stdout/stderr to its own capture and
+            # restores what it found; apps that overlap restore each other's. Put back ours.
+            sys.stdout, sys.stderr = self._streams
+
+    async def close(self) -> None:
+        """Stop listening, end every session cleanly (apps may save drafts), then return."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+        sessions = list(self.sessions)
+        for session in sessions:
+            session.end("server shutting down")
+        if sessions:
+            await asyncio.wait(
+                [asyncio.ensure_future(session.wait()) for session in sessions],
+                timeout=CLOSE_SECONDS,
+            )
+        if self._acceptor is not None:
+            await self._acceptor.wait_closed()
+            self._acceptor = None
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    async def __aenter__(self) -> SshServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

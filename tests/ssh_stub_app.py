@@ -1,0 +1,58 @@
+"""A stand-in Textual app for the SSH tests: shows who logged in and counts the keys typed.
+
+The real floorwatch app plugs into the server the same way (an app factory taking an
+`SshSession`); this one keeps the SSH tests independent of the board's widgets.
+"""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from floorwatch.ssh import SshSession
+
+
+class StubApp(App[None]):
+    """Line 1: `stub user=NAME role=ROLE`; line 2: keys, last key, size, colour system."""
+
+    CSS = """
+    #who { background: #123456; color: #fedcba; }
+    """
+
+    def __init__(self, session: SshSession) -> None:
+        super().__init__()
+        self.session = session
+        self.keys_seen = 0
+        self.last_key = "-"
+        self.connection_lost_calls = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"stub user={self.session.user} role={self.session.role}", id="who")
+        yield Static(self._status(), id="status", markup=False)
+
+    def _status(self) -> str:
+        width, height = self.size
+        return (
+            f"keys={self.keys_seen} last={self.last_key} size={width}x{height} "
+            f"colors={self.console.color_system} term={self.session.term}"
+        )
+
+    def _show_status(self) -> None:
+        self.query_one("#status", Static).update(self._status())
+
+    def on_key(self, event) -> None:
+        if event.key == "ctrl+q":
+            return
+        self.keys_seen += 1
+        self.last_key = event.key
+        self._show_status()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_status)
+
+    def on_connection_lost(self) -> None:
+        self.connection_lost_calls += 1
+
+
+def make_stub_app(session: SshSession) -> StubApp:
+    return StubApp(session)
