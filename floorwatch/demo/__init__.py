@@ -32,14 +32,13 @@ def demo_config_text(feed_dir: Path, config_dir: Path | None = None) -> str:
     """The demo config for a simulator writing into `feed_dir`, to be saved in `config_dir`.
 
     `config_dir` defaults to the feed folder's parent. Feed paths are relative to `config_dir`
-    when the feeds are below it, absolute otherwise; the notes store sits in `config_dir`.
+    when the feeds are below it, absolute otherwise; the demo notes store sits in `config_dir`.
     """
     config_dir = Path(config_dir) if config_dir is not None else Path(feed_dir).parent
     text = packaged_config_text()
     for packaged, (_, name) in _PLACES.items():
         text = _replace_value(text, packaged, _place(Path(feed_dir) / name, config_dir))
-    notes = (config_dir / NOTES_NAME).resolve()
-    return _replace_value(text, NOTES_NAME, json.dumps(str(notes), ensure_ascii=False))
+    return text
 
 
 def write_demo_config(folder: Path) -> Path:
