@@ -326,8 +326,9 @@ class MetricsEngine:
                 if not series[name]:
                     del series[name]
             if not series:
+                # No need to re-read it: its rows already left every window (the expiry
+                # schedule or the day rollover re-read it then).
                 del self._series[agent]
-                self.mark(agent)
 
     # -- values out -----------------------------------------------------------------------------
 
@@ -397,7 +398,7 @@ def _latest_text(
     present = texts.notna().to_numpy(dtype=bool)
     if not present.any():  # the common case for feeds without a name or team column
         return {}
-    present &= (texts.fillna("").astype(str) != "").to_numpy(dtype=bool)
+    present = present & (texts.fillna("").astype(str) != "").to_numpy(dtype=bool)
     positions = np.flatnonzero(valid)[order]  # sorted row -> row of the batch
     sorted_present = np.flatnonzero(present[positions])
     if not len(sorted_present):
