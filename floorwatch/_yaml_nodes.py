@@ -168,10 +168,15 @@ def first_value(node: Node, key: str) -> Node | None:
     return next((v for k, v in pairs if isinstance(k, ScalarNode) and k.value == key), None)
 
 
+def closest(word: str, options: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """'; did you mean 'x'?' when a close option exists, else ''."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, options)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def describe(node: Node) -> str:
@@ -197,6 +202,7 @@ class Entries:
     where: str  # dotted path of this mapping ('' for the top level)
     values: dict[str, Node]
     keys: dict[str, Node]
+    suggested: set[str]  # keys offered in "did you mean" hints, so not also reported missing
 
     def get(self, key: str) -> Node | None:
         return self.values.get(key)
@@ -244,7 +250,6 @@ class NodeReader:
         allowed: Iterable[str] | None = None,
         required: Iterable[str] = (),
         what: str = "a mapping",
-        duplicate_hints: dict[str, str] | None = None,
     ) -> Entries | None:
         """The mapping's entries. `allowed=None` accepts any key (ids, names)."""
         if not isinstance(node, MappingNode):
@@ -252,8 +257,8 @@ class NodeReader:
                 node, f"{where or 'the config'} must be {what} (got {describe(node)})"
             )
             return None
-        entries = Entries(node, where, {}, {})
-        self._check_duplicates(node, where, duplicate_hints or {})
+        entries = Entries(node, where, {}, {}, set())
+        self._check_duplicates(node, where)
         try:
             self._constructor.flatten_mapping(node)  # `<<: *defaults` merge keys, as safe_load
         except yaml.MarkedYAMLError as error:
@@ -266,17 +271,20 @@ class NodeReader:
             key = key_node.value
             if known is not None and key not in known:
                 prefix = f"{where}: " if where else ""
-                hint = did_you_mean(key, known)
+                close = closest(key, known)
+                hint = f"; did you mean '{close}'?" if close else ""
                 self.problems.error(key_node, f"{prefix}unknown key '{key}'{hint}")
+                if close:
+                    entries.suggested.add(close)
                 continue
             entries.values[key] = value
             entries.keys[key] = key_node
         for key in required:
-            if key not in entries.values and (known is None or key in known):
+            if key not in entries.values and key not in entries.suggested:
                 self.problems.error(node, f"{where or 'the config'}: missing required key '{key}'")
         return entries
 
-    def _check_duplicates(self, node: MappingNode, where: str, hints: dict[str, str]) -> None:
+    def _check_duplicates(self, node: MappingNode, where: str) -> None:
         # safe_load keeps the last of two equal keys without a word; that hides mistakes
         first: dict[str, Node] = {}
         for key_node, _ in node.value:
@@ -286,7 +294,7 @@ class NodeReader:
                 line = first[key_node.value].start_mark.line + 1
                 prefix = f"{where}: " if where else ""
                 message = f"{prefix}duplicate key '{key_node.value}' (first at line {line})"
-                self.problems.error(key_node, message + hints.get(key_node.value, ""))
+                self.problems.error(key_node, message)
             else:
                 first[key_node.value] = key_node
 

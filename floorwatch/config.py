@@ -15,7 +15,7 @@ import re
 import zoneinfo
 from pathlib import Path
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch._config_metrics import MetricsReader
 from floorwatch._yaml_nodes import (
@@ -58,9 +58,6 @@ FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
     "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
 )  # fmt: skip
-# The issue's example wrote the display-name column as a second `name:` in the feed; YAML keeps
-# only one of two equal keys, so the column has its own key. Say so where the mistake shows.
-NAME_TWICE = "; a feed's `name` is the feed's own name, its display-name column is `name_column`"
 FORMATS = ("csv", "tsv", "jsonl", "queue_log")
 EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
 EXTENSION_FORMATS.update({".jsonl": "jsonl", ".ndjson": "jsonl"})
@@ -94,6 +91,8 @@ def load_config_with_warnings(path: Path | str) -> tuple[Config, list[Problem]]:
     problems = ProblemList(path)
     nodes = NodeReader(problems)
     nodes.check_tags(root)
+    if problems.errors:  # yaml.safe_load would refuse the file there: read no further
+        raise ConfigError(problems.errors)
     config = _ConfigReader(nodes, path.absolute()).config(root)
     if problems.errors or config is None:
         raise ConfigError(problems.errors)
@@ -199,11 +198,13 @@ class _ConfigReader:
         return tuple(feeds)
 
     def feed(self, node: Node, where: str) -> FeedConfig | None:
-        required = ("name", "path", "agent")
-        hints = {"name": NAME_TWICE}
-        entries = self.nodes.mapping(node, where, FEED_KEYS, required, duplicate_hints=hints)
+        name_column = self.name_column(node, where)
+        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent"))
         if entries is None:
             return None
+        if name_column is not None and "name_column" in entries.values:
+            message = f"{where}.name_column repeats the display-name column given as a second name"
+            self.problems.error(entries.keys["name_column"], message)
         text = {k: entries.read(k, self.nodes.text) for k in ("name", "path", "agent", "delimiter")}
         path_text = text["path"] or ""
         fmt = self.feed_format(entries, path_text)
@@ -224,7 +225,7 @@ class _ConfigReader:
             time=entries.read("time", self.time_spec),
             agent=text["agent"] or "",
             fields=entries.read("fields", self.fields) or (),
-            name_column=entries.read("name_column", self.nodes.optional_text),
+            name_column=name_column or entries.read("name_column", self.nodes.optional_text),
             team_column=entries.read("team", self.nodes.optional_text),
             delimiter=delimiter,
             where=entries.read("where", self.row_filter) or (),
@@ -233,6 +234,20 @@ class _ConfigReader:
             poll=bool(entries.read("poll", self.nodes.flag)),
             poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
         )
+
+    def name_column(self, node: Node, where: str) -> str | None:
+        """The schema (issue 2) writes a feed as `name: calls` ... `name: agent_name`: two equal
+        keys, the first naming the feed, the second its display-name column. YAML loaders keep
+        only the last of two equal keys, so take the second out here and read the rest as plain
+        YAML. `name_column: agent_name` says the same without repeating a key."""
+        if not isinstance(node, MappingNode):
+            return None
+        keys = [key.value if isinstance(key, ScalarNode) else None for key, _ in node.value]
+        names = [index for index, key in enumerate(keys) if key == "name"]
+        if len(names) != 2:
+            return None  # one name is the feed's; three are reported as a duplicate
+        _, column = node.value.pop(names[1])
+        return self.nodes.optional_text(column, f"{where}.name (the display-name column)")
 
     def feed_format(self, entries: Entries, path_text: str) -> str | None:
         if "format" in entries.values:
@@ -250,7 +265,8 @@ class _ConfigReader:
         if entries is None:
             return None
         fmt = entries.read("format", self.nodes.optional_text)
-        if ("column" in entries.values) == ("columns" in entries.values):
+        misspelt = entries.suggested & {"column", "columns"}  # reported as unknown already
+        if ("column" in entries.values) == ("columns" in entries.values) and not misspelt:
             self.problems.error(node, f"{where} needs either `column: NAME` or `columns: [A, B]`")
             return None
         if "column" in entries.values:
