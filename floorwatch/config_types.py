@@ -84,6 +84,14 @@ Bound = float | tuple[float, float]
 
 @dataclass(frozen=True)
 class Threshold:
+    """The green and red levels of a metric, in the metric's base units.
+
+    A metric's own threshold always has `green`; its `red` may be None: the metric was given no
+    red level, so it is never red (past green is amber). In a team or agent override, a None
+    bound means "not overridden": it inherits the level of the next one out (agent > team >
+    the metric's own).
+    """
+
     green: Bound | None
     red: Bound | None
 
