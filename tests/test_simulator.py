@@ -149,7 +149,10 @@ def test_some_agents_cross_red_and_recover_within_hours(seed: int) -> None:
             if any(m is not None and m <= 210 for m in means[red[0] + 1 :]):
                 recovered += 1
     assert crossed >= 1 and recovered >= 1
-    assert crossed < len(windows), "not everyone: the floor is mostly fine"
+    # At any one time most of the floor is fine, even on these short, noisy windows.
+    for moment in range(len(next(iter(windows.values())))):
+        now = [means[moment] for means in windows.values() if means[moment] is not None]
+        assert sum(m > 300 for m in now) < len(now) / 2
 
 
 def test_strain_drives_handle_time_not_just_noise() -> None:
@@ -396,7 +399,7 @@ def test_calibration_answer_wait(bank_served, long_floor: list[CallEvent]) -> No
     positive = [a for a in answer if a > 0]
     # The shape is the bank's: a share answered at once and an exponential-like tail ...
     zero_share = 1 - len(positive) / len(answer)
-    assert 0.25 <= zero_share <= 0.6
+    assert 0.3 <= zero_share <= 0.7
     tail_cv = statistics.stdev(positive) / statistics.fmean(positive)
     assert tail_cv == pytest.approx(model.BANK_WAIT_TAIL_CV, abs=0.2)
     # ... the level is a floor meeting its 80/20 target most of the time: green ASA <= 20 s.

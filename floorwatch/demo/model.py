@@ -33,7 +33,7 @@ HELPDESK_RESOLVED = 0.899  # call_center_2021q1: answered calls resolved
 HELPDESK_RATINGS = (0.103, 0.098, 0.300, 0.291, 0.208)  # shares of ratings 1..5, answered calls
 
 # Chosen (see the simulator's docstring for why).
-HANDLE_MEDIAN_S = 103.0  # a steady, tenured Billing agent at rest
+HANDLE_MEDIAN_S = 97.0  # a steady, tenured Billing agent at rest
 HANDLE_LOG_SIGMA = 0.91  # within one agent: sqrt(1.00^2 - 0.41^2)
 SKILL_LOG_SIGMA = 0.12  # between agents at rest
 TEAM_FACTOR = {"Billing": 1.0, "Tech Support": 1.1, "Onboarding": 1.25}
@@ -44,13 +44,13 @@ STRAIN_TAU_S = 4 * 60.0  # how fast strain moves toward its target
 IDLE_MEAN_S = 25.0  # available between calls
 BREAK_CHANCE = 0.02  # of a break after a call
 BREAK_RANGE_S = (8 * 60.0, 15 * 60.0)
-QUIET_MEAN_S, BUSY_MEAN_S = 50 * 60.0, 12 * 60.0  # queue spells
-QUEUE = {False: (0.55, 30.0), True: (0.25, 55.0)}  # busy? -> (zero-wait share, wait tail mean s)
+QUIET_MEAN_S, BUSY_MEAN_S = 50 * 60.0, 10 * 60.0  # queue spells
+QUEUE = {False: (0.6, 28.0), True: (0.3, 50.0)}  # busy? -> (zero-wait share, wait tail mean s)
 RESOLVED_STEADY, RESOLVED_STRAIN_DROP = 0.915, 0.2
 SURVEY_RATE = 0.3
-GOOD_RATINGS = (0.0, 0.01, 0.02, 0.20, 0.77)  # a call that went well; badly: HELPDESK_RATINGS
+GOOD_RATINGS = (0.0, 0.005, 0.015, 0.15, 0.83)  # a call that went well; badly: HELPDESK_RATINGS
 BAD_LUCK, BAD_LUCK_STRAIN = 0.03, 0.35  # chance a resolved call still goes badly
-COMPLAINT_BASE, COMPLAINT_STRAIN, COMPLAINT_UNRESOLVED = 0.002, 0.012, 0.006
+COMPLAINT_BASE, COMPLAINT_STRAIN, COMPLAINT_UNRESOLVED = 0.001, 0.01, 0.004
 ADHERENCE_REST, ADHERENCE_STRAIN, ADHERENCE_NOISE = 0.965, 0.12, 0.015
 MEAN_CYCLE_S = 220.0  # an agent's call, idle gap and breaks: turns --rate into a speed
 DEMO_SPEED = 10.0  # simulated seconds per wall second in `floorwatch demo`
