@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from floorwatch.ssh import SshSession
+from floorwatch.ssh import AppFactory, SshSession
 
 
 class StubApp(App[None]):
@@ -56,3 +56,8 @@ class StubApp(App[None]):
 
 def make_stub_app(session: SshSession) -> StubApp:
     return StubApp(session)
+
+
+def serve_stub(config: object, floor: object) -> AppFactory:
+    """`floorwatch serve --app-factory tests.ssh_stub_app:serve_stub`: the stub over SSH."""
+    return make_stub_app

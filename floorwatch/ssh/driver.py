@@ -74,11 +74,14 @@ class SshDriver(Driver):
         self._parser = XTermParser(debug=False)
         self._input_enabled = False
         self._tick_handle: asyncio.TimerHandle | None = None
+        self._stopped = False
         self.link.attach(self)
 
     # -- output --------------------------------------------------------------------------------
 
     def write(self, data: str) -> None:
+        if self._stopped:  # e.g. the pointer shape reset on unmount, after the screen is restored
+            return
         self._frame.append(data)
         if not self._flush_scheduled:
             # Textual flushes after every frame; this catches lone writes (the bell, cursor shape).
@@ -107,6 +110,7 @@ class SshDriver(Driver):
     def stop_application_mode(self) -> None:
         self.disable_input()
         self.flush()
+        self._stopped = True
         output = self.link.output
         if self._mouse:
             output.send(MOUSE_OFF)

@@ -1,0 +1,52 @@
+"""The app factory for the real floorwatch app: every session views the one shared `Floor`."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from floorwatch.config_types import Config
+from floorwatch.floor import Floor
+from floorwatch.ssh.auth import SshSetupError
+from floorwatch.ssh.session import AppFactory, SshSession
+
+# What `floorwatch serve` needs FloorwatchApp to accept: the shared floor (one ingest for all
+# sessions), the person notes are authored as, and the read-only wall mode.
+REQUIRED_ARGUMENTS = ("floor", "author", "wall")
+
+# Builds an AppFactory for a loaded config and its running floor.
+FactoryBuilder = Callable[[Config, Floor], AppFactory]
+
+
+def floorwatch_app_factory(config: Config, floor: Floor) -> AppFactory:
+    """Sessions of the real board: authored as the key's person, read-only for wall keys."""
+    from floorwatch.app import FloorwatchApp
+
+    accepted = inspect.signature(FloorwatchApp).parameters
+    missing = [name for name in REQUIRED_ARGUMENTS if name not in accepted]
+    if missing:
+        raise SshSetupError(
+            "this floorwatch's FloorwatchApp cannot be served over SSH: it does not accept "
+            + ", ".join(f"{name}=" for name in missing)
+        )
+
+    def make(session: SshSession) -> Any:
+        return FloorwatchApp(config, floor=floor, author=session.user, wall=session.is_wall)
+
+    return make
+
+
+def load_factory_builder(spec: str) -> FactoryBuilder:
+    """'package.module:function' -> that function (development and tests: serve another app)."""
+    module_name, colon, name = spec.partition(":")
+    if not colon or not module_name or not name:
+        raise SshSetupError(f"--app-factory must be MODULE:FUNCTION (got {spec!r})")
+    try:
+        builder = getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError) as error:
+        raise SshSetupError(f"--app-factory {spec}: {error}") from None
+    if not callable(builder):
+        raise SshSetupError(f"--app-factory {spec} is not callable")
+    return builder  # type: ignore[no-any-return]

@@ -1,0 +1,77 @@
+"""Run `floorwatch serve`: one floor (one ingest), one SSH server, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from floorwatch.config_types import Config
+from floorwatch.floor import Floor
+from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
+from floorwatch.ssh.server import SshServer
+
+log = logging.getLogger("floorwatch.ssh")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def default_log_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("floorwatch")) / "serve.log"
+
+
+def setup_logging(log_file: Path) -> None:
+    """Logins, refusals and logouts to stderr and to `log_file`, with the time of each."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    formatter = logging.Formatter(LOG_FORMAT)
+    # sys.stderr is bound now, before any session's app redirects the process's streams.
+    handlers: list[logging.Handler] = [
+        logging.StreamHandler(sys.stderr),
+        logging.FileHandler(log_file, encoding="utf-8"),
+    ]
+    package = logging.getLogger("floorwatch")
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        package.addHandler(handler)
+    package.setLevel(logging.INFO)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
+
+
+async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_factory) -> None:
+    """Load the floor once, then serve it to every SSH session until asked to stop."""
+    floor = Floor(config)
+    server = SshServer(config.ssh, build_factory(config, floor))
+    await floor.start()
+    try:
+        await server.start()
+        announce(server)
+        await wait_for_stop_signal()
+        log.info("shutting down: ending %d session(s)", len(server.sessions))
+        await server.close()
+    finally:
+        await floor.stop()
+
+
+def announce(server: SshServer) -> None:
+    created = " (created now)" if server.host_key_created else ""
+    print(
+        f"floorwatch serve: listening on {server.host}:{server.port}\n"
+        f"  host key {server.fingerprint}{created}\n"
+        f"  {server.host_key_path}\n"
+        f"  {len(server.keys)} user(s); connect with: ssh -t -p {server.port} NAME@HOST",
+        flush=True,
+    )
+
+
+async def wait_for_stop_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(number, stop.set)
+    await stop.wait()
