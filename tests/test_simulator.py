@@ -181,12 +181,15 @@ def test_strain_drives_handle_time_not_just_noise() -> None:
 
 def test_run_appends_complete_lines_to_the_files(tmp_path: Path) -> None:
     sim = simulator(tmp_path, speed=120.0)
-    sim.backfill(10)
+    backfilled = sim.backfill(10)
+    assert backfilled == sim.calls_written > 0
     before = {p.name: p.read_text(encoding="utf-8").count("\n") for p in tmp_path.iterdir()}
+    written = sim.calls_written + sim.statuses_written
     sim.run(duration=1)
     after = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     grown = sum(text.count("\n") - before[name] for name, text in after.items())
-    assert sim.calls_written > 0 and grown == sim.calls_written + sim.statuses_written
+    assert sim.calls_written > backfilled
+    assert grown == sim.calls_written + sim.statuses_written - written > 0
     for name, text in after.items():
         assert text.endswith("\n"), f"{name} ends with a partial line"
     assert after["calls-north.csv"].count("ended_at") == 1, "the header is written once"

@@ -341,10 +341,7 @@ class FloorSimulator:
         until = self.clock
         self.clock -= minutes * 60.0
         with FeedFiles(self.out_dir, self.roster, self.zone) as files:
-            before = files.calls
-            files.write_all(self.generate(until))
-            self._count(files)
-            return files.calls - before
+            return self._write(files, self.generate(until))
 
     def run(self, duration: float | None = None, stop: threading.Event | None = None) -> None:
         """Append records live for `duration` wall seconds (None: until `stop` is set).
@@ -359,8 +356,7 @@ class FloorSimulator:
                 elapsed = time.monotonic() - wall_start
                 if duration is not None:
                     elapsed = min(elapsed, duration)
-                files.write_all(self.generate(sim_start + elapsed * self.speed))
-                self._count(files)
+                self._write(files, self.generate(sim_start + elapsed * self.speed))
                 if duration is not None and elapsed >= duration:
                     break
                 stop.wait(self._pause(sim_start + elapsed * self.speed, wall_start, duration))
@@ -373,8 +369,12 @@ class FloorSimulator:
             pause = min(pause, wall_start + duration - time.monotonic())
         return min(0.25, max(0.005, pause))
 
-    def _count(self, files: FeedFiles) -> None:
-        self.calls_written, self.statuses_written = files.calls, files.statuses
+    def _write(self, files: FeedFiles, records: list[Record]) -> int:
+        """Write the records and count them; returns the number of calls among them."""
+        calls = files.write_all(records)
+        self.calls_written += calls
+        self.statuses_written += len(records) - calls
+        return calls
 
 
 class FeedFiles:
@@ -384,8 +384,6 @@ class FeedFiles:
         self.out_dir = out_dir
         self.zone = zone
         self.roster = roster
-        self.calls = 0
-        self.statuses = 0
         self._files: dict[str, io.TextIOWrapper] = {}
 
     def __enter__(self) -> FeedFiles:
@@ -410,14 +408,16 @@ class FeedFiles:
         file.write(line)
         file.flush()
 
-    def write_all(self, records: list[Record]) -> None:
+    def write_all(self, records: list[Record]) -> int:
+        """Append each record as a line to its file; returns how many were calls."""
+        calls = 0
         for record in records:
             if isinstance(record, CallEvent):
                 self._write(self._files[record.agent.site], csv_line(record.row(self.zone)))
-                self.calls += 1
+                calls += 1
             else:
                 self._write(self._files[STATUS_FILE], record.line(self.zone))
-                self.statuses += 1
+        return calls
 
 
 def csv_line(values: tuple[str, ...]) -> str:
