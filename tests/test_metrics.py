@@ -79,10 +79,11 @@ def config(
     timezone: str | None = "UTC",
     day_starts: str = "00:00",
     clock: str = "wall",
+    source: Path = Path("/nowhere/floorwatch.yaml"),
     **extra: object,
 ) -> Config:
     return Config(
-        source=Path("/nowhere/floorwatch.yaml"),
+        source=source,
         floor=FloorConfig(name="Test floor", timezone=timezone, day_starts=day_starts, clock=clock),
         feeds=tuple(feeds) or (feed(sorted({m.field for m in metrics})),),
         metrics=tuple(metrics) or (metric(),),
