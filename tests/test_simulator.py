@@ -195,6 +195,16 @@ def test_run_appends_complete_lines_to_the_files(tmp_path: Path) -> None:
     assert after["calls-north.csv"].count("ended_at") == 1, "the header is written once"
 
 
+def test_backfill_starts_the_files_afresh(tmp_path: Path) -> None:
+    """A demo folder reused with --dir must not get history appended after newer rows."""
+    simulator(tmp_path, seed=1).backfill(30)
+    simulator(tmp_path, seed=1).backfill(30)
+    again = tmp_path / "again"
+    simulator(again, seed=1).backfill(30)
+    for name in ("calls-north.csv", "status.jsonl"):
+        assert (tmp_path / name).read_bytes() == (again / name).read_bytes()
+
+
 def test_run_stops_when_told(tmp_path: Path) -> None:
     sim = simulator(tmp_path, speed=60.0)
     stop = threading.Event()

@@ -13,14 +13,12 @@ from pathlib import Path
 
 CONFIG_NAME = "floorwatch-demo.yaml"
 FEEDS_FOLDER = "feeds"
-NOTES_NAME = "demo-notes.sqlite"
-
-# The lines of demo.yaml that name places, as packaged (relative to the config's folder).
-_PLACES = {
-    "feeds/calls-*.csv": ("feeds", "calls-*.csv"),
-    "feeds/status.jsonl": ("feeds", "status.jsonl"),
-    "feeds/roster.csv": ("feeds", "roster.csv"),
-}
+# demo.yaml's paths into the feed folder, as packaged: (value in the file, file or glob).
+_FEED_PATHS = (
+    ("feeds/calls-*.csv", "calls-*.csv"),
+    ("feeds/status.jsonl", "status.jsonl"),
+    ("feeds/roster.csv", "roster.csv"),
+)
 
 
 def packaged_config_text() -> str:
@@ -36,7 +34,7 @@ def demo_config_text(feed_dir: Path, config_dir: Path | None = None) -> str:
     """
     config_dir = Path(config_dir) if config_dir is not None else Path(feed_dir).parent
     text = packaged_config_text()
-    for packaged, (_, name) in _PLACES.items():
+    for packaged, name in _FEED_PATHS:
         text = _replace_value(text, packaged, _place(Path(feed_dir) / name, config_dir))
     return text
 

@@ -334,13 +334,14 @@ class FloorSimulator:
         """Write the last `minutes` of simulated history at once, so a board opens with data.
 
         Call it before `run`: the floor begins `minutes` before the current clock and catches up.
-        Returns the number of call events written.
+        History written after older rows would run backwards, so the simulator's own files
+        (calls-*.csv, status.jsonl, roster.csv) start afresh. Returns the number of calls written.
         """
         if self._due:
             raise RuntimeError("backfill must come before the simulation starts")
         until = self.clock
         self.clock -= minutes * 60.0
-        with FeedFiles(self.out_dir, self.roster, self.zone) as files:
+        with FeedFiles(self.out_dir, self.roster, self.zone, fresh=True) as files:
             return self._write(files, self.generate(until))
 
     def run(self, duration: float | None = None, stop: threading.Event | None = None) -> None:
@@ -380,23 +381,27 @@ class FloorSimulator:
 class FeedFiles:
     """The simulator's open feed files: a line per write, flushed at once, like a dialer."""
 
-    def __init__(self, out_dir: Path, roster: list[Agent], zone: tzinfo | None) -> None:
+    def __init__(
+        self, out_dir: Path, roster: list[Agent], zone: tzinfo | None, fresh: bool = False
+    ) -> None:
         self.out_dir = out_dir
         self.zone = zone
         self.roster = roster
+        self.fresh = fresh  # replace the files instead of appending to them
         self._files: dict[str, io.TextIOWrapper] = {}
 
     def __enter__(self) -> FeedFiles:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        if not (self.out_dir / ROSTER_FILE).exists():
+        mode = "w" if self.fresh else "a"
+        if self.fresh or not (self.out_dir / ROSTER_FILE).exists():
             write_roster(self.out_dir / ROSTER_FILE, self.roster)
         for site in SITES:
             path = self.out_dir / f"calls-{site}.csv"
-            new = not path.exists() or path.stat().st_size == 0
-            self._files[site] = path.open("a", newline="", encoding="utf-8")
+            new = self.fresh or not path.exists() or path.stat().st_size == 0
+            self._files[site] = path.open(mode, newline="", encoding="utf-8")
             if new:
                 self._write(self._files[site], csv_line(CALL_COLUMNS))
-        self._files[STATUS_FILE] = (self.out_dir / STATUS_FILE).open("a", encoding="utf-8")
+        self._files[STATUS_FILE] = (self.out_dir / STATUS_FILE).open(mode, encoding="utf-8")
         return self
 
     def __exit__(self, *exc: object) -> None:
