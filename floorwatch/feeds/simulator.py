@@ -496,7 +496,8 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=0.0,
         metavar="MINUTES",
-        help="first write this many simulated minutes of history at once (default 0)",
+        help="first write this many simulated minutes of history at once, replacing the "
+        "simulator's files in --out (default 0: append)",
     )
     parser.add_argument(
         "--day",
