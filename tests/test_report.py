@@ -1,0 +1,196 @@
+"""`board --once` renderers: the JSON contract, the text table, the CSV, value formatting."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+
+from floorwatch.board import Board
+from floorwatch.config_types import Agg, Better, MetricFormat
+from floorwatch.report import format_value, render_csv, render_json, render_text
+from tests.test_metrics import NAN, T0, batch, config, feed, metric
+
+FIELDS = ("handle_time", "resolved")
+CALLS = feed(FIELDS)
+METRICS = (
+    metric("aht", "handle_time", Agg.MEAN, 3600.0, Better.LOWER, 300.0, 360.0, label="AHT"),
+    metric(
+        "fcr", "resolved", Agg.RATE, 3600.0, Better.HIGHER, 0.8, 0.7, MetricFormat.PERCENT,
+        label="FCR",
+    ),
+)  # fmt: skip
+HOSTILE = "[bold red]X[/] [/oops] [@click=app.quit]Y"
+
+
+@dataclass
+class Status:
+    """Stands in for floorwatch.feeds.FileStatus (only the attributes the renderers read)."""
+
+    feed: str
+    path: str
+    rows: int
+    rejected: int
+    errors: list[str] = field(default_factory=list)
+
+
+STATUSES = [
+    Status(
+        "calls", "feeds/site-a.csv", 5, 1, ["feeds/site-a.csv:3: handle_time 'abc' is not a number"]
+    )
+]
+
+
+def sample(timezone: str = "Europe/Paris") -> tuple[Board, object]:
+    cfg = config(*METRICS, feeds=(CALLS,), timezone=timezone)
+    board = Board(cfg)
+    rows = [
+        {"ts": T0, "agent": "A1", "name": "Li Wei", "team": "Billing", "handle_time": 312.0,
+         "resolved": 1.0},
+        {"ts": T0, "agent": "A2", "name": HOSTILE, "team": "=cmd|' /C calc'!A0",
+         "handle_time": 200.0, "resolved": 1.0},
+        {"ts": T0, "agent": "A3", "name": "Ana\x1b]0;pwned\x07", "handle_time": 500.0,
+         "resolved": 0.0},
+        {"ts": T0, "agent": "A4", "name": "Mia", "resolved": 1.0},
+    ]  # fmt: skip
+    board.ingest(CALLS, batch(rows, FIELDS))
+    board.tick(now=T0 + 60)
+    return board, cfg
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "text"),
+    [
+        (None, MetricFormat.DURATION, "-"),
+        (NAN, MetricFormat.NUMBER, "-"),
+        (0.0, MetricFormat.DURATION, "0:00"),
+        (59.6, MetricFormat.DURATION, "1:00"),
+        (312.0, MetricFormat.DURATION, "5:12"),
+        (3725.0, MetricFormat.DURATION, "1:02:05"),
+        (-65.0, MetricFormat.DURATION, "-1:05"),
+        (0.85, MetricFormat.PERCENT, "85%"),
+        (0.8749, MetricFormat.PERCENT, "87.5%"),
+        (1.0, MetricFormat.PERCENT, "100%"),
+        (12.0, MetricFormat.NUMBER, "12"),
+        (4.5, MetricFormat.NUMBER, "4.5"),
+        (3.14159, MetricFormat.NUMBER, "3.14"),
+        (12345.0, MetricFormat.NUMBER, "12,345"),
+    ],
+)
+def test_format_value(value: float | None, fmt: MetricFormat, text: str) -> None:
+    assert format_value(value, fmt) == text
+
+
+def test_json_contract_shape_and_order() -> None:
+    board, cfg = sample()
+    document = json.loads(render_json(board, cfg, STATUSES, T0 + 60))  # type: ignore[arg-type]
+    assert set(document) == {"generated_at", "floor", "agents", "feeds"}
+    assert document["floor"] == "Test floor"
+    generated = datetime.fromisoformat(document["generated_at"])
+    assert generated.timestamp() == T0 + 60 and generated.utcoffset() is not None
+    assert (
+        [a["agent"] for a in document["agents"]] == board.sorted_ids() == ["A3", "A1", "A2", "A4"]
+    )
+    for agent in document["agents"]:
+        assert set(agent) == {"agent", "name", "team", "status", "metrics"}
+        assert agent["status"] in {"red", "amber", "green", "none"}
+        assert list(agent["metrics"]) == ["aht", "fcr"]
+        for cell in agent["metrics"].values():
+            assert set(cell) == {"value", "status", "count"}
+            assert cell["value"] is None or isinstance(cell["value"], float)
+            assert isinstance(cell["count"], int)
+    a1 = document["agents"][1]
+    assert a1 == {
+        "agent": "A1",
+        "name": "Li Wei",
+        "team": "Billing",
+        "status": "amber",
+        "metrics": {
+            "aht": {"value": 312.0, "status": "amber", "count": 1},  # seconds, not "5:12"
+            "fcr": {"value": 1.0, "status": "green", "count": 1},  # a fraction, not 100
+        },
+    }
+    a4 = document["agents"][3]
+    assert a4["team"] is None and a4["metrics"]["aht"] == {
+        "value": None,
+        "status": "none",
+        "count": 0,
+    }
+    assert document["agents"][2]["name"] == HOSTILE  # data, exactly as given
+    assert document["feeds"] == [
+        {
+            "path": "feeds/site-a.csv",
+            "rows": 5,
+            "rejected": 1,
+            "errors": ["feeds/site-a.csv:3: handle_time 'abc' is not a number"],
+        }
+    ]
+
+
+def test_json_keeps_terminal_controls_escaped() -> None:
+    board, cfg = sample()
+    text = render_json(board, cfg, [], T0)  # type: ignore[arg-type]
+    assert "\x1b" not in text and "\x07" not in text
+    assert json.loads(text)["feeds"] == []
+
+
+def test_text_table_is_aligned_worst_first_and_plain() -> None:
+    board, cfg = sample()
+    text = render_text(board, cfg, STATUSES, T0 + 60)  # type: ignore[arg-type]
+    lines = text.splitlines()
+    assert lines[0].startswith("Test floor  ") and "■ RED 1" in lines[0] and "● GREEN 2" in lines[0]
+    header = lines[2]
+    assert header.split()[:4] == ["STATUS", "AGENT", "NAME", "TEAM"] and "AHT" in header
+    table = lines[3:7]
+    assert [line.split()[2] for line in table] == ["A3", "A1", "A2", "A4"]
+    assert table[0].startswith("■ RED") and table[1].startswith("▲ AMBER")
+    assert "8:20 ■" in table[0] and "5:12 ▲" in table[1] and "100% ●" in table[1]
+    assert HOSTILE in table[2]  # markup-like names are just characters
+    assert "\x1b" not in text and "\x07" not in text and "Ana]0;pwned" in text
+    # Columns line up: every metric column ends at the same place as its header.
+    aht_end = header.index("AHT") + len("AHT")
+    assert all(line[aht_end - 1] != " " for line in table)
+    assert "RED SINCE" in header and table[0].rstrip().endswith(
+        datetime.fromtimestamp(T0 + 60, board_zone()).strftime("%H:%M")
+    )
+    assert "Team averages:" in text and "Billing: AHT 5:12" in text
+    assert "calls: feeds/site-a.csv  5 rows, 1 rejected" in text
+    assert "    feeds/site-a.csv:3: handle_time 'abc' is not a number" in text
+
+
+def board_zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Paris")
+
+
+def test_text_with_no_agents() -> None:
+    cfg = config(*METRICS, feeds=(CALLS,))
+    board = Board(cfg)
+    board.tick(now=T0)
+    text = render_text(board, cfg, [], T0)  # type: ignore[arg-type]
+    assert "(no agents with rows in their windows)" in text
+
+
+def test_csv_round_trips_in_base_units() -> None:
+    board, cfg = sample()
+    text = render_csv(board, cfg, STATUSES, T0 + 60)  # type: ignore[arg-type]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == [
+        "status", "agent", "name", "team", "aht", "aht_status", "aht_count",
+        "fcr", "fcr_status", "fcr_count", "red_since",
+    ]  # fmt: skip
+    assert [r["agent"] for r in rows] == board.sorted_ids()
+    a1 = next(r for r in rows if r["agent"] == "A1")
+    assert (float(a1["aht"]), a1["aht_status"], a1["aht_count"]) == (312.0, "amber", "1")
+    a4 = next(r for r in rows if r["agent"] == "A4")
+    assert (a4["aht"], a4["aht_status"], a4["aht_count"]) == ("", "none", "0")
+    a3 = next(r for r in rows if r["agent"] == "A3")
+    assert datetime.fromisoformat(a3["red_since"]).timestamp() == T0 + 60
+    a2 = next(r for r in rows if r["agent"] == "A2")
+    assert a2["team"] == "'=cmd|' /C calc'!A0"  # a spreadsheet must not run it
+    assert a2["name"] == HOSTILE
