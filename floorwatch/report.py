@@ -191,11 +191,11 @@ def _team_lines(board: Board, config: Config) -> list[str]:
         return []
     lines = ["", "Team averages:"]
     for team, metrics in summary.items():
-        parts = [
-            f"{metric.label} {format_value(metrics[metric.key][0], metric.format)} "
-            f"{metrics[metric.key][1].shape}"
-            for metric in config.metrics
-        ]
+        parts = []
+        for metric in config.metrics:
+            value, status = metrics[metric.key]
+            shape = f" {status.shape}" if value is not None else ""
+            parts.append(f"{metric.label} {format_value(value, metric.format)}{shape}")
         lines.append(f"  {clean_text(team)}: " + ", ".join(parts))
     return lines
 
