@@ -416,3 +416,55 @@ def test_roster_given_directly() -> None:
     board.ingest(CALLS, batch([call("A1", T0, 100.0)], CALLS_FIELDS))
     board.tick(now=T0)
     assert board.rows["A1"].name == "Direct"
+
+
+# -- real data ------------------------------------------------------------------------------------
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+@pytest.mark.skipif(not (REALDATA / "anonymous_bank_feb1999.tsv").exists(), reason="no realdata")
+def test_real_bank_calls_match_an_independent_computation() -> None:
+    """February 1999 at a real bank's call center, replayed to 15 Feb 12:00: per agent, AHT
+    today, p90 queue wait over 60 minutes and calls today equal a plain pandas computation."""
+    import pandas as pd
+
+    raw = pd.read_csv(REALDATA / "anonymous_bank_feb1999.tsv", sep="\t", dtype=str)
+    raw = raw[(raw["outcome"] == "AGENT") & (raw["server"] != "NO_SERVER")]
+    moments = pd.to_datetime(raw["date"] + " " + raw["ser_exit"], format="%y%m%d %H:%M:%S")
+    zone = "Asia/Jerusalem"
+    rows = pd.DataFrame(
+        {
+            "ts": moments.dt.tz_localize(zone).map(lambda m: m.timestamp()).astype("float64"),
+            "agent": raw["server"].to_numpy(),
+            "name": None,
+            "team": None,
+            "handle_time": raw["ser_time"].astype("float64").to_numpy(),
+            "resolved": raw["q_time"].astype("float64").to_numpy(),  # queue wait, as a field
+        }
+    )
+    metrics = (
+        metric("aht", "handle_time", Agg.MEAN, None, Better.LOWER, 180.0, 240.0),
+        metric("wait", "resolved", Agg.P90, 3600.0, Better.LOWER, 30.0, 60.0),
+        metric("calls", "handle_time", Agg.COUNT, None, Better.HIGHER, 40.0, 20.0),
+    )
+    at = datetime(1999, 2, 15, 12, 0, tzinfo=ZoneInfo(zone)).timestamp()
+    day_start = datetime(1999, 2, 15, 0, 0, tzinfo=ZoneInfo(zone)).timestamp()
+    board = Board(config(*metrics, feeds=(CALLS,), timezone=zone))
+    board.ingest(CALLS, filter_until(rows, at))
+    board.tick(now=at)
+
+    today = rows[(rows["ts"] >= day_start) & (rows["ts"] <= at)]
+    hour = rows[(rows["ts"] > at - 3600) & (rows["ts"] <= at)]
+    assert len(today["agent"].unique()) > 5  # a real working morning
+    assert set(board.rows) == set(today["agent"])
+    for agent, calls in today.groupby("agent"):
+        cells = board.rows[str(agent)].cells
+        assert cells["aht"].value == pytest.approx(calls["handle_time"].mean())
+        assert cells["calls"].value == len(calls)
+        waits = hour.loc[hour["agent"] == agent, "resolved"]
+        if len(waits):
+            assert cells["wait"].value == pytest.approx(waits.quantile(0.9))
+            assert cells["wait"].count == len(waits)
+        else:
+            assert (cells["wait"].value, cells["wait"].count) == (None, 0)
