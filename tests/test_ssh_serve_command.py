@@ -71,7 +71,9 @@ def write_config(folder: Path, port: int, users: str) -> Path:
 
 def serve(config: Path, log_file: Path, *extra: str) -> subprocess.Popen[str]:
     pytest.importorskip(
-        "floorwatch.floor", reason="the shared Floor (floorwatch.feeds) is not here yet"
+        "floorwatch.floor",
+        reason="the shared Floor (floorwatch.feeds) is not here yet",
+        exc_type=ImportError,
     )
     command = [sys.executable, "-c", LAUNCHER, "serve", "--config", str(config)]
     return subprocess.Popen(
