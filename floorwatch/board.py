@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from floorwatch.config_types import Better, Config, FeedConfig, MetricConfig
+from floorwatch.config_types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.metrics import MetricsEngine
 from floorwatch.roster import Roster, RosterError, load_roster
 from floorwatch.rows import TS
@@ -341,6 +341,12 @@ class Board:
             threshold = resolve_threshold(self.config, metric, None, team)
             summary[key] = (mean, evaluate(mean, threshold, metric.better)[0])
         return summary
+
+    def threshold(self, agent: str, metric_key: str) -> Threshold:
+        """The threshold that applies to `agent` for `metric_key`, overrides resolved."""
+        row = self.rows.get(agent)
+        team = row.team if row is not None else self._labels(agent)[1]
+        return resolve_threshold(self.config, self.metrics[metric_key], agent, team)
 
     def metric_value(
         self, agent: str, metric_key: str, start: float, end: float

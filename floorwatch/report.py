@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.board import AgentRow, Board
-from floorwatch.config_types import Config, MetricFormat
+from floorwatch.board import AgentRow, Board, Transition
+from floorwatch.config_types import Better, Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.roster import clean_text
 from floorwatch.thresholds import Status
 
@@ -84,6 +84,36 @@ def _zone(timezone: str | None) -> ZoneInfo | None:
 def _clock(at: float, timezone: str | None) -> str:
     moment = datetime.fromtimestamp(at, _zone(timezone))
     return moment.strftime("%H:%M")
+
+
+def format_transition(transition: Transition, board: Board) -> str:
+    """An events-panel line: '10:42 Li Wei AHT 5:12 > 5:00 RED' (the bound that was crossed).
+    Plain text: show it with markup off, the name is untrusted."""
+    metric = board.metrics[transition.metric]
+    clock = _clock(transition.at, board.config.floor.timezone)
+    value = format_value(transition.value, metric.format)
+    bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
+    name = clean_text(transition.name)
+    return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
+
+
+def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
+    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on."""
+    if status is Status.NONE:
+        return ""
+    bound = threshold.red if status is Status.RED else threshold.green
+    if bound is None:
+        bound = threshold.green if threshold.red is None else threshold.red
+    if bound is None:
+        return ""
+    if isinstance(bound, tuple):
+        low, high = (format_value(b, metric.format) for b in bound)
+        return f" {'in' if status is Status.GREEN else 'outside'} {low}-{high}"
+    if metric.better is Better.HIGHER:
+        sign = ">=" if status is Status.GREEN else "<"
+    else:
+        sign = "<=" if status is Status.GREEN else ">"
+    return f" {sign} {format_value(bound, metric.format)}"
 
 
 # -- JSON ------------------------------------------------------------------------------------------

@@ -12,7 +12,13 @@ import pytest
 
 from floorwatch.board import Board
 from floorwatch.config_types import Agg, Better, MetricFormat
-from floorwatch.report import format_value, render_csv, render_json, render_text
+from floorwatch.report import (
+    format_transition,
+    format_value,
+    render_csv,
+    render_json,
+    render_text,
+)
 from tests.test_metrics import NAN, T0, batch, config, feed, metric
 
 FIELDS = ("handle_time", "resolved")
@@ -194,3 +200,36 @@ def test_csv_round_trips_in_base_units() -> None:
     a2 = next(r for r in rows if r["agent"] == "A2")
     assert a2["team"] == "'=cmd|' /C calc'!A0"  # a spreadsheet must not run it
     assert a2["name"] == HOSTILE
+
+
+def test_transition_lines_name_the_bound_crossed() -> None:
+    cfg = config(*METRICS, feeds=(CALLS,), timezone="Europe/Paris")
+    board = Board(cfg)
+    board.ingest(
+        CALLS, batch([{"ts": T0, "agent": "A1", "name": "Li Wei", "handle_time": 312.0}], FIELDS)
+    )
+    board.tick(now=T0)
+    board.ingest(
+        CALLS, batch([{"ts": T0 + 1, "agent": "A1", "handle_time": 500.0, "resolved": 0.0}], FIELDS)
+    )
+    delta = board.tick(now=T0 + 60)
+    clock = datetime.fromtimestamp(T0 + 60, board_zone()).strftime("%H:%M")
+    lines = sorted(format_transition(t, board) for t in delta.transitions)
+    assert lines == [
+        f"{clock} Li Wei AHT 6:46 > 6:00 RED",
+        f"{clock} Li Wei FCR 0% < 70% RED",
+    ]
+    first = board_with_band()
+    assert [format_transition(t, first) for t in first.tick(now=T0).transitions] == [
+        f"{datetime.fromtimestamp(T0).strftime('%H:%M')} A9 OCC 80% outside 85%-95% AMBER"
+    ]
+
+
+def board_with_band() -> Board:
+    occupancy = metric(
+        "occ", "resolved", Agg.MEAN, 60.0, Better.BAND, (0.85, 0.95), (0.75, 1.0),
+        MetricFormat.PERCENT, label="OCC",
+    )  # fmt: skip
+    board = Board(config(occupancy, feeds=(CALLS,), timezone=None))
+    board.ingest(CALLS, batch([{"ts": T0, "agent": "A9", "resolved": 0.8}], FIELDS))
+    return board
