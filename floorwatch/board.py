@@ -83,6 +83,21 @@ class BoardDelta:
     def empty(self) -> bool:
         return not (self.changed or self.added or self.removed)
 
+    def merge(self, later: BoardDelta) -> BoardDelta:
+        """This delta followed by `later`, as one (a paused or coalescing viewer accumulates)."""
+        added = (self.added - later.removed) | (later.added - self.removed)
+        removed = (self.removed - later.added) | (later.removed - self.added)
+        came_back = self.removed & later.added  # left and returned: an existing row changed
+        changed = (self.changed | later.changed | came_back) - added - removed
+        return BoardDelta(
+            changed=changed,
+            added=added,
+            removed=removed,
+            transitions=self.transitions + later.transitions,
+            now=max(self.now, later.now),
+            first=self.first or later.first,
+        )
+
 
 def filter_until(batch: pd.DataFrame, at: float) -> pd.DataFrame:
     """The rows of `batch` that had happened by `at` (ts <= at); `--at` ignores the others, as if

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from floorwatch.board import Board, filter_until
+from floorwatch.board import Board, BoardDelta, filter_until
 from floorwatch.config_types import Agg, Better, MetricFormat, Threshold
 from floorwatch.roster import Roster, RosterEntry, RosterError, load_roster
 from floorwatch.thresholds import Status
@@ -468,3 +468,35 @@ def test_real_bank_calls_match_an_independent_computation() -> None:
             assert cells["wait"].count == len(waits)
         else:
             assert (cells["wait"].value, cells["wait"].count) == (None, 0)
+
+
+def test_merged_deltas_equal_one_delta_over_the_same_span() -> None:
+    """Three agents; over two ticks A1 comes and goes, A2 changes, A3 is added then changes."""
+
+    def run(ticks: list[float]):
+        board = board_with(call("A2", T0, 100.0), metrics=(aht(),))
+        board.tick(now=T0)
+        board.ingest(
+            CALLS, batch([call("A1", T0 + 1, 100.0), call("A3", T0 + 1, 100.0)], CALLS_FIELDS)
+        )
+        deltas = []
+        for moment in ticks:
+            if moment == ticks[-1]:
+                board.ingest(CALLS, batch([call("A2", T0 + 2, 900.0)], CALLS_FIELDS))
+                board.ingest(CALLS, batch([call("A3", T0 + 2, 999.0)], CALLS_FIELDS))
+            deltas.append(board.tick(now=moment))
+        return deltas
+
+    first, second = run([T0 + 1, T0 + 901])  # A1 and A3 arrive; A1 leaves, A2 and A3 change
+    merged = first.merge(second)
+    (single,) = run([T0 + 901])
+    assert (merged.changed, merged.added, merged.removed) == (
+        single.changed,
+        single.added,
+        single.removed,
+    )
+    assert merged.now == T0 + 901
+    empty = BoardDelta()
+    assert empty.merge(first) == first.merge(empty) == first
+    again = BoardDelta(removed=frozenset({"X"})).merge(BoardDelta(added=frozenset({"X"})))
+    assert again.changed == {"X"} and not again.added and not again.removed
