@@ -109,17 +109,18 @@ class Floor:
     async def _cold_load(self) -> None:
         def load() -> BoardDelta:
             self._ingest(self.feeds.load_all())
+            self._refresh_stale()
             return self.board.tick()
 
-        errors: tuple[str, ...] = ()
+        # Roster problems are found when the board is built; say them once, with the first board.
+        errors: tuple[str, ...] = tuple(str(problem) for problem in self.board.problems)
         try:
             delta = await asyncio.to_thread(load)
         except Exception as error:  # keep the viewers alive and say what broke
             log.exception("cold load failed")
-            errors = (f"loading feeds failed: {error}",)
+            errors = (*errors, f"loading feeds failed: {error}")
             delta = self.board.tick()
         self.loaded = True
-        self._stale = frozenset(self.feeds.stale_feeds(self.clock()))
         self._publish(delta, errors)
 
     async def _follow_feeds(self) -> None:
@@ -130,17 +131,24 @@ class Floor:
             except Exception as error:
                 log.exception("ingest failed")
                 errors = (f"ingest failed: {error}",)
-            self._stale = frozenset(self.feeds.stale_feeds(self.clock()))
+            self._refresh_stale()
             self._publish(self.board.tick(), errors)
 
     async def _follow_clock(self) -> None:
         while not self._stop.is_set():
             await asyncio.sleep(TIME_TICK_SECONDS)
-            stale = frozenset(self.feeds.stale_feeds(self.clock()))
+            stale_changed = self._refresh_stale()
             delta = self.board.tick()
-            if not delta.empty or delta.transitions or stale != self._stale:
-                self._stale = stale
+            if not delta.empty or delta.transitions or stale_changed:
                 self._publish(delta)
+
+    def _refresh_stale(self) -> bool:
+        """Mark the board's cells from feeds gone quiet; True when the set of stale feeds changed."""
+        stale = frozenset(self.feeds.stale_feeds(self.clock()))
+        changed = stale != self._stale
+        self._stale = stale
+        self.board.set_stale(stale)
+        return changed
 
     def _ingest(self, updates: list[FeedUpdate]) -> None:
         for update in updates:
