@@ -1,0 +1,581 @@
+"""The notes store: BEST notes in one SQLite file that never loses a note.
+
+- The file (and its -wal/-shm companions) is created private, mode 0600: these are personnel
+  records. WAL journal, `synchronous=FULL` (a commit is on disk when it returns), `BEGIN
+  IMMEDIATE` for every write (writers queue instead of failing half-way) and a busy timeout, so
+  several floorwatch processes, one per SSH session, can share the file.
+- Append-only: a note is a row in `notes` plus one row per revision in `revisions`; an edit,
+  a retraction or closing a follow-up adds a revision and keeps the earlier ones. Triggers refuse
+  any UPDATE or DELETE of those tables. Only drafts are ever deleted.
+- Threads: each thread gets its own connection (the UI reads on its thread while a worker
+  writes); connections are opened with `check_same_thread=False` only so that `close()` can close
+  them all, and are never shared between threads. A forked child opens its own.
+- Every failure of the file (read-only, disk full, locked past the timeout, not a database)
+  raises `StoreError` with a message naming the file. The store never holds the caller's text
+  hostage: the draft the caller passed in is theirs to keep and retry.
+- Times are stored as UTC ISO 8601 text with microseconds (so they also sort as text).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, time, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from floorwatch.coaching import (
+    FollowUp,
+    Note,
+    NoteDraft,
+    due_follow_ups,
+    evidence_from_json,
+    evidence_to_json,
+    open_follow_ups,
+    parse_timeframe,
+    validate_draft,
+    with_fields,
+)
+
+if TYPE_CHECKING:
+    from floorwatch.config_types import Config
+
+STORE_FILE = "notes.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+# Forward migrations: MIGRATIONS[i] takes a store from user_version i to i + 1. Never edit a
+# released step; add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: notes and their revisions, append-only.
+    """
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE revisions (
+        note_id INTEGER NOT NULL REFERENCES notes(id),
+        revision INTEGER NOT NULL,
+        revised_at TEXT NOT NULL,
+        revised_by TEXT NOT NULL,
+        agent_name TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        behavior TEXT NOT NULL,
+        effect TEXT NOT NULL,
+        suggestion TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        follow_up_due TEXT,
+        kind TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        retracted INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (note_id, revision)
+    );
+    CREATE INDEX notes_by_agent ON notes (agent, created_at);
+    CREATE INDEX notes_by_time ON notes (created_at);
+    CREATE TRIGGER notes_append_only_u BEFORE UPDATE ON notes
+        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
+    CREATE TRIGGER notes_append_only_d BEFORE DELETE ON notes
+        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
+    CREATE TRIGGER revisions_append_only_u BEFORE UPDATE ON revisions
+        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
+    CREATE TRIGGER revisions_append_only_d BEFORE DELETE ON revisions
+        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
+    """,
+    # 2: autosaved drafts, one per agent and author.
+    """
+    CREATE TABLE drafts (
+        agent TEXT NOT NULL,
+        author TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (agent, author)
+    );
+    """,
+    # 3: closing a follow-up explicitly, with its outcome.
+    """
+    ALTER TABLE revisions ADD COLUMN follow_up_closed_at TEXT;
+    ALTER TABLE revisions ADD COLUMN follow_up_outcome TEXT;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_LATEST = """
+    SELECT n.id, n.agent, n.author, n.created_at, r.*
+    FROM notes n JOIN revisions r ON r.note_id = n.id
+    WHERE r.revision = (SELECT MAX(revision) FROM revisions WHERE note_id = n.id)
+"""
+_ALL = "SELECT n.id, n.agent, n.author, n.created_at, r.* FROM notes n JOIN revisions r " \
+    "ON r.note_id = n.id"  # fmt: skip
+_UMASK_LOCK = threading.Lock()  # the umask is per process: set it for one connect at a time
+
+
+class StoreError(Exception):
+    """The notes file cannot be read or written; the message says which file and why."""
+
+
+class InvalidNote(ValueError):
+    """A draft that cannot be saved; `problems` maps field names to messages."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = dict(problems)
+
+
+def default_store_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("floorwatch")) / STORE_FILE
+
+
+def store_path(config: Config | None) -> Path:
+    """`notes.path` from the config when set, else the user data dir."""
+    if config is not None and config.notes.path is not None:
+        path = Path(config.notes.path)
+        return path if path.is_absolute() else config.base_dir / path
+    return default_store_path()
+
+
+def resolve_author(config_author: str | None) -> str:
+    """Who writes the notes: `notes.author`, else $FLOORWATCH_AUTHOR, else the login name."""
+    for candidate in (config_author, os.environ.get("FLOORWATCH_AUTHOR")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container with an unnamed uid)
+        return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def to_text(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: the store needs aware times")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+class NoteStore:
+    """BEST notes in one SQLite file, safe across threads and processes (see module doc).
+
+    `tz` and `shift_end` are the floor's: they turn a typed timeframe into a due time."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        tz: tzinfo = UTC,
+        shift_end: time | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
+        self.path = Path(path)
+        self.tz = tz
+        self.shift_end = shift_end
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._ready = False
+        self._pid = os.getpid()
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if os.getpid() != self._pid:  # forked: the parent's connections are not ours to use
+            self._local, self._connections, self._ready = threading.local(), [], False
+            self._pid = os.getpid()
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            with self._errors("open"):
+                connection = self._connect()
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        if not self._ready:
+            with self._lock, self._errors("open"):
+                if not self._ready:
+                    self._prepare(connection)
+                    self._ready = True
+        return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self.path.exists():
+            # Created 0600 before SQLite touches it; SQLite gives -wal/-shm the same mode.
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        with _UMASK_LOCK:
+            old = os.umask(0o077)
+            try:
+                connection = sqlite3.connect(
+                    self.path,
+                    timeout=self.busy_timeout_ms / 1000,
+                    isolation_level=None,  # we say BEGIN IMMEDIATE / COMMIT ourselves
+                    check_same_thread=False,  # only so close() can close it; never shared
+                )
+            finally:
+                os.umask(old)
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        """WAL mode and forward migrations, once per store object."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer floorwatch (schema {version}, this one knows "
+                f"up to {SCHEMA_VERSION}); upgrade floorwatch to open it"
+            )
+        if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+        if version < SCHEMA_VERSION:
+            self._migrate(connection)
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Read again inside the lock: another process may have migrated meanwhile.
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:]:
+                for statement in _statements(step):
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except sqlite3.Error as error:
+            raise StoreError(self._explain(action, str(error))) from error
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise StoreError(f"{self.path}: cannot {action} the notes store: {reason}") from error
+
+    def _explain(self, action: str, message: str) -> str:
+        lowered = message.lower()
+        where = f"{self.path}: cannot {action} the notes store"
+        if "readonly" in lowered or "read-only" in lowered:
+            return f"{where}: the file or its folder is read-only (check their permissions)"
+        if "disk is full" in lowered or "disk i/o" in lowered:
+            return f"{where}: the disk is full or failing ({message})"
+        if "locked" in lowered or "busy" in lowered:
+            seconds = self.busy_timeout_ms / 1000
+            return f"{where}: another floorwatch kept it locked for more than {seconds:g} s"
+        if "not a database" in lowered or "malformed" in lowered:
+            return f"{where}: the file is not a floorwatch notes store ({message})"
+        if "unable to open" in lowered:
+            return f"{where}: the file or its folder cannot be opened or written ({message})"
+        return f"{where}: {message}"
+
+    @contextmanager
+    def _write(self, action: str = "save to") -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE ... COMMIT; returns only once committed."""
+        connection = self._connection()
+        with self._errors(action):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        connection = self._connection()
+        with self._errors("read"):
+            return connection.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        """Close every thread's connection. The store can be used again (it reconnects)."""
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+            self._local = threading.local()
+
+    def __enter__(self) -> NoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- notes ----------------------------------------------------------------------------------
+
+    def add(self, draft: NoteDraft, author: str, now: datetime) -> Note:
+        """Save a new note (and clear the author's draft for that agent, in the same
+        transaction). Raises InvalidNote (nothing saved) or StoreError."""
+        problems = validate_draft(draft, now, self.tz, self.shift_end)
+        if problems:
+            raise InvalidNote(problems)
+        due = parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+        with self._write() as connection:
+            cursor = connection.execute(
+                "INSERT INTO notes (agent, author, created_at) VALUES (?, ?, ?)",
+                (draft.agent, author, to_text(now)),
+            )
+            note_id = int(cursor.lastrowid or 0)
+            self._insert_revision(connection, note_id, 1, draft, due, author, now)
+            connection.execute(
+                "DELETE FROM drafts WHERE agent = ? AND author = ?", (draft.agent, author)
+            )
+        return self._must_get(note_id)
+
+    def revise(
+        self,
+        note_id: int,
+        changes: NoteDraft | Mapping[str, Any],
+        author: str,
+        now: datetime,
+        reason: str = "",
+    ) -> Note:
+        """Add a revision with new field values (a whole draft, or only the changed fields).
+        A changed timeframe is resolved again from `now`; an unchanged one keeps its due time."""
+
+        def revised(current: Note) -> tuple[NoteDraft, datetime | None, dict[str, Any]]:
+            base = current.draft()
+            draft = changes if isinstance(changes, NoteDraft) else with_fields(base, changes)
+            draft = replace(draft, agent=current.agent)  # a note never moves to another agent
+            problems = validate_draft(draft, now, self.tz, self.shift_end)
+            keep_due = draft.timeframe.strip() == current.timeframe.strip()
+            if keep_due:  # its due time may have passed since; that is no reason to refuse
+                problems.pop("timeframe", None)
+            if problems:
+                raise InvalidNote(problems)
+            due = current.follow_up_due if keep_due else self._due(draft, now)
+            return draft, due, {"reason": reason}
+
+        return self._append(note_id, author, now, revised)
+
+    def retract(self, note_id: int, author: str, now: datetime, reason: str) -> Note:
+        """Withdraw a note: a revision marked retracted (the text stays in the history)."""
+        return self._append(
+            note_id,
+            author,
+            now,
+            lambda c: (c.draft(), c.follow_up_due, {"retracted": 1, "reason": reason}),
+        )
+
+    def close_follow_up(self, note_id: int, author: str, now: datetime, outcome: str) -> Note:
+        """Mark a note's follow-up done, with its outcome (improved / worse / same / free text)."""
+        return self._append(
+            note_id,
+            author,
+            now,
+            lambda c: (
+                c.draft(),
+                c.follow_up_due,
+                {"follow_up_closed_at": to_text(now), "follow_up_outcome": outcome},
+            ),
+        )
+
+    def _due(self, draft: NoteDraft, now: datetime) -> datetime:
+        return parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+
+    def _append(
+        self,
+        note_id: int,
+        author: str,
+        now: datetime,
+        make: Callable[[Note], tuple[NoteDraft, datetime | None, dict[str, Any]]],
+    ) -> Note:
+        with self._write() as connection:
+            current = self._fetch_latest(connection, note_id)
+            if current is None:
+                raise StoreError(f"{self.path}: there is no note {note_id}")
+            draft, due, extra = make(current)
+            extra.setdefault("retracted", int(current.retracted))
+            if current.follow_up_closed_at is not None:
+                extra.setdefault("follow_up_closed_at", to_text(current.follow_up_closed_at))
+                extra.setdefault("follow_up_outcome", current.follow_up_outcome)
+            self._insert_revision(
+                connection, note_id, current.revision + 1, draft, due, author, now, extra
+            )
+        return self._must_get(note_id)
+
+    def _insert_revision(
+        self,
+        connection: sqlite3.Connection,
+        note_id: int,
+        revision: int,
+        draft: NoteDraft,
+        due: datetime | None,
+        author: str,
+        now: datetime,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        row = {
+            "note_id": note_id,
+            "revision": revision,
+            "revised_at": to_text(now),
+            "revised_by": author,
+            "agent_name": draft.agent_name or draft.agent,
+            "observed_at": to_text(draft.observed_at or now),
+            "behavior": draft.behavior,
+            "effect": draft.effect,
+            "suggestion": draft.suggestion,
+            "timeframe": draft.timeframe.strip(),
+            "follow_up_due": None if due is None else to_text(due),
+            "kind": draft.kind,
+            "tags": json.dumps(list(draft.tags), ensure_ascii=False),
+            "visibility": draft.visibility,
+            "evidence": evidence_to_json(draft.evidence),
+            **(extra or {}),
+        }
+        columns = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        connection.execute(f"INSERT INTO revisions ({columns}) VALUES ({marks})", row)
+
+    def _fetch_latest(self, connection: sqlite3.Connection, note_id: int) -> Note | None:
+        found = connection.execute(f"{_LATEST} AND n.id = ?", (note_id,)).fetchone()
+        return None if found is None else _note(found)
+
+    def _must_get(self, note_id: int) -> Note:
+        note = self.get(note_id)
+        if note is None:  # cannot happen after our own commit; say so plainly if it does
+            raise StoreError(f"{self.path}: note {note_id} vanished after saving")
+        return note
+
+    def get(self, note_id: int) -> Note | None:
+        """The latest revision of a note (retracted ones too), or None."""
+        rows = self._read(f"{_LATEST} AND n.id = ?", (note_id,))
+        return _note(rows[0]) if rows else None
+
+    def notes(
+        self,
+        agent: str | None = None,
+        since: datetime | None = None,
+        include_retracted: bool = False,
+    ) -> list[Note]:
+        """The latest revision of each note, oldest first; `since` filters on created_at."""
+        sql, params = _LATEST, []
+        if agent is not None:
+            sql += " AND n.agent = ?"
+            params.append(agent)
+        if since is not None:
+            sql += " AND n.created_at >= ?"
+            params.append(to_text(since))
+        if not include_retracted:
+            sql += " AND r.retracted = 0"
+        rows = self._read(sql + " ORDER BY n.created_at, n.id", tuple(params))
+        return [_note(row) for row in rows]
+
+    def revisions(self, note_id: int) -> list[Note]:
+        """Every revision of a note, the original first."""
+        rows = self._read(f"{_ALL} WHERE n.id = ? ORDER BY r.revision", (note_id,))
+        return [_note(row) for row in rows]
+
+    def all_revisions(self) -> list[Note]:
+        """Every revision of every note (for `notes export --revisions`)."""
+        return [_note(row) for row in self._read(f"{_ALL} ORDER BY n.id, r.revision")]
+
+    def open_follow_ups(self) -> list[Note]:
+        """Every note whose follow-up is still open (rules in coaching.open_follow_ups)."""
+        return open_follow_ups(self.notes())
+
+    def follow_ups(self, now: datetime) -> list[FollowUp]:
+        """Open follow-ups due by the end of today (floor time); overdue ones flagged."""
+        return due_follow_ups(self.notes(), now, self.tz)
+
+    # -- drafts ---------------------------------------------------------------------------------
+
+    def save_draft(self, agent: str, author: str, fields: Mapping[str, str], now: datetime) -> None:
+        """Keep what the author has typed for this agent (replacing the previous draft)."""
+        text = json.dumps(dict(fields), ensure_ascii=False)
+        with self._write("save a draft to") as connection:
+            connection.execute(
+                "INSERT INTO drafts (agent, author, fields, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (agent, author) DO UPDATE SET fields = excluded.fields, "
+                "saved_at = excluded.saved_at",
+                (agent, author, text, to_text(now)),
+            )
+
+    def load_draft(self, agent: str, author: str) -> tuple[dict[str, str], datetime] | None:
+        """The author's saved draft for this agent and when it was saved, or None."""
+        rows = self._read(
+            "SELECT fields, saved_at FROM drafts WHERE agent = ? AND author = ?", (agent, author)
+        )
+        if not rows:
+            return None
+        fields = json.loads(rows[0]["fields"])
+        saved_at = from_text(rows[0]["saved_at"])
+        assert saved_at is not None
+        return {str(k): str(v) for k, v in fields.items()}, saved_at
+
+    def discard_draft(self, agent: str, author: str) -> None:
+        with self._write("discard a draft in") as connection:
+            connection.execute("DELETE FROM drafts WHERE agent = ? AND author = ?", (agent, author))
+
+    # -- change detection -----------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes when another connection (process or thread) commits; poll it (e.g. every
+        second) from one thread to notice other supervisors' notes."""
+        return int(self._read("PRAGMA data_version")[0][0])
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (trigger bodies keep their inner semicolons)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+def _note(row: sqlite3.Row) -> Note:
+    keys = row.keys()
+
+    def optional(name: str) -> Any:
+        return row[name] if name in keys else None
+
+    observed_at, created_at = from_text(row["observed_at"]), from_text(row["created_at"])
+    assert observed_at is not None and created_at is not None
+    return Note(
+        id=int(row["id"]),
+        agent=row["agent"],
+        agent_name=row["agent_name"],
+        author=row["author"],
+        observed_at=observed_at,
+        created_at=created_at,
+        behavior=row["behavior"],
+        effect=row["effect"],
+        suggestion=row["suggestion"],
+        timeframe=row["timeframe"],
+        follow_up_due=from_text(row["follow_up_due"]),
+        kind=row["kind"],
+        tags=tuple(json.loads(row["tags"])),
+        visibility=row["visibility"],
+        evidence=evidence_from_json(row["evidence"]),
+        revision=int(row["revision"]),
+        revised_at=from_text(row["revised_at"]),
+        revised_by=row["revised_by"],
+        retracted=bool(row["retracted"]),
+        reason=row["reason"],
+        follow_up_closed_at=from_text(optional("follow_up_closed_at")),
+        follow_up_outcome=optional("follow_up_outcome"),
+    )
