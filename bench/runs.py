@@ -1,0 +1,249 @@
+"""One board program on one floor in one terminal: launch it, load it, measure it.
+
+Every measurement here is taken the way a user experiences the board: a real process on a real
+pty, fed by real appends to real files, judged by what the terminal screen shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.floor import FeedWriter, Floor
+from bench.harness import ProcessTree, Sampler, Terminal
+
+REPO = Path(__file__).resolve().parents[1]
+LOAD_TIMEOUT_S = 120.0  # a board that has not shown a full day by then has failed
+
+
+@dataclass(frozen=True)
+class BoardProgram:
+    """A board to measure: floorwatch itself or the naive baseline."""
+
+    name: str
+
+    def argv(self, floor: Floor) -> list[str]:
+        if self.name == "floorwatch":
+            return [sys.executable, "-m", "floorwatch", "run", "--config", str(floor.config)]
+        return [sys.executable, "-m", "bench.naive_board", "--feeds", str(floor.feeds)]
+
+
+FLOORWATCH = BoardProgram("floorwatch")
+NAIVE = BoardProgram("naive")
+
+
+def names_shown(names: list[str]):  # type: ignore[no-untyped-def]
+    """A screen test: every one of `names` is on the screen."""
+
+    def test(lines: list[str]) -> bool:
+        text = "\n".join(lines)
+        return all(name in text for name in names)
+
+    return test
+
+
+@dataclass
+class Session:
+    """A running board: its terminal, its process tree, the writer appending to its floor."""
+
+    terminal: Terminal
+    tree: ProcessTree
+    writer: FeedWriter
+    startup_s: float  # spawn to the first full board (every file's end marker shown)
+
+    def probe(self, timeout: float) -> float:
+        """Append one marker row now; seconds until its agent showed (inf if it never did)."""
+        agent = self.writer.next_marker(self.terminal.text())
+        written = time.monotonic()
+        self.writer.mark(agent)
+        seen = self.terminal.wait_for(names_shown([agent.name]), timeout)
+        return seen - written if seen is not None else float("inf")
+
+
+@contextlib.contextmanager
+def launch(program: BoardProgram, floor: Floor, cols: int, rows: int) -> Iterator[Session]:
+    """Start `program` on `floor` in a `cols` x `rows` terminal and wait for its first full board.
+
+    Before the start, every call file gets a marker row at its end; the board counts as loaded
+    when all of those agents are on the screen, so the whole day has been read."""
+    writer = FeedWriter(floor)
+    markers = writer.mark_every_file()
+    terminal = Terminal(program.argv(floor), cols=cols, rows=rows, cwd=REPO)
+    try:
+        seen = terminal.wait_for(names_shown([a.name for a in markers]), LOAD_TIMEOUT_S)
+        if seen is None:
+            raise RuntimeError(
+                f"{program.name} never showed a full board "
+                f"({'exited' if not terminal.alive else 'timed out'}); its screen:\n"
+                + terminal.text()
+            )
+        yield Session(terminal, ProcessTree(terminal.pid), writer, seen - terminal.started)
+    finally:
+        terminal.stop()
+        writer.close()
+
+
+def settle(session: Session, quiet: float = 1.0, timeout: float = 15.0) -> None:
+    """Let the board finish what it was doing (no output for `quiet` seconds)."""
+    session.terminal.wait_quiet(quiet, timeout)
+
+
+# -- paced appends ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Probe:
+    agent_name: str
+    written: float = 0.0
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class PacedWriter:
+    """Appends simulator rows at `rate` rows per second on a thread; can slip in probes."""
+
+    def __init__(self, session: Session, rate: float) -> None:
+        self.session = session
+        self.rate = rate
+        self.rows = 0
+        self._stop = threading.Event()
+        self._probes: queue.Queue[_Probe] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="paced-writer", daemon=True)
+        self.started = 0.0
+        self.stopped = 0.0
+
+    def _run(self) -> None:
+        writer = self.session.writer
+        self.started = time.monotonic()
+        while not self._stop.is_set():
+            due = int((time.monotonic() - self.started) * self.rate) - self.rows
+            if due > 0:
+                writer.simulated(due)
+                self.rows += due
+            while not self._probes.empty():
+                probe = self._probes.get()
+                agent = next(a for a in writer.floor.roster if a.name == probe.agent_name)
+                writer.mark(agent)
+                self.rows += 1
+                probe.written = time.monotonic()
+                probe.done.set()
+            self._stop.wait(0.01)
+        self.stopped = time.monotonic()
+
+    def __enter__(self) -> PacedWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def probe(self, timeout: float) -> float:
+        """Slip a marker row into the stream; seconds until the screen showed it (inf: never)."""
+        terminal = self.session.terminal
+        agent = self.session.writer.next_marker(terminal.text())
+        probe = _Probe(agent.name)
+        self._probes.put(probe)
+        probe.done.wait()
+        seen = terminal.wait_for(names_shown([agent.name]), timeout)
+        return seen - probe.written if seen is not None else float("inf")
+
+
+# -- the measurements -----------------------------------------------------------------------------
+
+
+@dataclass
+class Usage:
+    """CPU (fractions of a core) and terminal output (bytes/s) over a measured period."""
+
+    cpu: float
+    cpu_samples: list[float]
+    out_rate: float
+    out_samples: list[float]
+    rss: list[int]
+    seconds: float
+
+
+def _usage(sampler: Sampler) -> Usage:
+    samples = sampler.samples
+    return Usage(
+        cpu=sampler.cpu_share(),
+        cpu_samples=sampler.cpu_shares(),
+        out_rate=sampler.out_rate(),
+        out_samples=sampler.out_rates(),
+        rss=[s.rss_bytes for s in samples],
+        seconds=samples[-1].at - samples[0].at,
+    )
+
+
+def _sampler(session: Session) -> Sampler:
+    return Sampler(session.tree, 1.0, lambda: session.terminal.bytes_out)
+
+
+def measure_latency(session: Session, appends: int, timeout: float = 10.0) -> list[float]:
+    """Seconds from one appended row to its change on screen, `appends` times, the board quiet
+    before each."""
+    latencies = []
+    for _ in range(appends):
+        settle(session, quiet=0.3, timeout=timeout)
+        latencies.append(session.probe(timeout))
+    return latencies
+
+
+def measure_idle(session: Session, seconds: float) -> Usage:
+    """CPU and output with no feed changes at all."""
+    settle(session)
+    sampler = _sampler(session).start()
+    time.sleep(seconds)
+    sampler.stop()
+    return _usage(sampler)
+
+
+def measure_steady(session: Session, rate: float, seconds: float) -> Usage:
+    """CPU and output while `rate` simulator rows per second are appended."""
+    settle(session)
+    sampler = _sampler(session).start()
+    with PacedWriter(session, rate):
+        time.sleep(seconds)
+    sampler.stop()
+    return _usage(sampler)
+
+
+def measure_burst(
+    session: Session, rate: float, seconds: float, probe_every: float, timeout: float = 30.0
+) -> tuple[Usage, list[float], float]:
+    """Append `rate` rows/s for `seconds`, probing the lag every `probe_every` seconds.
+
+    Returns the usage from the burst's start until the board caught up, the lags of the probes
+    during the burst, and the lag of the last row appended (time from the burst's end to the
+    screen showing it)."""
+    settle(session)
+    sampler = _sampler(session).start()
+    lags = []
+    with PacedWriter(session, rate) as writer:
+        end = writer.started + seconds if writer.started else time.monotonic() + seconds
+        while time.monotonic() + probe_every < end:
+            time.sleep(probe_every)
+            lags.append(writer.probe(timeout))
+        time.sleep(max(0.0, end - time.monotonic()))
+    final = session.probe(timeout)  # the burst's last row: how far behind the board still is
+    sampler.stop()
+    return _usage(sampler), lags, final
+
+
+def measure_soak(session: Session, rate: float, seconds: float) -> Usage:
+    """RSS (sampled every second) while `rate` rows per second are appended for `seconds`."""
+    settle(session, quiet=2.0)
+    sampler = Sampler(session.tree, 1.0, lambda: session.terminal.bytes_out).start()
+    with PacedWriter(session, rate):
+        time.sleep(seconds)
+    sampler.stop()
+    return _usage(sampler)
