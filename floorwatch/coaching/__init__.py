@@ -13,7 +13,7 @@ Import from `floorwatch.coaching`; the submodules are its seams:
   agent_indicators
 """
 
-from floorwatch.coaching.evidence import behavior_prefill, evidence_for
+from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text
 from floorwatch.coaching.loop import (
     CADENCE_LEAD,
     FEEDBACK_WITHIN,
@@ -72,7 +72,7 @@ __all__ = [
     "SAME", "SHARED", "TIMEFRAME_HELP", "TIMEFRAME_PICKS", "VISIBILITIES", "WORSE", "CadenceDue",
     "Evidence", "FollowUp", "Indicator", "Note", "NoteDraft", "PraiseRatio", "RedFeedback",
     "agent_indicators", "behavior_prefill", "cadence", "describe_due", "draft_fields",
-    "draft_from_fields", "due_follow_ups", "evidence_for", "evidence_from_json",
+    "draft_from_fields", "due_follow_ups", "evidence_for", "evidence_from_json", "evidence_text",
     "evidence_to_json", "feedback_within_24h", "floor_timezone", "follow_up_outcome", "live",
     "note_record", "open_follow_ups", "parse_tags", "parse_timeframe", "praise_ratio",
     "validate_draft", "with_fields",

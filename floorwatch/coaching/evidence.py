@@ -50,14 +50,19 @@ def behavior_prefill(
     """The Behavior field's starting text: the observation time and the evidence, e.g.
     '10:02 AHT 5:12 over last 60m (target <= 3:30, red > 5:00)'. `observed_at` is shown as
     given, so pass it in the floor's timezone."""
-    if formatter is None:
-        from floorwatch.report import format_value as formatter
-    parts = [_evidence_text(item, formatter) for item in evidence]
+    parts = [evidence_text(item, formatter) for item in evidence]
     return f"{observed_at:%H:%M} " + "; ".join(parts)
 
 
-def _evidence_text(item: Evidence, formatter: Formatter) -> str:
-    fmt = MetricFormat(item.format)
+def evidence_text(item: Evidence, formatter: Formatter | None = None) -> str:
+    """One evidence item for people: 'AHT 5:12 over last 60m (target <= 3:30, red > 5:00)'.
+    `formatter` defaults to the board's own (floorwatch.report.format_value)."""
+    if formatter is None:
+        from floorwatch.report import format_value as formatter
+    try:
+        fmt = MetricFormat(item.format)
+    except ValueError:  # a hand-made or future record: show the plain number
+        fmt = MetricFormat.NUMBER
     window = item.window if item.window == "today" else f"over last {item.window}"
     levels = _levels_text(item, lambda value: formatter(value, fmt))
     levels = f" ({levels})" if levels else ""

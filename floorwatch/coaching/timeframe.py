@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_SHIFT_END = time(17, 0)
@@ -88,8 +88,8 @@ def _relative(
     span = timedelta(**{unit: count})
     if span > _MAX_AHEAD:
         raise ValueError(f"{text.strip()!r} is more than three years ahead")
-    if unit == "hours":
-        return local + span
+    if unit == "hours":  # elapsed hours: add in UTC (aware + timedelta is wall-clock in Python)
+        return (local.astimezone(UTC) + span).astimezone(tz)
     return datetime.combine(local.date() + span, shift_end, tzinfo=tz)
 
 

@@ -1,0 +1,323 @@
+"""`floorwatch notes`: list, export and add BEST coaching notes from the shell.
+
+The store is found as the app finds it: `--store PATH`, else the config's `notes.path`, else the
+user data dir. The config (`--config`, $FLOORWATCH_CONFIG, ./floorwatch.yaml, the user config
+folder) is optional here: without one, times are shown in the system's timezone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from floorwatch.cli import UserError
+from floorwatch.commands.common import add_config_argument
+
+if TYPE_CHECKING:
+    from floorwatch.coaching import Note
+    from floorwatch.config_types import Config
+    from floorwatch.store import NoteStore
+
+HELP = "list, export or add BEST coaching notes"
+DESCRIPTION = """\
+The BEST coaching notes (Behavior, Effect, Suggestion, Timeframe) that supervisors write on the
+board, kept in one SQLite file: --store PATH, else notes.path in the config, else the user data
+folder. Notes are never deleted: an edit or a retraction is a new revision."""
+
+EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
+EXIT_STORE = 1  # the store cannot be read or written
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("notes", help=HELP, description=DESCRIPTION)
+    actions = parser.add_subparsers(dest="notes_action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="the notes, oldest first (latest revision of each)")
+    _add_store_arguments(listing)
+    listing.add_argument("--agent", metavar="ID", help="only this agent's notes")
+    listing.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only notes written since: 2026-11-30, '2026-11-30 14:00', today, 7d (days ago)",
+    )
+    listing.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    listing.add_argument("--all", action="store_true", help="include retracted notes")
+    listing.set_defaults(handler=run_list)
+
+    export = actions.add_parser(
+        "export", help="every note (retracted ones flagged) as JSON or CSV, for records"
+    )
+    _add_store_arguments(export)
+    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument(
+        "--revisions", action="store_true", help="every revision, not only the latest"
+    )
+    export.set_defaults(handler=run_export)
+
+    add = actions.add_parser(
+        "add", help="write a note (for scripts); prints its id", description=ADD_DESCRIPTION
+    )
+    _add_store_arguments(add)
+    add.add_argument("--agent", metavar="ID", required=True)
+    add.add_argument("--name", metavar="NAME", default="", help="the agent's display name")
+    add.add_argument("--behavior", default="", help="the observable fact (required)")
+    add.add_argument("--effect", default="", help="its impact on customer, team, business")
+    add.add_argument("--suggestion", default="", help="the change to try (required to improve)")
+    add.add_argument(
+        "--timeframe", default="", help="when to check again: +1d, tomorrow, 2026-11-30 (required)"
+    )
+    add.add_argument("--kind", choices=("improvement", "praise"), default="improvement")
+    add.add_argument("--tags", default="", metavar="A,B", help="metric keys, comma-separated")
+    add.add_argument("--visibility", choices=("private", "shared"), default="private")
+    add.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login name")
+    add.set_defaults(handler=run_add)
+
+
+ADD_DESCRIPTION = """\
+Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
+required, and --suggestion for an improvement note. Prints the new note's id. Exits 2 with one
+message per field when the note is incomplete, 1 when the store cannot be written."""
+
+
+def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument(
+        "--store", metavar="PATH", help="the notes file (default: notes.path, or the data folder)"
+    )
+
+
+# -- context --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    store: NoteStore
+    tz: tzinfo
+    config_author: str | None
+
+
+def open_context(args: argparse.Namespace) -> Context:
+    from floorwatch.coaching import floor_timezone
+    from floorwatch.store import NoteStore, store_path
+
+    config = _optional_config(args.config)
+    path = Path(args.store) if args.store else store_path(config)
+    tz = floor_timezone(config.floor.timezone if config else None)
+    return Context(NoteStore(path, tz=tz), tz, config.notes.author if config else None)
+
+
+def _optional_config(explicit: str | None) -> Config | None:
+    """The config when there is one; notes work without (store in the data dir, system time)."""
+    from floorwatch.commands.common import load
+    from floorwatch.config import find_config
+
+    if explicit is None and find_config(None) is None:
+        return None
+    return load(explicit)
+
+
+def _store_errors(action: Any) -> Any:
+    """Run a handler, turning store failures into a message and exit 1."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from floorwatch.store import StoreError
+
+        try:
+            return int(action(args))
+        except StoreError as error:
+            raise UserError(str(error), exit_code=EXIT_STORE) from None
+
+    handler.__doc__ = action.__doc__
+    return handler
+
+
+# -- list and export ------------------------------------------------------------------------------
+
+
+@_store_errors
+def run_list(args: argparse.Namespace) -> int:
+    """`notes list`: latest revisions, filtered."""
+    context = open_context(args)
+    now = datetime.now(UTC)
+    since = parse_since(args.since, now, context.tz) if args.since else None
+    with context.store as store:
+        notes = store.notes(agent=args.agent, since=since, include_retracted=args.all)
+    _write(render(notes, args.format, context.tz))
+    return 0
+
+
+@_store_errors
+def run_export(args: argparse.Namespace) -> int:
+    """`notes export`: every note (or revision), retracted ones included and flagged."""
+    context = open_context(args)
+    with context.store as store:
+        notes = store.all_revisions() if args.revisions else store.notes(include_retracted=True)
+    _write(render(notes, args.format, context.tz))
+    return 0
+
+
+def render(notes: list[Note], fmt: str, tz: tzinfo) -> str:
+    if fmt == "json":
+        return to_json(notes, tz)
+    if fmt == "csv":
+        return to_csv(notes, tz)
+    return to_text(notes, tz)
+
+
+def to_json(notes: Iterable[Note], tz: tzinfo) -> str:
+    from floorwatch.coaching import note_record
+
+    return json.dumps([note_record(note, tz) for note in notes], ensure_ascii=False, indent=2)
+
+
+def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
+    """One line per note; tags comma-separated, evidence as JSON; cells a spreadsheet would run
+    as a formula get a leading apostrophe."""
+    from floorwatch.coaching import RECORD_KEYS, REVISION_KEYS, note_record
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    keys = RECORD_KEYS + REVISION_KEYS
+    writer.writerow(keys)
+    for note in notes:
+        record = note_record(note, tz)
+        record["tags"] = ",".join(record["tags"])
+        record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
+        writer.writerow([_cell(record[key]) for key in keys])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_text(notes: list[Note], tz: tzinfo) -> str:
+    """Notes for a terminal; text from the store is stripped of control characters first."""
+    if not notes:
+        return "No notes.\n"
+    return "\n".join(_note_text(note, tz) for note in notes)
+
+
+def _note_text(note: Note, tz: tzinfo) -> str:
+    from floorwatch.coaching import evidence_text
+    from floorwatch.roster import clean_text
+
+    created = note.created_at.astimezone(tz)
+    head = [
+        f"#{note.id}",
+        f"{created:%Y-%m-%d %H:%M}",
+        clean_text(note.agent),
+        clean_text(note.agent_name),
+        note.kind,
+        note.visibility,
+        f"by {clean_text(note.author)}",
+    ]
+    if note.revision > 1:
+        head.append(f"(revision {note.revision} by {clean_text(note.revised_by)})")
+    if note.retracted:
+        head.append(f"RETRACTED: {clean_text(note.reason)}")
+    lines = ["  ".join(head)]
+    for label, text in (
+        ("Behavior", note.behavior),
+        ("Effect", note.effect),
+        ("Suggestion", note.suggestion),
+    ):
+        lines += _field_lines(label, text, clean_text)
+    if note.follow_up_due is not None:
+        due = note.follow_up_due.astimezone(tz)
+        state = f"closed: {clean_text(note.follow_up_outcome or '')}" if note.follow_up_closed_at \
+            else "open"  # fmt: skip
+        lines.append(f"  Follow-up:  {due:%Y-%m-%d %H:%M} ({clean_text(note.timeframe)}), {state}")
+    for item in note.evidence:
+        lines.append(f"  Evidence:   {clean_text(evidence_text(item))}")
+    if note.tags:
+        lines.append(f"  Tags:       {clean_text(', '.join(note.tags))}")
+    return "\n".join(lines) + "\n"
+
+
+def _field_lines(label: str, text: str, clean: Any) -> list[str]:
+    rows = [clean(line) for line in text.splitlines()] or [""]
+    first = f"  {label + ':':<12}{rows[0]}"
+    return [first, *(f"  {'':<12}{row}" for row in rows[1:])]
+
+
+def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:
+    """--since: an ISO date (its start, floor time) or date-time, 'today', or 'Nd'/'Nw' ago."""
+    words = text.strip().lower()
+    local_today = now.astimezone(tz).date()
+    if words == "today":
+        return datetime.combine(local_today, time(), tz)
+    if words[:-1].isdigit() and words[-1:] in ("d", "w"):
+        days = int(words[:-1]) * (7 if words.endswith("w") else 1)
+        return datetime.combine(local_today - timedelta(days=days), time(), tz)
+    try:
+        if len(words) == 10:
+            return datetime.combine(date.fromisoformat(words), time(), tz)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"--since {text!r}: use a date (2026-11-30), a date-time ('2026-11-30 14:00'), "
+            "today, or 7d / 2w for days or weeks ago",
+            exit_code=EXIT_INVALID,
+        ) from None
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+# -- add ------------------------------------------------------------------------------------------
+
+
+@_store_errors
+def run_add(args: argparse.Namespace) -> int:
+    """`notes add`: validate like the panel, save, print the id."""
+    from floorwatch.coaching import NoteDraft, parse_tags
+    from floorwatch.store import InvalidNote, resolve_author
+
+    context = open_context(args)
+    draft = NoteDraft(
+        agent=args.agent.strip(),
+        agent_name=args.name.strip() or args.agent.strip(),
+        behavior=args.behavior,
+        effect=args.effect,
+        suggestion=args.suggestion,
+        timeframe=args.timeframe,
+        kind=args.kind,
+        tags=parse_tags(args.tags),
+        visibility=args.visibility,
+    )
+    author = args.author or resolve_author(context.config_author)
+    try:
+        with context.store as store:
+            note = store.add(draft, author, datetime.now(UTC))
+    except InvalidNote as invalid:
+        for name, message in invalid.problems.items():
+            print(f"floorwatch notes add: --{name}: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    print(note.id)
+    return 0
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
