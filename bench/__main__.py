@@ -16,9 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench import suite
+from bench.profile import summarise as summarise_profile
 from bench.report import machine, markdown_table, text_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"also run {' and '.join(OTHERS)} (other benchmarks in bench/) afterwards",
     )
     parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="run floorwatch under py-spy, write its stacks to DIR and print where time goes "
+        "(py-spy's own cost is then in the figures: not for the README)",
+    )
+    parser.add_argument(
         "--keep", metavar="DIR", help="keep the floors in DIR (default: a temp dir)"
     )
     parser.add_argument("--markdown", metavar="FILE", help="also write the Markdown table here")
@@ -56,6 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan = suite.Plan.full() if args.full else suite.Plan.quick() if args.quick else suite.Plan()
+    if args.profile:
+        plan = replace(plan, name=f"{plan.name}, PROFILED", profile=Path(args.profile).resolve())
     only = args.only.split(",") if args.only else list(suite.BENCHMARKS)
     unknown = [name for name in only if name not in suite.BENCHMARKS]
     if unknown:
@@ -78,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown)
     if args.markdown:
         Path(args.markdown).write_text(markdown + "\n", encoding="utf-8")
+    if plan.profile is not None:
+        for raw in sorted(plan.profile.glob("*.txt")):
+            print()
+            print(summarise_profile(raw))
     print(f"\n(took {time.monotonic() - started:.0f} s)")
     if args.others:
         _run_others(args)

@@ -150,17 +150,24 @@ class Terminal:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self, grace: float = 5.0) -> int | None:
-        """End the program (SIGTERM to its process group, SIGKILL after `grace`); its exit code."""
-        if self.alive:
+    def stop(self, grace: float = 5.0, first: signal.Signals | None = None) -> int | None:
+        """End the program: `first` (e.g. SIGINT, for a profiler to write its file) to the
+        program alone, then SIGTERM to its whole process group, SIGKILL after `grace`.
+        Returns the program's exit code."""
+        if first is not None and self.alive:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGTERM)
-            try:
-                self.process.wait(grace)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)
-                self.process.wait(grace)
+                os.kill(self.pid, first)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(grace * 4)
+        # The group may outlive the program (a profiled child, a worker): end it all.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGTERM)
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+            self.process.wait(grace)
         self._reader.join(2.0)
         with contextlib.suppress(OSError):
             os.close(self._master)

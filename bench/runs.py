@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import signal
 import sys
 import threading
 import time
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import profile as profiling
 from bench.floor import FeedWriter, Floor
 from bench.harness import ProcessTree, Sampler, Terminal
 
@@ -67,14 +69,20 @@ class Session:
 
 
 @contextlib.contextmanager
-def launch(program: BoardProgram, floor: Floor, cols: int, rows: int) -> Iterator[Session]:
+def launch(
+    program: BoardProgram, floor: Floor, cols: int, rows: int, profile: Path | None = None
+) -> Iterator[Session]:
     """Start `program` on `floor` in a `cols` x `rows` terminal and wait for its first full board.
 
     Before the start, every call file gets a marker row at its end; the board counts as loaded
-    when all of those agents are on the screen, so the whole day has been read."""
+    when all of those agents are on the screen, so the whole day has been read. With `profile`,
+    the program runs under py-spy, which writes its stacks there when the program is stopped."""
     writer = FeedWriter(floor)
     markers = writer.mark_every_file()
-    terminal = Terminal(program.argv(floor), cols=cols, rows=rows, cwd=REPO)
+    argv = program.argv(floor)
+    if profile is not None:
+        argv = profiling.wrap(argv, profile)
+    terminal = Terminal(argv, cols=cols, rows=rows, cwd=REPO)
     try:
         seen = terminal.wait_for(names_shown([a.name for a in markers]), LOAD_TIMEOUT_S)
         if seen is None:
@@ -85,7 +93,7 @@ def launch(program: BoardProgram, floor: Floor, cols: int, rows: int) -> Iterato
             )
         yield Session(terminal, ProcessTree(terminal.pid), writer, seen - terminal.started)
     finally:
-        terminal.stop()
+        terminal.stop(first=signal.SIGINT if profile is not None else None)
         writer.close()
 
 

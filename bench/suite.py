@@ -38,6 +38,13 @@ class Plan:
     startup_runs: int = 3
     small: tuple[int, int] = (80, 24)
     large: tuple[int, int] = (200, 50)
+    profile: Path | None = None  # run floorwatch under py-spy, its stacks in this folder
+
+    def profile_for(self, program: BoardProgram, label: str) -> Path | None:
+        """Where floorwatch's stacks for the run `label` go (None: not profiled)."""
+        if self.profile is None or program != FLOORWATCH:
+            return None
+        return self.profile / f"{label}.txt"
 
     @classmethod
     def full(cls) -> Plan:
@@ -200,7 +207,13 @@ def bench_latency(
     cols, rows = plan.small
 
     def measure(program: BoardProgram) -> dict[str, Result]:
-        with runs.launch(program, floors.fresh(plan.live_events), cols, rows) as session:
+        with runs.launch(
+            program,
+            floors.fresh(plan.live_events),
+            cols,
+            rows,
+            plan.profile_for(program, "latency"),
+        ) as session:
             seconds = runs.measure_latency(session, plan.appends)
         return {"latency": Result([s * 1000 for s in seconds])}
 
@@ -213,7 +226,9 @@ def bench_burst(plan: Plan, programs: list[BoardProgram], floors: Floors, log: L
     cols, rows = plan.small
 
     def measure(program: BoardProgram) -> dict[str, Result]:
-        with runs.launch(program, floors.fresh(plan.live_events), cols, rows) as session:
+        with runs.launch(
+            program, floors.fresh(plan.live_events), cols, rows, plan.profile_for(program, "burst")
+        ) as session:
             usage, lags, final = runs.measure_burst(
                 session, plan.burst_rate, plan.burst_s, plan.probe_every
             )
@@ -238,7 +253,9 @@ def bench_idle(plan: Plan, programs: list[BoardProgram], floors: Floors, log: Lo
     cols, rows = plan.small
 
     def measure(program: BoardProgram) -> dict[str, Result]:
-        with runs.launch(program, floors.fresh(plan.live_events), cols, rows) as session:
+        with runs.launch(
+            program, floors.fresh(plan.live_events), cols, rows, plan.profile_for(program, "idle")
+        ) as session:
             usage = runs.measure_idle(session, plan.idle_s)
         return {
             "cpu": Result([c * 100 for c in usage.cpu_samples], value=usage.cpu * 100),
@@ -260,7 +277,9 @@ def bench_steady(
     for (cols, rows), out_target in ((plan.small, 10.0), (plan.large, 30.0)):
 
         def measure(program: BoardProgram, cols: int = cols, rows: int = rows) -> dict[str, Result]:
-            with runs.launch(program, floors.fresh(plan.live_events), cols, rows) as session:
+            profile = plan.profile_for(program, f"steady-{cols}x{rows}")
+            floor = floors.fresh(plan.live_events)
+            with runs.launch(program, floor, cols, rows, profile) as session:
                 usage = runs.measure_steady(session, plan.steady_rate, plan.steady_s)
             return {
                 "cpu": Result([c * 100 for c in usage.cpu_samples], value=usage.cpu * 100),
@@ -286,8 +305,9 @@ def bench_startup(
     def measure(program: BoardProgram) -> dict[str, Result]:
         floor = floors.fresh(plan.day_events)
         seconds, rss = [], []
-        for _ in range(plan.startup_runs):
-            with runs.launch(program, floor, cols, rows) as session:
+        for run in range(plan.startup_runs):
+            profile = plan.profile_for(program, f"startup-{run + 1}")
+            with runs.launch(program, floor, cols, rows, profile) as session:
                 seconds.append(session.startup_s)
                 runs.settle(session, quiet=1.0)
                 rss.append(session.tree.sample().rss_bytes / MB)
@@ -312,7 +332,8 @@ def bench_memory(
     mine = [p for p in programs if p == FLOORWATCH]
 
     def measure(program: BoardProgram) -> dict[str, Result]:
-        with runs.launch(program, floors.fresh(plan.day_events), cols, rows) as session:
+        profile = plan.profile_for(program, "soak")
+        with runs.launch(program, floors.fresh(plan.day_events), cols, rows, profile) as session:
             usage = runs.measure_soak(session, plan.soak_rate, plan.soak_s)
         first, last = usage.rss[0], usage.rss[-1]
         growth = [(r - first) / first * 100 for r in usage.rss]
