@@ -244,7 +244,10 @@ class PtyClient:
         size: tuple[int, int] = (80, 24),
         term: str = "xterm-256color",
         env: dict[str, str] | None = None,
+        window: int = 2 * 1024 * 1024,
     ) -> PtyClient:
+        """Log in and open a pty session; `window` is how much the client lets the server send
+        ahead of what it has read (OpenSSH's 2 MiB by default)."""
         client = cls(size)
         client._connection = await asyncssh.connect(
             "127.0.0.1",
@@ -261,6 +264,7 @@ class PtyClient:
             term_size=size,
             env=env or {},
             encoding=None,
+            window=window,
         )
         return client
 

@@ -61,3 +61,30 @@ def make_stub_app(session: SshSession) -> StubApp:
 def serve_stub(config: object, floor: object) -> AppFactory:
     """`floorwatch serve --app-factory tests.ssh_stub_app:serve_stub`: the stub over SSH."""
     return make_stub_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The stub on the local terminal, as `floorwatch run --author NAME` runs under plain sshd."""
+    import argparse
+    import os
+
+    from floorwatch.ssh.session import color_system_for
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--author", required=True)
+    parser.add_argument("--wall", action="store_true")
+    args = parser.parse_args(argv)
+    term = os.environ.get("TERM", "")
+    session = SshSession(
+        user=args.author,
+        role="wall" if args.wall else "supervisor",
+        term=term,
+        size=(0, 0),
+        color_system=color_system_for(term, os.environ),
+        peer=os.environ.get("SSH_CLIENT", "local"),
+    )
+    StubApp(session).run(mouse=False)
+
+
+if __name__ == "__main__":
+    main()

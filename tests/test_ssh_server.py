@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 
 import asyncssh
 import pytest
@@ -159,17 +160,20 @@ async def test_colors_are_256_unless_the_client_announces_truecolor(ssh_server) 
     assert b"48;5;" in plain.raw
 
 
-async def test_ten_sessions_render_and_a_dropped_one_ends_only_itself(ssh_server) -> None:
+def session_count(server: RunningServer) -> int:
+    return server.read(lambda: len(server.server.sessions))
+
+
+async def test_twenty_sessions_render_and_a_dropped_one_ends_only_itself(ssh_server) -> None:
     server = ssh_server()
-    clients = [await login(server, "li.wei" if n % 2 else "wall-3") for n in range(10)]
+    streams = server.read(lambda: (sys.stdout, sys.stderr))
+    clients = [await login(server, "li.wei" if n % 2 else "wall-3") for n in range(20)]
     for client in clients:
         await client.wait_for("stub user=")
-    assert server.read(lambda: len(server.server.sessions)) == 10
+    assert session_count(server) == 20
 
     clients[3].drop()
-    await asyncio.to_thread(
-        wait_until, lambda: server.read(lambda: len(server.server.sessions)) == 9
-    )
+    await asyncio.to_thread(wait_until, lambda: session_count(server) == 19)
     dropped = [app for app in server.apps if app.connection_lost_calls]
     assert len(dropped) == 1
     for client in clients[:3] + clients[4:]:
@@ -179,6 +183,9 @@ async def test_ten_sessions_render_and_a_dropped_one_ends_only_itself(ssh_server
     assert log.count("logout ") == 1
     for client in clients[:3] + clients[4:]:
         await client.close()
+    await asyncio.to_thread(wait_until, lambda: session_count(server) == 0)
+    # Every app redirected the process's stdout and stderr while it ran; they are back.
+    assert server.read(lambda: (sys.stdout, sys.stderr)) == streams
 
 
 class FloodApp(App[None]):
@@ -213,7 +220,7 @@ async def test_a_stalled_client_drops_frames_and_never_stalls_the_others(ssh_ser
         users=(("flood", "supervisor"), ("li.wei", "supervisor")),
         output_limit=limit,
     )
-    stalled = await login(server, "flood", size=(200, 60))
+    stalled = await login(server, "flood", size=(200, 60), window=64 * 1024)
     await stalled.wait_for("frame")
     stalled.pause_reading()
     flood_session = server.read(lambda: next(iter(server.server.sessions)))
@@ -260,3 +267,48 @@ async def test_closing_the_server_ends_sessions_through_the_apps_hook(ssh_server
     await client.wait_closed()
     assert server.apps[0].connection_lost_calls == 1
     assert "server shutting down" in server.log_text()
+
+
+class CrashApp(StubApp):
+    """The stub, with a bug behind the "!" key."""
+
+    def on_key(self, event) -> None:
+        if event.character == "!":
+            raise RuntimeError("bug behind the ! key")
+        super().on_key(event)
+
+
+def crash_or_stub(session: SshSession) -> App:
+    return CrashApp(session) if session.user == "crash" else StubApp(session)
+
+
+async def test_a_crashing_app_ends_its_own_session_and_is_logged(ssh_server) -> None:
+    server = ssh_server(
+        factory=crash_or_stub, users=(("crash", "supervisor"), ("li.wei", "supervisor"))
+    )
+    crashing = await login(server, "crash")
+    other = await login(server)
+    await crashing.wait_for("stub user=crash")
+    await other.wait_for("stub user=li.wei")
+    crashing.type("!")
+    await crashing.wait_closed()
+    assert crashing.exit_status == 1
+    assert b"your session ended because of an error" in crashing.raw
+    other.type("k")
+    await other.wait_for("keys=1 last=k")
+    log = await asyncio.to_thread(server.wait_for_log, "bug behind the ! key")
+    assert "session of crash from 127.0.0.1:" in log
+    await other.close()
+
+
+async def test_sessions_beyond_the_maximum_are_refused_with_a_message(ssh_server) -> None:
+    server = ssh_server(max_sessions=2)
+    first, second = await login(server), await login(server)
+    await first.wait_for("stub user=")
+    await second.wait_for("stub user=")
+    third = await login(server)
+    await third.wait_closed()
+    assert third.exit_status == 1
+    assert b"has 2 sessions open, its maximum" in third.raw
+    await first.close()
+    await second.close()

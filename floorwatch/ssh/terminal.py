@@ -36,7 +36,7 @@ EXEC_REFUSED = (
 )
 NO_PTY = "floorwatch: the board needs a terminal. Connect with: ssh -t {user}@HOST -p PORT\r\n"
 SERVER_FULL = "floorwatch: the server has {limit} sessions open, its maximum. Try again later.\r\n"
-APP_FAILED = "floorwatch: your session could not start; the server's log says why.\r\n"
+APP_FAILED = "floorwatch: your session ended because of an error; the server's log says why.\r\n"
 
 
 class _Discard(io.TextIOBase):
@@ -185,16 +185,26 @@ class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             session.color_system,
         )  # fmt: skip
         status = 1
+        errors = io.StringIO()
         try:
             self.app = self._server.app_factory(session)
             self.app.driver_class = driver_class_for(self)
             self.app.console = console_for(session)
+            # Textual prints a crashed app's traceback to sys.stderr, which other sessions' apps
+            # may be capturing at that moment; keep it and log it instead.
+            self.app.error_console = Console(file=errors, width=100, color_system=None)
             await self.app.run_async(mouse=False)
             status = self.app.return_code or 0
         except Exception:
             log.exception("session of %s from %s failed", session.user, session.peer)
             self.output.send(APP_FAILED)
         finally:
+            if errors.getvalue():
+                log.error(
+                    "session of %s from %s crashed:\n%s",
+                    session.user, session.peer, errors.getvalue().rstrip(),
+                )  # fmt: skip
+                self.output.send(APP_FAILED)
             if self._force_stop is not None:
                 self._force_stop.cancel()
             self._server.release(self)
