@@ -57,16 +57,21 @@ def behavior_prefill(
 def evidence_text(item: Evidence, formatter: Formatter | None = None) -> str:
     """One evidence item for people: 'AHT 5:12 over last 60m (target <= 3:30, red > 5:00)'.
     `formatter` defaults to the board's own (floorwatch.report.format_value)."""
-    if formatter is None:
-        from floorwatch.report import format_value as formatter
+    show_value = formatter or _board_format()
     try:
         fmt = MetricFormat(item.format)
     except ValueError:  # a hand-made or future record: show the plain number
         fmt = MetricFormat.NUMBER
     window = item.window if item.window == "today" else f"over last {item.window}"
-    levels = _levels_text(item, lambda value: formatter(value, fmt))
+    levels = _levels_text(item, lambda value: show_value(value, fmt))
     levels = f" ({levels})" if levels else ""
-    return f"{item.label} {formatter(item.value, fmt)} {window}{levels}"
+    return f"{item.label} {show_value(item.value, fmt)} {window}{levels}"
+
+
+def _board_format() -> Formatter:
+    from floorwatch.report import format_value  # imported late: it brings in pandas
+
+    return format_value
 
 
 def _levels_text(item: Evidence, show: Callable[[float], str]) -> str:

@@ -84,17 +84,17 @@ def feedback_within_24h(
     found = []
     for red in reds:
         at = _aware(red.at)
-        note = next(
+        given = next(
             (n for n in by_agent.get(red.agent, ()) if at <= n.created_at <= at + FEEDBACK_WITHIN),
             None,
         )
-        if note is not None:
+        if given is not None:
             state = "given"
         elif now is not None and now < at + FEEDBACK_WITHIN:
             state = "pending"
         else:
             state = "missed"
-        found.append(RedFeedback(red.agent, red.metric, at, note.id if note else None, state))
+        found.append(RedFeedback(red.agent, red.metric, at, given.id if given else None, state))
     return found
 
 
