@@ -28,10 +28,10 @@ from floorwatch.store import (
     InvalidNote,
     NoteStore,
     StoreError,
-    _statements,
     resolve_author,
     store_path,
 )
+from floorwatch.store.schema import statements
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 30, 9, 2, tzinfo=UTC)  # 10:02 on the floor
@@ -200,7 +200,7 @@ def test_a_refused_note_keeps_its_draft(store: NoteStore) -> None:
 def test_a_version_1_store_is_migrated_forward(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     raw = sqlite3.connect(path, isolation_level=None)
-    for statement in _statements(MIGRATIONS[0]):
+    for statement in statements(MIGRATIONS[0]):
         raw.execute(statement)
     raw.execute("PRAGMA user_version = 1")
     raw.execute("INSERT INTO notes (agent, author, created_at) VALUES ('A017', 'li.wei', ?)",

@@ -260,8 +260,8 @@ def _note_text(note: Note, tz: tzinfo) -> str:
 
 def _field_lines(label: str, text: str, clean: Any) -> list[str]:
     rows = [clean(line) for line in text.splitlines()] or [""]
-    first = f"  {label + ':':<12}{rows[0]}"
-    return [first, *(f"  {'':<12}{row}" for row in rows[1:])]
+    first = f"  {label + ':':<12}{rows[0]}".rstrip()
+    return [first, *(f"  {'':<12}{row}".rstrip() for row in rows[1:])]
 
 
 def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:

@@ -35,87 +35,34 @@ from floorwatch.coaching import (
     Note,
     NoteDraft,
     due_follow_ups,
-    evidence_from_json,
-    evidence_to_json,
     open_follow_ups,
     parse_timeframe,
     validate_draft,
     with_fields,
 )
+from floorwatch.store.schema import (
+    ALL,
+    LATEST,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    from_text,
+    insert_revision,
+    migrate,
+    note_from_row,
+    to_text,
+)
 
 if TYPE_CHECKING:
     from floorwatch.config_types import Config
 
+__all__ = [
+    "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "STORE_FILE", "InvalidNote", "NoteStore",
+    "StoreError", "default_store_path", "from_text", "resolve_author", "store_path", "to_text",
+]  # fmt: skip
+
 STORE_FILE = "notes.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 
-# Forward migrations: MIGRATIONS[i] takes a store from user_version i to i + 1. Never edit a
-# released step; add a new one.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: notes and their revisions, append-only.
-    """
-    CREATE TABLE notes (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        agent TEXT NOT NULL,
-        author TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE revisions (
-        note_id INTEGER NOT NULL REFERENCES notes(id),
-        revision INTEGER NOT NULL,
-        revised_at TEXT NOT NULL,
-        revised_by TEXT NOT NULL,
-        agent_name TEXT NOT NULL,
-        observed_at TEXT NOT NULL,
-        behavior TEXT NOT NULL,
-        effect TEXT NOT NULL,
-        suggestion TEXT NOT NULL,
-        timeframe TEXT NOT NULL,
-        follow_up_due TEXT,
-        kind TEXT NOT NULL,
-        tags TEXT NOT NULL,
-        visibility TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        retracted INTEGER NOT NULL DEFAULT 0,
-        reason TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (note_id, revision)
-    );
-    CREATE INDEX notes_by_agent ON notes (agent, created_at);
-    CREATE INDEX notes_by_time ON notes (created_at);
-    CREATE TRIGGER notes_append_only_u BEFORE UPDATE ON notes
-        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
-    CREATE TRIGGER notes_append_only_d BEFORE DELETE ON notes
-        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
-    CREATE TRIGGER revisions_append_only_u BEFORE UPDATE ON revisions
-        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
-    CREATE TRIGGER revisions_append_only_d BEFORE DELETE ON revisions
-        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
-    """,
-    # 2: autosaved drafts, one per agent and author.
-    """
-    CREATE TABLE drafts (
-        agent TEXT NOT NULL,
-        author TEXT NOT NULL,
-        fields TEXT NOT NULL,
-        saved_at TEXT NOT NULL,
-        PRIMARY KEY (agent, author)
-    );
-    """,
-    # 3: closing a follow-up explicitly, with its outcome.
-    """
-    ALTER TABLE revisions ADD COLUMN follow_up_closed_at TEXT;
-    ALTER TABLE revisions ADD COLUMN follow_up_outcome TEXT;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_LATEST = """
-    SELECT n.id, n.agent, n.author, n.created_at, r.*
-    FROM notes n JOIN revisions r ON r.note_id = n.id
-    WHERE r.revision = (SELECT MAX(revision) FROM revisions WHERE note_id = n.id)
-"""
-_ALL = "SELECT n.id, n.agent, n.author, n.created_at, r.* FROM notes n JOIN revisions r " \
-    "ON r.note_id = n.id"  # fmt: skip
 _UMASK_LOCK = threading.Lock()  # the umask is per process: set it for one connect at a time
 
 
@@ -154,16 +101,6 @@ def resolve_author(config_author: str | None) -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name (a container with an unnamed uid)
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
-
-
-def to_text(at: datetime) -> str:
-    if at.tzinfo is None:
-        raise ValueError(f"naive datetime {at!r}: the store needs aware times")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_text(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 class NoteStore:
@@ -241,22 +178,7 @@ class NoteStore:
         if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             connection.execute("PRAGMA journal_mode = WAL")
         if version < SCHEMA_VERSION:
-            self._migrate(connection)
-
-    def _migrate(self, connection: sqlite3.Connection) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            # Read again inside the lock: another process may have migrated meanwhile.
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            for step in MIGRATIONS[version:]:
-                for statement in _statements(step):
-                    connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+            migrate(connection)
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -334,7 +256,7 @@ class NoteStore:
                 (draft.agent, author, to_text(now)),
             )
             note_id = int(cursor.lastrowid or 0)
-            self._insert_revision(connection, note_id, 1, draft, due, author, now)
+            insert_revision(connection, note_id, 1, draft, due, author, now)
             connection.execute(
                 "DELETE FROM drafts WHERE agent = ? AND author = ?", (draft.agent, author)
             )
@@ -407,47 +329,14 @@ class NoteStore:
             if current.follow_up_closed_at is not None:
                 extra.setdefault("follow_up_closed_at", to_text(current.follow_up_closed_at))
                 extra.setdefault("follow_up_outcome", current.follow_up_outcome)
-            self._insert_revision(
+            insert_revision(
                 connection, note_id, current.revision + 1, draft, due, author, now, extra
             )
         return self._must_get(note_id)
 
-    def _insert_revision(
-        self,
-        connection: sqlite3.Connection,
-        note_id: int,
-        revision: int,
-        draft: NoteDraft,
-        due: datetime | None,
-        author: str,
-        now: datetime,
-        extra: Mapping[str, Any] | None = None,
-    ) -> None:
-        row = {
-            "note_id": note_id,
-            "revision": revision,
-            "revised_at": to_text(now),
-            "revised_by": author,
-            "agent_name": draft.agent_name or draft.agent,
-            "observed_at": to_text(draft.observed_at or now),
-            "behavior": draft.behavior,
-            "effect": draft.effect,
-            "suggestion": draft.suggestion,
-            "timeframe": draft.timeframe.strip(),
-            "follow_up_due": None if due is None else to_text(due),
-            "kind": draft.kind,
-            "tags": json.dumps(list(draft.tags), ensure_ascii=False),
-            "visibility": draft.visibility,
-            "evidence": evidence_to_json(draft.evidence),
-            **(extra or {}),
-        }
-        columns = ", ".join(row)
-        marks = ", ".join(f":{name}" for name in row)
-        connection.execute(f"INSERT INTO revisions ({columns}) VALUES ({marks})", row)
-
     def _fetch_latest(self, connection: sqlite3.Connection, note_id: int) -> Note | None:
-        found = connection.execute(f"{_LATEST} AND n.id = ?", (note_id,)).fetchone()
-        return None if found is None else _note(found)
+        found = connection.execute(f"{LATEST} AND n.id = ?", (note_id,)).fetchone()
+        return None if found is None else note_from_row(found)
 
     def _must_get(self, note_id: int) -> Note:
         note = self.get(note_id)
@@ -457,8 +346,8 @@ class NoteStore:
 
     def get(self, note_id: int) -> Note | None:
         """The latest revision of a note (retracted ones too), or None."""
-        rows = self._read(f"{_LATEST} AND n.id = ?", (note_id,))
-        return _note(rows[0]) if rows else None
+        rows = self._read(f"{LATEST} AND n.id = ?", (note_id,))
+        return note_from_row(rows[0]) if rows else None
 
     def notes(
         self,
@@ -467,7 +356,7 @@ class NoteStore:
         include_retracted: bool = False,
     ) -> list[Note]:
         """The latest revision of each note, oldest first; `since` filters on created_at."""
-        sql, params = _LATEST, []
+        sql, params = LATEST, []
         if agent is not None:
             sql += " AND n.agent = ?"
             params.append(agent)
@@ -477,16 +366,16 @@ class NoteStore:
         if not include_retracted:
             sql += " AND r.retracted = 0"
         rows = self._read(sql + " ORDER BY n.created_at, n.id", tuple(params))
-        return [_note(row) for row in rows]
+        return [note_from_row(row) for row in rows]
 
     def revisions(self, note_id: int) -> list[Note]:
         """Every revision of a note, the original first."""
-        rows = self._read(f"{_ALL} WHERE n.id = ? ORDER BY r.revision", (note_id,))
-        return [_note(row) for row in rows]
+        rows = self._read(f"{ALL} WHERE n.id = ? ORDER BY r.revision", (note_id,))
+        return [note_from_row(row) for row in rows]
 
     def all_revisions(self) -> list[Note]:
         """Every revision of every note (for `notes export --revisions`)."""
-        return [_note(row) for row in self._read(f"{_ALL} ORDER BY n.id, r.revision")]
+        return [note_from_row(row) for row in self._read(f"{ALL} ORDER BY n.id, r.revision")]
 
     def open_follow_ups(self) -> list[Note]:
         """Every note whose follow-up is still open (rules in coaching.open_follow_ups)."""
@@ -531,51 +420,3 @@ class NoteStore:
         """Changes when another connection (process or thread) commits; poll it (e.g. every
         second) from one thread to notice other supervisors' notes."""
         return int(self._read("PRAGMA data_version")[0][0])
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (trigger bodies keep their inner semicolons)."""
-    statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            if current.strip():
-                statements.append(current.strip())
-            current = ""
-    if current.strip():
-        statements.append(current.strip())
-    return statements
-
-
-def _note(row: sqlite3.Row) -> Note:
-    keys = row.keys()
-
-    def optional(name: str) -> Any:
-        return row[name] if name in keys else None
-
-    observed_at, created_at = from_text(row["observed_at"]), from_text(row["created_at"])
-    assert observed_at is not None and created_at is not None
-    return Note(
-        id=int(row["id"]),
-        agent=row["agent"],
-        agent_name=row["agent_name"],
-        author=row["author"],
-        observed_at=observed_at,
-        created_at=created_at,
-        behavior=row["behavior"],
-        effect=row["effect"],
-        suggestion=row["suggestion"],
-        timeframe=row["timeframe"],
-        follow_up_due=from_text(row["follow_up_due"]),
-        kind=row["kind"],
-        tags=tuple(json.loads(row["tags"])),
-        visibility=row["visibility"],
-        evidence=evidence_from_json(row["evidence"]),
-        revision=int(row["revision"]),
-        revised_at=from_text(row["revised_at"]),
-        revised_by=row["revised_by"],
-        retracted=bool(row["retracted"]),
-        reason=row["reason"],
-        follow_up_closed_at=from_text(optional("follow_up_closed_at")),
-        follow_up_outcome=optional("follow_up_outcome"),
-    )
