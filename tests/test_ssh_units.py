@@ -211,7 +211,8 @@ class FakeLink:
 
     def __init__(self) -> None:
         self.channel = FakeChannel()
-        self.output = ChannelOutput(self.channel, on_drained=lambda: None)
+        self.output = ChannelOutput(self.channel, on_drained=self.repaint, poll_seconds=0.01)
+        self.app: StubApp | None = None
         self.size = (90, 20)
         self.driver: SshDriver | None = None
         self.readied = 0
@@ -222,10 +223,15 @@ class FakeLink:
     def ready(self) -> None:
         self.readied += 1
 
+    def repaint(self) -> None:  # as TerminalSession does
+        if self.app is not None:
+            self.app.call_later(self.app.refresh)
+
 
 async def run_stub(link: FakeLink) -> tuple[StubApp, asyncio.Task[None]]:
     app = StubApp(SshSession("li.wei", "supervisor", "xterm", link.size, "256", "test"))
     app.driver_class = driver_class_for(link)
+    link.app = app
     task = asyncio.create_task(app.run_async(mouse=False))
     await wait_for(lambda: link.driver is not None and link.driver.input_enabled)
     await wait_for(lambda: app.query("#status"))
@@ -264,3 +270,21 @@ async def test_driver_sets_up_and_restores_the_terminal_with_mouse_off() -> None
     assert sent.endswith(b"\x1b[?1049l\x1b[?25h\x1b[?1004l")  # and back
     assert b"\x1b[?2004h" in sent  # bracketed paste
     assert b"\x1b[?1000h" not in sent  # no mouse reporting
+
+
+async def test_after_dropped_frames_the_whole_screen_is_repainted() -> None:
+    link = FakeLink()
+    app, task = await run_stub(link)
+    await wait_for(lambda: b"keys=0" in link.channel.received)
+    assert link.driver is not None
+    link.channel.buffered = 10**9  # the client stopped reading
+    link.driver.feed("a")
+    await wait_for(lambda: link.output.frames_dropped > 0)
+    assert b"keys=1" not in link.channel.received
+    link.channel.received.clear()
+    link.channel.buffered = 0  # it caught up
+    await wait_for(lambda: b"keys=1 last=a" in link.channel.received)
+    # Not just the line that changed: the unchanged banner is drawn again too.
+    assert b"stub user=li.wei role=supervisor" in link.channel.received
+    app.exit()
+    await task

@@ -39,7 +39,7 @@ SERVER_FULL = "floorwatch: the server has {limit} sessions open, its maximum. Tr
 APP_FAILED = "floorwatch: your session ended because of an error; the server's log says why.\r\n"
 
 
-class _Discard(io.TextIOBase):
+class _Discard(io.StringIO):
     """The console's file: Textual renders to strings and writes them through the driver."""
 
     def write(self, text: str) -> int:
