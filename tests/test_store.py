@@ -517,3 +517,23 @@ def test_a_draft_survives_kill_9(tmp_path: Path) -> None:
     with NoteStore(path) as store:
         restored = store.load_draft("A017", "li.wei")
     assert restored is not None and restored[0] == {"behavior": "half a thought"}
+
+
+def test_follow_ups_read_narrowly_but_agree_with_the_pure_rule(store: NoteStore) -> None:
+    from floorwatch.coaching import due_follow_ups
+
+    start = NOW - timedelta(days=20)
+    for day in range(20):  # a mix of agents, tags and timeframes over three weeks
+        moment = start + timedelta(days=day, hours=day % 5)
+        agent = f"A{day % 4}"
+        tags = ("aht",) if day % 3 else ("csat",)
+        timeframe = ("+1d", "+2h", "+1w", "end of shift")[day % 4]
+        note = store.add(draft(agent=agent, tags=tags, timeframe=timeframe), "li.wei", moment)
+        if day % 7 == 0:
+            store.close_follow_up(note.id, "li.wei", moment + timedelta(hours=1), "same")
+        if day % 9 == 0:
+            store.retract(note.id, "li.wei", moment + timedelta(hours=1), "mistake")
+    for now in (NOW - timedelta(days=10), NOW, NOW + timedelta(days=3)):
+        expected = due_follow_ups(store.notes(include_retracted=True), now, BERLIN)
+        assert store.follow_ups(now) == expected
+    assert any(f.overdue for f in store.follow_ups(NOW))

@@ -52,9 +52,14 @@ def _checks_in(later: Note, note: Note) -> bool:
     return same_subject and later.created_at >= note.follow_up_due - FOLLOW_UP_EARLY
 
 
+def end_of_day(now: datetime, tz: tzinfo) -> datetime:
+    """Midnight at the end of `now`'s day on the floor."""
+    return datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
+
+
 def due_follow_ups(notes: Iterable[Note], now: datetime, tz: tzinfo) -> list[FollowUp]:
     """Open follow-ups due by the end of today (floor time), overdue ones flagged."""
-    end_of_today = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
+    end_of_today = end_of_day(now, tz)
     return [
         FollowUp(note=note, due=note.follow_up_due, overdue=note.follow_up_due < now)
         for note in open_follow_ups(notes)

@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.coaching import (
+    FOLLOW_UP_EARLY,
     FollowUp,
     Note,
     NoteDraft,
     due_follow_ups,
+    end_of_day,
     open_follow_ups,
     parse_timeframe,
     validate_draft,
@@ -382,8 +384,21 @@ class NoteStore:
         return open_follow_ups(self.notes())
 
     def follow_ups(self, now: datetime) -> list[FollowUp]:
-        """Open follow-ups due by the end of today (floor time); overdue ones flagged."""
-        return due_follow_ups(self.notes(), now, self.tz)
+        """Open follow-ups due by the end of today (floor time); overdue ones flagged. The same
+        as coaching.due_follow_ups over every note, but reads only the candidates and the notes
+        recent enough to be their check-ins."""
+        rows = self._read(
+            f"{LATEST} AND r.retracted = 0 AND r.follow_up_closed_at IS NULL "
+            "AND r.follow_up_due IS NOT NULL AND r.follow_up_due < ?",
+            (to_text(end_of_day(now, self.tz)),),
+        )
+        candidates = [note_from_row(row) for row in rows]
+        dues = [note.follow_up_due for note in candidates if note.follow_up_due is not None]
+        if not dues:
+            return []
+        check_ins = self.notes(since=min(dues) - FOLLOW_UP_EARLY)
+        merged = {note.id: note for note in (*candidates, *check_ins)}
+        return due_follow_ups(merged.values(), now, self.tz)
 
     # -- drafts ---------------------------------------------------------------------------------
 
