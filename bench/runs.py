@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import random
 import signal
 import sys
 import threading
@@ -97,8 +98,9 @@ def launch(
         writer.close()
 
 
-def settle(session: Session, quiet: float = 1.0, timeout: float = 15.0) -> None:
-    """Let the board finish what it was doing (no output for `quiet` seconds)."""
+def settle(session: Session, quiet: float = 1.0, timeout: float = 5.0) -> None:
+    """Let the board finish what it was doing: no output for `quiet` seconds, or `timeout`
+    (a board with a ticking clock is never quiet for long)."""
     session.terminal.wait_quiet(quiet, timeout)
 
 
@@ -198,10 +200,13 @@ def _sampler(session: Session) -> Sampler:
 
 def measure_latency(session: Session, appends: int, timeout: float = 10.0) -> list[float]:
     """Seconds from one appended row to its change on screen, `appends` times, the board quiet
-    before each."""
+    before each. A random pause (seeded) before each append keeps appends out of step with any
+    periodic work of the board's (a refresh timer, a polling watcher)."""
+    jitter = random.Random(appends)
     latencies = []
     for _ in range(appends):
-        settle(session, quiet=0.3, timeout=timeout)
+        settle(session, quiet=0.3, timeout=1.0)
+        time.sleep(jitter.uniform(0.0, 0.2))
         latencies.append(session.probe(timeout))
     return latencies
 

@@ -133,7 +133,7 @@ class Measured(dict[str, Results]):
 
 def run(plan: Plan, only: list[str], programs: list[BoardProgram], where: Path, log: Log):  # type: ignore[no-untyped-def]
     """Run the chosen benchmarks on the chosen boards; the figures, in table order."""
-    missing = floorwatch_runs() if FLOORWATCH in programs else None
+    missing = floorwatch_runs() if FLOORWATCH in programs else "not asked for"
     if missing:
         log(f"floorwatch is not measured: {missing}")
         programs = [p for p in programs if p != FLOORWATCH]
