@@ -188,3 +188,9 @@ def test_terminal_escapes_in_notes_are_not_printed(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "Dana" in out
+    run("list", "--store", str(store), "--format", "csv")
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Dana" in out
+    run("export", "--store", str(store), "--format", "json")
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and json.loads(out)[0]["agent_name"] == hostile  # escaped, kept

@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 EXIT_STORE = 1  # the store cannot be read or written
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Controls (but tab and newline, which a CSV cell may hold), DEL, C1, bidi overrides/isolates.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -202,7 +205,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    text = str(value)
+    text = _TERMINAL_UNSAFE.sub("", str(value))  # CSV is often just looked at in a terminal
     return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
 
 
