@@ -49,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"also run {' and '.join(OTHERS)} (other benchmarks in bench/) afterwards",
     )
     parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="add to floorwatch's environment (repeatable), e.g. to compare watcher settings",
+    )
+    parser.add_argument(
         "--profile",
         metavar="DIR",
         help="run floorwatch under py-spy, write its stacks to DIR and print where time goes "
@@ -71,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"python -m bench: unknown benchmark {', '.join(unknown)}", file=sys.stderr)
         return 2
-    boards = suite.boards(args.boards.split(","))
+    env = dict(item.split("=", 1) for item in args.env if "=" in item)
+    boards = suite.boards(args.boards.split(","), env)
     started = time.monotonic()
     where = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="floorwatch-bench-"))
     try:
@@ -82,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     about = machine()
     print()
     print(f"floorwatch benchmarks - {about} - {plan.describe()}")
+    if env:
+        print("floorwatch environment: " + " ".join(f"{k}={v}" for k, v in sorted(env.items())))
     print(text_table(figures))
     markdown = markdown_table(figures, about)
     print()

@@ -30,6 +30,7 @@ class BoardProgram:
     """A board to measure: floorwatch itself or the naive baseline."""
 
     name: str
+    env: tuple[tuple[str, str], ...] = ()  # extra environment, e.g. a watcher setting to try
 
     def argv(self, floor: Floor) -> list[str]:
         if self.name == "floorwatch":
@@ -83,7 +84,7 @@ def launch(
     argv = program.argv(floor)
     if profile is not None:
         argv = profiling.wrap(argv, profile)
-    terminal = Terminal(argv, cols=cols, rows=rows, cwd=REPO)
+    terminal = Terminal(argv, cols=cols, rows=rows, env=dict(program.env), cwd=REPO)
     try:
         seen = terminal.wait_for(names_shown([a.name for a in markers]), LOAD_TIMEOUT_S)
         if seen is None:

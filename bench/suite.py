@@ -42,7 +42,7 @@ class Plan:
 
     def profile_for(self, program: BoardProgram, label: str) -> Path | None:
         """Where floorwatch's stacks for the run `label` go (None: not profiled)."""
-        if self.profile is None or program != FLOORWATCH:
+        if self.profile is None or program.name != FLOORWATCH.name:
             return None
         return self.profile / f"{label}.txt"
 
@@ -68,13 +68,16 @@ class Plan:
         )
 
 
-def boards(names: list[str]) -> list[BoardProgram]:
-    """The boards to run, floorwatch first; floorwatch only when `floorwatch run` exists."""
+def boards(names: list[str], env: dict[str, str] | None = None) -> list[BoardProgram]:
+    """The boards to run, in order; `env` is added to floorwatch's environment."""
     chosen = []
     for name in names:
         if name not in ("floorwatch", "naive"):
             raise SystemExit(f"python -m bench: unknown board {name!r} (floorwatch or naive)")
-        chosen.append(FLOORWATCH if name == "floorwatch" else NAIVE)
+        if name == "floorwatch":
+            chosen.append(replace(FLOORWATCH, env=tuple(sorted((env or {}).items()))))
+        else:
+            chosen.append(NAIVE)
     return chosen
 
 
@@ -133,10 +136,11 @@ class Measured(dict[str, Results]):
 
 def run(plan: Plan, only: list[str], programs: list[BoardProgram], where: Path, log: Log):  # type: ignore[no-untyped-def]
     """Run the chosen benchmarks on the chosen boards; the figures, in table order."""
-    missing = floorwatch_runs() if FLOORWATCH in programs else "not asked for"
+    asked = any(p.name == FLOORWATCH.name for p in programs)
+    missing = floorwatch_runs() if asked else "not asked for"
     if missing:
         log(f"floorwatch is not measured: {missing}")
-        programs = [p for p in programs if p != FLOORWATCH]
+        programs = [p for p in programs if p.name != FLOORWATCH.name]
     floors = Floors(where, plan, log)
     figures: list[Figure] = []
     for name in BENCHMARKS:
@@ -329,7 +333,7 @@ def bench_memory(
     cols, rows = plan.small
     # The naive board re-reads the whole day on every append: at 50 rows/s it never catches up,
     # and its memory after the day is already in the startup figures. The soak is floorwatch's.
-    mine = [p for p in programs if p == FLOORWATCH]
+    mine = [p for p in programs if p.name == FLOORWATCH.name]
 
     def measure(program: BoardProgram) -> dict[str, Result]:
         profile = plan.profile_for(program, "soak")
