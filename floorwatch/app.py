@@ -1,0 +1,245 @@
+"""The floorwatch Textual app: the live board (or the wall) on a `Floor`.
+
+The app views a `Floor` (feeds + board model). With no floor given it makes its own and runs it;
+given one (the SSH server shares one floor between every session) it only subscribes. The floor
+calls back after every tick, in the loop's thread; the app merges those updates and repaints at
+most `REPAINT_INTERVAL` apart, so a burst of appends costs one repaint.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from floorwatch.board import BoardDelta
+from floorwatch.config_types import Config
+from floorwatch.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
+from floorwatch.report import format_transition
+from floorwatch.screens.agent import AgentScreen
+from floorwatch.screens.board import BoardScreen
+from floorwatch.screens.wall import WallScreen
+from floorwatch.thresholds import Status
+from floorwatch.widgets.palette import PALETTES, Palette, next_theme, palette_for
+
+if TYPE_CHECKING:
+    from floorwatch.floor import Floor
+
+MAX_TOASTS = 3  # per repaint; more transitions to red than this become one summary toast
+
+
+class FloorwatchApp(App[None]):
+    """The live board for a supervisor, or the read-only wall."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "floorwatch"
+    BINDINGS = [Binding("q", "quit", "quit", priority=False)]
+    REPAINT_INTERVAL = 0.2  # seconds between repaints at most 5 a second, however fast rows come
+
+    def __init__(
+        self,
+        config: Config,
+        floor: Floor | None = None,
+        *,
+        wall: bool = False,
+        page_seconds: float = 10,
+        author: str | None = None,
+        role: str = "supervisor",
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.floor: Floor | Any = floor
+        self.owns_floor = floor is None
+        self.wall = wall or role == "wall"
+        self.role = "wall" if self.wall else role
+        self.author = author or config.notes.author
+        self.page_seconds = page_seconds
+        self.clock: Callable[[], float] = clock or time.time
+        self._clock_given = clock is not None
+        self.palette: Palette = palette_for(config.floor.theme)
+        self.notes_indicators: dict[str, str] = {}
+        self.floor_errors: list[str] = []
+        self.last_update = MergedUpdate()
+        self.main_screen: BoardScreen | WallScreen | None = None
+        self._buffer = UpdateBuffer()
+        self._last_flush = -math.inf
+        self._flush_timer: Timer | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        if self.wall:
+            self.ENABLE_COMMAND_PALETTE = False  # read-only: nothing to run
+
+    # -- start and stop ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        if self.floor is None:
+            from floorwatch.floor import Floor
+
+            self.floor = (
+                Floor(self.config, clock=self.clock) if self._clock_given else Floor(self.config)
+            )
+        board = self.floor.board
+        if self.wall:
+            self.main_screen = WallScreen(
+                self.config, board, palette=self.palette, clock=self.clock,
+                page_seconds=self.page_seconds,
+            )  # fmt: skip
+        else:
+            self.main_screen = BoardScreen(
+                self.config, board, palette=self.palette, clock=self.clock
+            )
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        self.theme = self.palette.textual_theme
+        self._unsubscribe = self.floor.subscribe(self._floor_updated)
+        if self.floor.last_update is not None:  # a shared floor that is already running
+            self._floor_updated(self.floor.last_update)
+        if self.owns_floor:
+            self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.owns_floor and self.floor is not None:
+            await self.floor.stop()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "floor":
+            self.report_error(f"the floor stopped: {event.worker.error}")
+
+    def report_error(self, message: str) -> None:
+        """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
+        self.floor_errors.append(message)
+        self.notify(message, title="floorwatch", severity="error", timeout=10, markup=False)
+
+    # -- updates -------------------------------------------------------------------------------
+
+    def _floor_updated(self, update: FloorUpdateLike) -> None:
+        """The floor's callback (in the loop's thread): merge, and nudge once per repaint."""
+        if self._buffer.add(update):
+            self.post_message(FloorChanged())
+
+    def on_floor_changed(self, _message: FloorChanged) -> None:
+        wait = self.REPAINT_INTERVAL - (time.monotonic() - self._last_flush)
+        if wait <= 0:
+            self.flush()
+        elif self._flush_timer is None:
+            self._flush_timer = self.set_timer(wait, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._flush_timer = None
+        self.flush()
+
+    def flush(self) -> None:
+        """Apply everything the floor published since the last repaint."""
+        merged = self._buffer.take()
+        if merged is None or self.main_screen is None:
+            return
+        self._last_flush = time.monotonic()
+        self.last_update = merged
+        for error in merged.errors:
+            self.report_error(error)
+        self.main_screen.floor_changed(merged)
+        self._alert(merged.delta)
+        self._update_agent_screen(merged.delta)
+
+    def _alert(self, delta: BoardDelta) -> None:
+        """Each transition to red: a line in the events panel, a toast, the bell if asked."""
+        if delta.first or self.wall or not isinstance(self.main_screen, BoardScreen):
+            return
+        reds = [t for t in delta.transitions if t.new is Status.RED]
+        if not reds:
+            return
+        lines = [format_transition(t, self.floor.board) for t in reds]
+        self.main_screen.add_events(lines)
+        if len(lines) <= MAX_TOASTS:
+            for line in lines:
+                self.notify(line, title="RED", severity="error", markup=False)
+        else:
+            agents = len({t.agent for t in reds})
+            self.notify(
+                f"{len(lines)} metrics turned red ({agents} agents): see the events panel",
+                title="RED",
+                severity="error",
+                markup=False,
+            )
+        if self.config.floor.bell:
+            self.bell()
+
+    def _update_agent_screen(self, delta: BoardDelta) -> None:
+        screen = self.screen
+        if isinstance(screen, AgentScreen):
+            agent = screen.agent
+            if agent in delta.changed or agent in delta.added or agent in delta.removed:
+                screen.show_row(self.floor.board.rows.get(agent))
+
+    # -- what the screens ask for --------------------------------------------------------------
+
+    @property
+    def selected_agent(self) -> str | None:
+        """The agent selected on the board (None in wall mode or on an empty board)."""
+        if isinstance(self.main_screen, BoardScreen):
+            return self.main_screen.table.selected
+        return None
+
+    def open_agent(self, agent: str) -> None:
+        if self.wall:
+            return
+        board = self.floor.board
+        self.push_screen(
+            AgentScreen(
+                agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
+                palette=self.palette,
+            )
+        )  # fmt: skip
+
+    def show_errors(self) -> None:
+        if self.wall:
+            return
+        from floorwatch.screens.errors import ErrorsScreen
+
+        self.push_screen(ErrorsScreen(self.last_update.statuses, tuple(self.floor_errors)))
+
+    def cycle_theme(self) -> str:
+        """dark -> light -> colour-blind -> dark; returns the new theme's name."""
+        self.palette = PALETTES[next_theme(self.palette.name)]
+        self.theme = self.palette.textual_theme
+        if self.main_screen is not None:
+            self.main_screen.set_palette(self.palette)
+        self.notify(f"Theme: {self.palette.name}", timeout=2, markup=False)
+        return self.palette.name
+
+    def set_notes_indicators(self, indicators: Mapping[str, str]) -> None:
+        """Per agent, a short plain text for the board's NOTE column (note today, follow-up
+        due...). Only the rows whose text changed are repainted."""
+        self.notes_indicators = dict(indicators)
+        if isinstance(self.main_screen, BoardScreen):
+            self.main_screen.table.set_notes(self.notes_indicators)
+
+    def action_feedback(self, kind: str, agent: str | None = None) -> None:
+        """Open the BEST panel (`kind` 'coaching' or 'praise') for `agent` (default: the
+        selected one). The notes engineer fills this in; until then it says so."""
+        if self.wall:
+            return
+        self.notify("The BEST notes panel is not available yet.", title="notes", markup=False)
+
+    def action_follow_ups(self) -> None:
+        """Open the follow-ups screen. The notes engineer fills this in."""
+        if self.wall:
+            return
+        self.notify("The follow-ups screen is not available yet.", title="notes", markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(self.main_screen, BoardScreen):
+            for title, help_text, callback in self.main_screen.commands():
+                yield SystemCommand(title, help_text, callback)

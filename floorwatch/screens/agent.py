@@ -1,0 +1,149 @@
+"""The agent screen: one agent's metrics against their thresholds and windows.
+
+The coaching notes timeline goes in the `#agent-notes` container (the notes engineer fills it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from floorwatch.board import AgentRow
+from floorwatch.config_types import Better, Bound, Config, MetricConfig, Threshold
+from floorwatch.report import format_value
+from floorwatch.roster import clean_text
+from floorwatch.thresholds import Status
+from floorwatch.widgets.palette import Palette
+
+if TYPE_CHECKING:
+    from floorwatch.app import FloorwatchApp
+
+ThresholdOf = Callable[[str, str], Threshold]
+
+
+def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
+    if bound is None:
+        return "-"
+    if isinstance(bound, tuple):
+        low, high = (format_value(b, metric.format) for b in bound)
+        return f"{low}–{high}"
+    return format_value(bound, metric.format)
+
+
+def rule_text(metric: MetricConfig, threshold: Threshold) -> str:
+    """'green <= 3:30, red > 5:00' in the metric's own terms."""
+    green, red = bound_text(threshold.green, metric), bound_text(threshold.red, metric)
+    if metric.better is Better.BAND:
+        return f"green in {green}, red outside {red}"
+    if metric.better is Better.HIGHER:
+        return f"green >= {green}, red < {red}"
+    return f"green <= {green}, red > {red}"
+
+
+def metrics_table(
+    row: AgentRow, metrics: tuple[MetricConfig, ...], threshold_of: ThresholdOf, palette: Palette
+) -> Table:
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    for title, right in (("metric", False), ("value", True), ("status", False),
+                         ("thresholds", False), ("window", False), ("rows", True)):  # fmt: skip
+        table.add_column(title, justify="right" if right else "left", no_wrap=True)
+    for metric in metrics:
+        cell = row.cells.get(metric.key)
+        if cell is None:
+            continue
+        style = palette.for_status(cell.status)
+        value = format_value(cell.value, metric.format) + (" ~stale" if cell.stale else "")
+        window = f"{metric.agg.value} over {metric.window_text}"
+        rows = f"{cell.count}" + (f" (min {metric.min_count})" if metric.min_count > 1 else "")
+        table.add_row(
+            Text(metric.label),
+            Text(value, style=style),
+            Text(cell.status.label, style=style),
+            Text(rule_text(metric, threshold_of(row.agent, metric.key))),
+            Text(window),
+            Text(rows),
+        )
+    return table
+
+
+class AgentScreen(Screen[None]):
+    DEFAULT_CSS = """
+    AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
+    AgentScreen #agent-metrics { height: auto; padding: 1 1; }
+    AgentScreen #agent-notes { height: 1fr; border-top: solid $primary-darken-2; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,backspace", "back", "back"),
+        Binding("f", "feedback('coaching')", "note"),
+        Binding("p", "feedback('praise')", "praise"),
+    ]
+
+    def __init__(
+        self,
+        agent: str,
+        config: Config,
+        *,
+        row: AgentRow | None,
+        threshold_of: ThresholdOf,
+        palette: Palette,
+    ) -> None:
+        super().__init__(id="agent-screen")
+        self.agent = agent
+        self.config = config
+        self.row = row
+        self.threshold_of = threshold_of
+        self.palette = palette
+        self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="agent-title")
+            yield Static(id="agent-metrics")
+            with Vertical(id="agent-notes"):
+                yield Static(Text("Coaching notes: not available yet.", style="dim"))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_row(self.row)
+
+    def show_row(self, row: AgentRow | None) -> None:
+        """Show `row` (None: the agent has no rows in any window now)."""
+        self.row = row
+        title = Text(end="")
+        if row is None:
+            title.append(clean_text(self.agent), style="bold")
+            title.append("  no rows in any window now", style="dim")
+            self.query_one("#agent-title", Static).update(title)
+            self.query_one("#agent-metrics", Static).update(Text(""))
+            return
+        title.append(clean_text(row.name), style="bold")
+        title.append(f"  {clean_text(row.agent)}")
+        if row.team:
+            title.append(f"  team {clean_text(row.team)}")
+        title.append("  ")
+        title.append(row.status.label, style=self.palette.for_status(row.status))
+        if row.status is Status.RED and row.red_since is not None:
+            since = datetime.fromtimestamp(row.red_since, self.zone).strftime("%H:%M")
+            title.append(f" since {since}")
+        self.query_one("#agent-title", Static).update(title)
+        table = metrics_table(row, self.config.metrics, self.threshold_of, self.palette)
+        self.query_one("#agent-metrics", Static).update(table)
+
+    @property
+    def fw_app(self) -> FloorwatchApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_feedback(self, kind: str) -> None:
+        self.fw_app.action_feedback(kind, agent=self.agent)

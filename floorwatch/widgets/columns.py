@@ -1,0 +1,93 @@
+"""Which board columns fit a width, and how wide each is.
+
+Columns are chosen by priority and shown in a fixed order, so a narrow terminal loses the least
+useful columns first and never the essential ones: the status, the name, when a row went red and
+the metrics that are red or amber somewhere on the board."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from floorwatch.config_types import MetricConfig
+
+GUTTER = 1  # the selection marker before each row
+STATUS_WIDTH = 7  # '▲ AMBER'
+SINCE_WIDTH = 5  # 'hh:mm'
+NOTES_WIDTH = 4
+NAME_MIN, NAME_MAX = 8, 24
+TEAM_MIN, TEAM_MAX = 4, 14
+ID_MIN, ID_MAX = 4, 10
+METRIC_MIN = 5  # widest usual value: '12:34', '93.5%'
+MARK = 2  # ' ■' after a metric value (or ' ~' when stale)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # 'status', 'name', 'agent', 'team', 'notes', 'since' or 'metric:<key>'
+    title: str
+    width: int
+    right: bool = False
+    metric: MetricConfig | None = None
+
+
+def metric_width(metric: MetricConfig) -> int:
+    return max(len(metric.label), METRIC_MIN) + MARK
+
+
+def choose_columns(
+    width: int,
+    metrics: Sequence[MetricConfig],
+    *,
+    longest_name: int,
+    longest_team: int,
+    longest_id: int,
+    trouble: Mapping[str, tuple[int, int]],
+) -> list[Column]:
+    """The columns to show in `width` cells, in display order.
+
+    `trouble` gives per metric key (red count, amber count) over the board: a metric with reds
+    outranks one with only ambers, which outranks one with neither."""
+    name = Column("name", "AGENT", _clamp(longest_name, NAME_MIN, NAME_MAX))
+    team = Column("team", "TEAM", _clamp(longest_team, TEAM_MIN, TEAM_MAX))
+    agent = Column("agent", "ID", _clamp(longest_id, ID_MIN, ID_MAX))
+    status = Column("status", "STATUS", STATUS_WIDTH)
+    since = Column("since", "SINCE", SINCE_WIDTH)
+    notes = Column("notes", "NOTE", NOTES_WIDTH)
+    metric_columns = {
+        m.key: Column(f"metric:{m.key}", m.label, metric_width(m), right=True, metric=m)
+        for m in metrics
+    }
+    ranked = sorted(
+        metrics,
+        key=lambda m: (-trouble.get(m.key, (0, 0))[0], -trouble.get(m.key, (0, 0))[1]),
+    )  # stable: config order among equals
+    troubled = [metric_columns[m.key] for m in ranked if any(trouble.get(m.key, (0, 0)))]
+    quiet = [metric_columns[m.key] for m in ranked if not any(trouble.get(m.key, (0, 0)))]
+    by_priority = [status, name, since, *troubled, notes, team, agent, *quiet]
+
+    # The name starts at its minimum so that it never pushes out a metric; it grows at the end.
+    available = width - GUTTER
+    chosen: dict[str, Column] = {}
+    used = 0
+    for column in by_priority:
+        cost = (NAME_MIN if column.key == "name" else column.width) + (1 if chosen else 0)
+        if used + cost > available and column.key not in ("status", "name"):
+            continue
+        chosen[column.key] = column
+        used += cost
+    _widen(chosen, "name", name.width, NAME_MIN, available - used)
+    order = ["status", "name", "agent", "team", *(c.key for c in metric_columns.values())]
+    return [chosen[key] for key in [*order, "notes", "since"] if key in chosen]
+
+
+def _widen(chosen: dict[str, Column], key: str, wanted: int, current: int, spare: int) -> None:
+    column = chosen.get(key)
+    if column is None:
+        return
+    width = max(current, min(wanted, current + max(spare, 0)))
+    chosen[key] = Column(column.key, column.title, width, column.right, column.metric)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
