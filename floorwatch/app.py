@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -74,7 +75,7 @@ class FloorwatchApp(App[None]):
         self._flush_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
         if self.wall:
-            self.ENABLE_COMMAND_PALETTE = False  # read-only: nothing to run
+            self.use_command_palette = False  # read-only: nothing to run
 
     # -- start and stop ------------------------------------------------------------------------
 
@@ -100,8 +101,9 @@ class FloorwatchApp(App[None]):
     def on_mount(self) -> None:
         self.theme = self.palette.textual_theme
         self._unsubscribe = self.floor.subscribe(self._floor_updated)
-        if self.floor.last_update is not None:  # a shared floor that is already running
-            self._floor_updated(self.floor.last_update)
+        last = self.floor.last_update
+        if last is not None:  # a shared floor, already running: its state, not its news
+            self._floor_updated(replace(last, delta=BoardDelta(now=last.delta.now, first=True)))
         if self.owns_floor:
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
 
@@ -118,6 +120,8 @@ class FloorwatchApp(App[None]):
 
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
+        if message in self.floor_errors:
+            return
         self.floor_errors.append(message)
         self.notify(message, title="floorwatch", severity="error", timeout=10, markup=False)
 
@@ -154,7 +158,7 @@ class FloorwatchApp(App[None]):
 
     def _alert(self, delta: BoardDelta) -> None:
         """Each transition to red: a line in the events panel, a toast, the bell if asked."""
-        if delta.first or self.wall or not isinstance(self.main_screen, BoardScreen):
+        if self.wall or not isinstance(self.main_screen, BoardScreen):
             return
         reds = [t for t in delta.transitions if t.new is Status.RED]
         if not reds:

@@ -7,7 +7,7 @@ into an `UpdateBuffer` and posts one `FloorChanged` nudge; a burst of ticks cost
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from textual.message import Message
@@ -15,24 +15,23 @@ from textual.message import Message
 from floorwatch.board import BoardDelta
 
 
-class FileStatusLike(Protocol):
-    """What the UI reads of `floorwatch.feeds.FileStatus`."""
-
-    feed: str
-    path: Any
-    rows: int
-    rejected: int
-    errors: Sequence[str]
-
-
 class FloorUpdateLike(Protocol):
-    """The shape of `floorwatch.floor.FloorUpdate` (kept structural so the UI imports no IO)."""
+    """The shape of `floorwatch.floor.FloorUpdate` (structural, so that tests can stand in)."""
 
-    delta: BoardDelta
-    statuses: Sequence[Any]
-    stale: frozenset[str]
-    loaded: bool
-    errors: Sequence[str]
+    @property
+    def delta(self) -> BoardDelta: ...
+
+    @property
+    def statuses(self) -> Sequence[Any]: ...  # floorwatch.feeds.FileStatus
+
+    @property
+    def stale(self) -> frozenset[str]: ...
+
+    @property
+    def loaded(self) -> bool: ...
+
+    @property
+    def errors(self) -> Sequence[str]: ...
 
 
 @dataclass
@@ -47,7 +46,12 @@ class MergedUpdate:
     count: int = 0  # floor updates merged in
 
     def add(self, update: FloorUpdateLike) -> None:
-        self.delta = self.delta.merge(update.delta) if self.count else update.delta
+        delta = update.delta
+        if delta.first and delta.transitions:
+            # A first tick's transitions are the board appearing, not news: never alert on
+            # them, even merged with a later tick whose transitions are.
+            delta = replace(delta, transitions=())
+        self.delta = self.delta.merge(delta) if self.count else delta
         self.statuses = tuple(update.statuses)
         self.stale = frozenset(update.stale)
         self.loaded = update.loaded

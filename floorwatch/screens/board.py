@@ -131,8 +131,7 @@ class BoardScreen(Screen[None]):
 
     def _apply(self, delta: BoardDelta) -> None:
         self.view.apply(delta)
-        if not delta.first:
-            self.table.flash(_reds(delta), self.clock())
+        self.table.flash(_reds(delta), self.clock())
         self._show_facts()
 
     def _show_facts(self) -> None:
@@ -202,7 +201,7 @@ class BoardScreen(Screen[None]):
             pending, self.pending = self.pending, None
             self.view.resume(pending.delta if pending is not None else None)
             self.set_class(False, "-paused")
-            if pending is not None and not pending.delta.first:
+            if pending is not None:
                 self.table.flash(_reds(pending.delta), self.clock())
             self._show_facts()
         else:

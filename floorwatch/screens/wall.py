@@ -76,6 +76,9 @@ class WallScreen(Screen[None]):
             self.table.show_page(self.table.page + 1)
             self._show_facts()
 
+    def on_board_table_paged(self, _message: BoardTable.Paged) -> None:
+        self._show_facts()
+
     def floor_changed(self, update: MergedUpdate) -> None:
         self.last = update
         self._apply(update.delta)
@@ -83,9 +86,8 @@ class WallScreen(Screen[None]):
 
     def _apply(self, delta: BoardDelta) -> None:
         self.view.apply(delta)
-        if not delta.first:
-            reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
-            self.table.flash(reds, self.clock())
+        reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
+        self.table.flash(reds, self.clock())
         self.updated = self.clock()
         self._show_facts()
 

@@ -60,6 +60,14 @@ class BoardTable(ScrollView, can_focus=True):
             super().__init__()
             self.agent = agent
 
+    class Paged(Message):
+        """Wall mode: the page or the number of pages changed."""
+
+        def __init__(self, page: int, pages: int) -> None:
+            super().__init__()
+            self.page = page
+            self.pages = pages
+
     def __init__(
         self,
         metrics: Sequence[MetricConfig],
@@ -226,8 +234,12 @@ class BoardTable(ScrollView, can_focus=True):
     def show_page(self, page: int) -> None:
         """Wall mode: show page `page` (wraps around)."""
         self.page = page % self.pages
-        self.scroll_to(y=self.page * self.body_height, animate=False, force=True)
+        height = self._virtual_height()
+        if height != self.virtual_size.height:
+            self.virtual_size = Size(self.size.width, height)
+        self.scroll_to(y=self.page * self.body_height, animate=False, force=True, immediate=True)
         self.refresh()
+        self.post_message(self.Paged(self.page, self.pages))
 
     def first_match(self, text: str) -> str | None:
         """The first agent in display order whose name or id contains `text` (any case)."""
@@ -262,7 +274,7 @@ class BoardTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self._relayout():
             self._set_order(self.order, dirty=set(), full=True)
-        elif self.paged:
+        if self.paged:
             self.show_page(self.page)
 
     @property
@@ -380,6 +392,7 @@ class BoardTable(ScrollView, can_focus=True):
             longest_team=max((len(r.team or "") for r in self.rows.values()), default=0),
             longest_id=max((len(a) for a in self.rows), default=0),
             trouble={key: (tally[0], tally[1]) for key, tally in self._trouble.items()},
+            notes=not self.paged,
         )
         if not force and columns == self._columns and width == self._layout_width:
             return False
@@ -400,6 +413,8 @@ class BoardTable(ScrollView, can_focus=True):
         if full or height != self.virtual_size.height:
             self.virtual_size = Size(self.size.width, height)
             self.refresh()
+            if self.paged:
+                self.show_page(self.page)
         else:
             self._refresh_visible(old, dirty)
         self._keep_selection(previous_index, was_visible)

@@ -16,6 +16,7 @@ STATUS_WIDTH = 7  # '▲ AMBER'
 SINCE_WIDTH = 5  # 'hh:mm'
 NOTES_WIDTH = 4
 NAME_MIN, NAME_MAX = 8, 24
+NAME_COMFORT = 16  # the name grows to this before team and id get room
 TEAM_MIN, TEAM_MAX = 4, 14
 ID_MIN, ID_MAX = 4, 10
 METRIC_MIN = 5  # widest usual value: '12:34', '93.5%'
@@ -43,17 +44,19 @@ def choose_columns(
     longest_team: int,
     longest_id: int,
     trouble: Mapping[str, tuple[int, int]],
+    notes: bool = True,
 ) -> list[Column]:
     """The columns to show in `width` cells, in display order.
 
     `trouble` gives per metric key (red count, amber count) over the board: a metric with reds
-    outranks one with only ambers, which outranks one with neither."""
+    outranks one with only ambers, which outranks one with neither. `notes` False leaves the
+    notes indicator out (wall mode)."""
     name = Column("name", "AGENT", _clamp(longest_name, NAME_MIN, NAME_MAX))
     team = Column("team", "TEAM", _clamp(longest_team, TEAM_MIN, TEAM_MAX))
     agent = Column("agent", "ID", _clamp(longest_id, ID_MIN, ID_MAX))
     status = Column("status", "STATUS", STATUS_WIDTH)
     since = Column("since", "SINCE", SINCE_WIDTH)
-    notes = Column("notes", "NOTE", NOTES_WIDTH)
+    notes_column = Column("notes", "NOTE", NOTES_WIDTH)
     metric_columns = {
         m.key: Column(f"metric:{m.key}", m.label, metric_width(m), right=True, metric=m)
         for m in metrics
@@ -64,29 +67,39 @@ def choose_columns(
     )  # stable: config order among equals
     troubled = [metric_columns[m.key] for m in ranked if any(trouble.get(m.key, (0, 0)))]
     quiet = [metric_columns[m.key] for m in ranked if not any(trouble.get(m.key, (0, 0)))]
-    by_priority = [status, name, since, *troubled, notes, team, agent, *quiet]
+    essential = [status, name, since, *troubled]
+    optional = [notes_column, team, agent, *quiet] if notes else [team, agent, *quiet]
 
-    # The name starts at its minimum so that it never pushes out a metric; it grows at the end.
+    # The name starts at its minimum so that it never pushes out a red metric; it then grows
+    # (to be readable) before the optional columns are added, and takes what is left at the end.
     available = width - GUTTER
     chosen: dict[str, Column] = {}
-    used = 0
-    for column in by_priority:
-        cost = (NAME_MIN if column.key == "name" else column.width) + (1 if chosen else 0)
-        if used + cost > available and column.key not in ("status", "name"):
-            continue
-        chosen[column.key] = column
-        used += cost
-    _widen(chosen, "name", name.width, NAME_MIN, available - used)
+    used = _add(chosen, essential, available, 0)
+    name_width = chosen["name"].width
+    grown = min(name.width, NAME_COMFORT, name_width + max(0, available - used))
+    chosen["name"] = _with_width(name, grown)
+    used += grown - name_width
+    used = _add(chosen, optional, available, used)
+    spare = max(0, available - used)
+    chosen["name"] = _with_width(name, min(name.width, grown + spare))
     order = ["status", "name", "agent", "team", *(c.key for c in metric_columns.values())]
     return [chosen[key] for key in [*order, "notes", "since"] if key in chosen]
 
 
-def _widen(chosen: dict[str, Column], key: str, wanted: int, current: int, spare: int) -> None:
-    column = chosen.get(key)
-    if column is None:
-        return
-    width = max(current, min(wanted, current + max(spare, 0)))
-    chosen[key] = Column(column.key, column.title, width, column.right, column.metric)
+def _add(chosen: dict[str, Column], columns: list[Column], available: int, used: int) -> int:
+    """Add each column that still fits (status and name always); the width used after."""
+    for column in columns:
+        start = NAME_MIN if column.key == "name" else column.width
+        cost = start + (1 if chosen else 0)
+        if used + cost > available and column.key not in ("status", "name"):
+            continue
+        chosen[column.key] = _with_width(column, start)
+        used += cost
+    return used
+
+
+def _with_width(column: Column, width: int) -> Column:
+    return Column(column.key, column.title, width, column.right, column.metric)
 
 
 def _clamp(value: int, low: int, high: int) -> int:

@@ -11,11 +11,14 @@ from floorwatch.widgets.palette import DARK, Palette
 MAX_EVENTS = 500
 
 
-class EventsPanel(RichLog):
-    """A short log of alerts. Lines are plain text (names are untrusted): never markup."""
+class EventsPanel(RichLog, can_focus=False):
+    """A short log of alerts. Lines are plain text (names are untrusted): never markup.
+    Not focusable: the keys belong to the board."""
 
     DEFAULT_CSS = """
-    EventsPanel { height: 5; border-top: solid $primary-darken-2; scrollbar-size-vertical: 1; }
+    EventsPanel {
+        height: 5; padding: 0 1; border-top: solid $primary-darken-2; scrollbar-size-vertical: 0;
+    }
     """
 
     def __init__(self, *, palette: Palette = DARK, id: str | None = None) -> None:

@@ -95,5 +95,5 @@ class FeedStatusLine(Widget):
         elif warn:
             style = self.palette.for_status(Status.AMBER)
         else:
-            style = "dim"
+            style = Style(dim=True)
         return Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")

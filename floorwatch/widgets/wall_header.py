@@ -22,25 +22,26 @@ class CountBox(Vertical):
 
     DEFAULT_CSS = """
     CountBox { width: 1fr; height: 4; align-horizontal: center; }
-    CountBox > Static { width: 100%; text-align: center; }
-    CountBox > Digits { width: auto; }
+    CountBox > Static { width: 100%; text-align: center; text-style: bold; }
+    CountBox > Digits { width: 100%; text-align: center; }
     """
 
     def __init__(self, status: Status) -> None:
         super().__init__(id=f"count-{status.json_name}")
         self.status = status
+        self.digits = Digits("0")
+        self.label = Static(Text(status.label))
 
     def compose(self) -> ComposeResult:
-        yield Digits("0")
-        yield Static(Text(self.status.label))
+        yield self.digits
+        yield self.label
 
     def show(self, count: int, palette: Palette) -> None:
         style = palette.for_status(self.status)
-        digits = self.query_one(Digits)
-        digits.update(str(count))
-        if style.color is not None:
-            digits.styles.color = style.color.name if style.color.name else None
-        self.query_one(Static).update(Text(self.status.label, style=style))
+        self.digits.update(str(count))
+        if style.color is not None and style.color.triplet is not None:
+            self.digits.styles.color = style.color.triplet.hex
+        self.label.update(Text(self.status.label, style=style))
 
 
 class WallHeader(Vertical):
@@ -66,13 +67,15 @@ class WallHeader(Vertical):
         self.palette = palette
         self.updated: float | None = None
         self.page_text = ""
+        self.title_line = Static(id="wall-title")
+        self.boxes = [CountBox(status) for status in COUNT_ORDER]
+        self.figures = Static(id="wall-figures")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="wall-title")
+        yield self.title_line
         with Horizontal(id="wall-counts"):
-            for status in COUNT_ORDER:
-                yield CountBox(status)
-        yield Static(id="wall-figures")
+            yield from self.boxes
+        yield self.figures
 
     def show(
         self,
@@ -82,11 +85,11 @@ class WallHeader(Vertical):
         page: int,
         pages: int,
     ) -> None:
-        for box in self.query(CountBox):
+        for box in self.boxes:
             box.show(counts.get(box.status, 0), self.palette)
         figures = Text("floor  ", style="bold", end="")
         figures.append_text(summary_text(floor, self.metrics, self.palette))
-        self.query_one("#wall-figures", Static).update(figures)
+        self.figures.update(figures)
         self.updated = updated
         self.page_text = f"page {page + 1}/{pages}" if pages > 1 else ""
         self._title()
@@ -97,4 +100,4 @@ class WallHeader(Vertical):
             title.append(f"   updated {clock_text(self.updated, self.zone)}")
         if self.page_text:
             title.append(f"   {self.page_text}", style="dim")
-        self.query_one("#wall-title", Static).update(title)
+        self.title_line.update(title)

@@ -1,0 +1,240 @@
+"""Every board key, through Textual's Pilot, on a real Board built from fixed rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input
+
+from floorwatch.screens.agent import AgentScreen
+from floorwatch.screens.board import BOARD_KEYS, BoardScreen
+from floorwatch.screens.errors import ErrorsScreen
+from floorwatch.screens.help import HelpScreen
+from floorwatch.thresholds import Status
+from floorwatch.widgets.board_table import BoardTable
+from tests.app_support import make_app
+from tests.app_text import screen_text
+
+SIZE = (120, 40)
+
+
+def table(app: Any) -> BoardTable:
+    return app.main_screen.table
+
+
+def board_screen(app: Any) -> BoardScreen:
+    assert isinstance(app.main_screen, BoardScreen)
+    return app.main_screen
+
+
+def toasts(app: Any) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_board_lists_every_agent_worst_first() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.floor.board
+        assert table(app).order == board.sorted_ids()
+        assert len(table(app).order) == len(board.rows)
+        first = table(app).order[0]
+        assert board.rows[first].status is Status.RED
+        lines = screen_text(app).splitlines()
+        row = next(line for line in lines if board.rows[first].name in line)
+        assert "■ RED" in row
+
+
+async def test_arrows_and_j_k_move_the_selection() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        order = table(app).order
+        assert table(app).selected == order[0]
+        await pilot.press("down")
+        assert table(app).selected == order[1]
+        await pilot.press("j", "j")
+        assert table(app).selected == order[3]
+        await pilot.press("k")
+        assert table(app).selected == order[2]
+        await pilot.press("up", "up", "up")  # stops at the top
+        assert table(app).selected == order[0]
+        await pilot.press("end")
+        assert table(app).selected == order[-1]
+        await pilot.press("home")
+        assert table(app).selected == order[0]
+        await pilot.press("pagedown")
+        assert table(app).selected == order[-1]  # fewer agents than a page
+        assert app.selected_agent == order[-1]
+
+
+async def test_slash_finds_the_first_agent_by_name_or_id() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.screen.query_one(Input), Input)
+        await pilot.press(*"grace", "enter")
+        await pilot.pause()
+        assert table(app).selected == "A004"
+        await pilot.press("slash", *"a012", "enter")
+        await pilot.pause()
+        assert table(app).selected == "A012"
+        await pilot.press("slash", *"nobody", "enter")
+        await pilot.pause()
+        assert table(app).selected == "A012"
+        assert any("nobody" in message for message in toasts(app))
+        await pilot.press("slash", "x", "escape")  # cancelled: nothing changes
+        await pilot.pause()
+        assert table(app).selected == "A012"
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_t_cycles_the_team_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        board = app.floor.board
+        teams = board.teams()
+        assert len(teams) == 3
+        for team in teams:
+            await pilot.press("t")
+            assert board_screen(app).view.team == team
+            assert table(app).order == board.sorted_ids(team=team)
+            assert {board.rows[a].team for a in table(app).order} == {team}
+        await pilot.press("t")
+        assert board_screen(app).view.team is None
+        assert table(app).order == board.sorted_ids()
+
+
+async def test_s_cycles_the_sort_through_status_name_and_each_metric() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        board = app.floor.board
+        expected = ["name", *(m.key for m in app.config.metrics), "status"]
+        for sort in expected:
+            await pilot.press("s")
+            assert board_screen(app).view.sort == sort
+            assert table(app).order == board.sorted_ids(sort)
+        names = [board.rows[a].name.casefold() for a in board.sorted_ids("name")]
+        assert names == sorted(names)
+
+
+async def test_1_2_3_show_only_one_colour_and_again_clears() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        board = app.floor.board
+        for key, status in (("1", Status.RED), ("2", Status.AMBER), ("3", Status.GREEN)):
+            await pilot.press(key)
+            shown = table(app).order
+            assert shown and {board.rows[a].status for a in shown} == {status}
+            assert shown == board.sorted_ids(only=[status])
+        await pilot.press("1", "1")  # red, then red again: all
+        assert table(app).order == board.sorted_ids()
+
+
+async def test_enter_opens_the_agent_screen_with_thresholds_and_windows() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"li wei", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AgentScreen)
+        assert app.screen.agent == "A001"
+        assert app.screen.query_one("#agent-notes")
+        text = screen_text(app)
+        assert "Li Wei" in text and "A001" in text
+        assert "green <= 3:30, red > 5:00" in text  # AHT's thresholds
+        assert "mean over 60m" in text
+        assert "green >= 85%, red < 75%" in text  # FCR, higher is better
+        assert "5:30" in text and "■ RED" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_e_shows_the_feed_errors() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorsScreen)
+        text = screen_text(app)
+        assert "feeds/calls-south.csv:17: handle_s '[bold]abc[/]' is not a number" in text
+        assert "feeds/calls-south.csv:40: missing column agent_id" in text
+        assert "61 rows, 2 rejected" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_question_mark_lists_every_key() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for _key, _action, _label, help_text in BOARD_KEYS:
+            assert help_text in text
+        assert "quit" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_every_key_is_in_the_key_bar_and_the_command_palette() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one("#keys").render())
+        for key, _action, label, _ in BOARD_KEYS:
+            shown = {"slash": "/", "question_mark": "?"}.get(key, key)
+            assert shown in bar
+            if key not in ("1", "2", "3"):
+                assert label in bar
+        assert "q quit" in bar
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for _key, _action, label, _ in BOARD_KEYS:
+            assert f"Board: {label}" in titles
+
+
+async def test_command_palette_commands_run_the_actions() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["Board: sort"].callback()
+        commands["Board: red"].callback()
+        await pilot.pause()
+        assert board_screen(app).view.sort == "name"
+        assert board_screen(app).view.only is Status.RED
+
+
+async def test_c_cycles_the_themes() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.palette.name == "dark"
+        await pilot.press("c")
+        assert app.palette.name == "light" and app.theme == "textual-light"
+        assert table(app).palette.name == "light"
+        await pilot.press("c")
+        assert app.palette.name == "colorblind"
+        await pilot.press("c")
+        assert app.palette.name == "dark"
+
+
+async def test_notes_keys_say_the_panel_is_not_there_yet() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "p", "u")
+        await pilot.pause()
+        messages = toasts(app)
+        assert sum("BEST notes panel is not available" in m for m in messages) == 2
+        assert any("follow-ups screen is not available" in m for m in messages)
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

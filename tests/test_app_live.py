@@ -1,0 +1,288 @@
+"""The board live: updates from the floor, pause, re-sorts, alerts, staleness, joins and leaves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from floorwatch.board import BoardDelta
+from floorwatch.messages import FloorChanged, MergedUpdate, UpdateBuffer
+from floorwatch.thresholds import Status
+from floorwatch.widgets.board_table import FLASH_SECONDS, BoardTable
+from tests.app_support import AGENTS, Agent, make_app
+from tests.app_text import screen_lines, screen_text
+
+SIZE = (120, 40)
+BY_ID = {agent.agent: agent for agent in AGENTS}
+
+
+def table(app: Any) -> BoardTable:
+    return app.main_screen.table
+
+
+def row_line(app: Any, name: str) -> str:
+    return next(line for line in screen_lines(app) if name in line and "│" not in line)
+
+
+def turn_red_on_aht(agent: Agent) -> Agent:
+    return replace(agent, aht=900.0)
+
+
+async def test_a_change_on_the_floor_reaches_the_row() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert "● GREEN" in row_line(app, "Priya Nair")
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        line = row_line(app, "Priya Nair")
+        assert "■ RED" in line and "10:42" in line  # red since the tick, hh:mm
+        assert table(app).order == app.floor.board.sorted_ids()
+
+
+async def test_transition_to_red_adds_an_event_a_toast_and_a_highlight() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        events = app.main_screen.events.lines_added
+        assert len(events) == 1
+        assert events[0].startswith("10:42 Priya Nair AHT ")
+        assert events[0].endswith("> 5:00 RED")
+        assert events[0] in screen_text(app)
+        assert [str(n.message) for n in app._notifications] == events
+        assert table(app).flashing == {"A011": {"aht": app.floor.now + FLASH_SECONDS}}
+        table(app).expire_flashes(app.floor.now + FLASH_SECONDS)
+        assert table(app).flashing == {}
+
+
+async def test_many_reds_at_once_make_one_summary_toast() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        green = [a for a in AGENTS if a.agent in ("A003", "A006", "A008", "A009", "A011")]
+        app.floor.push_calls([turn_red_on_aht(a) for a in green], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        assert len(app.main_screen.events.lines_added) == 5
+        messages = [str(n.message) for n in app._notifications]
+        assert len(messages) == 1 and "5 metrics turned red (5 agents)" in messages[0]
+
+
+async def test_bell_rings_on_red_when_configured() -> None:
+    app = make_app()
+    app.config = replace(app.config, floor=replace(app.config.floor, bell=True))
+    rings = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        assert rings == [1]
+
+
+async def test_the_selected_agent_stays_selected_across_a_resort() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"omar", "enter")
+        await pilot.pause()
+        assert table(app).selected == "A012"
+        before = table(app).selected_index
+        # Three green agents go red: they move above Omar, who moves down.
+        reds = [turn_red_on_aht(BY_ID[a]) for a in ("A003", "A006", "A011")]
+        app.floor.push_calls(reds, calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        assert table(app).selected == "A012"
+        assert table(app).selected_index == before + 3
+        assert table(app).order == app.floor.board.sorted_ids()
+        assert row_line(app, "Omar Haddad").startswith("▶")
+
+
+async def test_the_order_is_stable_when_nothing_moves() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        order = list(table(app).order)
+        # Tomás stays green with a slightly different handle time: nothing should move.
+        app.floor.push_calls([replace(BY_ID["A003"], aht=185)], calls=1)
+        delta = app.floor.tick()
+        await pilot.pause()
+        assert delta.changed == {"A003"}
+        assert table(app).order == order
+
+
+async def test_space_pauses_and_resume_applies_everything() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        assert "PAUSED" in screen_text(app)
+        shown = dict(table(app).rows)
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A006"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        assert table(app).rows == shown  # nothing moved on screen
+        assert "● GREEN" in row_line(app, "Priya Nair")
+        # The model kept going, and alerts still arrive while paused.
+        assert app.floor.board.rows["A011"].status is Status.RED
+        assert len(app.main_screen.events.lines_added) == 2
+        # Filters work on what is on screen while paused.
+        await pilot.press("3")
+        assert "A011" in table(app).order
+        await pilot.press("3")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "PAUSED" not in screen_text(app)
+        assert "■ RED" in row_line(app, "Priya Nair")
+        assert table(app).order == app.floor.board.sorted_ids()
+        assert {"A011", "A006"} <= set(table(app).flashing)
+
+
+async def test_stale_feeds_mark_cells_and_the_status_line() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.tick(stale=frozenset({"status"}))
+        await pilot.pause()
+        line = row_line(app, "Mei Chen")
+        assert "98% ~" in line  # adherence comes only from the stale feed
+        assert "3:00 ~" not in line  # handle time comes from calls, still live
+        text = screen_text(app)
+        assert "STALE (no new rows): status" in text
+        app.floor.tick(stale=frozenset())
+        await pilot.pause()
+        assert "~" not in row_line(app, "Mei Chen")
+        assert "STALE" not in screen_text(app)
+
+
+async def test_agents_join_and_leave() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        newcomer = Agent("A013", "Zoe Newman", "north", 200, 10, 0.9, 95, 0.95)
+        app.floor.push_calls([newcomer])
+        app.floor.tick()
+        await pilot.pause()
+        assert "A013" in table(app).order
+        assert "Zoe Newman" in screen_text(app)
+        # A day later the newcomer's calls have left every window; the others stay on the
+        # board by their adherence snapshot.
+        app.floor.tick(advance=86_400.0)
+        await pilot.pause()
+        assert "A013" not in app.floor.board.rows
+        assert "A013" not in table(app).order and "A013" not in table(app).rows
+        assert "Zoe Newman" not in screen_text(app)
+        assert table(app).order == app.floor.board.sorted_ids()
+        app.floor.push_calls([newcomer])
+        app.floor.tick()
+        await pilot.pause()
+        assert "A013" in table(app).order
+        assert table(app).order == app.floor.board.sorted_ids()
+
+
+async def test_the_selection_moves_to_the_next_agent_when_its_agent_leaves() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        newcomer = Agent("A013", "Zoe Newman", "north", 900, 10, 0.9, 95, 0.95)
+        app.floor.push_calls([newcomer])
+        app.floor.tick()
+        await pilot.pause()
+        await pilot.press("slash", *"zoe", "enter")
+        await pilot.pause()
+        index = table(app).selected_index
+        assert table(app).selected == "A013" and index is not None
+        app.floor.tick(advance=86_400.0)
+        await pilot.pause()
+        assert table(app).selected == table(app).order[index]
+
+
+async def test_floor_errors_are_toasted_and_kept_for_the_errors_panel() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.tick(errors=("ingest failed: [bold]boom[/]",))
+        await pilot.pause()
+        assert "ingest failed: [bold]boom[/]" in app.floor_errors
+        assert any("[bold]boom[/]" in str(n.message) for n in app._notifications)
+        await pilot.press("e")
+        await pilot.pause()
+        assert "ingest failed: [bold]boom[/]" in screen_text(app)
+
+
+async def test_updates_coalesce_into_one_repaint() -> None:
+    app = make_app()
+    app.REPAINT_INTERVAL = 3600.0  # the first board repaints at once; the rest wait
+    flushes: list[MergedUpdate] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        original = screen.floor_changed
+        screen.floor_changed = lambda u: (flushes.append(u), original(u))  # type: ignore[method-assign]
+        for agent in ("A003", "A006", "A011"):
+            app.floor.push_calls([turn_red_on_aht(BY_ID[agent])], calls=30)
+            app.floor.tick()
+        await pilot.pause()
+        assert flushes == []  # three ticks wait in the buffer for one repaint
+        assert app._flush_timer is not None
+        app._timed_flush()
+        assert len(flushes) == 1 and flushes[0].count == 3
+        assert {t.agent for t in flushes[0].delta.transitions} == {"A003", "A006", "A011"}
+        assert table(app).order == app.floor.board.sorted_ids()
+
+
+def test_update_buffer_merges_deltas_and_keeps_the_latest_statuses() -> None:
+    from tests.app_support import Update
+
+    buffer = UpdateBuffer()
+    assert buffer.take() is None
+    first = Update(BoardDelta(changed=frozenset({"a"}), now=1.0), ("s1",))
+    second = Update(
+        BoardDelta(added=frozenset({"b"}), removed=frozenset({"a"}), now=2.0),
+        ("s2",),
+        stale=frozenset({"calls"}),
+        errors=("e",),
+    )
+    assert buffer.add(first) is True
+    assert buffer.add(second) is False  # already nudged
+    merged = buffer.take()
+    assert merged is not None and merged.count == 2
+    assert merged.delta.removed == {"a"} and merged.delta.added == {"b"}
+    assert merged.delta.changed == frozenset()
+    assert merged.statuses == ("s2",) and merged.stale == {"calls"} and merged.errors == ("e",)
+    assert buffer.take() is None
+    assert MergedUpdate().then(merged) is merged
+
+
+def test_floor_changed_nudges_replace_each_other() -> None:
+    assert FloorChanged().can_replace(FloorChanged())
+
+
+def test_a_first_ticks_transitions_never_alert_even_merged_with_later_ones() -> None:
+    from floorwatch.board import Transition
+    from tests.app_support import Update
+
+    def red(agent: str, first: bool) -> Update:
+        transition = Transition(1.0, agent, agent, "aht", Status.NONE, Status.RED, 400.0)
+        return Update(BoardDelta(changed=frozenset({agent}), transitions=(transition,),
+                                 first=first), ())  # fmt: skip
+
+    buffer = UpdateBuffer()
+    buffer.add(red("a", first=True))
+    buffer.add(red("b", first=False))
+    merged = buffer.take()
+    assert merged is not None
+    assert [t.agent for t in merged.delta.transitions] == ["b"]
+
+
+async def test_joining_a_running_floor_does_not_replay_its_last_alerts() -> None:
+    from floorwatch.board import Transition
+    from tests.app_support import Update
+
+    app = make_app()
+    transition = Transition(1.0, "A001", "Li Wei", "aht", Status.AMBER, Status.RED, 330.0)
+    last = BoardDelta(changed=frozenset({"A001"}), transitions=(transition,))
+    app.floor.last_update = Update(last, app.floor.statuses)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main_screen.events.lines_added == []
+        assert list(app._notifications) == []
+        assert "3 files" in screen_text(app)  # but its feed statuses are shown

@@ -1,0 +1,56 @@
+"""SVG snapshots of the board and the wall (pytest-textual-snapshot), on fixed data with the
+clock frozen. Update them with `pytest tests/test_snapshots.py --snapshot-update` and look at
+the report before committing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tests.app_support import AGENTS, make_app
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+
+
+async def _one_agent_turns_red(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    app.floor.push_calls([replace(AGENTS[10], aht=900)], calls=30)  # Priya Nair
+    app.floor.tick()
+    await pilot.pause()
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _feeds_go_stale(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    app.floor.tick(stale=frozenset({"status"}))
+    await pilot.pause()
+
+
+def test_board_80x24(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_settle)
+
+
+def test_board_160x50_with_an_event(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(160, 50), run_before=_one_agent_turns_red)
+
+
+def test_board_colorblind_theme_100x30(snap_compare: Any) -> None:
+    app = make_app()
+    app.config = replace(app.config, floor=replace(app.config.floor, theme="colorblind"))
+    from floorwatch.widgets.palette import palette_for
+
+    app.palette = palette_for("colorblind")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_settle)
+
+
+def test_wall_120x40(snap_compare: Any) -> None:
+    assert snap_compare(make_app(wall=True), terminal_size=(120, 40), run_before=_settle)
+
+
+def test_wall_stale_80x24(snap_compare: Any) -> None:
+    assert snap_compare(make_app(wall=True), terminal_size=(80, 24), run_before=_feeds_go_stale)
