@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -33,16 +34,18 @@ from floorwatch.widgets.palette import PALETTES, Palette, next_theme, palette_fo
 if TYPE_CHECKING:
     from floorwatch.floor import Floor
 
-MAX_TOASTS = 3  # per repaint; more transitions to red than this become one summary toast
+MAX_TOASTS = 3  # per toast interval; more transitions to red than this become one summary
 
 
 class FloorwatchApp(App[None]):
     """The live board for a supervisor, or the read-only wall."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "floorwatch"
     BINDINGS = [Binding("q", "quit", "quit", priority=False)]
-    REPAINT_INTERVAL = 0.2  # seconds between repaints at most 5 a second, however fast rows come
+    REPAINT_INTERVAL = 0.2  # seconds between repaints: at most 5 a second, however fast rows come
+    HEADER_INTERVAL = 1.0  # seconds between recounts of the header (they scan every agent)
+    TOAST_INTERVAL = 5.0  # seconds between toasts; reds in between are toasted together
 
     def __init__(
         self,
@@ -74,6 +77,8 @@ class FloorwatchApp(App[None]):
         self._last_flush = -math.inf
         self._flush_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._held_toasts: list[tuple[str, str]] = []  # (events line, agent) not toasted yet
+        self._toast_timer: Timer | None = None
         if self.wall:
             self.use_command_palette = False  # read-only: nothing to run
 
@@ -165,19 +170,32 @@ class FloorwatchApp(App[None]):
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
         self.main_screen.add_events(lines)
-        if len(lines) <= MAX_TOASTS:
-            for line in lines:
+        self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
+        if self._toast_timer is None:
+            self._release_toasts()
+
+    def _release_toasts(self) -> None:
+        """Toast what turned red since the last toast: one toast per red, or one summary when
+        there are many. Then hold new ones for TOAST_INTERVAL, so a busy floor gets a toast
+        every few seconds, not a stack of them (the events panel has every line)."""
+        self._toast_timer = None
+        held, self._held_toasts = self._held_toasts, []
+        if not held:
+            return
+        if len(held) <= MAX_TOASTS:
+            for line, _agent in held:
                 self.notify(line, title="RED", severity="error", markup=False)
         else:
-            agents = len({t.agent for t in reds})
+            agents = len({agent for _line, agent in held})
             self.notify(
-                f"{len(lines)} metrics turned red ({agents} agents): see the events panel",
+                f"{len(held)} metrics turned red ({agents} agents): see the events panel",
                 title="RED",
                 severity="error",
                 markup=False,
             )
         if self.config.floor.bell:
             self.bell()
+        self._toast_timer = self.set_timer(self.TOAST_INTERVAL, self._release_toasts)
 
     def _update_agent_screen(self, delta: BoardDelta) -> None:
         screen = self.screen

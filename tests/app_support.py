@@ -203,4 +203,5 @@ def make_app(size_hint: Any = None, **kwargs: Any) -> Any:
     floor = FakeFloor(board, first)
     app = FloorwatchApp(board.config, floor, clock=lambda: floor.now, **kwargs)  # type: ignore[arg-type]
     app.REPAINT_INTERVAL = 0.0  # every update repaints at once: tests need no waiting
+    app.HEADER_INTERVAL = 0.0
     return app

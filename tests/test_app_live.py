@@ -286,3 +286,20 @@ async def test_joining_a_running_floor_does_not_replay_its_last_alerts() -> None
         assert app.main_screen.events.lines_added == []
         assert list(app._notifications) == []
         assert "3 files" in screen_text(app)  # but its feed statuses are shown
+
+
+async def test_reds_in_quick_succession_are_toasted_together() -> None:
+    app = make_app()
+    app.TOAST_INTERVAL = 3600.0
+    async with app.run_test(size=SIZE) as pilot:
+        for agent in ("A003", "A006", "A011", "A008", "A009"):
+            app.floor.push_calls([turn_red_on_aht(BY_ID[agent])], calls=30)
+            app.floor.tick()
+            await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert len(messages) == 1 and "Tomás Ruiz" in messages[0]  # the first, at once
+        assert len(app.main_screen.events.lines_added) == 5  # every line, at once
+        app._release_toasts()  # the interval is over: the four held ones, as one summary
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert len(messages) == 2 and "4 metrics turned red (4 agents)" in messages[1]

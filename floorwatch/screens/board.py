@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,9 @@ MOVE_KEYS = (
 )
 
 
+FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+
+
 class BoardScreen(Screen[None]):
     """The live board for a supervisor."""
 
@@ -89,6 +94,8 @@ class BoardScreen(Screen[None]):
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
+        self._facts_due = False
+        self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
 
     @property
@@ -112,7 +119,9 @@ class BoardScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        """Once a second: the clock, ages, and the end of cell highlights."""
+        """Once a second: the clock, ages, the header's figures, the end of cell highlights."""
+        if self._facts_due:
+            self._show_facts()
         now = self.clock()
         self.header.tick(now)
         self.feed_status.tick(now)
@@ -132,9 +141,22 @@ class BoardScreen(Screen[None]):
     def _apply(self, delta: BoardDelta) -> None:
         self.view.apply(delta)
         self.table.flash(_reds(delta), self.clock())
-        self._show_facts()
+        # Team averages scan every agent: the header catches up once a second, not per repaint.
+        if not delta.empty:
+            self._facts_soon()
+
+    def _facts_soon(self) -> None:
+        """Counts and averages scan every agent: show them now if the last time was a second
+        ago, else at the next tick (at most once a second under load)."""
+        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
+        if time.monotonic() - self._facts_at >= interval:
+            self._show_facts()
+        else:
+            self._facts_due = True
 
     def _show_facts(self) -> None:
+        self._facts_due = False
+        self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
         counts = self.board.counts(self.view.team)
         self.header.show(

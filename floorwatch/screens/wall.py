@@ -5,6 +5,8 @@ SSH, ends the wall's session)."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -21,6 +23,8 @@ from floorwatch.thresholds import Status
 from floorwatch.widgets.board_table import BoardTable
 from floorwatch.widgets.palette import Palette
 from floorwatch.widgets.wall_header import WallHeader
+
+FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 
 
 class WallScreen(Screen[None]):
@@ -56,6 +60,8 @@ class WallScreen(Screen[None]):
         )
         self.updated: float | None = None
         self.last = MergedUpdate()
+        self._facts_due = False
+        self._facts_at = -math.inf
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -69,6 +75,8 @@ class WallScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
+        if self._facts_due:
+            self._show_facts()
         self.table.expire_flashes(self.clock())
 
     def next_page(self) -> None:
@@ -89,9 +97,20 @@ class WallScreen(Screen[None]):
         reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
         self.table.flash(reds, self.clock())
         self.updated = self.clock()
-        self._show_facts()
+        self._facts_soon()
+
+    def _facts_soon(self) -> None:
+        """Counts and averages scan every agent: show them now if the last time was a second
+        ago, else at the next tick (at most once a second under load)."""
+        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
+        if time.monotonic() - self._facts_at >= interval:
+            self._show_facts()
+        else:
+            self._facts_due = True
 
     def _show_facts(self) -> None:
+        self._facts_due = False
+        self._facts_at = time.monotonic()
         self.header.show(
             self.board.counts(),
             self.board.floor_summary(),

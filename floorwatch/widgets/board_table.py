@@ -102,12 +102,14 @@ class BoardTable(ScrollView, can_focus=True):
         self._trouble: dict[str, list[int]] = {m.key: [0, 0] for m in self.metrics}
         self._columns: list[Column] = []
         self._layout_width = -1
+        self._longest: tuple[int, int, int] | None = None
 
     # -- data in (attributes down) ---------------------------------------------------------------
 
     def set_rows(self, rows: Mapping[str, AgentRow], order: Sequence[str]) -> None:
         """Replace everything (first load, or after a filter change)."""
         self.rows = dict(rows)
+        self._longest = None
         self._trouble = {m.key: [0, 0] for m in self.metrics}
         for row in self.rows.values():
             self._count(row, 1)
@@ -126,6 +128,7 @@ class BoardTable(ScrollView, can_focus=True):
             old = self.rows.pop(agent, None)
             if old is not None:
                 self._count(old, -1)
+                self._longest = None
             self._strips.pop(agent, None)
             self._flash.pop(agent, None)
         for agent, row in changed.items():
@@ -134,6 +137,8 @@ class BoardTable(ScrollView, can_focus=True):
                 if old == row:
                     continue
                 self._count(old, -1)
+            if old is None or old.name != row.name or old.team != row.team:
+                self._longest = None
             self.rows[agent] = row
             self._count(row, 1)
             self._strips.pop(agent, None)
@@ -385,12 +390,13 @@ class BoardTable(ScrollView, can_focus=True):
         width = self.content_width
         if width <= 0:
             return False
+        longest = self._longest_texts()
         columns = choose_columns(
             width,
             self.metrics,
-            longest_name=max((len(r.name) for r in self.rows.values()), default=0),
-            longest_team=max((len(r.team or "") for r in self.rows.values()), default=0),
-            longest_id=max((len(a) for a in self.rows), default=0),
+            longest_name=longest[0],
+            longest_team=longest[1],
+            longest_id=longest[2],
             trouble={key: (tally[0], tally[1]) for key, tally in self._trouble.items()},
             notes=not self.paged,
         )
@@ -401,6 +407,18 @@ class BoardTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._title_strip = None
         return True
+
+    def _longest_texts(self) -> tuple[int, int, int]:
+        """The longest name, team and id shown: recounted only when rows came, went or were
+        renamed (a full scan of 2,000 rows on every update would cost more than the update)."""
+        if self._longest is None:
+            rows = self.rows.values()
+            self._longest = (
+                max((len(r.name) for r in rows), default=0),
+                max((len(r.team or "") for r in rows), default=0),
+                max((len(a) for a in self.rows), default=0),
+            )
+        return self._longest
 
     def _set_order(self, order: list[str], *, dirty: set[str], full: bool) -> None:
         old = self.order
