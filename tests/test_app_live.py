@@ -303,3 +303,16 @@ async def test_reds_in_quick_succession_are_toasted_together() -> None:
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
         assert len(messages) == 2 and "4 metrics turned red (4 agents)" in messages[1]
+
+
+async def test_the_header_clock_ticks_and_a_click_selects_a_row() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.floor.now += 5.0
+        app.main_screen.tick()
+        await pilot.pause()
+        assert "10:42:05" in screen_lines(app)[0]
+        order = table(app).order
+        await pilot.click("#board", offset=(10, 3))  # the third agent (line 0 is the titles)
+        assert table(app).selected == order[2]

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -208,6 +209,16 @@ class BoardTable(ScrollView, can_focus=True):
         index = self.selected_index
         target = 0 if index is None else max(0, min(len(self.order) - 1, index + step))
         self.select(self.order[target])
+
+    def on_click(self, event: events.Click) -> None:
+        """A click selects the row under it (nothing needs the mouse; it is just allowed)."""
+        if self.paged:
+            return
+        index = self.scroll_offset.y + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.order):
+            self.select(self.order[index])
+            if event.chain == 2:
+                self.post_message(self.Opened(self.order[index]))
 
     def action_cursor_up(self) -> None:
         self.move(-1)

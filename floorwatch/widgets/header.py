@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Group
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from floorwatch.config_types import MetricConfig
@@ -100,7 +100,8 @@ class FloorHeader(Widget):
     def tick(self, now: float) -> None:
         if int(now) != int(self.now):
             self.now = now
-            self.refresh()
+            # Only the clock's line: a second's tick then costs one line of terminal output.
+            self.refresh(Region(0, 0, self.size.width, 1))
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
