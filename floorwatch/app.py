@@ -67,7 +67,6 @@ class FloorwatchApp(App[None]):
         self.author = author or config.notes.author
         self.page_seconds = page_seconds
         self.clock: Callable[[], float] = clock or time.time
-        self._clock_given = clock is not None
         self.palette: Palette = palette_for(config.floor.theme)
         self.notes_indicators: dict[str, str] = {}
         self.floor_errors: list[str] = []
@@ -81,16 +80,16 @@ class FloorwatchApp(App[None]):
         self._toast_timer: Timer | None = None
         if self.wall:
             self.use_command_palette = False  # read-only: nothing to run
+        if self.floor is None:
+            # Made here, not on mount, so that a feed problem is raised to the command that
+            # builds the app (and printed as a message) before the terminal is taken over.
+            from floorwatch.floor import Floor
+
+            self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
 
     # -- start and stop ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        if self.floor is None:
-            from floorwatch.floor import Floor
-
-            self.floor = (
-                Floor(self.config, clock=self.clock) if self._clock_given else Floor(self.config)
-            )
         board = self.floor.board
         if self.wall:
             self.main_screen = WallScreen(

@@ -97,7 +97,9 @@ async def test_the_agent_screen_follows_its_agent_live() -> None:
         assert any("not available yet" in str(n.message) for n in app._notifications)
 
 
-def test_run_command_builds_the_app_from_its_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_command_builds_the_app_from_its_flags(
+    monkeypatch: pytest.MonkeyPatch, own_floor: type[OwnFloor]
+) -> None:
     from floorwatch.cli import main
 
     built: list[FloorwatchApp] = []
@@ -108,6 +110,7 @@ def test_run_command_builds_the_app_from_its_flags(monkeypatch: pytest.MonkeyPat
     [app] = built
     assert app.wall and app.page_seconds == 4 and app.author == "ana"
     assert app.palette.name == "light" and app.config.floor.theme == "light"
+    assert own_floor.made == [app.floor] and app.owns_floor
 
 
 def test_run_command_refuses_a_bad_page_time(capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
         config = replace(config, floor=replace(config.floor, theme=args.theme))
     from floorwatch.app import FloorwatchApp
 
-    app = FloorwatchApp(config, wall=args.wall, page_seconds=args.page_seconds, author=args.author)
+    try:
+        app = FloorwatchApp(
+            config, wall=args.wall, page_seconds=args.page_seconds, author=args.author
+        )
+    except OSError as error:  # a feed folder that cannot be read, and the like
+        raise UserError(f"cannot watch the feeds: {error}") from None
     app.run()
     return 0
