@@ -316,3 +316,20 @@ async def test_the_header_clock_ticks_and_a_click_selects_a_row() -> None:
         order = table(app).order
         await pilot.click("#board", offset=(10, 3))  # the third agent (line 0 is the titles)
         assert table(app).selected == order[2]
+
+
+async def test_notes_indicators_add_the_note_column_and_repaint_only_their_rows() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "NOTE" not in screen_lines(app)[3]  # no notes yet: no column
+        app.set_notes_indicators({"A001": "●", "A012": "[/]"})
+        await pilot.pause()
+        assert "NOTE" in screen_text(app)
+        assert "[/]" in row_line(app, "Omar Haddad")  # plain text, not markup
+        assert "●" in row_line(app, "Li Wei")
+        built = table(app).renders
+        app.set_notes_indicators({"A001": "●", "A012": "late"})
+        await pilot.pause()
+        assert table(app).renders == built + 1  # only Omar's row was redrawn
+        assert "late" in row_line(app, "Omar Haddad")

@@ -150,8 +150,11 @@ class BoardTable(ScrollView, can_focus=True):
     def set_notes(self, notes: Mapping[str, str]) -> None:
         """The notes/follow-up indicator per agent (short plain text); repaints changed rows."""
         changed = {a for a in set(notes) | set(self.notes) if notes.get(a) != self.notes.get(a)}
-        self.notes = dict(notes)
-        self._invalidate(changed)
+        self.notes = {agent: text for agent, text in notes.items() if text}
+        if self._relayout():  # the NOTE column shows only once some agent has a note
+            self._set_order(self.order, dirty=set(), full=True)
+        else:
+            self._invalidate(changed)
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
@@ -409,7 +412,7 @@ class BoardTable(ScrollView, can_focus=True):
             longest_team=longest[1],
             longest_id=longest[2],
             trouble={key: (tally[0], tally[1]) for key, tally in self._trouble.items()},
-            notes=not self.paged,
+            notes=bool(self.notes) and not self.paged,
         )
         if not force and columns == self._columns and width == self._layout_width:
             return False
