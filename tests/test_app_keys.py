@@ -128,6 +128,9 @@ async def test_1_2_3_show_only_one_colour_and_again_clears() -> None:
             assert shown == board.sorted_ids(only=[status])
         await pilot.press("1", "1")  # red, then red again: all
         assert table(app).order == board.sorted_ids()
+        await pilot.press("t", "2")  # the first team, [red]west[/red], has no amber agent
+        assert table(app).order == []
+        assert "No agents to show" in screen_text(app)
 
 
 async def test_enter_opens_the_agent_screen_with_thresholds_and_windows() -> None:

@@ -94,6 +94,7 @@ class BoardTable(ScrollView, can_focus=True):
         self.selected: str | None = None
         self.notes: dict[str, str] = {}
         self.sort_key = "status"
+        self.empty_text = "No agents to show: none has rows in its windows (or matches the filter)."
         self.page = 0
         self.renders = 0  # row strips built: cache misses (tests and benchmarks read it)
         self._index: dict[str, int] = {}
@@ -281,6 +282,8 @@ class BoardTable(ScrollView, can_focus=True):
                 self._title_strip = self._build_title()
             return self._title_strip
         index = self.scroll_offset.y + y - 1
+        if not self.order and y == 1:
+            return self._to_strip(Text(f" {self.empty_text}", style="dim"))
         if index >= len(self.order) or index < 0:
             return Strip.blank(self.content_width, self.rich_style)
         agent = self.order[index]
