@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -27,14 +25,12 @@ from textual.strip import Strip
 
 from floorwatch.board import AgentRow
 from floorwatch.config_types import MetricConfig
-from floorwatch.report import format_value
-from floorwatch.roster import clean_text
 from floorwatch.thresholds import Status
 from floorwatch.widgets.columns import Column, choose_columns
 from floorwatch.widgets.palette import DARK, Palette
+from floorwatch.widgets.row_text import row_text, title_text
 
 FLASH_SECONDS = 3.0  # how long a cell that just turned red stays highlighted
-CURSOR_MARK = "▶"
 
 
 class BoardTable(ScrollView, can_focus=True):
@@ -304,79 +300,19 @@ class BoardTable(ScrollView, can_focus=True):
         return list(self._columns)
 
     def _build_title(self) -> Strip:
-        text = Text(" ", end="")
-        for index, column in enumerate(self._columns):
-            if index:
-                text.append(" ")
-            title = Text(column.title, style=self.palette.title)
-            if _sort_name(column) == self.sort_key:
-                title.stylize(Style(reverse=True))
-            title.truncate(column.width, overflow="ellipsis", pad=True)
-            if column.right:
-                title = Text(" " * (column.width - title.cell_len)) + title
-                title.truncate(column.width)
-            text.append_text(title)
-        return self._to_strip(text)
+        return self._to_strip(title_text(self._columns, self.palette, self.sort_key))
 
     def _build_row(self, row: AgentRow) -> Strip:
-        selected = row.agent == self.selected
-        text = Text(CURSOR_MARK if selected else " ", end="")
-        flashing = self._flash.get(row.agent, {})
-        for index, column in enumerate(self._columns):
-            if index:
-                text.append(" ")
-            text.append_text(self._cell(column, row, flashing))
-        if selected:
-            text.stylize(self.palette.cursor)
+        text = row_text(
+            row,
+            self._columns,
+            palette=self.palette,
+            zone=self.zone,
+            note=self.notes.get(row.agent, ""),
+            flashing=self._flash.get(row.agent, {}),
+            selected=row.agent == self.selected,
+        )
         return self._to_strip(text)
-
-    def _cell(self, column: Column, row: AgentRow, flashing: Mapping[str, float]) -> Text:
-        key = column.key
-        if column.metric is not None:
-            return self._metric_cell(column, column.metric, row, column.metric.key in flashing)
-        if key == "status":
-            style = self.palette.for_status(row.status)
-            if row.cells and all(cell.stale for cell in row.cells.values()):
-                style += self.palette.stale
-            return _fit(row.status.label, column.width, style)
-        if key == "name":
-            return _fit(clean_text(row.name), column.width)
-        if key == "agent":
-            return _fit(clean_text(row.agent), column.width)
-        if key == "team":
-            return _fit(clean_text(row.team or ""), column.width)
-        if key == "notes":
-            return _fit(clean_text(self.notes.get(row.agent, "")), column.width)
-        if key == "since":
-            since = self._hhmm(row.red_since) if row.status is Status.RED else ""
-            return _fit(since, column.width, self.palette.for_status(Status.RED))
-        return _fit("", column.width)
-
-    def _metric_cell(
-        self, column: Column, metric: MetricConfig, row: AgentRow, flash: bool
-    ) -> Text:
-        cell = row.cells.get(metric.key)
-        if cell is None:
-            return _fit("", column.width)
-        value = format_value(cell.value, metric.format)
-        if cell.stale:
-            mark = "~"
-        elif cell.status in (Status.RED, Status.AMBER):
-            mark = cell.status.shape
-        else:
-            mark = " "
-        style = self.palette.for_status(cell.status)
-        if cell.stale:
-            style += self.palette.stale
-        if flash:
-            style += self.palette.flash
-        body = value.rjust(column.width - 2)[: column.width - 2]
-        return _fit(f"{body} {mark}", column.width, style)
-
-    def _hhmm(self, at: float | None) -> str:
-        if at is None:
-            return ""
-        return datetime.fromtimestamp(at, self.zone).strftime("%H:%M")
 
     @property
     def content_width(self) -> int:
@@ -505,14 +441,3 @@ class BoardTable(ScrollView, can_focus=True):
             self.scroll_to(y=index, animate=False, immediate=True)
         elif body and index >= top + body:
             self.scroll_to(y=index - body + 1, animate=False, immediate=True)
-
-
-def _sort_name(column: Column) -> str:
-    return column.metric.key if column.metric is not None else column.key
-
-
-def _fit(text: str, width: int, style: Style | str = "") -> Text:
-    """`text` cut (with an ellipsis) or padded to exactly `width` cells, as plain text."""
-    cell = Text(text, style=style, end="", no_wrap=True)
-    cell.truncate(width, overflow="ellipsis", pad=True)
-    return cell
