@@ -55,6 +55,7 @@ MOVE_KEYS = (
 )
 
 
+SHORT_SCREEN = 20  # rows: below this the events panel is hidden
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 
 
@@ -117,6 +118,10 @@ class BoardScreen(Screen[None]):
         self.tick()
         self.table.focus()
         self.set_interval(1.0, self.tick)
+
+    def on_resize(self) -> None:
+        # On a short terminal the agents matter more than the events panel.
+        self.set_class(self.size.height < SHORT_SCREEN, "-short")
 
     def tick(self) -> None:
         """Once a second: the clock, ages, the header's figures, the end of cell highlights."""
