@@ -35,7 +35,8 @@ SITES = ("north", "south", "east", "west")
 MARKER_HANDLE_S = 10_000  # a marker's mean handle time at level 0: nothing real comes close
 MARKER_GROWTH = 1.3  # each marker's mean this much above the previous one's
 MARKER_LEVELS = 110  # beyond, handle times would overflow a 64-bit integer column
-MARKER_NAME_MAX = 14  # short names: no board truncates them
+MARKER_NAME_MAX = 14  # short names: few boards truncate them
+MARKER_PREFIX = 7  # the shortest cut a board may show: floorwatch's narrowest name column is 8
 MARKER_RECENT_ROWS = 5  # a marker agent needs rows in the last hour for AHT to have a value
 
 
@@ -129,8 +130,10 @@ def _write_status(path: Path, roster: list[Agent], seed: int) -> None:
 
 
 def _marker_agents(roster: list[Agent], fit: set[str], seed: int) -> list[Agent]:
-    """Agents whose name is short, ASCII and inside no other name: a screen search for it cannot
-    match anyone else. Shuffled (deterministically) so markers spread over the floor."""
+    """Agents whose name is short, ASCII, and whose first MARKER_PREFIX characters start no other
+    name (nor appear inside one): a screen search for the name, even cut to that prefix and an
+    ellipsis by a narrow column, cannot match anyone else. Shuffled (deterministically) so markers
+    spread over the floor."""
     names = [agent.name for agent in roster]
     joined = "\n".join(names)
     found = [
@@ -139,10 +142,17 @@ def _marker_agents(roster: list[Agent], fit: set[str], seed: int) -> list[Agent]
         if agent.agent_id in fit
         and agent.name.isascii()
         and len(agent.name) <= MARKER_NAME_MAX
-        and joined.count(agent.name) == 1
+        and joined.count(agent.name[:MARKER_PREFIX]) == 1
     ]
     random.Random(seed).shuffle(found)
     return found
+
+
+def name_shown(name: str, text: str) -> bool:
+    """Whether `name` is in the screen's `text`, whole or cut short with an ellipsis."""
+    if name in text:
+        return True
+    return any(name[:cut] + "…" in text for cut in range(MARKER_PREFIX, len(name)))
 
 
 class FeedWriter:
@@ -186,7 +196,7 @@ class FeedWriter:
         while floor.used < len(floor.markers):
             agent = floor.markers[floor.used]
             floor.used += 1
-            if agent.name not in avoid:
+            if not name_shown(agent.name, avoid):
                 return agent
         raise RuntimeError("out of marker agents: use a bigger floor or fewer appends")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import profile as profiling
-from bench.floor import FeedWriter, Floor
+from bench.floor import FeedWriter, Floor, name_shown
 from bench.harness import ProcessTree, Sampler, Terminal
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def names_shown(names: list[str]):  # type: ignore[no-untyped-def]
 
     def test(lines: list[str]) -> bool:
         text = "\n".join(lines)
-        return all(name in text for name in names)
+        return all(name_shown(name, text) for name in names)
 
     return test
 

@@ -94,6 +94,16 @@ def floorwatch_runs() -> str | None:
     )
     if check.returncode != 0:
         return "`floorwatch run --help` fails: " + (check.stderr.strip().splitlines() or ["?"])[-1]
+    # `run --help` works before the feeds tailer lands; the app needs the whole floor.
+    check = subprocess.run(
+        [sys.executable, "-c", "import floorwatch.app, floorwatch.floor, floorwatch.feeds"],
+        cwd=runs.REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:
+        return "the app does not import yet: " + (check.stderr.strip().splitlines() or ["?"])[-1]
     return None
 
 
