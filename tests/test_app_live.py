@@ -124,6 +124,7 @@ async def test_space_pauses_and_resume_applies_everything() -> None:
         app.floor.tick()
         await pilot.pause()
         assert table(app).rows == shown  # nothing moved on screen
+        assert "■ RED 3" in screen_lines(app)[0]  # nor the header's counts
         assert "● GREEN" in row_line(app, "Priya Nair")
         # The model kept going, and alerts still arrive while paused.
         assert app.floor.board.rows["A011"].status is Status.RED
@@ -135,6 +136,7 @@ async def test_space_pauses_and_resume_applies_everything() -> None:
         await pilot.press("space")
         await pilot.pause()
         assert "PAUSED" not in screen_text(app)
+        assert "■ RED 5" in screen_lines(app)[0]
         assert "■ RED" in row_line(app, "Priya Nair")
         assert table(app).order == app.floor.board.sorted_ids()
         assert {"A011", "A006"} <= set(table(app).flashing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -163,17 +164,17 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
-        counts = self.board.counts(self.view.team)
-        self.header.show(
-            HeaderFacts(
-                counts=counts,
-                teams=self.board.team_summary(),
-                floor=self.board.floor_summary(),
-                view=self.view.describe(),
-                freshness="STALE" if stale else ("feeds ok" if self.last.loaded else "loading…"),
-                stale=stale,
-            )
+        facts = HeaderFacts(
+            counts=self.board.counts(self.view.team),
+            teams=self.board.team_summary(),
+            floor=self.board.floor_summary(),
+            view=self.view.describe(),
+            freshness="STALE" if stale else ("feeds ok" if self.last.loaded else "loading…"),
+            stale=stale,
         )
+        if self.view.paused:  # the figures stay as they were when paused; the view line moves
+            facts = replace(self.header.facts, view=facts.view)
+        self.header.show(facts)
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:
