@@ -335,3 +335,18 @@ async def test_notes_indicators_add_the_note_column_and_repaint_only_their_rows(
         await pilot.pause()
         assert table(app).renders == built + 1  # only Omar's row was redrawn
         assert "late" in row_line(app, "Omar Haddad")
+
+
+async def test_under_load_the_header_recounts_on_the_seconds_tick() -> None:
+    app = make_app()
+    app.HEADER_INTERVAL = 3600.0  # as if the header had just been recounted
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        assert "■ RED" in row_line(app, "Priya Nair")  # the row at once
+        assert "■ RED 3" in screen_lines(app)[0]  # the counts wait for the tick
+        app.main_screen.tick()
+        await pilot.pause()
+        assert "■ RED 4" in screen_lines(app)[0]
