@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
-FLOOR_KEYS = ("name", "timezone", "day_starts", "clock", "bell", "theme")
+FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",

@@ -7,6 +7,7 @@ windows, fractions 0..1 for percents.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -115,9 +116,16 @@ class FloorConfig:
     name: str = "Floor"
     timezone: str | None = None  # IANA name; None = system local
     day_starts: str = "00:00"  # HH:MM
+    shift_end: str = "17:00"  # HH:MM: when a follow-up due 'tomorrow' or 'end of shift' falls
     clock: str = "wall"  # wall | data
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
+
+    @property
+    def shift_end_time(self) -> datetime.time:
+        """`shift_end` as a time of day (validated HH:MM by the loader)."""
+        hours, minutes = self.shift_end.split(":")
+        return datetime.time(int(hours), int(minutes))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ tests check the loader's positions against the text rather than against numbers 
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -266,6 +267,27 @@ def test_yaml_1_1_surprises_are_read_as_written(tmp_path: Path) -> None:
     assert config.floor.day_starts == "06:00"
     assert config.feeds[0].agent == "007"
     assert config.feeds[0].where == (("answered", ("yes", "Y")),)
+
+
+def test_shift_end_defaults_to_17_00_and_reads_hh_mm_as_written(tmp_path: Path) -> None:
+    assert load_config(minimal(tmp_path)).floor.shift_end == "17:00"
+    assert load_config(minimal(tmp_path)).floor.shift_end_time == time(17, 0)
+    text = MINIMAL.format(path="c.csv", type="number", agg="mean", better="lower", green="1")
+    config = load_config(write(tmp_path, text + "floor: {shift_end: 6:30}\n"))  # YAML 1.1: 390
+    assert config.floor.shift_end == "06:30"
+    assert config.floor.shift_end_time == time(6, 30)
+
+
+@pytest.mark.parametrize("bad", ["25:00", "5pm", "17"])
+def test_a_bad_shift_end_is_reported_at_its_place(tmp_path: Path, bad: str) -> None:
+    text = MINIMAL.format(path="c.csv", type="number", agg="mean", better="lower", green="1")
+    text += f"floor:\n  shift_end: '{bad}'\n"
+    path = write(tmp_path, text)
+
+    (problem,) = errors(path)
+
+    assert problem.message == f"floor.shift_end must be a time of day HH:MM (got {bad!r})"
+    assert (problem.line, problem.col) == position(text, f"'{bad}'")
 
 
 def test_name_column_spells_the_display_name_column_without_repeating_name(
