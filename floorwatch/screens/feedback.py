@@ -153,6 +153,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
         self._write_lock = threading.Lock()  # autosaves and the save take turns
         self._finished = False  # saved or discarded: no draft to keep any more
         self._shown_problems: dict[str, str] = {}
+        self._status = ""
         self._seen = self.fresh  # the latest state, kept for on_unmount (widgets may be gone)
 
     # -- layout --------------------------------------------------------------------------------
@@ -356,13 +357,15 @@ class FeedbackPanel(ModalScreen[Note | None]):
         return self._shown_problems.get(name, "")
 
     def show_status(self, text: str, error: bool = False) -> None:
+        self._status = text
         status = self.query_one("#feedback-status", Static)
         status.update(Text(text))
         status.set_class(error, "-error")
 
     @property
     def status_text(self) -> str:
-        return str(self.query_one("#feedback-status", Static).render())
+        """The panel's status line as plain text (it outlives the panel, for tests)."""
+        return self._status
 
     # -- autosave ------------------------------------------------------------------------------
 
