@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from datetime import time as time_of_day
 from typing import TYPE_CHECKING, Any
@@ -86,6 +86,7 @@ class NotesSnapshot:
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
     follow_ups: tuple[FollowUp, ...] = ()  # due today or overdue, soonest first
     error: str | None = None  # the store could not be read (the previous figures are kept)
+    poll: int = 0  # the watcher's poll that read it (0: read outside the watcher)
 
     def indicator_texts(self, ascii_only: bool = False) -> dict[str, str]:
         """Per agent, the board's NOTE column text ('!◷✎')."""
@@ -137,6 +138,7 @@ class NotesService:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._watcher: Worker[None] | None = None
+        self.polls = 0  # polls the watcher has begun: a change is seen by the next one
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
@@ -229,11 +231,12 @@ class NotesService:
         last_error: str | None = None
         while not (self._stopping.is_set() or worker.is_cancelled):
             self._wake.clear()
+            self.polls += 1
             try:
                 version = self.store.data_version()
                 due_recount = time.monotonic() - counted_at >= self.RECOUNT_INTERVAL
                 if version != seen_version or due_recount:
-                    snapshot = self.snapshot()
+                    snapshot = replace(self.snapshot(), poll=self.polls)
                     seen_version, counted_at, last_error = version, time.monotonic(), None
                     self._publish(snapshot)
             except StoreError as error:
@@ -245,8 +248,8 @@ class NotesService:
     def _failed(self, message: str) -> NotesSnapshot:
         latest = self.latest
         if latest is None:
-            return NotesSnapshot(at=self.now(), error=message)
-        return NotesSnapshot(latest.at, latest.indicators, latest.follow_ups, error=message)
+            return NotesSnapshot(at=self.now(), error=message, poll=self.polls)
+        return replace(latest, error=message, poll=self.polls)
 
     def _publish(self, snapshot: NotesSnapshot) -> None:
         if snapshot.error is None:

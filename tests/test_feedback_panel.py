@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -378,12 +379,9 @@ async def test_a_killed_process_loses_no_typed_word(tmp_path: Path) -> None:
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "TYPED", child.stderr.read() if child.stderr else ""
-        deadline = 30.0
-        import time
-
-        give_up = time.monotonic() + deadline
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.readline().strip() == "TYPED", child.stderr.read()
+        give_up = time.monotonic() + 30.0
         while True:
             found = store_of(tmp_path).load_draft("A001", AUTHOR)
             if found is not None and found[0]["effect"] == "typed before kill -9":

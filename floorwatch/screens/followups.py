@@ -173,7 +173,8 @@ class FollowUpsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("", "agent", "due", "behavior", "metric", "then", "now", "outcome"):
+        # The note's text last: it is the one column that can be cut on a narrow terminal.
+        for label in ("", "agent", "due", "metric", "then", "now", "outcome", "behavior"):
             table.add_column(label, key=label or "state")
         self.service.subscribe(self)
         self.reload()
@@ -234,11 +235,11 @@ class FollowUpsScreen(Screen[None]):
             Text(line.state, style=state_style),
             Text(line.who),
             Text(line.due),
-            Text(line.behavior),
             Text(line.metric),
             Text(line.then),
             Text(line.now),
             Text(outcome, style=OUTCOME_STYLES.get(outcome, "")),
+            Text(line.behavior),
         ]
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -171,9 +172,7 @@ class NotesTimeline(Vertical):
         return str(self.query_one("#notes-timeline-text", Static).render())
 
 
-def mount_timeline(
-    screen: Screen[object], service: NotesService, agent: str, row_of: RowOf
-) -> None:
+def mount_timeline(screen: Screen[Any], service: NotesService, agent: str, row_of: RowOf) -> None:
     """Replace the placeholder in `screen`'s `#agent-notes` container with the agent's timeline
     (call right after pushing the agent screen)."""
 
