@@ -179,6 +179,8 @@ class NotesService:
         """Read today's notes and the due follow-ups; compute the indicators. Raises
         StoreError."""
         now = self.now()
+        if not self.store.path.exists():  # watching must not create a personnel-records file
+            return NotesSnapshot(at=now)
         today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
         notes = self.store.notes(since=today)
         follow_ups = self.store.follow_ups(now)
@@ -233,7 +235,8 @@ class NotesService:
             self._wake.clear()
             self.polls += 1
             try:
-                version = self.store.data_version()
+                # No file yet: nothing to read, and opening would create it (the first note will).
+                version = self.store.data_version() if self.store.path.exists() else -1
                 due_recount = time.monotonic() - counted_at >= self.RECOUNT_INTERVAL
                 if version != seen_version or due_recount:
                     snapshot = replace(self.snapshot(), poll=self.polls)

@@ -196,6 +196,19 @@ async def test_stop_ends_the_watcher(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: watcher.is_finished)
 
 
+async def test_watching_creates_no_store_until_the_first_note(tmp_path: Path) -> None:
+    config = notes_config(tmp_path)
+    assert config.notes.path is not None
+    service = make_service(config)
+    app = WatchingApp(service)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: service.polls >= 2)
+        assert not config.notes.path.exists()
+        assert app.changes and app.changes[0].indicators == {} and app.changes[0].error is None
+        store_for(config).add(draft(config, "A003"), "bob", NOW_UTC)
+        await wait_for(pilot, lambda: first_with(app, "A003"))
+
+
 def test_the_author_comes_from_the_config_then_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

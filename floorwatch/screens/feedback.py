@@ -162,7 +162,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
         with Vertical(id="feedback-box"):
             yield Static(id="feedback-title")
             yield Static(id="feedback-notice", classes="-hidden")
-            with VerticalScroll(id="feedback-form"):
+            with VerticalScroll(id="feedback-form", can_focus=False):  # Tab: fields only
                 yield from self._text_field(
                     "behavior", "Behavior: the observable fact (when, what)", 4
                 )
