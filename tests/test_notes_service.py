@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -22,7 +23,8 @@ from floorwatch.screens.agent import AgentScreen
 from floorwatch.store import NoteStore
 from floorwatch.widgets.notes_timeline import NotesTimeline, mount_timeline, timeline_text
 from floorwatch.widgets.palette import palette_for
-from tests.app_support import build_board
+from tests.app_support import FakeFloor, build_board
+from tests.app_text import screen_text
 from tests.notes_support import (
     AUTHOR,
     NOW_UTC,
@@ -308,3 +310,114 @@ async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(
         other.close()
         await wait_for(pilot, lambda: "from another supervisor" in timeline.text)
         assert "Coaching notes (5, 1 retracted)" in timeline.text
+
+
+# --- wired into the board app ---------------------------------------------------------------
+# NotesWiredApp holds exactly the lines proposed for floorwatch/app.py (see the notes report);
+# once app.py has them, this subclass can go and the tests can use FloorwatchApp itself.
+
+
+def wired_app(tmp_path: Path, **kwargs: Any) -> Any:
+    from floorwatch.app import FloorwatchApp
+    from floorwatch.board import AgentRow
+    from floorwatch.screens.feedback import FeedbackPanel
+    from floorwatch.screens.followups import FollowUpsScreen
+    from floorwatch.thresholds import Status
+
+    class NotesWiredApp(FloorwatchApp):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self.notes: NotesService | None = (
+                None if self.wall else NotesService(self.config, author=self.author,
+                                                    clock=self.clock)
+            )  # fmt: skip
+
+        def on_mount(self) -> None:  # Textual also runs FloorwatchApp.on_mount
+            if self.notes is not None:
+                self.notes.start(self)
+
+        def on_unmount(self) -> None:
+            if self.notes is not None:
+                self.notes.stop()
+
+        def on_notes_changed(self, message: NotesChanged) -> None:
+            self.set_notes_indicators(message.indicator_texts)
+            if message.snapshot.error:
+                self.report_error(message.snapshot.error)
+
+        def action_feedback(self, kind: str, agent: str | None = None) -> None:
+            agent = agent or self.selected_agent
+            if self.wall or self.notes is None or agent is None:
+                return
+            row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
+            self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
+
+        def action_follow_ups(self) -> None:
+            if self.wall or self.notes is None:
+                return
+            self.push_screen(
+                FollowUpsScreen(
+                    self.notes, rows_of=lambda: self.floor.board.rows,
+                    on_open_agent=self.open_agent,
+                    on_feedback=lambda agent: self.action_feedback("coaching", agent),
+                )
+            )  # fmt: skip
+
+        def open_agent(self, agent: str) -> None:
+            super().open_agent(agent)
+            if self.notes is not None and isinstance(self.screen, AgentScreen):
+                rows = self.floor.board.rows
+                mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
+
+    config = notes_config(tmp_path)
+    board, first = build_board(config)
+    floor = FakeFloor(board, first)
+    app = NotesWiredApp(config, floor, clock=lambda: floor.now, **kwargs)
+    app.REPAINT_INTERVAL = 0.0
+    return app
+
+
+async def test_the_board_writes_a_note_and_shows_its_indicator(tmp_path: Path) -> None:
+    from floorwatch.screens.feedback import FeedbackPanel
+    from floorwatch.screens.followups import FollowUpsScreen
+
+    app = wired_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        agent = app.selected_agent
+        assert agent is not None and agent not in app.notes_indicators
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackPanel) and app.screen.agent == agent
+        await pilot.press("tab", "tab", *"one hold per call", "tab", *"end of shift", "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FeedbackPanel))
+        await wait_for(pilot, lambda: app.notes_indicators.get(agent) == "◷✎")
+        await pilot.pause()
+        row = next(line for line in screen_text(app).splitlines() if agent in line)
+        assert "◷✎" in row  # the board's NOTE column
+
+        await pilot.press("u")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        await wait_for(pilot, lambda: screen.loaded)
+        assert [line.agent for line in screen.lines] == [agent]
+        await pilot.press("enter")  # the agent screen, with its notes
+        await wait_for(pilot, lambda: app.screen.query(NotesTimeline))
+        timeline = app.screen.query_one(NotesTimeline)
+        await wait_for(pilot, lambda: "one hold per call" in timeline.text)
+        await pilot.press("p")  # praise from the agent screen
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackPanel) and app.screen.agent == agent
+        assert "Praise for" in screen_text(app)
+
+
+async def test_the_wall_has_no_notes(tmp_path: Path) -> None:
+    app = wired_app(tmp_path, role="wall")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.action_feedback("coaching", "A001")
+        app.action_follow_ups()
+        await pilot.pause()
+        assert app.notes is None and app.screen is app.main_screen
+    assert not (tmp_path / "notes").exists()
