@@ -96,6 +96,8 @@ class NotesSnapshot:
 class NotesChanged(Message):
     """The notes store changed (or the time moved a follow-up to overdue)."""
 
+    bubble = False  # posted to each subscriber itself; bubbling would reach the app twice
+
     def __init__(self, snapshot: NotesSnapshot) -> None:
         super().__init__()
         self.snapshot = snapshot
