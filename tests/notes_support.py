@@ -74,3 +74,10 @@ async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float =
         if time.monotonic() > give_up:
             raise AssertionError(f"still waiting after {timeout} s for {condition}")
         await pilot.pause(0.05)
+
+
+async def shows(pilot: Any, app: App[Any], text: str, timeout: float = 15.0) -> None:
+    """Wait until `text` is on the screen (a repaint can trail the state it shows)."""
+    from tests.app_text import screen_text
+
+    await wait_for(pilot, lambda: text in screen_text(app), timeout)

@@ -29,6 +29,7 @@ from tests.notes_support import (
     board_rows,
     make_service,
     notes_config,
+    shows,
     wait_for,
 )
 
@@ -62,7 +63,7 @@ async def test_the_whole_keyboard_flow_with_validation_then_save(tmp_path: Path)
         behavior = panel.query_one("#behavior", TextArea)
         assert app.focused is behavior
         assert behavior.text == f"10:42 {EVIDENCE_LINE}"  # the time on the floor, then evidence
-        assert "Coaching note for Li Wei  A001  team north" in screen_text(app)
+        await shows(pilot, app, "Coaching note for Li Wei  A001  team north")
 
         await pilot.press("ctrl+u", "ctrl+s")  # clear the prefill: nothing but required fields
         await pilot.pause()
@@ -70,8 +71,8 @@ async def test_the_whole_keyboard_flow_with_validation_then_save(tmp_path: Path)
         assert panel.field_error("behavior").startswith("Behavior is required")
         assert panel.field_error("suggestion").startswith("Suggestion is required")
         assert panel.field_error("timeframe").startswith("Timeframe is required")
-        text = screen_text(app)
-        assert "Behavior is required" in text and "Not saved: 3 fields need attention" in text
+        await shows(pilot, app, "Behavior is required")
+        await shows(pilot, app, "Not saved: 3 fields need attention")
         assert app.focused is behavior  # the first problem has the focus
 
         await pilot.press(*"10:02 call: 15 s of silence")
@@ -91,7 +92,7 @@ async def test_the_whole_keyboard_flow_with_validation_then_save(tmp_path: Path)
         await pilot.press("tab", *"say: let me check that, one moment")
         await pilot.press("tab", *"+1d")
         await pilot.pause()
-        assert "Due: Tue 17 Jun 17:00 (tomorrow)" in screen_text(app)
+        await shows(pilot, app, "Due: Tue 17 Jun 17:00 (tomorrow)")
         assert panel.field_error("suggestion") == panel.field_error("timeframe") == ""
 
         await pilot.press("ctrl+s")
@@ -147,7 +148,7 @@ async def test_praise_by_keyboard_needs_no_suggestion(tmp_path: Path) -> None:
     app = panel_app(tmp_path, agent="A006", kind="praise")
     async with app.run_test(size=(120, 40)) as pilot:
         panel = panel_of(app)
-        assert "Praise for Mei Chen" in screen_text(app)
+        await shows(pilot, app, "Praise for Mei Chen")
         assert panel.query_one("#kind", Select).value == "praise"
         await pilot.press(*"calm, clear close on the 10:30 call", "tab", "tab", "tab")
         await pilot.press(*"end of shift", "ctrl+s")
@@ -173,7 +174,7 @@ async def test_kind_is_switched_by_keyboard_and_the_rules_follow(tmp_path: Path)
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
         assert panel.query_one("#kind", Select).value == "praise"
-        assert "Praise for Li Wei" in screen_text(app)
+        await shows(pilot, app, "Praise for Li Wei")
         assert panel.field_error("suggestion") == ""
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.results)
@@ -191,7 +192,7 @@ async def test_a_timeframe_quick_pick_fills_the_field(tmp_path: Path) -> None:
         await pilot.press("enter", "down", "down", "enter")  # the second pick: tomorrow
         await pilot.pause()
         assert panel.current_draft().timeframe == "tomorrow"
-        assert "Due: Tue 17 Jun 17:00 (tomorrow)" in screen_text(app)
+        await shows(pilot, app, "Due: Tue 17 Jun 17:00 (tomorrow)")
 
 
 async def test_an_unreadable_timeframe_is_explained_live_and_at_the_field(tmp_path: Path) -> None:
@@ -200,7 +201,7 @@ async def test_an_unreadable_timeframe_is_explained_live_and_at_the_field(tmp_pa
         panel = panel_of(app)
         await pilot.press("tab", "tab", *"x", "tab", *"30/11")
         await pilot.pause()
-        assert "write dates as year-month-day" in screen_text(app)
+        await shows(pilot, app, "write dates as year-month-day")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "write dates as year-month-day" in panel.field_error("timeframe")
@@ -265,7 +266,7 @@ async def test_the_draft_is_autosaved_while_typing_and_restored_after_a_crash(
         assert draft.suggestion == "use the checklist"
         assert draft.behavior == f"10:42 {EVIDENCE_LINE}"
         assert panel.restored_at is not None
-        assert "Restored your unsaved draft from Mon 10:42" in screen_text(restarted)
+        await shows(pilot, restarted, "Restored your unsaved draft from Mon 10:42")
         await pilot.press("tab", "tab", "tab", *"+1w", "ctrl+s")
         await wait_for(pilot, lambda: restarted.results)
     assert store_of(tmp_path).load_draft("A001", AUTHOR) is None
@@ -302,7 +303,7 @@ async def test_a_store_that_cannot_be_written_keeps_the_text_and_retry_works(
         await pilot.pause()
         assert app.screen is panel and not app.results
         assert "Not saved:" in panel.status_text and "read-only" in panel.status_text
-        assert "ctrl+s to retry" in screen_text(app)
+        await shows(pilot, app, "ctrl+s to retry")
         assert panel.current_draft() == typed
 
         monkeypatch.undo()  # the supervisor fixed the permissions
@@ -336,10 +337,10 @@ async def test_untrusted_agent_names_are_shown_literally(tmp_path: Path, agent: 
     config = notes_config(tmp_path)
     name = board_rows(config)[agent].name
     async with app.run_test(size=(120, 40)) as pilot:
-        assert f"Coaching note for {name}  {agent}" in screen_text(app)
+        await shows(pilot, app, f"Coaching note for {name}  {agent}")
         await pilot.press("tab", *"x", "escape")
         await pilot.pause()
-        assert f"Discard the unsaved note for {name}?" in screen_text(app)
+        await shows(pilot, app, f"Discard the unsaved note for {name}?")
 
 
 def test_the_wall_cannot_open_the_panel(tmp_path: Path) -> None:
@@ -398,7 +399,7 @@ async def test_a_killed_process_loses_no_typed_word(tmp_path: Path) -> None:
             child.wait()
 
     app = panel_app(tmp_path)
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
         panel = panel_of(app)
         assert panel.current_draft().effect == "typed before kill -9"
-        assert "Restored your unsaved draft" in screen_text(app)
+        await shows(pilot, app, "Restored your unsaved draft")

@@ -28,6 +28,7 @@ from tests.notes_support import (
     board_rows,
     make_service,
     notes_config,
+    shows,
     wait_for,
 )
 
@@ -121,9 +122,12 @@ async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: P
         assert (today.state, today.due) == ("due", "Mon 16 Jun 17:00 (today)")
         assert (today.metric, today.then, today.now, today.outcome) == ("FCR", "70%", "70%", "same")
 
+        # The table sizes its columns after the rows arrive: wait for the repaint.
+        await wait_for(pilot, lambda: "Li Wei (A001)" in screen_text(app))
         text = screen_text(app)
         assert "3 due today or overdue, 2 overdue" in text
-        assert "Li Wei (A001)" in text and "6:40" in text and "improved" in text
+        row = next(line for line in text.splitlines() if "Li Wei (A001)" in line)
+        assert "6:40" in row and "5:30" in row and "improved" in row
         for absent in ("not_yet", "closed", "retracted"):
             assert absent not in text
 
@@ -152,7 +156,7 @@ async def test_c_closes_a_follow_up_with_the_outcome_the_board_suggests(tmp_path
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, CloseFollowUp)
-        assert "AHT: then 6:40, now 5:30" in screen_text(app)
+        await shows(pilot, app, "AHT: then 6:40, now 5:30")
         options = dialog.query_one(OptionList)
         assert options.highlighted is not None
         assert options.get_option_at_index(options.highlighted).id == "improved"
@@ -189,8 +193,8 @@ async def test_nothing_due_says_so(tmp_path: Path) -> None:
         screen = screen_of(app)
         await wait_for(pilot, lambda: screen.loaded)
         await pilot.pause()
-        assert "0 due today or overdue" in screen_text(app)
-        assert "Nothing due today." in screen_text(app)
+        await shows(pilot, app, "0 due today or overdue")
+        await shows(pilot, app, "Nothing due today.")
 
 
 def test_a_line_without_the_agent_on_the_board_still_shows_the_note(tmp_path: Path) -> None:

@@ -392,9 +392,10 @@ async def test_the_board_writes_a_note_and_shows_its_indicator(tmp_path: Path) -
         await pilot.press("tab", "tab", *"one hold per call", "tab", *"end of shift", "ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FeedbackPanel))
         await wait_for(pilot, lambda: app.notes_indicators.get(agent) == "◷✎")
-        await pilot.pause()
-        row = next(line for line in screen_text(app).splitlines() if agent in line)
-        assert "◷✎" in row  # the board's NOTE column
+        await wait_for(  # the board's NOTE column
+            pilot,
+            lambda: any(agent in line and "◷✎" in line for line in screen_text(app).splitlines()),
+        )
 
         await pilot.press("u")
         await pilot.pause()
@@ -409,7 +410,7 @@ async def test_the_board_writes_a_note_and_shows_its_indicator(tmp_path: Path) -
         await pilot.press("p")  # praise from the agent screen
         await pilot.pause()
         assert isinstance(app.screen, FeedbackPanel) and app.screen.agent == agent
-        assert "Praise for" in screen_text(app)
+        await wait_for(pilot, lambda: "Praise for" in screen_text(app))
 
 
 async def test_the_wall_has_no_notes(tmp_path: Path) -> None:
