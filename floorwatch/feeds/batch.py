@@ -1,0 +1,175 @@
+"""Columns of feed text -> rows in the floorwatch.rows schema, with each bad row rejected alone.
+
+Shared by every format: a parser finds records and their columns (as pyarrow string arrays, ""
+for an empty cell) and this module applies `where` and `exclude_agents`, converts the time and
+the fields in one vectorised pass, drops the rows that cannot be read and says why for the first
+of them. Python runs per rejected row only, and only for the reasons that are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from floorwatch.config_types import FeedConfig
+from floorwatch.feeds.clean import clean_labels, clean_text
+from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
+from floorwatch.feeds.parsing import ParseContext, Parsed
+from floorwatch.rows import AGENT, NAME, TEAM, TS
+
+SHOWN_VALUE_CHARS = 40
+
+
+def needed_columns(feed: FeedConfig) -> list[str]:
+    """Every source column the feed reads, in a stable order, once each."""
+    columns = [feed.agent]
+    if feed.time is not None:
+        columns.extend(feed.time.columns)
+    columns.extend(c for c in (feed.name_column, feed.team_column) if c)
+    columns.extend(spec.column for spec in feed.fields)
+    columns.extend(column for column, _ in feed.where)
+    return list(dict.fromkeys(columns))
+
+
+def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Text cells without outer whitespace (a CRLF file's CR included); nulls read as ""."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    return pc.fill_null(pc.utf8_trim_whitespace(values), "")
+
+
+@dataclass
+class _Check:
+    """One way a row can be unreadable, and how to say it for row i."""
+
+    bad: np.ndarray
+    label: str  # what the reason names: the field, or the agent/time column
+    text: pa.Array
+    problem: str
+
+
+def build_batch(
+    feed: FeedConfig,
+    text: Mapping[str, pa.Array],
+    lines: np.ndarray,
+    context: ParseContext,
+    room: int,
+) -> Parsed:
+    """Rows from columns of text (every needed column, equal lengths) whose records start on
+    physical `lines`. Fills `rows`, `rejected` and `reasons` of the returned Parsed."""
+    parsed = Parsed()
+    keep = _wanted(feed, text, len(lines))
+    if not keep.all():
+        text = {name: values.filter(pa.array(keep)) for name, values in text.items()}
+        lines = lines[keep]
+    agents = clean_labels(text[feed.agent], empty="")
+    if feed.exclude_agents:
+        kept = ~np.isin(agents, np.array(feed.exclude_agents, dtype=object))
+        if not kept.all():
+            text = {name: values.filter(pa.array(kept)) for name, values in text.items()}
+            lines, agents = lines[kept], agents[kept]
+    if not len(lines):
+        return parsed
+    checks = [_Check(agents == "", feed.agent, text[feed.agent], "is empty")]
+    ts = _times(feed, text, context, checks)
+    values: dict[str, np.ndarray] = {}
+    for spec in feed.fields:
+        converted: Converted = CONVERTERS[spec.type](text[spec.column])
+        values[spec.name] = converted.values
+        problem = _field_problem(spec.name, spec.column, PROBLEMS[spec.type])
+        checks.append(_Check(converted.bad, spec.name, text[spec.column], problem))
+    bad = np.logical_or.reduce([check.bad for check in checks])
+    if bad.any():
+        _explain(parsed, bad, checks, lines, room)
+    good = ~bad
+    if good.any():
+        parsed.rows = _frame(feed, text, good, ts, agents, values)
+    return parsed
+
+
+def _wanted(feed: FeedConfig, text: Mapping[str, pa.Array], size: int) -> np.ndarray:
+    """Rows that `where` keeps (every listed column holds one of its allowed values)."""
+    keep = np.ones(size, dtype=bool)
+    for column, allowed in feed.where:
+        matches = pc.is_in(text[column], value_set=pa.array(list(allowed), pa.string()))
+        keep &= np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool)
+    return keep
+
+
+def _times(
+    feed: FeedConfig, text: Mapping[str, pa.Array], context: ParseContext, checks: list[_Check]
+) -> np.ndarray:
+    size = len(text[feed.agent])
+    if feed.time is None:  # a snapshot without a time: it holds as of now
+        return np.full(size, context.clock(), dtype="float64")
+    columns = feed.time.columns
+    joined = time_text([text[column] for column in columns])
+    converted = to_epoch(joined, feed.time, context.zone)
+    label = "+".join(columns)
+    empty = np.asarray(pc.equal(joined, "").to_numpy(zero_copy_only=False), dtype=bool)
+    expected = feed.time.format or "ISO 8601 or epoch seconds"
+    checks.append(_Check(empty, label, joined, "has no time (empty)"))
+    checks.append(_Check(converted.bad, label, joined, f"is not a time (expected {expected})"))
+    return converted.values
+
+
+def _field_problem(field: str, column: str, problem: str) -> str:
+    # The reason names the field (as the config does); the column too when it is another name.
+    return problem if field == column else f"{problem} (column {column!r})"
+
+
+def _explain(
+    parsed: Parsed, bad: np.ndarray, checks: list[_Check], lines: np.ndarray, room: int
+) -> None:
+    rows = np.flatnonzero(bad)
+    parsed.rejected += len(rows)
+    for row in rows[: max(room, 0)].tolist():
+        check = next(check for check in checks if check.bad[row])
+        parsed.reasons.append((int(lines[row]), _reason(check, row)))
+
+
+def _reason(check: _Check, row: int) -> str:
+    if check.problem.startswith(("is empty", "has no")):
+        return f"{check.label} {check.problem}"
+    value = clean_text(str(check.text[row].as_py()))
+    if len(value) > SHOWN_VALUE_CHARS:
+        value = value[: SHOWN_VALUE_CHARS - 1] + "…"
+    return f"{check.label} '{value}' {check.problem}"
+
+
+def _frame(
+    feed: FeedConfig,
+    text: Mapping[str, pa.Array],
+    good: np.ndarray,
+    ts: np.ndarray,
+    agents: np.ndarray,
+    values: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    size = int(good.sum())
+    every = bool(good.all())
+
+    def pick(array: np.ndarray) -> np.ndarray:
+        return array if every else array[good]
+
+    def label(column: str | None) -> np.ndarray:
+        if column is None:
+            return np.full(size, None, dtype=object)
+        return pick(clean_labels(text[column], empty=None))
+
+    # Text stays object dtype with None for a missing name, as in floorwatch.rows.empty_batch.
+    columns: dict[str, object] = {
+        TS: pick(ts),
+        AGENT: pd.Series(pick(agents), dtype=object),
+        NAME: pd.Series(label(feed.name_column), dtype=object),
+        TEAM: pd.Series(label(feed.team_column), dtype=object),
+    }
+    for name, array in values.items():
+        columns[name] = pick(array)
+    return pd.DataFrame(columns)

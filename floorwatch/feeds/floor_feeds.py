@@ -1,0 +1,170 @@
+"""Every feed of a floor: discovery by glob, one tailer per file, rotation decided across paths.
+
+`FloorFeeds.poll()` is the whole algorithm; `watch()` only decides when to run it (on a file
+event, or at least every second to catch events the OS dropped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import stat
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from floorwatch.config_types import Config, FeedConfig
+from floorwatch.feeds.convert import floor_zone
+from floorwatch.feeds.parsing import ParseContext
+from floorwatch.feeds.tailer import FeedTailer, FileStatus, Identity, identity_of
+from floorwatch.rows import empty_batch
+
+
+@dataclass
+class FeedUpdate:
+    """New rows from one file (rows in the floorwatch.rows schema; may be empty when only the
+    file's status changed: rows rejected, the file went missing)."""
+
+    feed: FeedConfig
+    path: Path  # the file's real path
+    rows: pd.DataFrame
+
+
+class FloorFeeds:
+    """Tails every file of every feed of a config. Thread-safe: `load_all` and `poll` may run in
+    a worker thread (they serialise on a lock); `statuses` and `stale_feeds` never block."""
+
+    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self.context = ParseContext(zone=floor_zone(config.floor.timezone), clock=clock)
+        self._tailers: dict[str, list[FeedTailer]] = {feed.name: [] for feed in config.feeds}
+        self._statuses: dict[str, list[FileStatus]] = {feed.name: [] for feed in config.feeds}
+        self._started = clock()
+        self._lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def load_all(self) -> list[FeedUpdate]:
+        """Find every file and read it whole (the cold start). One update per file, even empty."""
+        return self._reconcile(every_file=True)
+
+    def poll(self) -> list[FeedUpdate]:
+        """Reconcile every feed with the disk: new files, rotations, truncations, appended bytes.
+        Returns an update per file whose rows or status changed."""
+        return self._reconcile(every_file=False)
+
+    async def watch(self, stop: asyncio.Event | None = None) -> AsyncIterator[list[FeedUpdate]]:
+        """Yield each non-empty batch of updates as files change, until `stop` is set."""
+        from floorwatch.feeds.watch import watch_feeds
+
+        async for updates in watch_feeds(self, stop):
+            yield updates
+
+    def _reconcile(self, *, every_file: bool) -> list[FeedUpdate]:
+        updates: list[FeedUpdate] = []
+        with self._lock:
+            for feed in self.config.feeds:
+                tailers = self._reconcile_feed(feed)
+                for tailer in tailers:
+                    rows, changed = tailer.take()
+                    if rows is not None or changed or every_file:
+                        fields = [spec.name for spec in feed.fields]
+                        batch = rows if rows is not None else empty_batch(fields)
+                        updates.append(FeedUpdate(feed, Path(tailer.path), batch))
+                self._statuses[feed.name] = [t.status(Path(t.display)) for t in tailers]
+        return updates
+
+    def _reconcile_feed(self, feed: FeedConfig) -> list[FeedTailer]:
+        tailers = self._tailers[feed.name]
+        # Read every open file to its end first: the rows written just before a rotation count.
+        for tailer in tailers:
+            tailer.drain()
+        found = _files(feed.glob)
+        where = {identity: path for path, identity in found.items()}
+        claimed: dict[str, FeedTailer] = {}
+        for tailer in tailers:  # files still in the feed, maybe renamed (rotated into the glob)
+            if tailer.identity is not None and tailer.identity in where:
+                self._move(tailer, where[tailer.identity])
+                claimed[tailer.path] = tailer
+        for path in found:  # paths holding a file no tailer follows
+            if path not in claimed:
+                claimed[path] = self._take_over(feed, tailers, path, where)
+        for tailer in list(tailers):  # files gone from the feed, with nothing in their place
+            if tailer in claimed.values():
+                continue
+            tailer.lose()
+            if tailer.path in claimed:  # a rotated-away file whose name another file has now
+                tailer.close()
+                tailers.remove(tailer)
+        for tailer in tailers:
+            tailer.drain()
+        return tailers
+
+    def _take_over(
+        self, feed: FeedConfig, tailers: list[FeedTailer], path: str, where: dict[Identity, str]
+    ) -> FeedTailer:
+        """The file now at `path` continues the path's tailer if that one's file left the feed
+        (rotation, delete and recreate, atomic replace); else it is a new file of the feed."""
+        for tailer in tailers:
+            if tailer.path == path and (tailer.identity is None or tailer.identity not in where):
+                tailer.drain()
+                tailer.follow()
+                return tailer
+        tailer = FeedTailer(feed, path, self._display(path), self.context, clock=self.clock)
+        tailer.open()
+        tailers.append(tailer)
+        return tailer
+
+    def _move(self, tailer: FeedTailer, path: str) -> None:
+        if tailer.path != path:
+            tailer.path, tailer.display = path, self._display(path)
+
+    def _display(self, path: str) -> str:
+        """The path relative to the config's folder when the file is under it."""
+        try:
+            return str(Path(path).relative_to(self.config.base_dir))
+        except ValueError:
+            return path
+
+    # -- what the UI shows -----------------------------------------------------------------------
+
+    def statuses(self) -> list[FileStatus]:
+        """Every file seen, feed by feed, as of the last load or poll."""
+        return [status for feed in self.config.feeds for status in self._statuses[feed.name]]
+
+    def stale_feeds(self, now: float) -> set[str]:
+        """Names of the feeds with no new rows for their `stale_after` (since the start, for a
+        feed that has had none)."""
+        stale: set[str] = set()
+        for feed in self.config.feeds:
+            times = [s.last_row_at for s in self._statuses[feed.name] if s.last_row_at is not None]
+            latest = max(times, default=self._started)
+            if now - latest >= feed.stale_after:
+                stale.add(feed.name)
+        return stale
+
+    def close(self) -> None:
+        """Close every open file (the tailers keep their counts)."""
+        with self._lock:
+            for tailers in self._tailers.values():
+                for tailer in tailers:
+                    tailer.close()
+
+
+def _files(pattern: str) -> dict[str, Identity]:
+    """The regular files the glob matches now, by path, with their identities."""
+    found: dict[str, Identity] = {}
+    for path in sorted(glob.glob(pattern, recursive=True)):
+        try:
+            info = os.stat(path)
+        except OSError:  # gone between the listing and the stat
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found[path] = identity_of(info)
+    return found

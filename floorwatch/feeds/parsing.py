@@ -1,0 +1,101 @@
+"""The seam between the tailer (bytes) and the formats (rows): a parser per file, by format name.
+
+A tailer hands its parser the bytes it has not parsed yet, always starting at a record boundary;
+the parser parses the complete records at the front and says how many bytes they took. The rest
+(half a row a writer has not finished) comes back with the next read.
+
+A format registers a factory under its `format:` name. csv, tsv and jsonl are built in. The
+`queue_log` format lives in `floorwatch/feeds/queue_log.py` (its own issue), imported on first use,
+which registers itself with::
+
+    from floorwatch.feeds.parsing import register_parser
+    register_parser("queue_log", QueueLogParser)   # QueueLogParser(feed, context) -> FileParser
+
+`floorwatch.feeds.batch.build_batch` turns columns of text into rows (conversion, `where`,
+`exclude_agents`, rejection reasons); a new format only has to find its records and columns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Protocol
+
+import pandas as pd
+
+from floorwatch.config_types import FeedConfig
+
+# A line (record) longer than this is rejected without being kept whole in memory.
+MAX_LINE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What every parser of a floor needs besides its feed."""
+
+    zone: tzinfo  # naive times are read in this zone (floor.timezone)
+    clock: Callable[[], float]  # read time for snapshot rows without a time column
+    max_line: int = MAX_LINE_BYTES
+
+
+@dataclass
+class Parsed:
+    """The outcome of parsing the complete records at the front of a buffer."""
+
+    consumed: int = 0  # bytes of complete records (the rest waits for more bytes)
+    line_count: int = 0  # physical lines in those bytes
+    rows: pd.DataFrame | None = None  # floorwatch.rows schema; None when there were none
+    rejected: int = 0
+    reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, why), first ones only
+
+    def reject(self, line: int, reason: str, room: int) -> None:
+        self.rejected += 1
+        if len(self.reasons) < room:
+            self.reasons.append((line, reason))
+
+
+class FileParser(Protocol):
+    """Parses one file (one generation of it: a rotated file gets a new parser)."""
+
+    def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
+        """Parse the complete records at the start of `buffer`, whose first byte is on physical
+        line `first_line`. Keep at most `room` reasons."""
+        ...
+
+
+ParserFactory = Callable[[FeedConfig, ParseContext], FileParser]
+PARSERS: dict[str, ParserFactory] = {}
+
+
+class UnknownFormat(LookupError):
+    """No parser is registered for a feed's format."""
+
+
+def register_parser(format_name: str, factory: ParserFactory) -> None:
+    """Make `format: <format_name>` feeds parse with `factory(feed, context)`."""
+    PARSERS[format_name] = factory
+
+
+def parser_for(feed: FeedConfig, context: ParseContext) -> FileParser:
+    _register_builtin()
+    try:
+        factory = PARSERS[feed.format]
+    except KeyError:
+        known = ", ".join(sorted(PARSERS))
+        raise UnknownFormat(f"no parser for format {feed.format!r} (known: {known})") from None
+    return factory(feed, context)
+
+
+def _register_builtin() -> None:
+    if "csv" in PARSERS:
+        return
+    from floorwatch.feeds.csv_format import CsvParser
+    from floorwatch.feeds.jsonl_format import JsonlParser
+
+    PARSERS.setdefault("csv", CsvParser)
+    PARSERS.setdefault("tsv", CsvParser)
+    PARSERS.setdefault("jsonl", JsonlParser)
+    with contextlib.suppress(ImportError):  # the queue_log format, once it exists
+        import floorwatch.feeds.queue_log  # noqa: F401

@@ -1,0 +1,297 @@
+"""One feed file followed like `tail -F`: only new bytes are read, only complete records parsed.
+
+A tailer keeps the identity (device, inode) of the file it has open, the byte offset it has read
+to, the incomplete last record (a writer may flush half a row) and the parser, which holds the
+CSV header. What it has read stays readable through the open descriptor even after the file is
+renamed or deleted, so a rotation never loses the rows written just before it.
+
+Rotation itself is decided by `FloorFeeds`, which sees every path of a feed; a tailer offers
+the moves: `drain()` (read to the end of the open file, noticing a truncation), `follow()`
+(switch to the file now at the path) and `lose()` (the file is gone).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from floorwatch.config_types import FeedConfig
+from floorwatch.feeds.parsing import FileParser, ParseContext, Parsed, UnknownFormat, parser_for
+from floorwatch.rows import TS
+
+BOM = b"\xef\xbb\xbf"
+READ_BYTES = 8 << 20  # cold start reads (and parses) a file in chunks of this size
+MAX_ERRORS = 50  # reasons kept per file; the rest are only counted
+MARK_BYTES = 64  # bytes remembered before the offset, to notice a file rewritten in place
+# A last line without a newline counts once the file has not changed for this long: a writer
+# flushing half a row finishes within moments; a file whose last line never ends is done.
+SETTLE_SECONDS = 2.0
+
+Identity = tuple[int, int]  # (st_dev, st_ino)
+
+
+def identity_of(stat: os.stat_result) -> Identity:
+    return (stat.st_dev, stat.st_ino)
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    """A feed file as the status line, the errors panel and `floorwatch check` show it."""
+
+    feed: str
+    path: Path  # relative to the config's folder when the file is under it
+    rows: int
+    rejected: int
+    errors: list[str] = field(default_factory=list)  # first reasons, as 'path:line: reason'
+    last_row_at: float | None = None  # wall time (epoch) when the last valid row was read
+    newest_ts: float | None = None  # newest event time seen in this file
+    missing: bool = False  # the file was there and disappeared
+
+
+class FeedTailer:
+    """Follows the file at one path of a feed, through rotations, truncations and replacements."""
+
+    def __init__(
+        self,
+        feed: FeedConfig,
+        path: str,
+        display: str,
+        context: ParseContext,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.feed = feed
+        self.path = path
+        self.display = display
+        self.context = context
+        self.clock = clock
+        self.fd: int | None = None
+        self.identity: Identity | None = None
+        self.missing = False
+        self.rows = 0
+        self.rejected = 0
+        self.errors: list[str] = []
+        self.last_row_at: float | None = None
+        self.newest_ts: float | None = None
+        self._frames: list[pd.DataFrame] = []
+        self._changed = False
+        self._restart()
+
+    # -- state of one generation of the file -----------------------------------------------------
+
+    def _restart(self) -> None:
+        """Read the file again from its first byte, header included (a new file at the path)."""
+        self.offset = 0  # bytes of the file read so far (parsed or pending)
+        self.pending = b""  # the incomplete last record
+        self.line = 1  # physical line where `pending` starts
+        self.skipping = False  # dropping the rest of an over-long line
+        self.bom_checked = False
+        self.crc = 0  # CRC-32 of every byte read: is a replacement the same file, grown?
+        self.mark = b""  # the last MARK_BYTES read
+        self.parser: FileParser | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.fd is not None
+
+    # -- the moves -------------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Open the file at the path (the first time, or after it went missing)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            self._file_error(f"cannot be read ({error.strerror})")
+            return False
+        if self.fd is not None:
+            os.close(self.fd)
+        self.fd = fd
+        self.identity = identity_of(os.fstat(fd))
+        if self.missing:
+            self.missing = False
+            self._changed = True
+        return True
+
+    def follow(self) -> None:
+        """The path now holds another file (rotation, delete and recreate, atomic replace).
+
+        Call after `drain()` has read the old one to its end. If the new file starts with every
+        byte read so far (a writer that rewrote the whole file with more rows), reading goes on
+        from the same offset; otherwise it starts again from 0, header included.
+        """
+        old = self.fd
+        self.fd = None
+        if not self.open():
+            self.fd = old
+            return
+        if old is not None:
+            os.close(old)
+        if self.offset and not self._starts_with_what_was_read():
+            self._restart()
+
+    def lose(self) -> None:
+        """The file is gone from the feed: keep its counts, show it as missing."""
+        if self.fd is not None:
+            os.close(self.fd)
+        self.fd = None
+        self.identity = None
+        if not self.missing:
+            self.missing = True
+            self._changed = True
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def drain(self) -> None:
+        """Read what the open file gained since the last call; new rows wait in `take()`."""
+        if self.fd is None:
+            return
+        if self.parser is None and not self._make_parser():
+            return
+        stat = os.fstat(self.fd)
+        if stat.st_size < self.offset or not self._mark_matches():
+            self._restart()  # truncated (copytruncate) or rewritten in place: read it afresh
+            if not self._make_parser():
+                return
+        while True:
+            data = os.pread(self.fd, READ_BYTES, self.offset)
+            if not data:
+                break
+            self._consume(data)
+        if self.pending and time.time() - stat.st_mtime >= SETTLE_SECONDS:
+            self._settle()
+
+    def take(self) -> tuple[pd.DataFrame | None, bool]:
+        """The rows read since the last take (None if none) and whether the status changed."""
+        frames, changed = self._frames, self._changed
+        self._frames, self._changed = [], False
+        if not frames:
+            return None, changed
+        rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        return rows, True
+
+    def status(self, path: Path) -> FileStatus:
+        return FileStatus(
+            feed=self.feed.name,
+            path=path,
+            rows=self.rows,
+            rejected=self.rejected,
+            errors=list(self.errors),
+            last_row_at=self.last_row_at,
+            newest_ts=self.newest_ts,
+            missing=self.missing,
+        )
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _make_parser(self) -> bool:
+        try:
+            self.parser = parser_for(self.feed, self.context)
+        except (UnknownFormat, ValueError) as error:
+            self._file_error(str(error))
+            return False
+        return True
+
+    def _consume(self, data: bytes) -> None:
+        self.offset += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        self.mark = (self.mark + data[-MARK_BYTES:])[-MARK_BYTES:]
+        buffer = self.pending + data if self.pending else data
+        if not self.bom_checked:
+            if len(buffer) < len(BOM) and BOM.startswith(buffer):
+                self.pending = buffer  # maybe the start of a byte-order mark: wait
+                return
+            buffer = buffer.removeprefix(BOM)
+            self.bom_checked = True
+        if self.skipping:
+            cut = buffer.find(b"\n")
+            if cut < 0:
+                self.pending = b""
+                return
+            buffer, self.line, self.skipping = buffer[cut + 1 :], self.line + 1, False
+        self._parse(buffer)
+
+    def _parse(self, buffer: bytes) -> None:
+        assert self.parser is not None
+        parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+        self._record(parsed)
+        self.line += parsed.line_count
+        rest = buffer[parsed.consumed :]
+        if len(rest) > self.context.max_line:
+            # Reject the line now and drop its bytes as they come: memory stays bounded.
+            self._reject(self.line, f"line is longer than {self.context.max_line:,} bytes")
+            self.line += rest.count(b"\n")
+            self.skipping, rest = True, b""
+        self.pending = rest
+
+    def _settle(self) -> None:
+        """Parse a last record that has no newline and has stopped growing."""
+        assert self.parser is not None
+        buffer = self.pending + b"\n"
+        parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+        if parsed.consumed < len(buffer):
+            return  # an open quoted field: it is not a whole record yet
+        self._record(parsed)
+        self.line += parsed.line_count - 1  # the newline was ours; the next byte is on this line
+        self.pending = b""
+
+    def _record(self, parsed: Parsed) -> None:
+        for line, reason in parsed.reasons:
+            self._error(line, reason)
+        if parsed.rejected:
+            self.rejected += parsed.rejected
+            self._changed = True
+        rows = parsed.rows
+        if rows is not None and len(rows):
+            self._frames.append(rows)
+            self.rows += len(rows)
+            self.last_row_at = self.clock()
+            newest = float(rows[TS].max())
+            if self.newest_ts is None or newest > self.newest_ts:
+                self.newest_ts = newest
+
+    def _reject(self, line: int, reason: str) -> None:
+        self.rejected += 1
+        self._changed = True
+        self._error(line, reason)
+
+    def _error(self, line: int, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(f"{self.display}:{line}: {reason}")
+
+    def _file_error(self, reason: str) -> None:
+        """A problem with the whole file; said once, not on every poll."""
+        message = f"{self.display}: {reason}"
+        if message not in self.errors and len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+            self._changed = True
+
+    # -- is it still the same file? ------------------------------------------------------------
+
+    def _mark_matches(self) -> bool:
+        if not self.mark or self.fd is None:
+            return True
+        return os.pread(self.fd, len(self.mark), self.offset - len(self.mark)) == self.mark
+
+    def _starts_with_what_was_read(self) -> bool:
+        assert self.fd is not None
+        if os.fstat(self.fd).st_size < self.offset:
+            return False
+        crc, position = 0, 0
+        while position < self.offset:
+            data = os.pread(self.fd, min(READ_BYTES, self.offset - position), position)
+            if not data:
+                return False
+            crc = zlib.crc32(data, crc)
+            position += len(data)
+        return crc == self.crc

@@ -1,0 +1,173 @@
+"""When to poll: on a watchfiles event in a feed's directory, and at least every second.
+
+The directories are watched, never the files: a watch on a file dies when an editor replaces it
+atomically. Events only wake the poll; the poll compares identities and sizes itself, so lost,
+merged or reordered events (inotify overflow, a batch that arrives out of order) cannot lose a
+row. Feeds with `poll: true` (NFS/SMB mounts, where inotify never fires) get a polling watcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fnmatch
+import glob
+import logging
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from watchfiles import Change, awatch
+
+if TYPE_CHECKING:
+    from floorwatch.config_types import FeedConfig
+    from floorwatch.feeds.floor_feeds import FeedUpdate, FloorFeeds
+
+log = logging.getLogger(__name__)
+
+RECONCILE_SECONDS = 1.0  # a stat() of every file at least this often catches dropped events
+STEP_MS = 50  # an event is reported once the directory has been quiet this long ...
+DEBOUNCE_MS = 200  # ... or after this long at most, even while a writer keeps writing
+RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
+STOP_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class WatchGroup:
+    """Directories watched the same way."""
+
+    paths: tuple[str, ...]
+    recursive: bool
+    polling: bool
+    poll_delay_ms: int
+
+
+def watch_root(pattern: str) -> tuple[str, bool]:
+    """The deepest existing directory above a glob's first wildcard, and whether the glob
+    reaches below it (then the watch is recursive)."""
+    parts = os.path.normpath(pattern).split(os.sep)
+    fixed: list[str] = []
+    for part in parts[:-1]:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    recursive = len(fixed) < len(parts) - 1
+    root = os.sep.join(fixed) or os.sep
+    while not os.path.isdir(root):
+        parent = os.path.dirname(root)
+        if parent == root:
+            break
+        root, recursive = parent, True
+    return root, recursive
+
+
+def watch_groups(feeds: tuple[FeedConfig, ...]) -> tuple[WatchGroup, ...]:
+    grouped: dict[tuple[bool, bool, int], set[str]] = {}
+    for feed in feeds:
+        root, recursive = watch_root(feed.glob)
+        delay = max(10, round(feed.poll_interval * 1000)) if feed.poll else 300
+        grouped.setdefault((recursive, feed.poll, delay), set()).add(root)
+    return tuple(
+        WatchGroup(tuple(sorted(paths)), recursive, polling, delay)
+        for (recursive, polling, delay), paths in sorted(grouped.items())
+    )
+
+
+class _Matcher:
+    """Does a changed path belong to a feed? (The glob as written and through symlinks.)"""
+
+    def __init__(self, feeds: tuple[FeedConfig, ...]) -> None:
+        patterns = set()
+        for feed in feeds:
+            patterns.add(os.path.normpath(feed.glob))
+            root, _ = watch_root(feed.glob)
+            rest = os.path.relpath(os.path.normpath(feed.glob), root)
+            patterns.add(os.path.join(os.path.realpath(root), rest))
+        self.patterns = tuple(patterns)
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.patterns)
+
+
+class _Watchers:
+    """The running watchfiles tasks, restarted when the set of directories changes."""
+
+    def __init__(self, matcher: _Matcher, wake: asyncio.Event) -> None:
+        self.matcher = matcher
+        self.wake = wake
+        self.groups: tuple[WatchGroup, ...] = ()
+        self.running: list[tuple[asyncio.Task[None], asyncio.Event]] = []
+
+    async def sync(self, groups: tuple[WatchGroup, ...]) -> None:
+        if groups == self.groups and all(not task.done() for task, _ in self.running):
+            return
+        await self.close()
+        self.groups = groups
+        for group in groups:
+            halt = asyncio.Event()
+            task = asyncio.create_task(self._watch(group, halt), name="floorwatch-feeds-watch")
+            self.running.append((task, halt))
+
+    async def _watch(self, group: WatchGroup, halt: asyncio.Event) -> None:
+        try:
+            async for _ in awatch(
+                *group.paths,
+                watch_filter=self.matcher,
+                debounce=DEBOUNCE_MS,
+                step=STEP_MS,
+                stop_event=halt,
+                rust_timeout=RUST_TIMEOUT_MS,
+                force_polling=group.polling,
+                poll_delay_ms=group.poll_delay_ms,
+                recursive=group.recursive,
+                ignore_permission_denied=True,
+            ):
+                self.wake.set()
+        except Exception as error:  # the periodic reconcile still follows the files
+            log.warning("watching %s failed: %s", ", ".join(group.paths), error)
+
+    async def close(self) -> None:
+        for _, halt in self.running:
+            halt.set()
+        tasks = [task for task, _ in self.running]
+        self.running = []
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=STOP_SECONDS)
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+async def watch_feeds(
+    feeds: FloorFeeds, stop: asyncio.Event | None = None
+) -> AsyncIterator[list[FeedUpdate]]:
+    """Poll `feeds` (in a thread) whenever a watched directory changes, and at least every
+    RECONCILE_SECONDS; yield each non-empty batch of updates. Runs until `stop` is set."""
+    stop = stop or asyncio.Event()
+    wake = asyncio.Event()
+    config_feeds = feeds.config.feeds
+    watchers = _Watchers(_Matcher(config_feeds), wake)
+    try:
+        while not stop.is_set():
+            await watchers.sync(watch_groups(config_feeds))
+            await _wait_for(wake, stop, RECONCILE_SECONDS)
+            if stop.is_set():
+                break
+            wake.clear()
+            updates = await asyncio.to_thread(feeds.poll)
+            if updates:
+                yield updates
+    finally:
+        await watchers.close()
+
+
+async def _wait_for(wake: asyncio.Event, stop: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.create_task(wake.wait()), asyncio.create_task(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
