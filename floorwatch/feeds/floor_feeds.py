@@ -92,9 +92,11 @@ class FloorFeeds:
             if tailer.identity is not None and tailer.identity in where:
                 self._move(tailer, where[tailer.identity])
                 claimed[tailer.path] = tailer
+        arrived: list[FeedTailer] = []
         for path in found:  # paths holding a file no tailer follows
             if path not in claimed:
                 claimed[path] = self._take_over(feed, tailers, path, where)
+                arrived.append(claimed[path])
         for tailer in list(tailers):  # files gone from the feed, with nothing in their place
             if tailer in claimed.values():
                 continue
@@ -102,7 +104,7 @@ class FloorFeeds:
             if tailer.path in claimed:  # a rotated-away file whose name another file has now
                 tailer.close()
                 tailers.remove(tailer)
-        for tailer in tailers:
+        for tailer in arrived:
             tailer.drain()
         return tailers
 
