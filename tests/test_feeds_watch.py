@@ -1,0 +1,119 @@
+"""The watch loop on a real watchfiles backend, and staleness on an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from floorwatch.feeds import FeedUpdate, FloorFeeds
+from floorwatch.feeds.watch import watch_groups, watch_root
+from tests.test_feeds_support import (
+    CALL_HEADER,
+    append,
+    call_line,
+    feed_config,
+    floor_config,
+    rows_of,
+)
+
+TIMEOUT = 15.0  # generous: the machine is shared; nothing here asserts speed
+
+
+async def next_rows(updates: AsyncIterator[list[FeedUpdate]]) -> list[FeedUpdate]:
+    async for batch in updates:
+        if len(rows_of(batch)):
+            return batch
+    raise AssertionError("the watch ended")
+
+
+@pytest.mark.parametrize("poll", [False, True])
+async def test_watch_sees_an_append_and_a_new_file(tmp_path: Path, poll: bool) -> None:
+    calls = tmp_path / "feeds" / "calls.csv"
+    calls.parent.mkdir()
+    calls.write_text(CALL_HEADER + call_line(0))
+    feed = feed_config(tmp_path, poll=poll, poll_interval=0.1)
+    feeds = FloorFeeds(floor_config(tmp_path, feed))
+    await asyncio.to_thread(feeds.load_all)
+    stop = asyncio.Event()
+    updates = feeds.watch(stop)
+    waiting = asyncio.ensure_future(next_rows(updates))
+    await asyncio.sleep(0.2)  # let the watcher start (if it has not, the reconcile still sees it)
+    append(calls, call_line(1, "A2"))
+    batch = await asyncio.wait_for(waiting, TIMEOUT)
+    assert rows_of(batch)["agent"].tolist() == ["A2"]
+
+    (tmp_path / "feeds" / "calls-south.csv").write_text(CALL_HEADER + call_line(2, "S1"))
+    batch = await asyncio.wait_for(next_rows(updates), TIMEOUT)
+    assert [(u.path.name, u.rows["agent"].tolist()) for u in batch] == [("calls-south.csv", ["S1"])]
+
+    stop.set()
+    rest = [batch async for batch in updates]  # the loop ends once stop is set
+    assert all(not len(rows_of(batch)) for batch in rest)
+
+
+async def test_watch_ends_when_stopped_while_idle(tmp_path: Path) -> None:
+    (tmp_path / "feeds").mkdir()
+    feeds = FloorFeeds(floor_config(tmp_path))
+    stop = asyncio.Event()
+
+    async def consume() -> int:
+        return len([batch async for batch in feeds.watch(stop)])
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.sleep(0.3)
+    stop.set()
+    assert await asyncio.wait_for(task, TIMEOUT) == 0
+
+
+async def test_a_feed_folder_created_later_is_followed(tmp_path: Path) -> None:
+    feeds = FloorFeeds(floor_config(tmp_path))  # feeds/ does not exist yet
+    stop = asyncio.Event()
+    updates = feeds.watch(stop)
+    waiting = asyncio.ensure_future(next_rows(updates))
+    await asyncio.sleep(0.2)
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "calls.csv").write_text(CALL_HEADER + call_line(0, "N1"))
+    batch = await asyncio.wait_for(waiting, TIMEOUT)
+    assert rows_of(batch)["agent"].tolist() == ["N1"]
+    stop.set()
+    await updates.aclose()
+
+
+def test_the_watch_is_on_directories(tmp_path: Path) -> None:
+    (tmp_path / "feeds").mkdir()
+    assert watch_root(str(tmp_path / "feeds" / "*.csv")) == (str(tmp_path / "feeds"), False)
+    assert watch_root(str(tmp_path / "feeds" / "calls.csv")) == (str(tmp_path / "feeds"), False)
+    assert watch_root(str(tmp_path / "feeds" / "*" / "x.csv")) == (str(tmp_path / "feeds"), True)
+    # a folder that is not there yet: its nearest existing parent, recursively
+    assert watch_root(str(tmp_path / "later" / "*.csv")) == (str(tmp_path), True)
+    polled = feed_config(tmp_path, "feeds/*.jsonl", name="status", poll=True, poll_interval=2.5)
+    groups = watch_groups((feed_config(tmp_path), polled))
+    assert {(g.polling, g.poll_delay_ms) for g in groups} == {(False, 300), (True, 2500)}
+
+
+def test_staleness_follows_new_rows_on_the_injected_clock(tmp_path: Path) -> None:
+    now = [1000.0]
+    calls = tmp_path / "feeds" / "calls.csv"
+    calls.parent.mkdir()
+    calls.write_text(CALL_HEADER + call_line(0))
+    quiet = feed_config(tmp_path, "feeds/none-*.csv", name="quiet", stale_after=30.0)
+    busy = feed_config(tmp_path, stale_after=120.0)
+    feeds = FloorFeeds(floor_config(tmp_path, busy, quiet), clock=lambda: now[0])
+    assert feeds.stale_feeds(now[0]) == set()
+    feeds.load_all()
+    assert feeds.stale_feeds(1029.0) == set()
+    assert feeds.stale_feeds(1030.0) == {"quiet"}  # no rows at all, since the start
+    assert feeds.stale_feeds(1120.0) == {"quiet", "calls"}
+    now[0] = 1100.0
+    append(calls, call_line(1, "A2"))
+    feeds.poll()
+    assert feeds.stale_feeds(1120.0) == {"quiet"}
+    assert feeds.stale_feeds(1219.0) == {"quiet"}
+    assert feeds.stale_feeds(1220.0) == {"quiet", "calls"}
+    (status,) = [s for s in feeds.statuses() if s.feed == "calls"]
+    assert status.last_row_at == 1100.0
+    assert status.newest_ts == datetime(2024, 3, 1, 9, 1, tzinfo=UTC).timestamp()
