@@ -162,7 +162,7 @@ class FloorFeeds:
 def _files(pattern: str) -> dict[str, Identity]:
     """The regular files the glob matches now, by path, with their identities."""
     found: dict[str, Identity] = {}
-    for path in sorted(glob.glob(pattern, recursive=True)):
+    for path in sorted(os.path.normpath(p) for p in glob.glob(pattern, recursive=True)):
         try:
             info = os.stat(path)
         except OSError:  # gone between the listing and the stat
