@@ -99,7 +99,7 @@ def launch(
         writer.close()
 
 
-def settle(session: Session, quiet: float = 1.0, timeout: float = 5.0) -> None:
+def settle(session: Session, quiet: float = 0.5, timeout: float = 3.0) -> None:
     """Let the board finish what it was doing: no output for `quiet` seconds, or `timeout`
     (a board with a ticking clock is never quiet for long)."""
     session.terminal.wait_quiet(quiet, timeout)
@@ -255,7 +255,7 @@ def measure_burst(
 
 def measure_soak(session: Session, rate: float, seconds: float) -> Usage:
     """RSS (sampled every second) while `rate` rows per second are appended for `seconds`."""
-    settle(session, quiet=2.0)
+    settle(session, timeout=5.0)
     sampler = Sampler(session.tree, 1.0, lambda: session.terminal.bytes_out).start()
     with PacedWriter(session, rate):
         time.sleep(seconds)

@@ -323,7 +323,7 @@ def bench_startup(
             profile = plan.profile_for(program, f"startup-{run + 1}")
             with runs.launch(program, floor, cols, rows, profile) as session:
                 seconds.append(session.startup_s)
-                runs.settle(session, quiet=1.0)
+                runs.settle(session)
                 rss.append(session.tree.sample().rss_bytes / MB)
         return {"startup": Result(seconds, value=max(seconds)), "rss": Result(rss, value=max(rss))}
 

@@ -132,6 +132,7 @@ def test_report_judges_and_compares() -> None:
     assert len(markdown.splitlines()) == 6
 
 
+@pytest.mark.slow
 def test_quick_suite_fills_every_figure(tmp_path: Path) -> None:
     messages: list[str] = []
     figures = suite.run(SMOKE, list(suite.BENCHMARKS), [runs.NAIVE], tmp_path, messages.append)
@@ -142,6 +143,7 @@ def test_quick_suite_fills_every_figure(tmp_path: Path) -> None:
     assert not any("failed" in message for message in messages), messages
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(suite.floorwatch_runs() is not None, reason="`floorwatch run` not there yet")
 def test_quick_suite_measures_floorwatch(tmp_path: Path) -> None:
     messages: list[str] = []
