@@ -164,12 +164,17 @@ def _frame(
         return pick(clean_labels(text[column], empty=None))
 
     # Text stays object dtype with None for a missing name, as in floorwatch.rows.empty_batch.
+    index = pd.RangeIndex(size)
+
+    def text_column(array: np.ndarray) -> pd.Series:
+        return pd.Series(array, index=index, dtype=object, copy=False)
+
     columns: dict[str, object] = {
         TS: pick(ts),
-        AGENT: pd.Series(pick(agents), dtype=object),
-        NAME: pd.Series(label(feed.name_column), dtype=object),
-        TEAM: pd.Series(label(feed.team_column), dtype=object),
+        AGENT: text_column(pick(agents)),
+        NAME: text_column(label(feed.name_column)),
+        TEAM: text_column(label(feed.team_column)),
     }
     for name, array in values.items():
         columns[name] = pick(array)
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, index=index, copy=False)
