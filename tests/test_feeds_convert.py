@@ -11,7 +11,16 @@ import pyarrow as pa
 import pytest
 
 from floorwatch.config_types import TimeSpec
-from floorwatch.feeds.convert import floor_zone, to_bool, to_epoch, to_percent, to_seconds
+from floorwatch.feeds.convert import (
+    _arrow_iso_times,
+    _iso_times,
+    floor_zone,
+    to_bool,
+    to_epoch,
+    to_number,
+    to_percent,
+    to_seconds,
+)
 
 
 def same(values: np.ndarray, expected: list[float]) -> bool:
@@ -99,3 +108,21 @@ def test_clock_changes_never_lose_a_row() -> None:
 def test_no_timezone_means_the_system_zone() -> None:
     converted = to_epoch(pa.array(["2024-01-15 12:00:00"]), TimeSpec(("t",)), floor_zone(None))
     assert converted.values[0] == datetime(2024, 1, 15, 12).timestamp()  # naive = local
+
+
+def test_the_fast_and_the_general_time_paths_agree_at_clock_changes() -> None:
+    cells = pa.array(["2024-03-31 02:30:00", "2024-10-27 02:30:00", "2024-07-01 12:00:00"])
+    zone = floor_zone("Europe/Paris")
+    fast = _arrow_iso_times(cells, zone)
+    assert fast is not None
+    assert fast.tolist() == _iso_times(cells, zone).tolist()
+    # 02:30 never happens that night: moved to 03:00, the end of the gap
+    assert fast[0] == epoch("2024-03-31T03:00:00", "Europe/Paris")
+    # 02:30 happens twice: the first time (summer time, +02:00)
+    assert fast[1] == datetime.fromisoformat("2024-10-27T02:30:00+02:00").timestamp()
+
+
+def test_nan_and_infinity_are_not_measurements() -> None:
+    converted = to_number(pa.array(["1.5", "nan", "inf", "-Infinity", ""]))
+    assert converted.bad.tolist() == [False, True, True, True, False]
+    assert converted.values[0] == 1.5 and np.isnan(converted.values[1:]).all()

@@ -62,9 +62,19 @@ def _empty(text: pa.Array) -> np.ndarray:
 
 
 def to_number(text: pa.Array) -> Converted:
-    readable = pc.match_substring_regex(text, NUMBER_PATTERN)
-    values = _floats(pc.cast(pc.if_else(readable, text, _NULL), pa.float64()))
-    return Converted(values, ~_mask(readable) & ~_empty(text))
+    empty = _empty(text)
+    try:  # the usual case, a clean column: one cast
+        cells = pc.if_else(pa.array(empty), _NULL, text) if empty.any() else text
+        values = _floats(pc.cast(cells, pa.float64()))
+    except pa.ArrowInvalid:
+        readable = pc.match_substring_regex(text, NUMBER_PATTERN)
+        values = _floats(pc.cast(pc.if_else(readable, text, _NULL), pa.float64()))
+        return Converted(values, ~_mask(readable) & ~empty)
+    # The cast takes 'nan' and 'inf', which are no measurement: bad, as the pattern says.
+    unreadable = ~np.isfinite(values) & ~empty
+    if unreadable.any():
+        values = np.where(unreadable, np.nan, values)
+    return Converted(values, unreadable)
 
 
 def to_seconds(text: pa.Array) -> Converted:
@@ -182,23 +192,24 @@ def _arrow_iso_times(text: pa.Array, zone: tzinfo) -> np.ndarray | None:
     the zone has an IANA name). None when that is not so; pandas then reads them one way or
     another and finds the bad ones."""
     empty = pc.equal(text, "")
-    cells = pc.if_else(empty, _NULL, text)
-    aware = pc.match_substring_regex(cells, AWARE_PATTERN)
-    some_aware, all_aware = pc.any(aware).as_py(), pc.all(aware).as_py()
-    try:
-        if all_aware or not pc.any(pc.is_valid(cells)).as_py():
-            moments = pc.cast(cells, pa.timestamp("us", tz="UTC"))
-        elif some_aware or not isinstance(zone, ZoneInfo):
+    cells = pc.if_else(empty, _NULL, text) if pc.any(empty).as_py() else text
+    try:  # Arrow is strict: an offset is required here, and refused below
+        moments = pc.cast(cells, pa.timestamp("us", tz="UTC"))
+    except pa.ArrowInvalid:
+        if not isinstance(zone, ZoneInfo):
             return None
-        else:
+        try:
             naive = pc.cast(cells, pa.timestamp("us"))
-            # Same rules as the pandas path: a repeated hour is its first pass, a skipped one
-            # moves forward to the end of the gap.
+        except pa.ArrowInvalid:
+            return None
+        # Same rules as the pandas path: a repeated hour is its first pass, a skipped one
+        # moves forward to the end of the gap.
+        try:
             moments = pc.assume_timezone(
                 naive, timezone=zone.key, ambiguous="earliest", nonexistent="latest"
             )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        except pa.ArrowInvalid:  # a zone Arrow's time zone database does not have
+            return None
     micros = pc.cast(moments, pa.int64()).to_numpy(zero_copy_only=False)
     return np.asarray(micros, dtype="float64") / 1e6
 

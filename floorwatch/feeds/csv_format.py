@@ -71,8 +71,10 @@ class CsvParser:
             self._reject_all(parsed, keep, room)
             return parsed
         keep &= self._readable(buffer, data, records, lengths, keep, parsed, room)
+        table = None
         if keep.any():
-            table = self._table(splice(buffer, records, keep), int(keep.sum()))
+            table, keep = self._columns(buffer, data, records, keep, parsed, room)
+        if table is not None:
             batch = build_batch(self.feed, table, records.lines[keep], self.context, room)
             parsed.rows = batch.rows
             parsed.rejected += batch.rejected
@@ -89,22 +91,47 @@ class CsvParser:
         parsed: Parsed,
         room: int,
     ) -> np.ndarray:
-        """The records that can be split into the header's columns; reasons for the others."""
+        """The records worth reading (not too long, valid UTF-8); reasons for the others."""
+        too_long = keep & (lengths > self.context.max_line)
+        not_utf8 = keep & ~too_long & invalid_utf8(buffer, records)
+        for index in np.flatnonzero(too_long | not_utf8).tolist():
+            if too_long[index]:
+                why = f"line is longer than {self.context.max_line:,} bytes ({lengths[index]:,})"
+            else:
+                why = "is not valid UTF-8 text"
+            parsed.reject(int(records.lines[index]), why, room)
+        return ~(too_long | not_utf8)
+
+    def _columns(
+        self,
+        buffer: bytes,
+        data: np.ndarray,
+        records: Records,
+        keep: np.ndarray,
+        parsed: Parsed,
+        room: int,
+    ) -> tuple[dict[str, pa.Array] | None, np.ndarray]:
+        """The needed columns of the kept records, and which records they are.
+
+        pyarrow checks that every row has the header's width: when it reads the chunk whole,
+        nothing else needs checking. Otherwise the records of the wrong width are found here,
+        rejected, and the rest read again.
+        """
+        count = int(keep.sum())
+        table = self._read_arrow_checked(splice(buffer, records, keep), count)
+        if table is not None:
+            return table, keep
         assert self.header is not None
         width = len(self.header)
         counts = field_counts(data, records, self.separator)
-        too_long = keep & (lengths > self.context.max_line)
-        not_utf8 = keep & ~too_long & invalid_utf8(buffer, records)
-        wrong_width = keep & ~too_long & ~not_utf8 & (counts != width)
-        for index in np.flatnonzero(too_long | not_utf8 | wrong_width).tolist():
-            if too_long[index]:
-                why = f"line is longer than {self.context.max_line:,} bytes ({lengths[index]:,})"
-            elif not_utf8[index]:
-                why = "is not valid UTF-8 text"
-            else:
-                why = self._width_problem(int(counts[index]), width)
+        wrong = keep & (counts != width)
+        for index in np.flatnonzero(wrong).tolist():
+            why = self._width_problem(int(counts[index]), width)
             parsed.reject(int(records.lines[index]), why, room)
-        return ~(too_long | not_utf8 | wrong_width)
+        keep = keep & ~wrong
+        if not keep.any():
+            return None, keep
+        return self._table(splice(buffer, records, keep), int(keep.sum())), keep
 
     def _width_problem(self, count: int, width: int) -> str:
         if count > width:
@@ -162,6 +189,15 @@ class CsvParser:
                 continue
             if all(len(values) == expected for values in columns.values()):
                 break
+        return {column: trimmed(columns[index]) for column, index in self.indices.items()}
+
+    def _read_arrow_checked(self, chunk: bytes, expected: int) -> dict[str, pa.Array] | None:
+        try:
+            columns = self._read_arrow(chunk, sorted(set(self.indices.values())))
+        except (pa.ArrowException, ValueError):
+            return None
+        if any(len(values) != expected for values in columns.values()):
+            return None
         return {column: trimmed(columns[index]) for column, index in self.indices.items()}
 
     def _read_arrow(self, chunk: bytes, wanted: list[int]) -> Columns:
