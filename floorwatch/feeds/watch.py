@@ -27,8 +27,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 1.0  # a stat() of every file at least this often catches dropped events
-STEP_MS = 50  # an event is reported once the directory has been quiet this long ...
-DEBOUNCE_MS = 200  # ... or after this long at most, even while a writer keeps writing
+# watchfiles reports a batch once the directory has been quiet for STEP_MS, or after
+# DEBOUNCE_MS at most while a writer keeps writing. Measured on 2 cores, from a row's write to
+# its update (1,000-row file): step 50/debounce 200: median 76 ms, p95 97 ms; step 30/150:
+# median 48 ms, p95 62 ms; step 20/100: median 33 ms, p95 45 ms, but up to 50 polls a second
+# in a burst. 30/150 keeps a burst to ~30 polls a second.
+STEP_MS = 30
+DEBOUNCE_MS = 150
 RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
 STOP_SECONDS = 3.0
 
