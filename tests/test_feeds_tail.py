@@ -269,3 +269,32 @@ def test_two_floors_do_not_share_state(tmp_path: Path, calls: Path) -> None:
     assert len(rows_of(first.poll())) == 1
     assert len(rows_of(second.load_all())) == 3
     assert isinstance(first, FloorFeeds)
+
+
+def test_rows_a_writer_adds_after_the_rename_still_count(tmp_path: Path, calls: Path) -> None:
+    feeds = calls_floor(tmp_path)
+    feeds.load_all()
+    with calls.open("a") as writer:  # a dialer holding its file open
+        calls.rename(calls.with_name("calls.csv.1"))  # logrotate renames; no file at the path
+        assert rows_of(feeds.poll()).empty
+        assert status_of(feeds, "calls.csv").missing
+        writer.write(call_line(2, "A3"))  # not told yet: it still writes to the renamed file
+        writer.flush()
+        assert rows_of(feeds.poll())["agent"].tolist() == ["A3"]
+    calls.write_text(CALL_HEADER + call_line(3, "A4"))  # it reopens: a new file at the path
+    assert rows_of(feeds.poll())["agent"].tolist() == ["A4"]
+    status = status_of(feeds, "calls.csv")
+    assert (status.rows, status.missing) == (4, False)
+
+
+def test_a_file_renamed_away_and_back_is_not_read_twice(tmp_path: Path, calls: Path) -> None:
+    feeds = calls_floor(tmp_path)
+    feeds.load_all()
+    away = calls.with_name("calls.csv.bak")
+    calls.rename(away)
+    feeds.poll()
+    assert status_of(feeds, "calls.csv").missing
+    away.rename(calls)
+    append(calls, call_line(2, "A3"))
+    assert rows_of(feeds.poll())["agent"].tolist() == ["A3"]
+    assert not status_of(feeds, "calls.csv").missing

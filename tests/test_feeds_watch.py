@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from floorwatch.feeds import FeedUpdate, FloorFeeds
+from floorwatch.feeds import watch as watch_module
 from floorwatch.feeds.watch import watch_groups, watch_root
 from tests.test_feeds_support import (
     CALL_HEADER,
@@ -79,6 +80,34 @@ async def test_a_feed_folder_created_later_is_followed(tmp_path: Path) -> None:
     (tmp_path / "feeds" / "calls.csv").write_text(CALL_HEADER + call_line(0, "N1"))
     batch = await asyncio.wait_for(waiting, TIMEOUT)
     assert rows_of(batch)["agent"].tolist() == ["N1"]
+    stop.set()
+    await updates.aclose()
+
+
+async def test_the_periodic_reconcile_catches_what_events_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[str, ...]] = []
+
+    async def deaf(*paths: str, stop_event: asyncio.Event, **options: object):  # type: ignore[no-untyped-def]
+        started.append(paths)  # a watcher whose events are all lost (inotify overflow)
+        await stop_event.wait()
+        for change in ():
+            yield change
+
+    monkeypatch.setattr(watch_module, "awatch", deaf)
+    calls = tmp_path / "feeds" / "calls.csv"
+    calls.parent.mkdir()
+    calls.write_text(CALL_HEADER + call_line(0))
+    feeds = FloorFeeds(floor_config(tmp_path))
+    feeds.load_all()
+    stop = asyncio.Event()
+    updates = feeds.watch(stop)
+    waiting = asyncio.ensure_future(next_rows(updates))
+    append(calls, call_line(1, "A2"))
+    batch = await asyncio.wait_for(waiting, TIMEOUT)
+    assert rows_of(batch)["agent"].tolist() == ["A2"]
+    assert started == [(str(tmp_path / "feeds"),)]  # the directory was watched, not the file
     stop.set()
     await updates.aclose()
 

@@ -91,6 +91,7 @@ class FloorFeeds:
         for tailer in tailers:  # files still in the feed, maybe renamed (rotated into the glob)
             if tailer.identity is not None and tailer.identity in where:
                 self._move(tailer, where[tailer.identity])
+                tailer.found()
                 claimed[tailer.path] = tailer
         arrived: list[FeedTailer] = []
         for path in found:  # paths holding a file no tailer follows

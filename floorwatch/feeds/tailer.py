@@ -138,13 +138,20 @@ class FeedTailer:
             self._restart()
 
     def lose(self) -> None:
-        """The file is gone from the feed: keep its counts, show it as missing."""
-        if self.fd is not None:
-            os.close(self.fd)
-        self.fd = None
-        self.identity = None
+        """The file is gone from the feed's paths: show it as missing, keep its counts.
+
+        The descriptor stays open: a writer that has not reopened its file yet (rotated away,
+        or deleted) may still append to it, and `drain()` keeps reading those rows until
+        another file takes the path.
+        """
         if not self.missing:
             self.missing = True
+            self._changed = True
+
+    def found(self) -> None:
+        """The file is in the feed again (renamed back, or it had only moved)."""
+        if self.missing:
+            self.missing = False
             self._changed = True
 
     def close(self) -> None:
