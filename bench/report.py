@@ -50,6 +50,8 @@ def percentile(samples: list[float], share: float) -> float:
     place = share * (len(ordered) - 1)
     low = math.floor(place)
     high = min(low + 1, len(ordered) - 1)
+    if ordered[low] == ordered[high]:  # also two infinities (timeouts): inf - inf is NaN
+        return ordered[low]
     return ordered[low] + (ordered[high] - ordered[low]) * (place - low)
 
 

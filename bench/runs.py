@@ -32,6 +32,15 @@ class BoardProgram:
     name: str
     env: tuple[tuple[str, str], ...] = ()  # extra environment, e.g. a watcher setting to try
 
+    @property
+    def top_key(self) -> bytes | None:
+        """The key that brings the board's first row into view (None: it is always in view).
+
+        floorwatch keeps the selected agent in view: as markers pile in above it, the view would
+        scroll down with it and hide the newest marker at the top. Home selects the first row.
+        The naive board reads no keys (and its terminal would echo them), so it gets none."""
+        return b"\x1b[H" if self.name == "floorwatch" else None
+
     def argv(self, floor: Floor) -> list[str]:
         if self.name == "floorwatch":
             return [sys.executable, "-m", "floorwatch", "run", "--config", str(floor.config)]
@@ -60,6 +69,14 @@ class Session:
     tree: ProcessTree
     writer: FeedWriter
     startup_s: float  # spawn to the first full board (every file's end marker shown)
+    program: BoardProgram
+
+    def to_top(self, pause: float = 0.1) -> None:
+        """Bring the board's first row into view (where the next marker will land)."""
+        key = self.program.top_key
+        if key is not None:
+            self.terminal.send(key)
+            time.sleep(pause)
 
     def probe(self, timeout: float) -> float:
         """Append one marker row now; seconds until its agent showed (inf if it never did)."""
@@ -93,7 +110,7 @@ def launch(
                 f"({'exited' if not terminal.alive else 'timed out'}); its screen:\n"
                 + terminal.text()
             )
-        yield Session(terminal, ProcessTree(terminal.pid), writer, seen - terminal.started)
+        yield Session(terminal, ProcessTree(terminal.pid), writer, seen - terminal.started, program)
     finally:
         terminal.stop(first=signal.SIGINT if profile is not None else None)
         writer.close()
@@ -160,6 +177,7 @@ class PacedWriter:
     def probe(self, timeout: float) -> float:
         """Slip a marker row into the stream; seconds until the screen showed it (inf: never)."""
         terminal = self.session.terminal
+        self.session.to_top()
         agent = self.session.writer.next_marker(terminal.text())
         probe = _Probe(agent.name)
         self._probes.put(probe)
@@ -206,6 +224,7 @@ def measure_latency(session: Session, appends: int, timeout: float = 10.0) -> li
     jitter = random.Random(appends)
     latencies = []
     for _ in range(appends):
+        session.to_top()
         settle(session, quiet=0.3, timeout=1.0)
         time.sleep(jitter.uniform(0.0, 0.2))
         latencies.append(session.probe(timeout))
@@ -248,6 +267,7 @@ def measure_burst(
             time.sleep(probe_every)
             lags.append(writer.probe(timeout))
         time.sleep(max(0.0, end - time.monotonic()))
+    session.to_top()
     final = session.probe(timeout)  # the burst's last row: how far behind the board still is
     sampler.stop()
     return _usage(sampler), lags, final
