@@ -185,7 +185,7 @@ class CsvParser:
         for reader in readers:
             try:
                 columns = reader(chunk, wanted)
-            except (pa.ArrowException, ValueError, pd.errors.ParserError, csv.Error):
+            except Exception:  # whatever a reader chokes on, the next one reads differently
                 continue
             if all(len(values) == expected for values in columns.values()):
                 break

@@ -70,8 +70,11 @@ class JsonlParser:
         if not (data[records.starts[keep]] == OPEN_BRACE).all():
             return None  # some line is not an object (or starts with a space): line by line
         try:
+            chunk = splice(buffer, records, keep)
             table = pajson.read_json(
-                io.BytesIO(splice(buffer, records, keep)),
+                io.BytesIO(chunk),
+                # one block holds any line (up to max_line): a line never straddles two
+                read_options=pajson.ReadOptions(block_size=max(1 << 22, 2 * self.context.max_line)),
                 parse_options=pajson.ParseOptions(
                     explicit_schema=self.schema, unexpected_field_behavior="infer"
                 ),
