@@ -49,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"also run {' and '.join(OTHERS)} (other benchmarks in bench/) afterwards",
     )
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a plan field (repeatable), e.g. steady_s=60 or appends=100",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -71,6 +78,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan = suite.Plan.full() if args.full else suite.Plan.quick() if args.quick else suite.Plan()
+    try:
+        plan = plan.override(args.set)
+    except ValueError as error:
+        print(f"python -m bench: --set: {error}", file=sys.stderr)
+        return 2
     if args.profile:
         plan = replace(plan, name=f"{plan.name}, PROFILED", profile=Path(args.profile).resolve())
     only = args.only.split(",") if args.only else list(suite.BENCHMARKS)

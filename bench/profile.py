@@ -17,6 +17,16 @@ from collections import Counter
 from pathlib import Path
 
 RATE_HZ = 100
+# Where a stack passes through, by the first frame of each layer (stacks may pass several).
+LAYERS = {
+    "feeds (read, parse)": "floorwatch/feeds/",
+    "metrics engine": "floorwatch/metrics.py",
+    "board model": "floorwatch/board.py",
+    "widgets": "floorwatch/widgets/",
+    "textual": "textual/",
+    "pandas": "pandas/",
+    "pyarrow": "pyarrow/",
+}
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -44,9 +54,9 @@ def _place(frame: str) -> str:
     if not match:
         return frame.strip()
     path = match["file"]
-    for anchor in ("site-packages/", "floorwatch/", "lib/python3"):
+    for anchor in ("site-packages/", "/floorwatch/", "lib/python3"):
         if anchor in path:
-            path = path[path.index(anchor) :].removeprefix("site-packages/")
+            path = path[path.index(anchor) :].removeprefix("site-packages/").lstrip("/")
             break
     return f"{path}:{match['function']}"
 
@@ -55,6 +65,7 @@ def summarise(raw: Path, top: int = 12) -> str:
     """The `top` functions by self and by inclusive share of the on-CPU samples in `raw`."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    layers: Counter[str] = Counter()
     total = 0
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
@@ -71,13 +82,18 @@ def summarise(raw: Path, top: int = 12) -> str:
             continue
         total += samples
         own[frames[-1]] += samples
-        for place in set(frames):
+        for place in {f for f in frames if f.startswith("floorwatch/")}:
             inclusive[place] += samples
+        for layer, prefix in LAYERS.items():
+            if any(f.startswith(prefix) for f in frames):
+                layers[layer] += samples
     if not total:
         return f"{raw.name}: no on-CPU samples"
     seconds = total / RATE_HZ
     lines = [f"{raw.name}: {total} on-CPU samples (~{seconds:.1f} CPU s)", "  self:"]
     lines += [f"    {n / total:6.1%}  {place}" for place, n in own.most_common(top)]
-    lines.append("  inclusive:")
+    lines.append("  inclusive, floorwatch's own functions:")
     lines += [f"    {n / total:6.1%}  {place}" for place, n in inclusive.most_common(top)]
+    shares = ", ".join(f"{layer} {layers[layer] / total:.0%}" for layer in LAYERS)
+    lines.append(f"  stacks through: {shares}")
     return "\n".join(lines)

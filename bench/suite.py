@@ -61,6 +61,25 @@ class Plan:
             soak_s=3.0, startup_runs=1,
         )  # fmt: skip
 
+    def override(self, settings: list[str]) -> Plan:
+        """This plan with FIELD=VALUE settings applied (numbers only)."""
+        changes: dict[str, object] = {}
+        for setting in settings:
+            name, _, text = setting.partition("=")
+            current = getattr(self, name, None)
+            if name in ("name", "profile", "small", "large") or not isinstance(
+                current, int | float
+            ):
+                raise ValueError(f"{name!r} is not a numeric plan field")
+            try:
+                changes[name] = type(current)(text)
+            except ValueError:
+                raise ValueError(f"{setting!r}: not a {type(current).__name__}") from None
+        plan = replace(self, **changes) if changes else self  # type: ignore[arg-type]
+        if changes:
+            plan = replace(plan, name=f"{self.name} + " + ", ".join(settings))
+        return plan
+
     def describe(self) -> str:
         return (
             f"{self.name} plan: {self.agents:,} agents, {self.live_events:,} rows on disk "
