@@ -193,3 +193,29 @@ def test_an_unknown_format_is_said_once(tmp_path: Path) -> None:
     feeds.poll()
     (status,) = feeds.statuses()
     assert len(status.errors) == 1 and "no parser for format 'no_such_format'" in status.errors[0]
+
+
+def test_a_quote_that_never_closes_costs_one_line(tmp_path: Path) -> None:
+    stray = '2024-03-01T09:01:00,B1,"Bob,north,1,Y\n'  # the quote opens a field, never closes
+    after = "".join(call_line(10 + i % 40, f"G{i + 3}") for i in range(60))
+    content = CALL_HEADER + GOOD_BEFORE + stray + after + GOOD_AFTER
+    feeds, agents = load(tmp_path, content.encode())
+    assert agents == ["G1", *(f"G{i + 3}" for i in range(60)), "G2"]
+    status = status_of(feeds, "calls.csv")
+    assert status.rejected == 1
+    assert status.errors == ["feeds/calls.csv:3: has a quote that is never closed"]
+
+
+def test_a_quote_that_never_closes_while_tailing(tmp_path: Path) -> None:
+    path = tmp_path / "feeds" / "calls.csv"
+    path.parent.mkdir()
+    path.write_text(CALL_HEADER + GOOD_BEFORE)
+    feeds = calls_floor(tmp_path)
+    feeds.load_all()
+    append(path, '2024-03-01T09:01:00,B1,"Bob,north,1,Y\n')
+    seen: list[str] = []
+    for i in range(40):  # rows keep coming, one write at a time
+        append(path, call_line(10 + i % 40, f"L{i}"))
+        seen += rows_of(feeds.poll()).get("agent", []).tolist()
+    assert seen == [f"L{i}" for i in range(40)]  # late (after 32 lines) but none lost
+    assert status_of(feeds, "calls.csv").rejected == 1

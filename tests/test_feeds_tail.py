@@ -298,3 +298,16 @@ def test_a_file_renamed_away_and_back_is_not_read_twice(tmp_path: Path, calls: P
     append(calls, call_line(2, "A3"))
     assert rows_of(feeds.poll())["agent"].tolist() == ["A3"]
     assert not status_of(feeds, "calls.csv").missing
+
+
+def test_a_settled_file_with_a_quote_that_never_closes(tmp_path: Path, calls: Path) -> None:
+    feeds = calls_floor(tmp_path)
+    feeds.load_all()
+    append(calls, '2024-03-01T09:02:00,B1,"Bob,north,1,Y\n' + call_line(3, "A4") + call_line(4))
+    assert rows_of(feeds.poll()).empty  # maybe a quoted field with newlines, still being written
+    old = time.time() - 60
+    os.utime(calls, (old, old))  # nothing more came: the quote never closes
+    assert rows_of(feeds.poll())["agent"].tolist() == ["A4", "A1"]
+    assert status_of(feeds, "calls.csv").errors == [
+        "feeds/calls.csv:4: has a quote that is never closed"
+    ]

@@ -55,7 +55,7 @@ class CsvParser:
 
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
         data = as_bytes_array(buffer)
-        records = split_csv(data, first_line, self.separator)
+        records = split_csv(data, first_line, self.separator, self.context.max_record_lines)
         parsed = Parsed(consumed=records.consumed, line_count=records.line_count)
         if not len(records):
             return parsed

@@ -29,6 +29,9 @@ from floorwatch.config_types import FeedConfig
 
 # A line (record) longer than this is rejected without being kept whole in memory.
 MAX_LINE_BYTES = 1 << 20
+# A quoted field may hold newlines, but one that runs on for more lines than this is a quote
+# that never closes: its first line is rejected and the lines after it read as rows again.
+MAX_RECORD_LINES = 32
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class ParseContext:
     zone: tzinfo  # naive times are read in this zone (floor.timezone)
     clock: Callable[[], float]  # read time for snapshot rows without a time column
     max_line: int = MAX_LINE_BYTES
+    max_record_lines: int = MAX_RECORD_LINES
 
 
 @dataclass

@@ -61,8 +61,12 @@ def split_lines(data: np.ndarray, first_line: int) -> Records:
     return _records(newlines, newlines, first_line, None)
 
 
-def split_csv(data: np.ndarray, first_line: int, delimiter: int) -> Records:
-    """Records of a CSV/TSV buffer that starts at a record boundary."""
+def split_csv(
+    data: np.ndarray, first_line: int, delimiter: int, max_lines: int | None = None
+) -> Records:
+    """Records of a CSV/TSV buffer that starts at a record boundary. With `max_lines`, the
+    records stop before the first one that spans more physical lines (a quote that never
+    closes): the caller decides what to do with it."""
     newlines = np.flatnonzero(data == NEWLINE)
     if not len(newlines):
         return _records(newlines, newlines, first_line, None)
@@ -72,7 +76,12 @@ def split_csv(data: np.ndarray, first_line: int, delimiter: int) -> Records:
     if not len(quotes):
         return _records(newlines, newlines, first_line, None)
     quotes = _significant_quotes(data, quotes, delimiter)
-    outside = np.searchsorted(quotes, newlines) % 2 == 0
+    outside = np.flatnonzero(np.searchsorted(quotes, newlines) % 2 == 0)
+    if max_lines is not None and len(outside):
+        spans = np.diff(np.concatenate(([-1], outside)))  # newlines in each record
+        runaway = np.flatnonzero(spans > max_lines)
+        if len(runaway):
+            outside = outside[: int(runaway[0])]
     return _records(newlines[outside], newlines, first_line, quotes)
 
 

@@ -230,10 +230,17 @@ class FeedTailer:
 
     def _parse(self, buffer: bytes) -> None:
         assert self.parser is not None
-        parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
-        self._record(parsed)
-        self.line += parsed.line_count
-        rest = buffer[parsed.consumed :]
+        while True:
+            parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            self._record(parsed)
+            self.line += parsed.line_count
+            rest = buffer[parsed.consumed :]
+            if rest.count(b"\n") <= self.context.max_record_lines:
+                break
+            # A record running on for that many lines is a quote that never closes: reject
+            # its first line and read the lines after it as rows of their own.
+            self._reject(self.line, "has a quote that is never closed")
+            buffer, self.line = rest[rest.index(b"\n") + 1 :], self.line + 1
         if len(rest) > self.context.max_line:
             # Reject the line now and drop its bytes as they come: memory stays bounded.
             self._reject(self.line, f"line is longer than {self.context.max_line:,} bytes")
@@ -242,15 +249,25 @@ class FeedTailer:
         self.pending = rest
 
     def _settle(self) -> None:
-        """Parse a last record that has no newline and has stopped growing."""
+        """Parse a last record that has no newline and has stopped growing. If it cannot end
+        (a quote that never closes), reject its first line and read the lines after it."""
         assert self.parser is not None
-        buffer = self.pending + b"\n"
-        parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
-        if parsed.consumed < len(buffer):
-            return  # an open quoted field: it is not a whole record yet
-        self._record(parsed)
-        self.line += parsed.line_count - 1  # the newline was ours; the next byte is on this line
-        self.pending = b""
+        while self.pending:
+            buffer = self.pending + b"\n"
+            parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            if parsed.consumed == len(buffer):
+                self._record(parsed)
+                # the newline was ours: the next byte written is still on this line
+                self.line += parsed.line_count - 1
+                self.pending = b""
+                return
+            self._reject(self.line, "has a quote that is never closed")
+            cut = self.pending.find(b"\n")
+            rest, self.pending = (self.pending[cut + 1 :] if cut >= 0 else b""), b""
+            if cut < 0:
+                return
+            self.line += 1
+            self._parse(rest)
 
     def _record(self, parsed: Parsed) -> None:
         for line, reason in parsed.reasons:
