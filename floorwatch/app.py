@@ -8,7 +8,9 @@ most `REPAINT_INTERVAL` apart, so a burst of appends costs one repaint.
 
 from __future__ import annotations
 
+import asyncio
 import math
+import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -21,14 +23,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from floorwatch.board import BoardDelta
+from floorwatch.board import AgentRow, BoardDelta
 from floorwatch.config_types import Config
 from floorwatch.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
+from floorwatch.notes_service import NotesChanged, NotesService
 from floorwatch.report import format_transition
 from floorwatch.screens.agent import AgentScreen
 from floorwatch.screens.board import BoardScreen
+from floorwatch.screens.feedback import FeedbackPanel
+from floorwatch.screens.followups import FollowUpsScreen
 from floorwatch.screens.wall import WallScreen
 from floorwatch.thresholds import Status
+from floorwatch.widgets.notes_timeline import mount_timeline
 from floorwatch.widgets.palette import PALETTES, Palette, next_theme, palette_for
 
 if TYPE_CHECKING:
@@ -46,6 +52,7 @@ class FloorwatchApp(App[None]):
     REPAINT_INTERVAL = 0.2  # seconds between repaints: at most 5 a second, however fast rows come
     HEADER_INTERVAL = 1.0  # seconds between recounts of the header (they scan every agent)
     TOAST_INTERVAL = 5.0  # seconds between toasts; reds in between are toasted together
+    exit_on_hangup = False  # the CLI sets it when the app owns the process's terminal
 
     def __init__(
         self,
@@ -86,6 +93,10 @@ class FloorwatchApp(App[None]):
             from floorwatch.floor import Floor
 
             self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
+        # The wall is read-only: it never opens (or creates) the notes store.
+        self.notes: NotesService | None = (
+            None if self.wall else NotesService(config, author=self.author, clock=self.clock)
+        )
 
     # -- start and stop ------------------------------------------------------------------------
 
@@ -104,14 +115,22 @@ class FloorwatchApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = self.palette.textual_theme
+        if self.exit_on_hangup:
+            # A closed terminal (or a dropped plain-ssh link) sends SIGHUP: leave cleanly, so
+            # the notes store and the feeds' files are closed rather than killed mid-write.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         self._unsubscribe = self.floor.subscribe(self._floor_updated)
         last = self.floor.last_update
         if last is not None:  # a shared floor, already running: its state, not its news
             self._floor_updated(replace(last, delta=BoardDelta(now=last.delta.now, first=True)))
         if self.owns_floor:
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
+        if self.notes is not None:
+            self.notes.start(self)
 
     async def on_unmount(self) -> None:
+        if self.notes is not None:
+            self.notes.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -222,6 +241,9 @@ class FloorwatchApp(App[None]):
                 palette=self.palette,
             )
         )  # fmt: skip
+        if self.notes is not None and isinstance(self.screen, AgentScreen):
+            rows = board.rows
+            mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
 
     def show_errors(self) -> None:
         if self.wall:
@@ -246,18 +268,31 @@ class FloorwatchApp(App[None]):
         if isinstance(self.main_screen, BoardScreen):
             self.main_screen.table.set_notes(self.notes_indicators)
 
+    def on_notes_changed(self, message: NotesChanged) -> None:
+        self.set_notes_indicators(message.indicator_texts)
+        if message.snapshot.error:
+            self.report_error(message.snapshot.error)
+
     def action_feedback(self, kind: str, agent: str | None = None) -> None:
         """Open the BEST panel (`kind` 'coaching' or 'praise') for `agent` (default: the
-        selected one). The notes engineer fills this in; until then it says so."""
-        if self.wall:
+        selected one)."""
+        agent = agent or self.selected_agent
+        if self.notes is None or agent is None:
             return
-        self.notify("The BEST notes panel is not available yet.", title="notes", markup=False)
+        row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
+        self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
 
     def action_follow_ups(self) -> None:
-        """Open the follow-ups screen. The notes engineer fills this in."""
-        if self.wall:
+        """Open the follow-ups screen: what is due, oldest first."""
+        if self.notes is None:
             return
-        self.notify("The follow-ups screen is not available yet.", title="notes", markup=False)
+        self.push_screen(
+            FollowUpsScreen(
+                self.notes, rows_of=lambda: self.floor.board.rows,
+                on_open_agent=self.open_agent,
+                on_feedback=lambda agent: self.action_feedback("coaching", agent),
+            )
+        )  # fmt: skip
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -143,7 +143,7 @@ class Floor:
                 self._publish(delta)
 
     def _refresh_stale(self) -> bool:
-        """Mark the board's cells from feeds gone quiet; True when the set of stale feeds changed."""
+        """Mark the board's cells from feeds gone quiet; True when the stale set changed."""
         stale = frozenset(self.feeds.stale_feeds(self.clock()))
         changed = stale != self._stale
         self._stale = stale

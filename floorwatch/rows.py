@@ -8,7 +8,8 @@ A batch is a pandas DataFrame with these columns, in this order:
 - ``name``: str or None, the display name as the feed gave it (cleaned).
 - ``team``: str or None (cleaned).
 - then one float64 column per configured field, named after the field (not the source column):
-  seconds for durations, 1.0/0.0 for booleans, fractions 0..1 for percents, NaN when the cell was empty.
+  seconds for durations, 1.0/0.0 for booleans, fractions 0..1 for percents, NaN when the cell
+  was empty.
 """
 
 from __future__ import annotations

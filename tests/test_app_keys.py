@@ -224,15 +224,26 @@ async def test_c_cycles_the_themes() -> None:
         assert app.palette.name == "dark"
 
 
-async def test_notes_keys_say_the_panel_is_not_there_yet() -> None:
+async def test_notes_keys_open_the_panel_and_the_follow_ups() -> None:
+    from floorwatch.screens.feedback import FeedbackPanel
+    from floorwatch.screens.followups import FollowUpsScreen
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f", "p", "u")
         await pilot.pause()
-        messages = toasts(app)
-        assert sum("BEST notes panel is not available" in m for m in messages) == 2
-        assert any("follow-ups screen is not available" in m for m in messages)
-        assert isinstance(app.screen, BoardScreen)
+        selected = app.selected_agent
+        for key, kind in (("f", "improvement"), ("p", "praise")):
+            await pilot.press(key)
+            await pilot.pause()
+            panel = app.screen
+            assert isinstance(panel, FeedbackPanel)
+            assert (panel.agent, panel.fresh.kind) == (selected, kind)
+            await pilot.press("escape")  # nothing typed: closes without asking
+            await pilot.pause()
+            assert isinstance(app.screen, BoardScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpsScreen)
 
 
 async def test_q_quits() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from floorwatch.app import FloorwatchApp
 from floorwatch.screens.agent import AgentScreen
+from floorwatch.screens.feedback import FeedbackPanel
 from tests.app_support import AGENTS, FakeFloor, build_board, load_fixture_config, make_app
 from tests.app_text import screen_text
 
@@ -94,7 +95,9 @@ async def test_the_agent_screen_follows_its_agent_live() -> None:
         assert "■ RED since 10:42" in text
         await pilot.press("f")
         await pilot.pause()
-        assert any("not available yet" in str(n.message) for n in app._notifications)
+        panel = app.screen  # the BEST panel, its Behavior holding the new red as evidence
+        assert isinstance(panel, FeedbackPanel) and panel.agent == "A011"
+        assert "AHT 9:24 over last 60m (target <= 3:30, red > 5:00)" in panel.fresh.behavior
 
 
 def test_run_command_builds_the_app_from_its_flags(

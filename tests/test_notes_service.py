@@ -302,7 +302,7 @@ async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(
         timeline = app.screen.query_one(NotesTimeline)
         await wait_for(pilot, lambda: timeline.loaded)
         assert "Coaching notes (4, 1 retracted)" in timeline.text
-        assert "Coaching notes: not available yet" not in timeline.text
+        assert "Coaching notes: loading" not in timeline.text
 
         other = store_for(config)
         other.add(draft(config, "A001", "+3d", behavior="from another supervisor"), "bob",
@@ -313,66 +313,15 @@ async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(
 
 
 # --- wired into the board app ---------------------------------------------------------------
-# NotesWiredApp holds exactly the lines proposed for floorwatch/app.py (see the notes report);
-# once app.py has them, this subclass can go and the tests can use FloorwatchApp itself.
 
 
 def wired_app(tmp_path: Path, **kwargs: Any) -> Any:
     from floorwatch.app import FloorwatchApp
-    from floorwatch.board import AgentRow
-    from floorwatch.screens.feedback import FeedbackPanel
-    from floorwatch.screens.followups import FollowUpsScreen
-    from floorwatch.thresholds import Status
-
-    class NotesWiredApp(FloorwatchApp):
-        def __init__(self, *args: Any, **kw: Any) -> None:
-            super().__init__(*args, **kw)
-            self.notes: NotesService | None = (
-                None if self.wall else NotesService(self.config, author=self.author,
-                                                    clock=self.clock)
-            )  # fmt: skip
-
-        def on_mount(self) -> None:  # Textual also runs FloorwatchApp.on_mount
-            if self.notes is not None:
-                self.notes.start(self)
-
-        def on_unmount(self) -> None:
-            if self.notes is not None:
-                self.notes.stop()
-
-        def on_notes_changed(self, message: NotesChanged) -> None:
-            self.set_notes_indicators(message.indicator_texts)
-            if message.snapshot.error:
-                self.report_error(message.snapshot.error)
-
-        def action_feedback(self, kind: str, agent: str | None = None) -> None:
-            agent = agent or self.selected_agent
-            if self.wall or self.notes is None or agent is None:
-                return
-            row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
-            self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
-
-        def action_follow_ups(self) -> None:
-            if self.wall or self.notes is None:
-                return
-            self.push_screen(
-                FollowUpsScreen(
-                    self.notes, rows_of=lambda: self.floor.board.rows,
-                    on_open_agent=self.open_agent,
-                    on_feedback=lambda agent: self.action_feedback("coaching", agent),
-                )
-            )  # fmt: skip
-
-        def open_agent(self, agent: str) -> None:
-            super().open_agent(agent)
-            if self.notes is not None and isinstance(self.screen, AgentScreen):
-                rows = self.floor.board.rows
-                mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
 
     config = notes_config(tmp_path)
     board, first = build_board(config)
     floor = FakeFloor(board, first)
-    app = NotesWiredApp(config, floor, clock=lambda: floor.now, **kwargs)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now, **kwargs)
     app.REPAINT_INTERVAL = 0.0
     return app
 

@@ -12,7 +12,8 @@ HELP = "validate the config and report what the feed files hold now"
 DESCRIPTION = """\
 Validates the config and resolves the feed paths. A valid config exits 0 with a short summary
 (feeds, files matched, rows read and rejected, metrics) and the first rejected rows of each file
-as path:line: reason. An invalid config exits 2 and prints every problem as path:line:col: message."""
+as path:line: reason. An invalid config exits 2 and prints every problem as
+path:line:col: message."""
 
 MAX_ERRORS_SHOWN = 10
 
@@ -36,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{path}: ok: floor {config.floor.name!r}")
     for feed in config.feeds:
         matched = sorted(glob.glob(feed.glob))
-        print(f"  feed {feed.name}: {feed.path} ({feed.format}, {feed.kind}): {len(matched)} file(s)")
-    metrics = ", ".join(f"{m.key} ({m.agg.value} {m.field}, {m.window_text})" for m in config.metrics)
+        shape = f"{feed.format}, {feed.kind}"
+        print(f"  feed {feed.name}: {feed.path} ({shape}): {len(matched)} file(s)")
+    metrics = ", ".join(
+        f"{m.key} ({m.agg.value} {m.field}, {m.window_text})" for m in config.metrics
+    )
     print(f"  metrics: {metrics}")
     if not args.no_read:
         report_feed_rows(config)

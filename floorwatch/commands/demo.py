@@ -61,6 +61,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     writer.start()
     try:
         app = FloorwatchApp(load_config(config_path), wall=args.wall)
+        app.exit_on_hangup = True
         app.run()
     finally:
         stop.set()

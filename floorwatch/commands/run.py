@@ -48,5 +48,6 @@ def run(args: argparse.Namespace) -> int:
         )
     except OSError as error:  # a feed folder that cannot be read, and the like
         raise UserError(f"cannot watch the feeds: {error}") from None
+    app.exit_on_hangup = True
     app.run()
     return 0

@@ -1,6 +1,6 @@
 """The agent screen: one agent's metrics against their thresholds and windows.
 
-The coaching notes timeline goes in the `#agent-notes` container (the notes engineer fills it)."""
+The app mounts the agent's coaching notes timeline in the `#agent-notes` container."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class AgentScreen(Screen[None]):
             yield Static(id="agent-title")
             yield Static(id="agent-metrics")
             with Vertical(id="agent-notes"):
-                yield Static(Text("Coaching notes: not available yet.", style="dim"))
+                yield Static(Text("Coaching notes: loading…", style="dim"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

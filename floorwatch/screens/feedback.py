@@ -453,7 +453,8 @@ class FeedbackPanel(ModalScreen[Note | None]):
         """Say once that drafts cannot be kept, and once that they can again."""
         if state is WorkerState.ERROR:
             message = f"Draft not autosaved: {error}"
-            if message != self._autosave_error:
+            # A failed save says more (and how to retry): a draft error must not hide it.
+            if message != self._autosave_error and not self._status.startswith("Not saved"):
                 self._autosave_error = message
                 self.show_status(message, error=True)
         elif state is WorkerState.SUCCESS and self._autosave_error:
