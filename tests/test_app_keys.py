@@ -88,6 +88,21 @@ async def test_slash_finds_the_first_agent_by_name_or_id() -> None:
         assert isinstance(app.screen, BoardScreen)
 
 
+async def test_keys_typed_ahead_of_the_search_closing_do_not_crash() -> None:
+    """Over a fast link `/ana<Enter>/A1<Enter>` can all reach the first search box before it is
+    gone: it answers once, and the board stays."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        box = app.screen.query_one(Input)
+        box.post_message(Input.Submitted(box, "a012"))
+        box.post_message(Input.Submitted(box, "grace"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, BoardScreen)
+        assert table(app).selected == "A012"
+
+
 async def test_t_cycles_the_team_filter() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Select, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from floorwatch.coaching import Note
 from floorwatch.screens.feedback import ConfirmDiscard, FeedbackPanel
@@ -54,6 +54,24 @@ def panel_of(app: NotesTestApp) -> FeedbackPanel:
 
 def store_of(tmp_path: Path) -> NoteStore:
     return NoteStore(notes_config(tmp_path).notes.path or "")
+
+
+async def test_keys_typed_in_one_burst_land_in_their_fields(tmp_path: Path) -> None:
+    """A paste, or a fast typist over a laggy link: every key arrives before any is handled."""
+    from textual import events
+
+    app = panel_app(tmp_path)
+    burst = [*"abc", "tab", *"def", "tab", *"+1d", "tab"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = panel_of(app)
+        await pilot.press("tab")  # to Effect
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_for(pilot, lambda: app.focused and app.focused.id == "timeframe-pick")
+        await pilot.pause()
+        draft = panel.current_draft()
+        assert (draft.effect, draft.suggestion) == ("abc", "def")
+        assert panel.query_one("#timeframe", Input).value == "+1d"
 
 
 async def test_the_whole_keyboard_flow_with_validation_then_save(tmp_path: Path) -> None:

@@ -109,8 +109,14 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     CSS_PATH = CSS
     AUTOSAVE_INTERVAL = 0.5  # seconds; a changed draft is on disk within about a second
+    # Keys typed in one burst (a paste, a fast typist on a laggy SSH link) are queued at the
+    # focused field before any is handled. Tab is a priority binding so the focus moves in the
+    # order the keys came, and the keys after it reach the next field; ctrl+s is not, so it saves
+    # only after the keys before it have landed in their fields.
     BINDINGS = [
-        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("tab", "app.focus_next", "next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "previous field", show=False, priority=True),
+        Binding("ctrl+s", "save", "save"),
         Binding("escape", "close", "close"),
     ]
 

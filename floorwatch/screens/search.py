@@ -18,6 +18,7 @@ class SearchScreen(ModalScreen[str | None]):
     SearchScreen Input { width: 1fr; }
     """
     BINDINGS = [Binding("escape", "cancel", "cancel")]
+    _answered = False  # keys typed ahead of the pop still reach this screen: answer once
 
     def compose(self) -> ComposeResult:
         from textual.containers import Horizontal
@@ -28,7 +29,12 @@ class SearchScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        self._answer(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, text: str | None) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss(text)
