@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -12,10 +11,6 @@ from floorwatch.floor import Floor
 from floorwatch.ssh.auth import SshSetupError
 from floorwatch.ssh.session import AppFactory, SshSession
 
-# What `floorwatch serve` needs FloorwatchApp to accept: the shared floor (one ingest for all
-# sessions), the person notes are authored as, and the read-only wall mode.
-REQUIRED_ARGUMENTS = ("floor", "author", "wall")
-
 # Builds an AppFactory for a loaded config and its running floor.
 FactoryBuilder = Callable[[Config, Floor], AppFactory]
 
@@ -23,14 +18,6 @@ FactoryBuilder = Callable[[Config, Floor], AppFactory]
 def floorwatch_app_factory(config: Config, floor: Floor) -> AppFactory:
     """Sessions of the real board: authored as the key's person, read-only for wall keys."""
     from floorwatch.app import FloorwatchApp
-
-    accepted = inspect.signature(FloorwatchApp).parameters
-    missing = [name for name in REQUIRED_ARGUMENTS if name not in accepted]
-    if missing:
-        raise SshSetupError(
-            "this floorwatch's FloorwatchApp cannot be served over SSH: it does not accept "
-            + ", ".join(f"{name}=" for name in missing)
-        )
 
     def make(session: SshSession) -> Any:
         return FloorwatchApp(config, floor=floor, author=session.user, wall=session.is_wall)
