@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from floorwatch.board_views import GroupSums, SortIndex
 from floorwatch.config_types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.metrics import MetricsEngine
 from floorwatch.roster import Roster, RosterError, load_roster
@@ -132,7 +133,9 @@ class Board:
         self._feed_teams: dict[str, str] = {}
         self._stale_fields: frozenset[str] = frozenset()
         self._first = True
-        self._cache: dict[object, object] = {}  # sorts and summaries, cleared on any change
+        self._cache: dict[object, object] = {}  # filtered orders, counts: cleared on any change
+        self._sorts: dict[str, SortIndex] = {}  # per sort, kept in order row by row
+        self._groups: GroupSums | None = None  # team sums for the summaries, made when first asked
 
     def _load_roster(self, path: Path) -> Roster:
         if not path.is_absolute():
@@ -196,8 +199,13 @@ class Board:
             (changed if old is not None else added).add(agent)
             self.rows[agent] = row
             transitions.extend(_transitions(old, row, now))
-        if changed or added or removed:
+        touched = changed | added | removed
+        if touched:
             self._cache.clear()
+            for index in self._sorts.values():
+                index.update(touched, self.rows)
+            if self._groups is not None:
+                self._groups.update(touched, self.rows)
         first, self._first = self._first, False
         return BoardDelta(
             changed=frozenset(changed),
@@ -277,16 +285,21 @@ class Board:
         thresholds first; ties by name then id, so rows never swap places for nothing. A metric
         sort orders by that metric the same way (then the worse value first, no value last)."""
         wanted = frozenset(only) if only is not None else None
+        index = self._sorts.get(sort)
+        if index is None:
+            index = self._sorts[sort] = SortIndex(self._sort_key(sort), self.rows)
+        if team is None and wanted is None:
+            return list(index.ids())
         cache_key = ("sort", sort, team, wanted)
         cached = self._cache.get(cache_key)
         if cached is None:
-            rows = [
-                row
-                for row in self.rows.values()
-                if (team is None or row.team == team) and (wanted is None or row.status in wanted)
+            rows = self.rows
+            cached = [
+                agent
+                for agent in index.ids()
+                if (team is None or rows[agent].team == team)
+                and (wanted is None or rows[agent].status in wanted)
             ]
-            rows.sort(key=self._sort_key(sort))
-            cached = [row.agent for row in rows]
             self._cache[cache_key] = cached
         return list(cached)  # type: ignore[call-overload]
 
@@ -341,18 +354,19 @@ class Board:
         return dict(cached)  # type: ignore[call-overload]
 
     def _summary(self, team: str | None) -> Summary:
+        if self._groups is None:
+            self._groups = GroupSums(self.config.metrics)
+            self._groups.update(self.rows, self.rows)
+        sums = self._groups.sums()
+        groups = list(sums.values()) if team is None else [sums[team]] if team in sums else []
         summary: Summary = {}
-        members = [row for row in self.rows.values() if team is None or row.team == team]
         for key, metric in self.metrics.items():
-            values = [
-                cell.value
-                for row in members
-                if (cell := row.cells[key]).value is not None and cell.count >= metric.min_count
-            ]
-            if not values:
+            total = sum(group[key][0] for group in groups)
+            n = sum(group[key][1] for group in groups)
+            if not n:
                 summary[key] = (None, Status.NONE)
                 continue
-            mean = sum(values) / len(values)
+            mean = total / n
             threshold = resolve_threshold(self.config, metric, None, team)
             summary[key] = (mean, evaluate(mean, threshold, metric.better)[0])
         return summary
