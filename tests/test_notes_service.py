@@ -253,7 +253,11 @@ def test_the_timeline_is_newest_first_with_revisions_retractions_and_outcomes(
 
     text = timeline_text(notes, row, NOW_UTC, UTC).plain
 
-    assert text.startswith("Coaching notes (4, 1 retracted)")
+    assert text.splitlines()[:2] == [
+        "Red since Mon 10:42: no feedback yet; give it by Tue 10:42",  # red on the board now
+        "Praise : improvement, last 30 days: 0 : 4 (aim for 3 : 1)",
+    ]
+    assert "\n\nCoaching notes (4, 1 retracted)\n" in text
     heads = [line for line in text.splitlines() if line[:3] in ("Mon", "Sun", "Sat", "Thu")]
     assert [line[:16] for line in heads] == [
         "Mon 16 Jun 09:00", "Sun 15 Jun 11:00", "Sun 15 Jun 09:00", "Sat 14 Jun 10:00",
@@ -270,7 +274,29 @@ def test_the_timeline_is_newest_first_with_revisions_retractions_and_outcomes(
 
 def test_an_agent_without_notes_says_so() -> None:
     text = timeline_text([], None, NOW_UTC, UTC).plain
-    assert text.startswith("No coaching notes for this agent yet")
+    assert text.endswith("No coaching notes for this agent yet. f: coaching note · p: praise")
+
+
+def test_the_loop_says_feedback_given_praise_on_target_and_the_new_hire_touchpoint(
+    tmp_path: Path,
+) -> None:
+    config = notes_config(tmp_path)
+    store = store_for(config)
+    praise = replace(draft(config, "A001", "+1w"), kind="praise", suggestion="")
+    for hour in (8, 9, 10):
+        store.add(praise, AUTHOR, at(16, hour))
+    store.add(draft(config, "A001", "+1d"), AUTHOR, at(16, 10, 30))
+    notes = store.notes(agent="A001")
+    red_at = at(16, 9, 45).timestamp()  # the coaching note at 10:30 answered it
+    row = replace(board_rows(config)["A001"], red_since=red_at, hire_date="2025-06-02")
+
+    lines = timeline_text(notes, row, NOW_UTC, UTC).plain.splitlines()
+
+    assert lines[0].startswith("Red since Mon 09:45: feedback given (note ")
+    assert lines[1] == "Praise : improvement, last 30 days: 3 : 1 on target"
+    assert lines[2] == "Next touchpoint (weekly (new hire)): due Mon 23 Jun 10:30 (in 7 days)"
+    late = timeline_text(notes, replace(row, red_since=at(14, 9).timestamp()), NOW_UTC, UTC)
+    assert late.plain.startswith("Red since Sat 09:00: no feedback within 24 h")
 
 
 class AgentApp(WatchingApp):

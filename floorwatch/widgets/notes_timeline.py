@@ -9,8 +9,8 @@ Note text is the supervisors' and names come from feeds: all of it is plain `Tex
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from floorwatch.board import AgentRow
 from floorwatch.coaching import PRAISE, Note, describe_due, follow_up_outcome
+from floorwatch.coaching.loop import PRAISE_TARGET, cadence, feedback_within_24h, praise_ratio
 from floorwatch.notes_service import (
     OUTCOME_STYLES,
     NotesChanged,
@@ -29,9 +30,56 @@ from floorwatch.notes_service import (
     note_metric,
 )
 from floorwatch.roster import clean_text
+from floorwatch.thresholds import Status
 
 RowOf = Callable[[], AgentRow | None]
 FIELDS = (("B", "behavior"), ("E", "effect"), ("S", "suggestion"))
+RATIO_DAYS = 30  # the praise ratio looks back this far
+
+
+class Red(NamedTuple):
+    """A transition to red, as feedback_within_24h reads it."""
+
+    agent: str
+    metric: str
+    at: float
+
+
+def loop_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
+    """Where the agent stands in the coaching loop: feedback on the current red within 24 h,
+    praise against corrective notes (3:1), and the next touchpoint the cadence asks for."""
+    text = Text()
+    if row is not None and row.red_since is not None:
+        metric = next((key for key, cell in row.cells.items() if cell.status is Status.RED), "")
+        (red,) = feedback_within_24h([Red(row.agent, metric, row.red_since)], notes, now)
+        since = red.red_at.astimezone(tz)
+        text.append(f"Red since {since:%a %H:%M}: ", style="bold")
+        if red.state == "given":
+            text.append(f"feedback given (note {red.note_id})", style="green")
+        elif red.state == "pending":
+            by = (red.red_at + timedelta(hours=24)).astimezone(tz)
+            text.append(f"no feedback yet; give it by {by:%a %H:%M}", style="bold yellow")
+        else:
+            text.append("no feedback within 24 h", style="bold red")
+        text.append("\n")
+    ratio = praise_ratio(notes, since=now - timedelta(days=RATIO_DAYS))
+    text.append(f"Praise : improvement, last {RATIO_DAYS} days: ", style="bold")
+    text.append(f"{ratio.praise} : {ratio.improvement}")
+    if ratio.praise or ratio.improvement:
+        if ratio.on_target:
+            text.append(" on target", style="green")
+        else:
+            text.append(f" (aim for {PRAISE_TARGET:g} : 1)")
+    if row is not None:
+        # The agent screen always shows the next one, however far off (lead: ten years).
+        due = cadence({row.agent: row.hire_date}, notes, now, tz, lead=timedelta(days=3650))
+        if due:
+            item = due[0]
+            text.append(f"\nNext touchpoint ({item.rule}): ", style="bold")
+            text.append("due " + describe_due(item.due, now, tz))
+            if item.overdue:
+                text.append(" OVERDUE", style="bold red")
+    return text
 
 
 def follow_up_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
@@ -92,11 +140,14 @@ def note_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) -> Te
 
 def timeline_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
     """Every note, newest first, separated by a blank line."""
+    out = loop_text(notes, row, now, tz)
+    out.append("\n\n")
     if not notes:
-        return Text("No coaching notes for this agent yet. f: coaching note · p: praise", "dim")
+        out.append("No coaching notes for this agent yet. f: coaching note · p: praise", "dim")
+        return out
     newest = sorted(notes, key=lambda note: (note.created_at, note.id), reverse=True)
     live = sum(not note.retracted for note in newest)
-    out = Text(f"Coaching notes ({live}", style="bold")
+    out.append(f"Coaching notes ({live}", style="bold")
     if live != len(newest):
         out.append(f", {len(newest) - live} retracted", style="bold")
     out.append(")\n", style="bold")
