@@ -383,6 +383,25 @@ class MetricsEngine:
         return sum(len(s) for fields in self._series.values() for s in fields.values())
 
 
+SMALL_TEXT_BATCH = 256  # below this many rows a plain loop beats pandas' fixed cost (~1.5 ms)
+
+
+def _latest_text_small(batch: pd.DataFrame, column: str, valid: np.ndarray) -> dict[str, str]:
+    """`_latest_text` for a few rows: the newest non-empty text per agent (later row on a tie)."""
+    newest: dict[str, tuple[float, str]] = {}
+    rows = zip(
+        valid.tolist(), batch[TS].tolist(), batch[AGENT].tolist(), batch[column].tolist(),
+        strict=True,
+    )  # fmt: skip
+    for ok, ts, agent, text in rows:
+        if not ok or text is None or text != text or text == "":  # text != text: NaN
+            continue
+        seen = newest.get(agent)
+        if seen is None or ts >= seen[0]:
+            newest[agent] = (ts, str(text))
+    return {str(agent): text for agent, (_, text) in newest.items()}
+
+
 def _latest_text(
     batch: pd.DataFrame,
     column: str,
@@ -394,6 +413,8 @@ def _latest_text(
     """The newest non-empty value of a text column per agent, in a batch sorted by agent, time."""
     if column not in batch.columns:
         return {}
+    if len(batch) <= SMALL_TEXT_BATCH:
+        return _latest_text_small(batch, column, valid)
     texts = batch[column]
     present = texts.notna().to_numpy(dtype=bool)
     if not present.any():  # the common case for feeds without a name or team column

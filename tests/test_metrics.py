@@ -424,3 +424,33 @@ def test_metric_value_over_an_arbitrary_range() -> None:
     )
     assert metrics_engine.metric_value("A1", "aht", T0 + 10_000, T0 + 20_000) == (None, 0)
     assert metrics_engine.metric_value("nobody", "aht", T0, T0 + 1) == (None, 0)
+
+
+def test_small_batches_take_the_newest_name_like_large_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The plain loop for a few rows and the vectorised path agree (ties: the later row)."""
+    import random
+
+    from floorwatch import metrics
+
+    rng = random.Random(5)
+    for _ in range(200):
+        size = rng.randint(1, 40)
+        batch = pd.DataFrame(
+            {
+                "ts": [float(rng.choice([1, 2, 3, np.nan])) for _ in range(size)],
+                "agent": [rng.choice(["A", "B", "C", None]) for _ in range(size)],
+                "name": [rng.choice(["x", "y", "", None]) for _ in range(size)],
+            }
+        )
+        ts = batch["ts"].to_numpy(dtype="float64")
+        codes, uniques = pd.factorize(batch["agent"], sort=False)
+        valid = (codes >= 0) & ~np.isnan(ts)
+        order = np.lexsort((ts[valid], codes[valid]))
+        agents = [str(agent) for agent in uniques]
+        small = metrics._latest_text(batch, "name", valid, order, codes[valid][order], agents)
+        monkeypatch.setattr(metrics, "SMALL_TEXT_BATCH", 0)
+        large = metrics._latest_text(batch, "name", valid, order, codes[valid][order], agents)
+        monkeypatch.undo()
+        assert small == large, batch
