@@ -20,6 +20,7 @@ import pandas as pd
 from floorwatch.board import Board, BoardDelta
 from floorwatch.config_types import Config, FeedConfig
 from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
+from floorwatch.feeds.memory import release_unused_memory
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -114,7 +115,9 @@ class Floor:
         def load() -> BoardDelta:
             self._ingest(self.feeds.load_all())
             self._refresh_stale()
-            return self.board.tick()
+            delta = self.board.tick()
+            release_unused_memory()  # the day's parse buffers: gone, and given back
+            return delta
 
         # Roster problems are found when the board is built; say them once, with the first board.
         errors: tuple[str, ...] = tuple(str(problem) for problem in self.board.problems)
