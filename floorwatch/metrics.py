@@ -415,16 +415,19 @@ def _latest_text(
         return {}
     if len(batch) <= SMALL_TEXT_BATCH:
         return _latest_text_small(batch, column, valid)
-    texts = batch[column]
-    present = texts.notna().to_numpy(dtype=bool)
+    # Names repeat (the feeds intern them): judge each distinct value once, not each row. (A
+    # pandas str comparison would convert a million objects to Arrow strings first.)
+    texts = batch[column].to_numpy(dtype=object)
+    codes_of_text, distinct = pd.factorize(texts, use_na_sentinel=True)
+    usable = np.array([isinstance(text, str) and text != "" for text in distinct] + [False])
+    present = usable[codes_of_text]  # the sentinel -1 picks the trailing False
     if not present.any():  # the common case for feeds without a name or team column
         return {}
-    present = present & (texts.fillna("").astype(str) != "").to_numpy(dtype=bool)
     positions = np.flatnonzero(valid)[order]  # sorted row -> row of the batch
     sorted_present = np.flatnonzero(present[positions])
     if not len(sorted_present):
         return {}
     owners = codes[sorted_present]
     last = sorted_present[np.append(owners[1:] != owners[:-1], True)]
-    values = texts.iloc[positions[last]].tolist()
+    values = texts[positions[last]].tolist()
     return {agents[int(codes[i])]: str(text) for i, text in zip(last.tolist(), values, strict=True)}

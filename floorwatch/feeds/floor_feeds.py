@@ -13,6 +13,7 @@ import stat
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from floorwatch.feeds.convert import floor_zone
 from floorwatch.feeds.parsing import ParseContext
 from floorwatch.feeds.tailer import FeedTailer, FileStatus, Identity, identity_of
 from floorwatch.rows import empty_batch
+
+MAX_LOAD_THREADS = 4  # files read at once when several are found together (the cold start)
 
 
 @dataclass
@@ -105,8 +108,7 @@ class FloorFeeds:
             if tailer.path in claimed:  # a rotated-away file whose name another file has now
                 tailer.close()
                 tailers.remove(tailer)
-        for tailer in arrived:
-            tailer.drain()
+        _drain_all(arrived)
         return tailers
 
     def _take_over(
@@ -171,3 +173,16 @@ def _files(pattern: str) -> dict[str, Identity]:
         if stat.S_ISREG(info.st_mode):
             found[path] = identity_of(info)
     return found
+
+
+def _drain_all(tailers: list[FeedTailer]) -> None:
+    """Read newly found files; several at once in threads (a cold start's day of files: the
+    parsing runs in pyarrow and numpy, which let go of the GIL)."""
+    if len(tailers) < 2:
+        for tailer in tailers:
+            tailer.drain()
+        return
+    workers = min(len(tailers), os.cpu_count() or 1, MAX_LOAD_THREADS)
+    with ThreadPoolExecutor(workers, thread_name_prefix="floorwatch-load") as pool:
+        for future in [pool.submit(tailer.drain) for tailer in tailers]:
+            future.result()
