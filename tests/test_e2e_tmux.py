@@ -96,6 +96,39 @@ def test_an_agent_turns_red_then_back_to_green(tmp_path: Path) -> None:
         terminal.wait_for("[exited 0]", timeout=30)
 
 
+def test_board_once_json_matches_the_screen(tmp_path: Path) -> None:
+    """Same model, both faces: the order and the colours on screen are the JSON's."""
+    config = write_floor(tmp_path)
+    handle_times = {"Li Wei": 900, "Ana Souza": 420, "Tomás Ruiz": 200, "Grace Okafor": 650,
+                    "Jonas Berg": 310, "Mei Chen": 120, "Omar Haddad": 330}  # fmt: skip
+    rows = "".join(
+        calls(f"A{i}", name, seconds, count=2)
+        for i, (name, seconds) in enumerate(handle_times.items())
+    )
+    (tmp_path / "feeds" / "calls.csv").write_text(HEADER + rows)
+    command = [*FLOORWATCH, "run", "--config", str(config)]
+    with Terminal(command, width=140, height=40, cwd=tmp_path) as terminal:
+        screen = terminal.wait_for(lambda s: all(name in s for name in handle_times), timeout=60)
+        terminal.send("q")
+    on_screen = [
+        (name, next(word for word in ("RED", "AMBER", "GREEN") if word in line))
+        for line in screen.splitlines()
+        for name in handle_times
+        if name in line
+    ]
+    printed = subprocess.run(
+        [*FLOORWATCH, "board", "--once", "--format", "json", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    document = json.loads(printed.stdout)
+    in_json = [(agent["name"], agent["status"].upper()) for agent in document["agents"]]
+    assert on_screen == in_json
+    assert [status for _, status in in_json] == ["RED", "RED", "AMBER", "AMBER", "AMBER",
+                                                 "GREEN", "GREEN"]  # fmt: skip
+
+
 def test_a_best_note_by_keyboard_lands_in_the_export(tmp_path: Path) -> None:
     config = write_floor(tmp_path)
     feed = tmp_path / "feeds" / "calls.csv"
