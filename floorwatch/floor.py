@@ -20,7 +20,7 @@ import pandas as pd
 from floorwatch.board import Board, BoardDelta
 from floorwatch.config_types import Config, FeedConfig
 from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
-from floorwatch.feeds.memory import release_unused_memory
+from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -113,6 +113,7 @@ class Floor:
 
     async def _cold_load(self) -> None:
         def load() -> BoardDelta:
+            share_malloc_arenas()
             self._ingest(self.feeds.load_all())
             self._refresh_stale()
             delta = self.board.tick()
