@@ -7,8 +7,9 @@ B: the alternative. A thin process per session (Python + Textual, the same app) 
    as `floorwatch run --attach` in a pty would be. Measured: the sum over the session processes
    (RSS and PSS, CPU). B would also need the server and a way to share the model; not counted.
 
-Two apps: `stub` (a static screen, the floor of the cost) and `board` (a 40-agent DataTable with
-6 metrics, 5 cells changing every second, like a live board between feed updates).
+Three apps: `stub` (a static screen, the floor of the cost), `board` (a 40-agent DataTable with
+6 metrics, 5 cells changing every second: a busy stand-in) and `floorwatch` (the real
+FloorwatchApp on one shared, idle 2,000-agent floor: what `floorwatch serve` runs; design A only).
 
     .venv/bin/python bench/bench_ssh.py            # 0, 1, 10 sessions, 20 s windows
     .venv/bin/python bench/bench_ssh.py --quick    # smoke test: 0, 1, 2 sessions, 2 s windows
@@ -40,6 +41,8 @@ sys.path.insert(0, str(REPO))
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MARKER = b"bench-ready"
+FLOOR_AGENTS = 2_000  # the `floorwatch` app's floor
+FLOOR_MARKER = b"simulated"  # in the demo floor's name: the real board has drawn its header
 
 
 # -- the apps -----------------------------------------------------------------------------------
@@ -95,10 +98,30 @@ async def run_server(users_file: Path, port_file: Path, app: str) -> None:
         host_key=users_file.parent / "host_key",
         users=tuple(SshUser(name, "supervisor", (key,)) for name, key in users.items()),
     )
-    server = SshServer(config, lambda session: make_app(app, session.user))
+    if app == "floorwatch":
+        factory = await shared_floor_factory(users_file.parent / "floor")
+    else:
+        factory = lambda session: make_app(app, session.user)  # noqa: E731
+    server = SshServer(config, factory)
     await server.start()
     port_file.write_text(str(server.port))
     await server.wait_closed()
+
+
+async def shared_floor_factory(folder: Path):  # type: ignore[no-untyped-def]
+    """The real board: one Floor (a simulated day of FLOOR_AGENTS agents, then no new rows, so
+    the sessions are idle) shared by every session's FloorwatchApp, as `floorwatch serve` does."""
+    from floorwatch.app import FloorwatchApp
+    from floorwatch.config import load_config
+    from floorwatch.demo import write_demo_config
+    from floorwatch.feeds.simulator import FloorSimulator
+    from floorwatch.floor import Floor
+
+    FloorSimulator(folder / "feeds", agents=FLOOR_AGENTS, seed=1).backfill(minutes=60)
+    config = load_config(write_demo_config(folder))
+    floor = Floor(config)
+    await floor.start()
+    return lambda session: FloorwatchApp(config, floor=floor, author=session.user)
 
 
 def run_local_app(app: str) -> None:
@@ -160,14 +183,15 @@ class Row:
 class Reader:
     """An idle client's output: read (and discarded) as it comes; notes when the app has drawn."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: bytes = MARKER) -> None:
         self.ready = asyncio.Event()
+        self.marker = marker
         self._tail = b""
 
     def feed(self, data: bytes) -> None:
-        if MARKER in self._tail + data:
+        if self.marker in self._tail + data:
             self.ready.set()
-        self._tail = data[-len(MARKER) :]
+        self._tail = data[-len(self.marker) :]
 
 
 def reader_session(reader: Reader):  # type: ignore[no-untyped-def]
@@ -207,7 +231,7 @@ async def measure_a(app: str, counts: list[int], seconds: float, folder: Path) -
                     "127.0.0.1", port, username=name, client_keys=[keys[name]],
                     known_hosts=None, agent_path=None, config=None,
                 )  # fmt: skip
-                reader = Reader()
+                reader = Reader(FLOOR_MARKER if app == "floorwatch" else MARKER)
                 await connection.create_session(
                     lambda reader=reader: reader_session(reader),
                     term_type="xterm-256color", term_size=(120, 40), encoding=None,
@@ -307,7 +331,7 @@ async def main(args: argparse.Namespace) -> None:
         for app in args.apps.split(","):
             if "a" in args.design:
                 rows += await measure_a(app, counts, seconds, Path(folder) / app)
-            if "b" in args.design:
+            if "b" in args.design and app != "floorwatch":  # B has no shared floor to serve
                 rows += await measure_b(app, counts, seconds)
     print(f"{os.cpu_count()} cores, {seconds:.0f} s per measurement")
     print(report(rows))
@@ -319,7 +343,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sessions", default="0,1,10", help="session counts (default 0,1,10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="CPU window (default 20)")
     parser.add_argument("--design", default="ab", help="a, b or ab (default)")
-    parser.add_argument("--apps", default="stub,board", help="stub, board or both (default)")
+    parser.add_argument(
+        "--apps",
+        default="stub,board,floorwatch",
+        help="comma-separated: stub, board (a DataTable stand-in), floorwatch (the real board on "
+        "a shared 2,000-agent floor, design A only); default all three",
+    )
     parser.add_argument("--child-server", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child-app", help=argparse.SUPPRESS)
     return parser.parse_args()

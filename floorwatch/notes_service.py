@@ -23,7 +23,6 @@ from datetime import time as time_of_day
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
-from textual.worker import Worker, get_current_worker
 
 from floorwatch.coaching import (
     IMPROVED,
@@ -112,6 +111,7 @@ class NotesChanged(Message):
 
 
 Clock = Callable[[], float]  # epoch seconds, like FloorwatchApp.clock
+STOP_SECONDS = 5.0  # how long stop() waits for the watcher's poll in flight
 
 
 class NotesService:
@@ -139,7 +139,7 @@ class NotesService:
         self._listeners_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._watcher: Worker[None] | None = None
+        self._watcher: threading.Thread | None = None
         self.polls = 0  # polls the watcher has begun: a change is seen by the next one
 
     def now(self) -> datetime:
@@ -202,18 +202,17 @@ class NotesService:
             if node in self._listeners:
                 self._listeners.remove(node)
 
-    def start(self, app: App[Any]) -> Worker[None]:
-        """Subscribe the app and start the watcher thread (call once, from on_mount)."""
+    def start(self, app: App[Any]) -> threading.Thread:
+        """Subscribe the app and start the watcher thread (call once, from on_mount).
+
+        A thread of its own, not a Textual thread worker: those run in the event loop's default
+        executor (6 threads on 2 cores), and a watcher that never returns would hold one for
+        good. Under `floorwatch serve` the seventh session then starved everything else that
+        needs the executor: logins, feed polls, saves."""
         self.subscribe(app)
         self._stopping.clear()
-        self._watcher = app.run_worker(
-            self._watch,
-            name="notes-watcher",
-            group="notes-watcher",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self._watcher = threading.Thread(target=self._watch, name="notes-watcher", daemon=True)
+        self._watcher.start()
         return self._watcher
 
     def poke(self) -> None:
@@ -225,15 +224,14 @@ class NotesService:
         self._stopping.set()
         self._wake.set()
         if self._watcher is not None:
-            self._watcher.cancel()
+            self._watcher.join(timeout=STOP_SECONDS)  # at most the poll in flight
         self.store.close()
 
     def _watch(self) -> None:
-        worker = get_current_worker()
         seen_version: int | None = None
         counted_at = -float("inf")
         last_error: str | None = None
-        while not (self._stopping.is_set() or worker.is_cancelled):
+        while not self._stopping.is_set():
             self._wake.clear()
             self.polls += 1
             try:
@@ -244,10 +242,11 @@ class NotesService:
                     snapshot = replace(self.snapshot(), poll=self.polls)
                     seen_version, counted_at, last_error = version, time.monotonic(), None
                     self._publish(snapshot)
-            except StoreError as error:
-                if str(error) != last_error:  # say it once, not every second
-                    last_error = str(error)
-                    self._publish(self._failed(str(error)))
+            except Exception as error:  # a StoreError, or a bug: say it once, keep watching
+                message = str(error) if isinstance(error, StoreError) else f"notes: {error!r}"
+                if message != last_error:
+                    last_error = message
+                    self._publish(self._failed(message))
             self._wake.wait(self.POLL_INTERVAL)
 
     def _failed(self, message: str) -> NotesSnapshot:

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from textual.app import App
-from textual.worker import WorkerState
 
 from floorwatch.coaching import NoteDraft, evidence_for
 from floorwatch.config_types import Config
@@ -193,9 +192,28 @@ async def test_stop_ends_the_watcher(tmp_path: Path) -> None:
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.changes)
         watcher = service._watcher
-        assert watcher is not None and watcher.state is WorkerState.RUNNING
+        assert watcher is not None and watcher.is_alive()
         service.stop()
-        await wait_for(pilot, lambda: watcher.is_finished)
+        assert not watcher.is_alive()
+
+
+async def test_the_watcher_holds_no_thread_of_the_default_executor(tmp_path: Path) -> None:
+    """Under `floorwatch serve` every session has a watcher; none may pin an executor thread
+    (there are 6 on 2 cores: the seventh session once starved logins and feed polls)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+    config = notes_config(tmp_path)
+    services = [make_service(config) for _ in range(3)]
+    apps = [WatchingApp(service) for service in services]
+    async with apps[0].run_test() as pilot:
+        for service in services[1:]:
+            service.start(apps[0])
+        await wait_for(pilot, lambda: all(service.polls for service in services))
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: "free"), 10) == "free"
+        for service in services[1:]:
+            service.stop()
 
 
 async def test_watching_creates_no_store_until_the_first_note(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from floorwatch.config_types import Config
@@ -42,8 +43,16 @@ def setup_logging(log_file: Path) -> None:
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
 
 
+EXECUTOR_THREADS = 32
+
+
 async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_factory) -> None:
     """Load the floor once, then serve it to every SSH session until asked to stop."""
+    # Every session's short thread workers (saves, drafts, timelines) and the floor's polls
+    # share the loop's default executor: size it for many sessions, not for one app.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(EXECUTOR_THREADS, thread_name_prefix="floorwatch-serve")
+    )
     floor = Floor(config)
     server = SshServer(config.ssh, build_factory(config, floor))
     await floor.start()
