@@ -35,10 +35,11 @@ RECONCILE_SECONDS = 1.0  # a stat() of every file at least this often catches dr
 # in a burst. 30/150 keeps a burst to ~30 polls a second.
 STEP_MS = 30
 DEBOUNCE_MS = 150
-# Polls start at least this far apart. A row after a quiet spell is read at once; a writer that
-# never stops gets its rows read 4 times a second rather than after every debounce, which
-# costs a fixed ~3-5 ms per file per poll (measured: steady 50 rows/s over 4 files).
-MIN_POLL_SECONDS = 0.25
+# While rows keep coming, polls start at least this far apart: each costs a fixed ~3 ms per
+# changed file however few its rows, and a stream otherwise gets a poll after every debounce.
+# A row after a quiet spell (the last poll found nothing) is read at once: latency unchanged.
+# Measured, steady 50 rows/s over 4 files, 2,000 agents: every debounce 26% CPU, 0.25 s 11%.
+MIN_POLL_SECONDS = 0.5
 RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
 STOP_SECONDS = 3.0
 
@@ -161,19 +162,21 @@ async def watch_feeds(
     config_feeds = feeds.config.feeds
     watchers = _Watchers(_Matcher(config_feeds), wake)
     loop = asyncio.get_running_loop()
-    last_poll = -math.inf
+    last_rows = -math.inf  # when the last poll that found rows began
     try:
         while not stop.is_set():
             await watchers.sync(watch_groups(config_feeds))
             await _wait_for(wake, stop, RECONCILE_SECONDS)
-            too_soon = last_poll + MIN_POLL_SECONDS - loop.time()
+            too_soon = last_rows + MIN_POLL_SECONDS - loop.time()
             if too_soon > 0:
                 await _wait_for(asyncio.Event(), stop, too_soon)  # let more rows gather
             if stop.is_set():
                 break
             wake.clear()
-            last_poll = loop.time()
+            began = loop.time()
             updates = await asyncio.to_thread(feeds.poll)
+            if any(len(update.rows) for update in updates):
+                last_rows = began
             if updates:
                 yield updates
     finally:
