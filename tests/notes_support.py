@@ -81,3 +81,17 @@ async def shows(pilot: Any, app: App[Any], text: str, timeout: float = 15.0) -> 
     from tests.app_text import screen_text
 
     await wait_for(pilot, lambda: text in screen_text(app), timeout)
+
+
+def export_notes(config_path: Path | str) -> list[dict[str, Any]]:
+    """`floorwatch notes export --format json` for that config, as the CLI prints it."""
+    import json
+    import subprocess
+    import sys
+
+    exported = subprocess.run(
+        [sys.executable, "-m", "floorwatch", "notes", "export", "--format", "json",
+         "--config", str(config_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return list(json.loads(exported.stdout))

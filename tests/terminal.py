@@ -79,6 +79,28 @@ class Terminal:
             time.sleep(interval)
         raise AssertionError(f"timed out waiting for {condition!r}; the screen was:\n{screen}")
 
+    # -- floorwatch's own moves ---------------------------------------------------------------
+
+    def find_agent(self, text: str) -> None:
+        """`/`, the text, Enter: select the first agent that matches (waits for the prompt to go,
+        as a person would before the next key)."""
+        self.send("/")
+        self.wait_for("find agent:")
+        self.type(text)
+        self.send("Enter")
+        self.wait_for(lambda screen: "find agent:" not in screen)
+
+    def write_best_note(self, name: str, effect: str, suggestion: str, timeframe: str) -> None:
+        """`f` on the selected agent (`name`); keep Behavior's prefill, Tab to Effect,
+        Suggestion and Timeframe, type each, ctrl+s; wait until the panel has closed (saved)."""
+        self.send("f")
+        self.wait_for(f"Coaching note for {name}", timeout=30)
+        for text in (effect, suggestion, timeframe):
+            self.send("Tab")
+            self.type(text)
+        self.send("C-s")
+        self.wait_for(lambda screen: "Coaching note for" not in screen, timeout=30)
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 

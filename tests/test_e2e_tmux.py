@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.notes_support import export_notes
 from tests.terminal import Terminal, needs_tmux
 
 pytestmark = [needs_tmux, pytest.mark.e2e]
@@ -138,33 +139,19 @@ def test_a_best_note_by_keyboard_lands_in_the_export(tmp_path: Path) -> None:
     command = [*FLOORWATCH, "run", "--config", str(config)]
     with Terminal(command, width=120, height=40, cwd=tmp_path) as terminal:
         terminal.wait_for(lambda s: "RED" in row_of(s, "Li Wei"), timeout=60)
-        for text in ("ana", "A1"):  # someone else first, then the red agent by id
-            terminal.send("/")
-            terminal.wait_for("find agent:")
-            terminal.type(text)
-            terminal.send("Enter")
-            terminal.wait_for(lambda s: "find agent:" not in s)
-        terminal.send("f")
-        terminal.wait_for("Coaching note for Li Wei", timeout=30)
-        terminal.send("Tab")
-        terminal.type("Customers waited on hold through three transfers")
-        terminal.send("Tab")
-        terminal.type("Use the billing FAQ before transferring")
-        terminal.send("Tab")
-        terminal.type("+1d")
-        terminal.send("C-s")
-        terminal.wait_for(lambda s: "Coaching note for" not in s, timeout=30)
+        terminal.find_agent("ana")  # someone else first, then the red agent by id
+        terminal.find_agent("A1")
+        terminal.write_best_note(
+            "Li Wei",
+            effect="Customers waited on hold through three transfers",
+            suggestion="Use the billing FAQ before transferring",
+            timeframe="+1d",
+        )
         terminal.wait_for("✎", timeout=30)  # the NOTE column: a note given today
         terminal.send("q")
         terminal.wait_for("[exited 0]", timeout=30)
 
-    exported = subprocess.run(
-        [*FLOORWATCH, "notes", "export", "--format", "json", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (note,) = json.loads(exported.stdout)
+    (note,) = export_notes(config)
     assert note["agent"] == "A1" and note["agent_name"] == "Li Wei"
     assert note["author"] == "Dana Supervisor"
     assert note["kind"] == "improvement"

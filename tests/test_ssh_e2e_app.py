@@ -3,7 +3,6 @@ writes a BEST note as themselves, a wall key gets the wall and no panel, ten ses
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.notes_support import export_notes
 from tests.ssh_harness import make_client_key, needs_openssh, public_key_line, ssh_argv, wait_until
 from tests.terminal import Terminal, needs_tmux
 
@@ -117,29 +117,15 @@ def session(served: Served, user: str, width: int = 120, height: int = 40) -> Te
 def test_a_supervisor_writes_a_best_note_over_ssh_as_themselves(served: Served) -> None:
     with session(served, "li.wei") as terminal:
         terminal.wait_for(lambda s: "Li Wei" in s and "RED" in s, timeout=60)
-        terminal.send("/")
-        terminal.wait_for("find agent:")
-        terminal.type("li wei")
-        terminal.send("Enter")
-        terminal.wait_for(lambda s: "find agent:" not in s)
-        terminal.send("f")
-        terminal.wait_for("Coaching note for Li Wei", timeout=30)
-        terminal.send("Tab")
-        terminal.type("Callers repeated their account number twice")
-        terminal.send("Tab")
-        terminal.type("Read the account number back once")
-        terminal.send("Tab")
-        terminal.type("end of shift")
-        terminal.send("C-s")
-        terminal.wait_for(lambda s: "Coaching note for" not in s, timeout=30)
+        terminal.find_agent("li wei")
+        terminal.write_best_note(
+            "Li Wei",
+            effect="Callers repeated their account number twice",
+            suggestion="Read the account number back once",
+            timeframe="end of shift",
+        )
         terminal.send("q")
-    exported = subprocess.run(
-        [*FLOORWATCH, "notes", "export", "--format", "json", "--config", str(served.config)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (note,) = json.loads(exported.stdout)
+    (note,) = export_notes(served.config)
     assert (note["agent"], note["author"]) == ("A0", "li.wei")  # the key's person
     assert note["suggestion"] == "Read the account number back once"
     assert note["evidence"][0]["status"] == "red"
