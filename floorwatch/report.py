@@ -93,8 +93,23 @@ def format_transition(transition: Transition, board: Board) -> str:
     clock = _clock(transition.at, board.config.floor.timezone)
     value = format_value(transition.value, metric.format)
     bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
+    if bound.endswith(f" {value}"):  # 30.4 s past a 30 s bound: not '0:30 > 0:30'
+        value = format_precise(transition.value, metric.format)
     name = clean_text(transition.name)
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
+
+
+def format_precise(value: float | None, fmt: MetricFormat) -> str:
+    """`format_value` with one more digit (tenths of seconds, of percents), for a value that
+    would otherwise read the same as the bound it crossed."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if fmt is MetricFormat.DURATION:
+        minutes, seconds = divmod(abs(value), 60)
+        return f"{'-' if value < 0 else ''}{int(minutes)}:{seconds:04.1f}"
+    if fmt is MetricFormat.PERCENT:
+        return f"{value * 100:.2f}%"
+    return f"{value:,.3f}"
 
 
 def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:

@@ -225,6 +225,15 @@ def test_transition_lines_name_the_bound_crossed() -> None:
     ]
 
 
+def test_a_value_just_past_its_bound_never_reads_as_the_bound() -> None:
+    cfg = config(*METRICS, feeds=(CALLS,), timezone="Europe/Paris")
+    board = Board(cfg)
+    row = {"ts": T0, "agent": "A2", "name": "Ana", "handle_time": 360.4}
+    board.ingest(CALLS, batch([row], FIELDS))
+    (line,) = [format_transition(t, board) for t in board.tick(now=T0).transitions]
+    assert line.endswith("Ana AHT 6:00.4 > 6:00 RED")  # not '6:00 > 6:00'
+
+
 def board_with_band() -> Board:
     occupancy = metric(
         "occ", "resolved", Agg.MEAN, 60.0, Better.BAND, (0.85, 0.95), (0.75, 1.0),
