@@ -49,6 +49,7 @@ class AgentRow:
     status: Status  # the worst of the cells
     cells: Mapping[str, MetricCell]
     red_since: float | None = None  # epoch seconds when the overall status last turned red
+    red_at_start: bool = False  # red already when the board started: red_since is the start
     hire_date: str | None = None  # from the roster, ISO date
     excess: float = 0.0  # the cells' excess summed: orders agents within a colour
 
@@ -236,9 +237,12 @@ class Board:
         if not any(cell.count for cell in cells.values()):
             return None
         status = worst(cell.status for cell in cells.values())
-        red_since = None
+        red_since, red_at_start = None, False
         if status is Status.RED:
-            red_since = old.red_since if old is not None and old.status is Status.RED else now
+            if old is not None and old.status is Status.RED:
+                red_since, red_at_start = old.red_since, old.red_at_start
+            else:  # on the first tick the red began before we looked: say so, not 'since now'
+                red_since, red_at_start = now, self._first
         return AgentRow(
             agent=agent,
             name=name,
@@ -246,6 +250,7 @@ class Board:
             status=status,
             cells=cells,
             red_since=red_since,
+            red_at_start=red_at_start,
             hire_date=hire_date,
             excess=sum(cell.excess for cell in cells.values()),
         )

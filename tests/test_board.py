@@ -196,6 +196,16 @@ def test_red_since_is_kept_while_red_and_cleared_after() -> None:
     assert [(t.old, t.new) for t in delta.transitions] == [(Status.RED, Status.GREEN)]
 
 
+def test_a_red_found_at_start_says_so_a_later_red_does_not() -> None:
+    board = board_with(call("A1", T0, 500.0), metrics=(aht(),))
+    board.tick(now=T0 + 5)
+    assert board.rows["A1"].red_since == T0 + 5 and board.rows["A1"].red_at_start
+    board.ingest(CALLS, batch([call("B1", T0 + 6, 999.0)], CALLS_FIELDS))
+    board.tick(now=T0 + 7)
+    assert board.rows["B1"].red_since == T0 + 7 and not board.rows["B1"].red_at_start
+    assert board.rows["A1"].red_at_start  # still the red from before the start
+
+
 def test_today_rollover_in_the_floor_timezone_empties_the_board() -> None:
     zone = ZoneInfo("Asia/Tokyo")
     day = datetime(2025, 6, 2, 8, 0, tzinfo=zone).timestamp()

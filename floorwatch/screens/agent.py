@@ -133,7 +133,10 @@ class AgentScreen(Screen[None]):
         title.append(row.status.label, style=self.palette.for_status(row.status))
         if row.status is Status.RED and row.red_since is not None:
             since = datetime.fromtimestamp(row.red_since, self.zone).strftime("%H:%M")
-            title.append(f" since {since}")
+            if row.red_at_start:
+                title.append(f" since before {since} (when floorwatch started)")
+            else:
+                title.append(f" since {since}")
         self.query_one("#agent-title", Static).update(title)
         table = metrics_table(row, self.config.metrics, self.threshold_of, self.palette)
         self.query_one("#agent-metrics", Static).update(table)

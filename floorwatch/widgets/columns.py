@@ -13,7 +13,7 @@ from floorwatch.config_types import MetricConfig
 
 GUTTER = 1  # the selection marker before each row
 STATUS_WIDTH = 7  # '▲ AMBER'
-SINCE_WIDTH = 5  # 'hh:mm'
+SINCE_WIDTH = 6  # 'hh:mm', or '<hh:mm' for a red older than the board
 NOTES_WIDTH = 4
 NAME_MIN, NAME_MAX = 8, 24
 NAME_COMFORT = 16  # the name grows to this before team and id get room

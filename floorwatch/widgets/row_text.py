@@ -87,7 +87,9 @@ def cell_text(
     if key == "notes":
         return fit(clean_text(note), column.width)
     if key == "since":
-        since = hhmm(row.red_since, zone) if row.status is Status.RED else ""
+        since = ""
+        if row.status is Status.RED:  # '<10:42': red before the board started at 10:42
+            since = ("<" if row.red_at_start else "") + hhmm(row.red_since, zone)
         return fit(since, column.width, palette.for_status(Status.RED))
     return fit("", column.width)
 
