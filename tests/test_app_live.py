@@ -350,3 +350,19 @@ async def test_under_load_the_header_recounts_on_the_seconds_tick() -> None:
         app.main_screen.tick()
         await pilot.pause()
         assert "■ RED 4" in screen_lines(app)[0]
+
+
+async def test_with_the_data_clock_the_header_shows_the_boards_time() -> None:
+    """A replay (or the 10x demo): the header's clock is the data's, as SINCE and events are."""
+    from floorwatch.app import FloorwatchApp
+    from tests.app_support import FakeFloor, build_board, load_fixture_config
+
+    config = load_fixture_config()
+    config = replace(config, floor=replace(config.floor, clock="data"))
+    board, first = build_board(config)  # the board is at NOW, 10:42:00 UTC
+    floor = FakeFloor(board, first)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now + 3 * 3600)  # the wall: 13:42
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(1.2)  # the screen's once-a-second tick
+        header = screen_text(app).splitlines()[0]
+        assert "10:42:00" in header and "13:42" not in header

@@ -129,9 +129,17 @@ class BoardScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         now = self.clock()
-        self.header.tick(now)
+        self.header.tick(self._floor_time(now))
         self.feed_status.tick(now)
         self.table.expire_flashes(now)
+
+    def _floor_time(self, now: float) -> float:
+        """The time the board is at: the clock, or with `floor.clock: data` (replays, the demo)
+        the newest event time seen, so the header agrees with SINCE and the events panel."""
+        board_now = getattr(self.board, "now", None)
+        if self.config.floor.clock == "data" and board_now is not None:
+            return float(board_now)
+        return now
 
     # -- updates from the floor ----------------------------------------------------------------
 
