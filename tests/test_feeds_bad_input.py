@@ -93,12 +93,18 @@ def test_a_10_mb_line_in_one_piece(tmp_path: Path) -> None:
     assert status.errors[0].startswith("feeds/calls.csv:3: line is longer than")
 
 
-def test_a_10_mb_line_written_in_pieces_is_never_held_whole(tmp_path: Path) -> None:
+def tailing_calls(tmp_path: Path) -> tuple[Path, FloorFeeds]:
+    """feeds/calls.csv with a header and a good row, read once: ready for appends."""
     path = tmp_path / "feeds" / "calls.csv"
     path.parent.mkdir()
     path.write_text(CALL_HEADER + GOOD_BEFORE)
     feeds = calls_floor(tmp_path)
     feeds.load_all()
+    return path, feeds
+
+
+def test_a_10_mb_line_written_in_pieces_is_never_held_whole(tmp_path: Path) -> None:
+    path, feeds = tailing_calls(tmp_path)
     tailer = feeds._tailers["calls"][0]
     append(path, "2024-03-01T09:01:00,B1,")
     for _ in range(10):
@@ -207,11 +213,7 @@ def test_a_quote_that_never_closes_costs_one_line(tmp_path: Path) -> None:
 
 
 def test_a_quote_that_never_closes_while_tailing(tmp_path: Path) -> None:
-    path = tmp_path / "feeds" / "calls.csv"
-    path.parent.mkdir()
-    path.write_text(CALL_HEADER + GOOD_BEFORE)
-    feeds = calls_floor(tmp_path)
-    feeds.load_all()
+    path, feeds = tailing_calls(tmp_path)
     append(path, '2024-03-01T09:01:00,B1,"Bob,north,1,Y\n')
     seen: list[str] = []
     for i in range(40):  # rows keep coming, one write at a time
