@@ -76,9 +76,7 @@ class CsvParser:
             table, keep = self._columns(buffer, data, records, keep, parsed, room)
         if table is not None:
             batch = build_batch(self.feed, table, records.lines[keep], self.context, room)
-            parsed.rows = batch.rows
-            parsed.rejected += batch.rejected
-            parsed.reasons = sorted(parsed.reasons + batch.reasons)[:room]
+            parsed.absorb(batch, room)
         return parsed
 
     def _readable(

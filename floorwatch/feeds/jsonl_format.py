@@ -59,9 +59,7 @@ class JsonlParser:
             text, keep = self._line_by_line(buffer, records, keep, parsed, room)
         if keep.any():
             batch = build_batch(self.feed, text, records.lines[keep], self.context, room)
-            parsed.rows = batch.rows
-            parsed.rejected += batch.rejected
-            parsed.reasons = sorted(parsed.reasons + batch.reasons)[:room]
+            parsed.absorb(batch, room)
         return parsed
 
     def _bulk(

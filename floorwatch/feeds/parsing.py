@@ -59,6 +59,12 @@ class Parsed:
         if len(self.reasons) < room:
             self.reasons.append((line, reason))
 
+    def absorb(self, batch: Parsed, room: int) -> None:
+        """Take a built batch's rows and rejections; reasons stay in line order, `room` at most."""
+        self.rows = batch.rows
+        self.rejected += batch.rejected
+        self.reasons = sorted(self.reasons + batch.reasons)[:room]
+
 
 class FileParser(Protocol):
     """Parses one file (one generation of it: a rotated file gets a new parser)."""
