@@ -91,6 +91,7 @@ def build_batch(
     good = ~bad
     if good.any():
         parsed.rows = _frame(feed, text, good, ts, agents, values)
+        parsed.newest_ts = float(ts[good].max())
     return parsed
 
 

@@ -51,6 +51,7 @@ class Parsed:
     consumed: int = 0  # bytes of complete records (the rest waits for more bytes)
     line_count: int = 0  # physical lines in those bytes
     rows: pd.DataFrame | None = None  # floorwatch.rows schema; None when there were none
+    newest_ts: float | None = None  # the latest TS among `rows` (None when there are none)
     rejected: int = 0
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, why), first ones only
 
@@ -61,7 +62,7 @@ class Parsed:
 
     def absorb(self, batch: Parsed, room: int) -> None:
         """Take a built batch's rows and rejections; reasons stay in line order, `room` at most."""
-        self.rows = batch.rows
+        self.rows, self.newest_ts = batch.rows, batch.newest_ts
         self.rejected += batch.rejected
         self.reasons = sorted(self.reasons + batch.reasons)[:room]
 

@@ -280,7 +280,7 @@ class FeedTailer:
             self._frames.append(rows)
             self.rows += len(rows)
             self.last_row_at = self.clock()
-            newest = float(rows[TS].max())
+            newest = parsed.newest_ts if parsed.newest_ts is not None else float(rows[TS].max())
             if self.newest_ts is None or newest > self.newest_ts:
                 self.newest_ts = newest
 
