@@ -31,6 +31,7 @@ from floorwatch._yaml_nodes import (
     parse_duration_text,
 )
 from floorwatch.config_types import (
+    QUEUE_LOG_COLUMNS,
     Config,
     FeedConfig,
     FieldSpec,
@@ -216,7 +217,7 @@ class _ConfigReader:
         if delimiter is not None and (len(delimiter) != 1 or fmt not in ("csv", "tsv")):
             why = "must be one character" if len(delimiter) != 1 else "applies to csv feeds only"
             self.problems.error(entries.values["delimiter"], f"{where}.delimiter {why}")
-        return FeedConfig(
+        feed = FeedConfig(
             name=text["name"] or "",
             path=path_text,
             glob=feed_glob,
@@ -234,6 +235,23 @@ class _ConfigReader:
             poll=bool(entries.read("poll", self.nodes.flag)),
             poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
         )
+        if feed.format == "queue_log":
+            self.queue_log_columns(node, feed, where)
+        return feed
+
+    def queue_log_columns(self, node: Node, feed: FeedConfig, where: str) -> None:
+        """A queue_log has no header but fixed columns: a column it lacks is said here, at the
+        line that names it, rather than as a file problem once the board runs."""
+        named = [feed.agent, *(feed.time.columns if feed.time else ())]
+        named += [c for c in (feed.name_column, feed.team_column) if c]
+        named += [spec.column for spec in feed.fields] + [column for column, _ in feed.where]
+        for column in dict.fromkeys(named):
+            if column and column not in QUEUE_LOG_COLUMNS:
+                message = (
+                    f"{where}: a queue_log line has no column {column!r} "
+                    f"(it has: {', '.join(QUEUE_LOG_COLUMNS)})"
+                )
+                self.problems.error(_scalar_named(node, column) or node, message)
 
     def name_column(self, node: Node, where: str) -> str | None:
         """The schema (issue 2) writes a feed as `name: calls` ... `name: agent_name`: two equal
@@ -352,3 +370,19 @@ class _ConfigReader:
         if not keys:
             self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
         return SshUser(name or "", role or "wall", keys)
+
+
+def _scalar_named(node: Node, text: str) -> ScalarNode | None:
+    """The first value (not key) in `node`'s tree that reads `text`: where a column is named."""
+    if isinstance(node, ScalarNode):
+        return node if node.value == text else None
+    children: list[Node] = []
+    if isinstance(node, MappingNode):
+        children = [value for _, value in node.value]
+    elif isinstance(node, SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _scalar_named(child, text)
+        if found is not None:
+            return found
+    return None

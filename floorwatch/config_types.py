@@ -56,6 +56,14 @@ class TimeSpec:
     format: str | None = None  # strptime format; None = ISO 8601 or epoch seconds
 
 
+# The columns a `format: queue_log` feed offers (an Asterisk queue_log has no header): see
+# floorwatch/feeds/queue_log.py for what each holds.
+QUEUE_LOG_COLUMNS = (
+    "time", "callid", "queue", "agent", "event", "wait_s", "talk_s", "ring_s", "transferred",
+    "ended_by",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class FeedConfig:
     name: str

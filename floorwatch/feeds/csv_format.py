@@ -20,12 +20,11 @@ import pyarrow.csv as pacsv
 from floorwatch.config_types import FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
 from floorwatch.feeds.clean import clean_text
-from floorwatch.feeds.parsing import ParseContext, Parsed
+from floorwatch.feeds.parsing import ParseContext, Parsed, reject_unreadable
 from floorwatch.feeds.records import (
     Records,
     as_bytes_array,
     field_counts,
-    invalid_utf8,
     splice,
     split_csv,
 )
@@ -75,7 +74,9 @@ class CsvParser:
         if self.header_problem is not None:
             self._reject_all(parsed, keep, room)
             return parsed
-        keep &= self._readable(buffer, data, records, lengths, keep, parsed, room)
+        keep = reject_unreadable(
+            parsed, buffer, records, lengths, keep, self.context.max_line, room
+        )
         table = None
         if keep.any():
             table, keep = self._columns(buffer, data, records, keep, parsed, room)
@@ -83,27 +84,6 @@ class CsvParser:
             batch = build_batch(self.feed, table, records.lines[keep], self.context, room)
             parsed.absorb(batch, room)
         return parsed
-
-    def _readable(
-        self,
-        buffer: bytes,
-        data: np.ndarray,
-        records: Records,
-        lengths: np.ndarray,
-        keep: np.ndarray,
-        parsed: Parsed,
-        room: int,
-    ) -> np.ndarray:
-        """The records worth reading (not too long, valid UTF-8); reasons for the others."""
-        too_long = keep & (lengths > self.context.max_line)
-        not_utf8 = keep & ~too_long & invalid_utf8(buffer, records)
-        for index in np.flatnonzero(too_long | not_utf8).tolist():
-            if too_long[index]:
-                why = f"line is longer than {self.context.max_line:,} bytes ({lengths[index]:,})"
-            else:
-                why = "is not valid UTF-8 text"
-            parsed.reject(int(records.lines[index]), why, room)
-        return ~(too_long | not_utf8)
 
     def _columns(
         self,

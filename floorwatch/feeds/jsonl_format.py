@@ -19,8 +19,8 @@ import pyarrow.json as pajson
 
 from floorwatch.config_types import FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
-from floorwatch.feeds.parsing import ParseContext, Parsed
-from floorwatch.feeds.records import Records, as_bytes_array, invalid_utf8, splice, split_lines
+from floorwatch.feeds.parsing import ParseContext, Parsed, reject_unreadable
+from floorwatch.feeds.records import Records, as_bytes_array, splice, split_lines
 
 OPEN_BRACE = 0x7B
 
@@ -42,16 +42,9 @@ class JsonlParser:
             return parsed
         lengths = records.lengths(data)
         keep = lengths > 0  # a blank line carries no row: skipped, not counted as rejected
-        too_long = keep & (lengths > self.context.max_line)
-        not_utf8 = keep & ~too_long & invalid_utf8(buffer, records)
-        for index in np.flatnonzero(too_long | not_utf8).tolist():
-            why = (
-                f"line is longer than {self.context.max_line:,} bytes ({lengths[index]:,})"
-                if too_long[index]
-                else "is not valid UTF-8 text"
-            )
-            parsed.reject(int(records.lines[index]), why, room)
-        keep &= ~(too_long | not_utf8)
+        keep = reject_unreadable(
+            parsed, buffer, records, lengths, keep, self.context.max_line, room
+        )
         if not keep.any():
             return parsed
         text = self._bulk(buffer, records, data, keep)

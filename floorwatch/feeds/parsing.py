@@ -4,12 +4,8 @@ A tailer hands its parser the bytes it has not parsed yet, always starting at a 
 the parser parses the complete records at the front and says how many bytes they took. The rest
 (half a row a writer has not finished) comes back with the next read.
 
-A format registers a factory under its `format:` name. csv, tsv and jsonl are built in. The
-`queue_log` format lives in `floorwatch/feeds/queue_log.py` (its own issue), imported on first use,
-which registers itself with::
-
-    from floorwatch.feeds.parsing import register_parser
-    register_parser("queue_log", QueueLogParser)   # QueueLogParser(feed, context) -> FileParser
+A format registers a factory under its `format:` name (`register_parser`); csv, tsv, jsonl and
+Asterisk's queue_log are built in, imported on first use.
 
 `floorwatch.feeds.batch.build_batch` turns columns of text into rows (conversion, `where`,
 `exclude_agents`, rejection reasons); a new format only has to find its records and columns.
@@ -17,15 +13,16 @@ which registers itself with::
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from floorwatch.config_types import FeedConfig
+from floorwatch.feeds.records import Records, invalid_utf8
 
 # A line (record) longer than this is rejected without being kept whole in memory.
 MAX_LINE_BYTES = 1 << 20
@@ -67,6 +64,28 @@ class Parsed:
         self.reasons = sorted(self.reasons + batch.reasons)[:room]
 
 
+def reject_unreadable(
+    parsed: Parsed,
+    buffer: bytes,
+    records: Records,
+    lengths: np.ndarray,
+    keep: np.ndarray,
+    max_line: int,
+    room: int,
+) -> np.ndarray:
+    """Of the records to `keep`, reject those too long to read or not UTF-8 (each with its
+    reason); returns the rest."""
+    too_long = keep & (lengths > max_line)
+    not_utf8 = keep & ~too_long & invalid_utf8(buffer, records)
+    for index in np.flatnonzero(too_long | not_utf8).tolist():
+        if too_long[index]:
+            why = f"line is longer than {max_line:,} bytes ({lengths[index]:,})"
+        else:
+            why = "is not valid UTF-8 text"
+        parsed.reject(int(records.lines[index]), why, room)
+    return keep & ~(too_long | not_utf8)
+
+
 class FileParser(Protocol):
     """Parses one file (one generation of it: a rotated file gets a new parser)."""
 
@@ -104,9 +123,9 @@ def _register_builtin() -> None:
         return
     from floorwatch.feeds.csv_format import CsvParser
     from floorwatch.feeds.jsonl_format import JsonlParser
+    from floorwatch.feeds.queue_log import QueueLogParser
 
     PARSERS.setdefault("csv", CsvParser)
     PARSERS.setdefault("tsv", CsvParser)
     PARSERS.setdefault("jsonl", JsonlParser)
-    with contextlib.suppress(ImportError):  # the queue_log format, once it exists
-        import floorwatch.feeds.queue_log  # noqa: F401
+    PARSERS.setdefault("queue_log", QueueLogParser)
