@@ -126,3 +126,17 @@ def test_nan_and_infinity_are_not_measurements() -> None:
     converted = to_number(pa.array(["1.5", "nan", "inf", "-Infinity", ""]))
     assert converted.bad.tolist() == [False, True, True, True, False]
     assert converted.values[0] == 1.5 and np.isnan(converted.values[1:]).all()
+
+
+@pytest.mark.parametrize("first", ["", "1719820800", "2024-07-01T10:00:00Z", "yesterday"])
+def test_times_read_the_same_whichever_kind_comes_first(first: str) -> None:
+    """Epoch seconds first take the number path at once; it must agree with the ISO path."""
+    cells = ["2024-07-01T10:00:00", "1719820800.5", "2024-07-01T10:00:00Z", "", "soon"]
+    zone = floor_zone("Europe/Paris")
+    spec = TimeSpec(("t",))
+    with_first = to_epoch(pa.array([first, *cells]), spec, zone)
+    alone = to_epoch(pa.array(cells), spec, zone)
+    assert same(with_first.values[1:], alone.values.tolist())
+    assert with_first.bad[1:].tolist() == alone.bad.tolist() == [False] * 4 + [True]
+    epochs = to_epoch(pa.array(["1719820800", "", "1719820801.25"]), spec, zone)
+    assert same(epochs.values, [1719820800.0, float("nan"), 1719820801.25])
