@@ -19,8 +19,8 @@ import pyarrow.json as pajson
 
 from floorwatch.config_types import FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
-from floorwatch.feeds.parsing import ParseContext, Parsed, reject_unreadable
-from floorwatch.feeds.records import Records, as_bytes_array, splice, split_lines
+from floorwatch.feeds.parsing import ParseContext, Parsed, readable_lines
+from floorwatch.feeds.records import Records, splice
 
 OPEN_BRACE = 0x7B
 
@@ -35,16 +35,8 @@ class JsonlParser:
         self.schema = pa.schema([(name, pa.string()) for name in dict.fromkeys(time_columns)])
 
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
-        data = as_bytes_array(buffer)
-        records = split_lines(data, first_line)
-        parsed = Parsed(consumed=records.consumed, line_count=records.line_count)
-        if not len(records):
-            return parsed
-        lengths = records.lengths(data)
-        keep = lengths > 0  # a blank line carries no row: skipped, not counted as rejected
-        keep = reject_unreadable(
-            parsed, buffer, records, lengths, keep, self.context.max_line, room
-        )
+        lines = readable_lines(buffer, first_line, self.context.max_line, room)
+        parsed, data, records, keep = lines.parsed, lines.data, lines.records, lines.keep
         if not keep.any():
             return parsed
         text = self._bulk(buffer, records, data, keep)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.config_types import FeedConfig
-from floorwatch.feeds.records import Records, invalid_utf8
+from floorwatch.feeds.records import Records, as_bytes_array, invalid_utf8, split_lines
 
 # A line (record) longer than this is rejected without being kept whole in memory.
 MAX_LINE_BYTES = 1 << 20
@@ -84,6 +84,27 @@ def reject_unreadable(
             why = "is not valid UTF-8 text"
         parsed.reject(int(records.lines[index]), why, room)
     return keep & ~(too_long | not_utf8)
+
+
+@dataclass
+class Lines:
+    """A line-per-record buffer (JSON Lines, logs) ready to read: its complete lines and which of
+    them to read. Blank lines are skipped; lines too long or not UTF-8 are rejected in `parsed`."""
+
+    parsed: Parsed
+    data: np.ndarray  # the buffer's bytes
+    records: Records
+    keep: np.ndarray
+
+
+def readable_lines(buffer: bytes, first_line: int, max_line: int, room: int) -> Lines:
+    data = as_bytes_array(buffer)
+    records = split_lines(data, first_line)
+    parsed = Parsed(consumed=records.consumed, line_count=records.line_count)
+    lengths = records.lengths(data)
+    keep = lengths > 0  # a blank line carries no row: skipped, not counted as rejected
+    keep = reject_unreadable(parsed, buffer, records, lengths, keep, max_line, room)
+    return Lines(parsed, data, records, keep)
 
 
 class FileParser(Protocol):

@@ -36,8 +36,7 @@ import pyarrow.compute as pc
 from floorwatch.config_types import QUEUE_LOG_COLUMNS, FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
 from floorwatch.feeds.convert import to_number
-from floorwatch.feeds.parsing import ParseContext, Parsed, reject_unreadable
-from floorwatch.feeds.records import as_bytes_array, split_lines
+from floorwatch.feeds.parsing import ParseContext, Parsed, readable_lines
 
 FIXED_FIELDS = 5  # time|callid|queue|agent|event
 NO_AGENT = "NONE"
@@ -63,29 +62,24 @@ class QueueLogParser:
             )
 
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
-        data = as_bytes_array(buffer)
-        records = split_lines(data, first_line)
-        parsed = Parsed(consumed=records.consumed, line_count=records.line_count)
-        if not len(records):
-            return parsed
-        lengths = records.lengths(data)
-        keep = lengths > 0  # a blank line carries no row: skipped, not counted as rejected
-        max_line = self.context.max_line
-        keep = reject_unreadable(parsed, buffer, records, lengths, keep, max_line, room)
-        kept = np.flatnonzero(keep)
+        lines = readable_lines(buffer, first_line, self.context.max_line, room)
+        parsed, records = lines.parsed, lines.records
+        kept = np.flatnonzero(lines.keep)
         if not len(kept):
             return parsed
         # One decode for the whole chunk: the records are its physical lines, in order (a bad
         # byte in a rejected line turns into U+FFFD, never into a newline).
         text = buffer[: records.consumed].decode("utf-8", errors="replace").split("\n")
-        lines = pa.array([text[index] for index in kept.tolist()], type=pa.string())
-        parts = pc.split_pattern(pc.utf8_rtrim(lines, "\r"), "|")
+        read = pa.array([text[index] for index in kept.tolist()], type=pa.string())
+        parts = pc.split_pattern(pc.utf8_rtrim(read, "\r"), "|")
         widths = np.asarray(pc.list_value_length(parts).to_numpy(zero_copy_only=False))
         for index in np.flatnonzero(widths < FIXED_FIELDS).tolist():
             parsed.reject(int(records.lines[kept[index]]), _too_few(int(widths[index])), room)
-        outcome = (widths >= FIXED_FIELDS) & _mask(pc.is_in(_field(parts, 4), pa.array(OUTCOMES)))
+        events = _field(parts, 4)
+        outcome = (widths >= FIXED_FIELDS) & _mask(pc.is_in(events, pa.array(OUTCOMES)))
         if outcome.any():
-            columns = _Columns(parts.filter(pa.array(outcome)))
+            chosen = pa.array(outcome)
+            columns = _Columns(parts.filter(chosen), events.filter(chosen))
             text_columns = {column: columns.get(column) for column in self.needed}
             where = records.lines[kept[outcome]]
             parsed.absorb(build_batch(self.feed, text_columns, where, self.context, room), room)
@@ -95,9 +89,9 @@ class QueueLogParser:
 class _Columns:
     """The QUEUE_LOG_COLUMNS of outcome lines (already split on '|'), each made when asked."""
 
-    def __init__(self, parts: pa.ListArray) -> None:
+    def __init__(self, parts: pa.ListArray, events: pa.Array) -> None:
         self.parts = parts
-        self.event = _field(parts, 4)
+        self.event = events
         self.completed = pc.is_in(self.event, pa.array(COMPLETED))
         self.transferred = pc.is_in(self.event, pa.array(TRANSFERRED))
         self.rang = pc.equal(self.event, RANG)
