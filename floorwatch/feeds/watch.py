@@ -40,8 +40,8 @@ DEBOUNCE_MS = 150
 # every debounce. Once a poll that had to wait found several rows (a stream, not a trickle),
 # the next ones are STREAM_POLL_SECONDS apart. A row after a quiet spell is read at once.
 # Measured, 50 rows/s over 4 files, 2,000 agents, 2 cores: every debounce 26% CPU, 0.25 s 11%,
-# 0.5 s 6-7%, 0.75 s 4.7-4.9% (burst lag p95 0.28 s, under its 1 s target). A fixed 0.75 s
-# delayed single rows too (append->screen p95 390 ms against 124 ms): hence the two steps.
+# 0.5 s 6-7%, 0.75 s 4.4-4.9% (burst lag p95 0.5 -> 0.8 s, under its 1 s target). A fixed
+# 0.75 s delayed single rows too (append->screen p95 390 ms against 124 ms): hence two steps.
 MIN_POLL_SECONDS = 0.5
 STREAM_POLL_SECONDS = 0.75
 RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
