@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from floorwatch.board import AgentRow, BoardDelta
+from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
 from floorwatch.config_types import Config
 from floorwatch.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.notes_service import NotesChanged, NotesService
@@ -235,10 +236,14 @@ class FloorwatchApp(App[None]):
         if self.wall:
             return
         board = self.floor.board
+
+        def analysis_of(agent: str) -> AgentAnalysis | None:
+            return analyse_agent(agent, board.rows, self.config.metrics, board.threshold)
+
         self.push_screen(
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
-                palette=self.palette,
+                palette=self.palette, analysis_of=analysis_of,
             )
         )  # fmt: skip
         if self.notes is not None and isinstance(self.screen, AgentScreen):

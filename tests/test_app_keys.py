@@ -267,3 +267,22 @@ async def test_q_quits() -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_agent_screen_compares_the_agent_with_the_team() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("slash", *"li wei", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "vs team" in text and "team best" in text and "to green" in text
+        aht = next(
+            line
+            for line in text.splitlines()
+            if line.lstrip().startswith("AHT") and "Priya" in line
+        )
+        assert "5:30" in aht and "3:15" in aht and "5 of 5" in aht and "2:00" in aht
+        assert "Work on: AHT" in text
+        assert "Focus: start with AHT; praise " in text

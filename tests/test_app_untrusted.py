@@ -76,3 +76,19 @@ async def test_terminal_escapes_in_a_name_never_reach_the_screen() -> None:
         text = screen_text(app)
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
         assert "Eve]0;pwned[31mRed" in text
+
+
+async def test_a_hostile_best_performer_shows_literally_in_the_team_comparison() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", *"A003", "enter")  # Tomás Ruiz, south
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AgentScreen)
+        text = screen_text(app)
+        aht = next(
+            line for line in text.splitlines() if line.lstrip().startswith("AHT") and "of" in line
+        )
+        assert "[@click=app.quit]Y" in aht  # south's fastest: a name, not an action
+        assert app.is_running

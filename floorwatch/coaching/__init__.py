@@ -11,6 +11,8 @@ Import from `floorwatch.coaching`; the submodules are its seams:
 - `evidence`: evidence_for(board row), behavior_prefill
 - `loop`: open/due follow-ups, feedback_within_24h, praise_ratio, cadence, follow_up_outcome,
   agent_indicators
+- `analysis`: analyse_agent: the agent beside the team (average, best, rank), the gap to green,
+  strengths, weaknesses and a focus for the conversation
 """
 
 from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text

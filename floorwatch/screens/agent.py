@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from floorwatch.board import AgentRow
+from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
 from floorwatch.config_types import Better, Bound, Config, MetricConfig, Threshold
 from floorwatch.report import format_value
 from floorwatch.roster import clean_text
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from floorwatch.app import FloorwatchApp
 
 ThresholdOf = Callable[[str, str], Threshold]
+AnalysisOf = Callable[[str], AgentAnalysis | None]
 
 
 def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
@@ -75,10 +78,45 @@ def metrics_table(
     return table
 
 
+def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
+    """The agent beside the team (average, best, rank, gap to green), then what to praise, what
+    to work on and where to start. Names are feed text: Text objects, never markup."""
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    for title, right in (("vs team", False), ("agent", True), ("team avg", True),
+                         ("team best", True), ("", False), ("rank", True),
+                         ("to green", True)):  # fmt: skip
+        table.add_column(title, justify="right" if right else "left", no_wrap=True)
+    for item in analysis.comparisons:
+        table.add_row(*_comparison_cells(item, palette))
+    lines = [table, Text("")]
+    for label, metrics in (("Strengths", analysis.strengths), ("Work on", analysis.weaknesses)):
+        names = ", ".join(metric.label for metric in metrics) or "-"
+        lines.append(Text.assemble((f"{label}: ", "bold"), names))
+    if analysis.focus:
+        lines.append(Text.assemble(("Focus: ", "bold"), analysis.focus))
+    return Group(*lines)
+
+
+def _comparison_cells(item: MetricComparison, palette: Palette) -> list[Text]:
+    fmt = item.metric.format
+    rank = f"{item.rank} of {item.ranked}" if item.rank is not None else "-"
+    gap = format_value(item.gap, fmt) if item.gap else ("-" if item.rank is None else "ok")
+    return [
+        Text(item.metric.label),
+        Text(format_value(item.value, fmt), style=palette.for_status(item.status)),
+        Text(format_value(item.team_mean, fmt)),
+        Text(format_value(item.best, fmt)),
+        Text(item.best_name or "", style="dim"),
+        Text(rank),
+        Text(gap),
+    ]
+
+
 class AgentScreen(Screen[None]):
     DEFAULT_CSS = """
     AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
     AgentScreen #agent-metrics { height: auto; padding: 1 1; }
+    AgentScreen #agent-analysis { height: auto; padding: 0 1 1 1; }
     AgentScreen #agent-notes { height: 1fr; border-top: solid $primary-darken-2; padding: 0 1; }
     """
     BINDINGS = [
@@ -95,12 +133,14 @@ class AgentScreen(Screen[None]):
         row: AgentRow | None,
         threshold_of: ThresholdOf,
         palette: Palette,
+        analysis_of: AnalysisOf | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
         self.config = config
         self.row = row
         self.threshold_of = threshold_of
+        self.analysis_of = analysis_of
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
@@ -108,6 +148,7 @@ class AgentScreen(Screen[None]):
         with VerticalScroll():
             yield Static(id="agent-title")
             yield Static(id="agent-metrics")
+            yield Static(id="agent-analysis")
             with Vertical(id="agent-notes"):
                 yield Static(Text("Coaching notes: loading…", style="dim"))
         yield Footer(compact=True)
@@ -124,6 +165,7 @@ class AgentScreen(Screen[None]):
             title.append("  no rows in any window now", style="dim")
             self.query_one("#agent-title", Static).update(title)
             self.query_one("#agent-metrics", Static).update(Text(""))
+            self.query_one("#agent-analysis", Static).update(Text(""))
             return
         title.append(clean_text(row.name), style="bold")
         title.append(f"  {clean_text(row.agent)}")
@@ -140,6 +182,9 @@ class AgentScreen(Screen[None]):
         self.query_one("#agent-title", Static).update(title)
         table = metrics_table(row, self.config.metrics, self.threshold_of, self.palette)
         self.query_one("#agent-metrics", Static).update(table)
+        analysis = self.analysis_of(self.agent) if self.analysis_of else None
+        shown = analysis_view(analysis, self.palette) if analysis else Text("")
+        self.query_one("#agent-analysis", Static).update(shown)
 
     @property
     def fw_app(self) -> FloorwatchApp:
