@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,9 @@ from textual.worker import Worker, WorkerState
 
 from floorwatch.board import AgentRow, BoardDelta
 from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
-from floorwatch.config_types import Config
+from floorwatch.coaching.timeframe import floor_timezone
+from floorwatch.coaching.trend import Trend
+from floorwatch.config_types import Config, MetricConfig
 from floorwatch.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.notes_service import NotesChanged, NotesService
 from floorwatch.report import format_transition
@@ -240,15 +243,27 @@ class FloorwatchApp(App[None]):
         def analysis_of(agent: str) -> AgentAnalysis | None:
             return analyse_agent(agent, board.rows, self.config.metrics, board.threshold)
 
+        notes = self.notes
+        today = self.floor_today()
+
+        def trends_of(agent: str) -> list[tuple[MetricConfig, list[Trend]]]:
+            return notes.agent_trends(agent, today) if notes is not None else []
+
         self.push_screen(
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
-                palette=self.palette, analysis_of=analysis_of,
+                palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
             )
         )  # fmt: skip
         if self.notes is not None and isinstance(self.screen, AgentScreen):
             rows = board.rows
             mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
+
+    def floor_today(self) -> date:
+        """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
+        board_now = getattr(self.floor.board, "now", None)
+        now = board_now if self.config.floor.clock == "data" and board_now else self.clock()
+        return datetime.fromtimestamp(now, floor_timezone(self.config.floor.timezone)).date()
 
     def show_errors(self) -> None:
         if self.wall:

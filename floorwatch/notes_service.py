@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from datetime import time as time_of_day
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,8 @@ from floorwatch.coaching import (
     draft_from_fields,
     floor_timezone,
 )
-from floorwatch.config_types import MetricFormat
+from floorwatch.coaching.trend import Trend, metric_trends, span_start
+from floorwatch.config_types import MetricConfig, MetricFormat
 from floorwatch.report import format_value
 from floorwatch.roster import clean_text
 from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
@@ -176,6 +177,16 @@ class NotesService:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
         self.poke()
         return note
+
+    def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
+        """The agent's trends over months from the store's daily figures (empty without any:
+        `floorwatch history build` keeps them). Raises StoreError."""
+        if not self.store.path.exists():  # reading must not create a personnel-records file
+            return []
+        figures = self.store.daily_figures(agent, span_start(today).isoformat())
+        if not figures:
+            return []
+        return metric_trends(figures, self.config.metrics, today)
 
     def snapshot(self) -> NotesSnapshot:
         """Read today's notes and the due follow-ups; compute the indicators. Raises

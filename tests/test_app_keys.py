@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from textual.widgets import Input
@@ -286,3 +287,25 @@ async def test_the_agent_screen_compares_the_agent_with_the_team() -> None:
         assert "5:30" in aht and "3:15" in aht and "5 of 5" in aht and "2:00" in aht
         assert "Work on: AHT" in text
         assert "Focus: start with AHT; praise " in text
+
+
+async def test_the_agent_screen_shows_trends_from_the_kept_daily_figures() -> None:
+    app = make_app()
+    start = date(2025, 3, 20)  # NOW is 16 June 2025: three months of figures, AHT coming down
+    figures = [
+        ((start + timedelta(days=d)).isoformat(), "A001", "aht", 330.0 - d, 10) for d in range(88)
+    ]
+    app.notes.store.save_daily_figures(figures)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("slash", *"li wei", "enter", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Trend over months" in text
+        aht = next(line for line in text.splitlines() if line.strip().startswith("AHT: 3 months"))
+        assert "3 months: better (5:" in aht and "6 months: better" in aht
+        assert "CSAT: " not in text.split("Trend over months")[1]  # no figures kept for it
+        await pilot.press("escape", "slash", *"ana", "enter", "enter")  # no figures kept for her
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no daily figures kept yet (`floorwatch history build`" in screen_text(app)

@@ -18,8 +18,13 @@ CORE = [
     "floorwatch.metrics",
     "floorwatch.thresholds",
     "floorwatch.board",
+    "floorwatch.board_views",
+    "floorwatch.history",
     "floorwatch.report",
     "floorwatch.coaching",
+    "floorwatch.coaching.analysis",
+    "floorwatch.coaching.trend",
+    "floorwatch.feeds.queue_log",
     "floorwatch.store",
     "floorwatch.floor",
 ]

@@ -13,6 +13,8 @@ Import from `floorwatch.coaching`; the submodules are its seams:
   agent_indicators
 - `analysis`: analyse_agent: the agent beside the team (average, best, rank), the gap to green,
   strengths, weaknesses and a focus for the conversation
+- `trend`: metric_trends: better, worse, steady or swinging over three and six months, and where
+  it turned, from the daily figures of `floorwatch.history`
 """
 
 from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text

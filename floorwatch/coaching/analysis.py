@@ -9,8 +9,8 @@ Three of the method's four analyses (COACHING.md), from the live board:
   and metrics to work on (red, then amber, worst first), with a focus when they point one way:
   fast but with poor quality scores is coached on communication, not speed.
 
-The fourth, the trend over three and six months, needs a history of daily figures that
-floorwatch does not keep yet. Pure: rows and thresholds in, an `AgentAnalysis` out.
+The fourth, the trend over three and six months, is `floorwatch.coaching.trend` (from the daily
+figures kept in the notes store). Pure: rows and thresholds in, an `AgentAnalysis` out.
 """
 
 from __future__ import annotations

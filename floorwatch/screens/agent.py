@@ -17,9 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from floorwatch.board import AgentRow
 from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
+from floorwatch.coaching.trend import Trend
 from floorwatch.config_types import Better, Bound, Config, MetricConfig, Threshold
 from floorwatch.report import format_value
 from floorwatch.roster import clean_text
@@ -31,6 +33,22 @@ if TYPE_CHECKING:
 
 ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
+TrendsOf = Callable[[str], list[tuple[MetricConfig, list[Trend]]]]  # blocking: a thread worker
+NO_HISTORY = (
+    "Trend over months: no daily figures kept yet (`floorwatch history build`, run daily, "
+    "keeps them)"
+)
+
+
+def trends_view(trends: list[tuple[MetricConfig, list[Trend]]]) -> Text:
+    if not trends:
+        return Text(NO_HISTORY, style="dim")
+    text = Text(end="")
+    text.append("Trend over months", style="bold")
+    for metric, spans in trends:
+        text.append(f"\n  {metric.label}: ")
+        text.append("; ".join(span.text() for span in spans))
+    return text
 
 
 def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
@@ -117,6 +135,7 @@ class AgentScreen(Screen[None]):
     AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
     AgentScreen #agent-metrics { height: auto; padding: 1 1; }
     AgentScreen #agent-analysis { height: auto; padding: 0 1 1 1; }
+    AgentScreen #agent-trends { height: auto; padding: 0 1 1 1; }
     AgentScreen #agent-notes { height: 1fr; border-top: solid $primary-darken-2; padding: 0 1; }
     """
     BINDINGS = [
@@ -134,6 +153,7 @@ class AgentScreen(Screen[None]):
         threshold_of: ThresholdOf,
         palette: Palette,
         analysis_of: AnalysisOf | None = None,
+        trends_of: TrendsOf | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -141,6 +161,7 @@ class AgentScreen(Screen[None]):
         self.row = row
         self.threshold_of = threshold_of
         self.analysis_of = analysis_of
+        self.trends_of = trends_of
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
@@ -149,12 +170,25 @@ class AgentScreen(Screen[None]):
             yield Static(id="agent-title")
             yield Static(id="agent-metrics")
             yield Static(id="agent-analysis")
+            yield Static(id="agent-trends")
             with Vertical(id="agent-notes"):
                 yield Static(Text("Coaching notes: loading…", style="dim"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_row(self.row)
+        if self.trends_of is not None:
+            trends_of, agent = self.trends_of, self.agent
+            self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "agent-trends":
+            return
+        trends = self.query_one("#agent-trends", Static)
+        if event.state is WorkerState.SUCCESS:
+            trends.update(trends_view(event.worker.result or []))
+        elif event.state is WorkerState.ERROR:
+            trends.update(Text(f"Trends cannot be read: {event.worker.error}", style="bold red"))
 
     def show_row(self, row: AgentRow | None) -> None:
         """Show `row` (None: the agent has no rows in any window now)."""

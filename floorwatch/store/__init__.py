@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, time, tzinfo
@@ -428,6 +428,30 @@ class NoteStore:
     def discard_draft(self, agent: str, author: str) -> None:
         with self._write("discard a draft in") as connection:
             connection.execute("DELETE FROM drafts WHERE agent = ? AND author = ?", (agent, author))
+
+    # -- daily figures --------------------------------------------------------------------------
+
+    def save_daily_figures(self, figures: Iterable[tuple[str, str, str, float, int]]) -> int:
+        """Keep (day, agent, metric, value, count) figures, replacing those of the same day,
+        agent and metric (a day read again gives its newer figure). Returns how many."""
+        rows = [(d, a, m, float(v), int(c)) for d, a, m, v, c in figures]
+        with self._write("save daily figures to") as connection:
+            connection.executemany(
+                "INSERT INTO daily_figures (day, agent, metric, value, count) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, metric, day) DO UPDATE SET "
+                "value = excluded.value, count = excluded.count",
+                rows,
+            )
+        return len(rows)
+
+    def daily_figures(self, agent: str, since: str) -> list[tuple[str, str, float, int]]:
+        """The agent's (day, metric, value, count) figures from day `since` (ISO) on, by day."""
+        rows = self._read(
+            "SELECT day, metric, value, count FROM daily_figures "
+            "WHERE agent = ? AND day >= ? ORDER BY day",
+            (agent, since),
+        )
+        return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
 
     # -- change detection -----------------------------------------------------------------------
 

@@ -68,6 +68,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE revisions ADD COLUMN follow_up_closed_at TEXT;
     ALTER TABLE revisions ADD COLUMN follow_up_outcome TEXT;
     """,
+    # 4: daily figures per agent and metric (floorwatch.history), for trends over months.
+    """
+    CREATE TABLE daily_figures (
+        day TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value REAL NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (agent, metric, day)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,95 @@
+"""`floorwatch history`: daily figures per agent and metric, kept for trends over months.
+
+`build` reads every feed file the config matches (as `floorwatch check` does), works out each
+metric's figure per agent and floor day (`floorwatch.history`), and keeps them in the notes store,
+replacing the figures of the days it read again. Feeds usually hold days or weeks; run it daily
+(cron, a systemd timer) and the store gathers the months the agent screen's trend lines need.
+`show` prints one agent's trends as the agent screen does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from floorwatch.cli import UserError
+from floorwatch.commands.common import add_config_argument, load
+
+HELP = "keep daily figures for trends over months (build), or show an agent's trends"
+DESCRIPTION = """\
+Daily figures per agent and metric, kept in the notes store for the trends over three and six
+months on the agent screen. `build` reads every feed file the config matches now and saves each
+metric's figure per agent and floor day (a day read again replaces its figures): run it daily.
+`show AGENT` prints that agent's trends."""
+
+EXIT_STORE = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("history", help=HELP, description=DESCRIPTION)
+    actions = parser.add_subparsers(dest="history_action", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="read the feeds and keep their daily figures")
+    show = actions.add_parser("show", help="an agent's trends over three and six months")
+    show.add_argument("agent", metavar="AGENT", help="the agent id")
+    show.add_argument("--today", metavar="YYYY-MM-DD", help="the spans' last day (default: today)")
+    for action in (build, show):
+        add_config_argument(action)
+        action.add_argument("--store", metavar="PATH", help="the notes file (default: notes.path)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from floorwatch.store import NoteStore, StoreError, store_path
+
+    config = load(args.config)
+    store = NoteStore(Path(args.store) if args.store else store_path(config))
+    try:
+        if args.history_action == "build":
+            return _build(config, store)
+        return _show(config, store, args.agent, _day(args.today))
+    except StoreError as error:
+        print(f"floorwatch history: {error}", file=sys.stderr)
+        return EXIT_STORE
+    finally:
+        store.close()
+
+
+def _build(config, store) -> int:  # type: ignore[no-untyped-def]
+    from floorwatch.feeds import FloorFeeds
+    from floorwatch.history import DAY, daily_figures
+
+    feeds = FloorFeeds(config)
+    updates = feeds.load_all()
+    feeds.close()
+    figures = daily_figures(config, [(u.feed, u.rows) for u in updates if len(u.rows)])
+    saved = store.save_daily_figures(figures.itertuples(index=False, name=None))
+    if not saved:
+        print("no figures: the feeds hold no rows for the configured metrics")
+        return 0
+    days = sorted(set(figures[DAY]))
+    agents = figures["agent"].nunique()
+    print(f"{saved:,} figures kept ({len(days)} days {days[0]}..{days[-1]}, {agents:,} agents) "
+          f"in {store.path}")  # fmt: skip
+    return 0
+
+
+def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-untyped-def]
+    from floorwatch.coaching.trend import metric_trends, span_start
+    from floorwatch.roster import clean_text
+
+    figures = store.daily_figures(agent, span_start(today).isoformat())
+    print(f"{clean_text(agent)}: trends to {today.isoformat()}")
+    for metric, trends in metric_trends(figures, config.metrics, today):
+        print(f"  {metric.label}: " + "; ".join(t.text() for t in trends))
+    return 0
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--today {text!r} is not a date (YYYY-MM-DD)") from None
