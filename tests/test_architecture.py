@@ -23,6 +23,7 @@ CORE = [
     "floorwatch.report",
     "floorwatch.coaching",
     "floorwatch.coaching.analysis",
+    "floorwatch.coaching.floor_report",
     "floorwatch.coaching.trend",
     "floorwatch.feeds.queue_log",
     "floorwatch.store",

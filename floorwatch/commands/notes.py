@@ -67,6 +67,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     export.set_defaults(handler=run_export)
 
+    report = actions.add_parser(
+        "report", help="the floor's coaching: praise ratio per supervisor, touchpoints due, "
+        "follow-ups overdue", description=REPORT_DESCRIPTION,
+    )  # fmt: skip
+    _add_store_arguments(report)
+    report.add_argument("--days", type=int, default=30, metavar="N", help="the period (30)")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.set_defaults(handler=run_report)
+
     add = actions.add_parser(
         "add", help="write a note (for scripts); prints its id", description=ADD_DESCRIPTION
     )
@@ -85,6 +94,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login name")
     add.set_defaults(handler=run_add)
 
+
+REPORT_DESCRIPTION = """\
+The coaching method's rules over every note, for the weekly review: praise against improvement
+notes per supervisor and for the floor over the last --days (target 3:1); the agents due or
+overdue a touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
+monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
 
 ADD_DESCRIPTION = """\
 Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
@@ -287,6 +302,131 @@ def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:
             exit_code=EXIT_INVALID,
         ) from None
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+@_store_errors
+def run_report(args: argparse.Namespace) -> int:
+    """`notes report`: the floor's coaching against the method's rules."""
+    from floorwatch.coaching.floor_report import floor_coaching
+
+    if args.days < 1:
+        raise UserError("--days must be at least 1", exit_code=EXIT_INVALID)
+    context = open_context(args)
+    hire_dates, names = _roster_facts(_optional_config(args.config))
+    with context.store as store:
+        notes = store.notes() if store.path.exists() else []
+    report = floor_coaching(notes, hire_dates, names, datetime.now(UTC), context.tz, args.days)
+    if args.format == "json":
+        _write(json.dumps(report_record(report, context.tz), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write(report_text(report, context.tz))
+    return 0
+
+
+def _roster_facts(config: Config | None) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Hire dates and names by agent id from the config's roster (empty without one)."""
+    from floorwatch.roster import RosterError, load_roster
+
+    if config is None or config.roster is None:
+        return {}, {}
+    try:
+        roster = load_roster(config.roster)
+    except RosterError as error:
+        raise UserError(str(error), exit_code=EXIT_INVALID) from None
+    entries = roster.entries.values()
+    return {e.agent_id: e.hire_date for e in entries}, {e.agent_id: e.name or "" for e in entries}
+
+
+def _ratio_text(ratio: Any) -> str:
+    from floorwatch.coaching.loop import PRAISE_TARGET
+
+    shown = "no improvement notes" if ratio.ratio is None else f"{ratio.ratio:.1f}:1"
+    verdict = "on target" if ratio.on_target else f"below {PRAISE_TARGET:g}:1"
+    return f"praise {ratio.praise} : improvement {ratio.improvement} ({shown}, {verdict})"
+
+
+def report_text(report: Any, tz: tzinfo) -> str:
+    """The report for a terminal; names and authors from the store are cleaned first."""
+    from floorwatch.roster import clean_text
+
+    def who(agent: str) -> str:
+        name = report.names.get(agent)
+        return clean_text(f"{agent} {name}" if name and name != agent else agent)
+
+    since = report.since.astimezone(tz)
+    lines = [f"Coaching since {since:%a %d %b %Y %H:%M}", f"  floor: {_ratio_text(report.floor)}"]
+    for line in report.authors:
+        lines.append(
+            f"  {clean_text(line.author)}: {line.notes} notes on {line.agents} agents, "
+            f"{_ratio_text(line.ratio)}"
+        )
+    lines.append(f"Touchpoints due: {len(report.due)}")
+    for item in report.due:
+        last = item.last_note.astimezone(tz).strftime("%d %b") if item.last_note else None
+        state = "overdue since" if item.overdue else "due"
+        when = item.due.astimezone(tz).strftime("%a %d %b")
+        noted = f"last note {last}" if last else "no note yet"
+        lines.append(f"  {who(item.agent)}: {item.rule}, {state} {when}, {noted}")
+    lines.append(f"Follow-ups overdue: {len(report.overdue_follow_ups)}")
+    for note in report.overdue_follow_ups:
+        due = note.follow_up_due.astimezone(tz)
+        lines.append(
+            f"  #{note.id} {who(note.agent)}: due {due:%a %d %b %H:%M} "
+            f"({clean_text(note.timeframe)}), by {clean_text(note.author)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
+    """The report as JSON-ready data (times in the floor's zone, ISO 8601)."""
+
+    def when(moment: datetime | None) -> str | None:
+        return moment.astimezone(tz).isoformat() if moment else None
+
+    def ratio(value: Any) -> dict[str, Any]:
+        return {
+            "praise": value.praise,
+            "improvement": value.improvement,
+            "ratio": value.ratio,
+            "on_target": value.on_target,
+        }
+
+    due = [
+        {
+            "agent": item.agent,
+            "name": report.names.get(item.agent),
+            "rule": item.rule,
+            "due": when(item.due),
+            "overdue": item.overdue,
+            "last_note": when(item.last_note),
+        }
+        for item in report.due
+    ]
+    overdue = [
+        {
+            "id": note.id,
+            "agent": note.agent,
+            "name": report.names.get(note.agent),
+            "due": when(note.follow_up_due),
+            "author": note.author,
+            "timeframe": note.timeframe,
+        }
+        for note in report.overdue_follow_ups
+    ]
+    authors = [
+        {"author": a.author, "notes": a.notes, "agents": a.agents, **ratio(a.ratio)}
+        for a in report.authors
+    ]
+    return {
+        "since": when(report.since),
+        "floor": ratio(report.floor),
+        "authors": authors,
+        "touchpoints_due": due,
+        "follow_ups_overdue": overdue,
+    }
 
 
 # -- add ------------------------------------------------------------------------------------------
