@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from floorwatch.coaching.analysis import analyse_agent
@@ -66,3 +68,12 @@ def test_a_green_metric_is_no_gap_and_an_unknown_agent_no_analysis(board) -> Non
 def test_equal_values_share_a_rank(board) -> None:  # type: ignore[no-untyped-def]
     fcr = by_key(analyse(board, "A005"))["fcr"]  # every north agent resolved 9 calls of 10
     assert (fcr.rank, fcr.ranked) == (1, 5)
+
+
+def test_a_slow_agent_is_not_told_speed_is_fine(board) -> None:  # type: ignore[no-untyped-def]
+    """Fast on one clock (ASA) but slow on another (AHT, red): start with AHT, not quality."""
+    slow = [replace(a, aht=330, asa=8, csat=85) if a.agent == "A005" else a for a in AGENTS]
+    analysis = analyse(build_board(agents=slow)[0], "A005")
+    assert "asa" in {m.key for m in analysis.strengths}  # quick to answer ...
+    assert [m.key for m in analysis.weaknesses] == ["aht", "csat"]  # ... but long calls
+    assert analysis.focus is not None and analysis.focus.startswith("start with AHT")

@@ -138,9 +138,13 @@ def _no_worse(comparison: MetricComparison) -> bool:
 
 def _focus(strengths: tuple[MetricConfig, ...], weaknesses: tuple[MetricConfig, ...]) -> str | None:
     """A speed that is fine beside a quality score that is not: coach how, not how fast."""
-    fast = [m for m in strengths if m.better is Better.LOWER and m.format is MetricFormat.DURATION]
+
+    def speed(metric: MetricConfig) -> bool:
+        return metric.better is Better.LOWER and metric.format is MetricFormat.DURATION
+
+    fast = [m for m in strengths if speed(m)]
     quality = [m for m in weaknesses if m.better is Better.HIGHER]
-    if fast and quality:
+    if fast and quality and not any(speed(m) for m in weaknesses):
         return (
             f"{_labels(fast)} fine but {_labels(quality)} behind: "
             "coach on communication and quality, not speed"

@@ -7,6 +7,10 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from floorwatch.config_types import Config
 
 HELP = "run the live board on a simulated floor (real files, written and watched live)"
 DESCRIPTION = """\
@@ -46,6 +50,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     from floorwatch.app import FloorwatchApp
     from floorwatch.config import load_config
     from floorwatch.demo import write_demo_config
+    from floorwatch.demo.history import MAX_AGENTS
     from floorwatch.demo.model import DEMO_SPEED
     from floorwatch.feeds.simulator import FloorSimulator
 
@@ -54,17 +59,46 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
         folder / "feeds", agents=args.agents, seed=args.seed, speed=DEMO_SPEED
     )
     simulator.backfill()
+    config = load_config(config_path)
+    # Months of daily figures for the agent screens' trends, written while the board starts.
+    problems: list[str] = []
+    if args.agents <= MAX_AGENTS:
+        seeding = threading.Thread(target=seed_history, args=(config, args.seed, problems))
+        seeding.daemon = True
+        seeding.start()
     stop = threading.Event()
     writer = threading.Thread(
         target=simulator.run, kwargs={"duration": None, "stop": stop}, daemon=True
     )
     writer.start()
     try:
-        app = FloorwatchApp(load_config(config_path), wall=args.wall)
+        app = FloorwatchApp(config, wall=args.wall)
         app.exit_on_hangup = True
         app.run()
     finally:
         stop.set()
         writer.join(timeout=5)
+    for problem in problems:  # said once the screen is back: never over the board
+        print(f"floorwatch demo: no trend history ({problem})", file=sys.stderr)
     print(f"floorwatch demo: feeds and demo notes were in {folder}", file=sys.stderr)
     return 0
+
+
+def seed_history(config: Config, seed: int | None, problems: list[str]) -> None:
+    """Today's figures from the backfilled feeds, and simulated months before them, into the
+    demo store (best effort: the demo runs without them; what went wrong goes in `problems`)."""
+    from floorwatch.demo.history import simulated_history
+    from floorwatch.feeds import FloorFeeds
+    from floorwatch.history import daily_figures
+    from floorwatch.store import NoteStore, StoreError, store_path
+
+    try:
+        feeds = FloorFeeds(config)
+        updates = [(u.feed, u.rows) for u in feeds.load_all() if len(u.rows)]
+        feeds.close()
+        today = daily_figures(config, updates)
+        with NoteStore(store_path(config)) as store:
+            store.save_daily_figures(today.itertuples(index=False, name=None))
+            store.save_daily_figures(simulated_history(config, today, seed))
+    except (StoreError, OSError, ValueError) as error:
+        problems.append(str(error))
