@@ -17,7 +17,8 @@ DESCRIPTION = """\
 Starts the simulator appending realistic call events to feed files in a temporary folder (or
 --dir), and runs the live board on them with a packaged demo config. Everything is real: files are
 written, watched, tailed and parsed. Notes you write go to a demo store in that folder, never to
-your real one."""
+your real one; the demo store also gets six months of simulated daily figures (up to 500 agents),
+so the agent screens show trends over months."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
