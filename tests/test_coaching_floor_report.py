@@ -91,3 +91,6 @@ def test_notes_report_prints_it_plainly_and_as_json(
     assert record["floor"] == {"praise": 4, "improvement": 1, "ratio": 4.0, "on_target": True}
     assert [d["agent"] for d in record["touchpoints_due"]] == ["A3"]
     assert run("report", "--store", str(store.path), "--days", "0") == 2
+    assert run("report", "--store", str(tmp_path / "empty.sqlite3")) == 0
+    assert "  floor: no notes" in capsys.readouterr().out
+    assert not (tmp_path / "empty.sqlite3").exists()  # a report never creates a store

@@ -122,3 +122,7 @@ def test_history_build_then_show_on_three_months_of_real_calls(tmp_path: Path) -
     assert "3 months: " in fcr and "6 months: " in fcr and "not enough history" not in fcr
     early = floorwatch("show", "Diane", "--today", "2021-01-05")
     assert "not enough history" in early
+    store.unlink()
+    missing = floorwatch("show", "Diane", "--today", "2021-03-31")
+    assert "no daily figures since 2020-09-29: `floorwatch history build` keeps them" in missing
+    assert not store.exists()

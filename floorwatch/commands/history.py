@@ -79,8 +79,12 @@ def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-unt
     from floorwatch.coaching.trend import metric_trends, span_start
     from floorwatch.roster import clean_text
 
-    figures = store.daily_figures(agent, span_start(today).isoformat())
+    since = span_start(today).isoformat()
+    # Reading must not create a store (a personnel-records file) where there is none.
+    figures = store.daily_figures(agent, since) if store.path.exists() else []
     print(f"{clean_text(agent)}: trends to {today.isoformat()}")
+    if not figures:
+        print(f"  no daily figures since {since}: `floorwatch history build` keeps them")
     for metric, trends in metric_trends(figures, config.metrics, today):
         print(f"  {metric.label}: " + "; ".join(t.text() for t in trends))
     return 0

@@ -343,6 +343,8 @@ def _roster_facts(config: Config | None) -> tuple[dict[str, str | None], dict[st
 def _ratio_text(ratio: Any) -> str:
     from floorwatch.coaching.loop import PRAISE_TARGET
 
+    if not ratio.praise and not ratio.improvement:
+        return "no notes"
     shown = "no improvement notes" if ratio.ratio is None else f"{ratio.ratio:.1f}:1"
     verdict = "on target" if ratio.on_target else f"below {PRAISE_TARGET:g}:1"
     return f"praise {ratio.praise} : improvement {ratio.improvement} ({shown}, {verdict})"
