@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from floorwatch.board import AgentRow, BoardDelta
+from floorwatch.board import AgentRow, BoardDelta, Transition
 from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
 from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
@@ -144,6 +144,8 @@ class FloorwatchApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "floor":
             self.report_error(f"the floor stopped: {event.worker.error}")
+        elif event.state is WorkerState.ERROR and event.worker.group == "record-reds":
+            self.report_error(f"reds cannot be kept for the coaching report: {event.worker.error}")
 
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
@@ -192,9 +194,20 @@ class FloorwatchApp(App[None]):
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
         self.main_screen.add_events(lines)
+        self._record_reds(reds)
         self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
         if self._toast_timer is None:
             self._release_toasts()
+
+    def _record_reds(self, reds: list[Transition]) -> None:
+        """Keep the reds for the floor's feedback-within-24-hours figure. Only on the wall clock:
+        a replay's or the demo's board time cannot be set beside the notes' real times."""
+        notes = self.notes
+        if notes is None or self.config.floor.clock != "wall":
+            return
+        items = [(t.agent, t.metric, t.at) for t in reds]
+        self.run_worker(lambda: notes.record_reds(items), thread=True, group="record-reds",
+                        exit_on_error=False)  # fmt: skip
 
     def _release_toasts(self) -> None:
         """Toast what turned red since the last toast: one toast per red, or one summary when

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from floorwatch.board import BoardDelta
@@ -366,3 +367,19 @@ async def test_with_the_data_clock_the_header_shows_the_boards_time() -> None:
         await pilot.pause(1.2)  # the screen's once-a-second tick
         header = screen_text(app).splitlines()[0]
         assert "10:42:00" in header and "13:42" not in header
+
+
+async def test_a_transition_to_red_is_kept_for_the_coaching_report() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        at = datetime.fromtimestamp(app.floor.now, UTC)
+        assert app.notes.store.reds(at - timedelta(hours=1)) == [("A011", "aht", at)]
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)  # still red: no new red
+        app.floor.tick()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert len(app.notes.store.reds(at - timedelta(hours=1))) == 1

@@ -94,3 +94,27 @@ def test_notes_report_prints_it_plainly_and_as_json(
     assert run("report", "--store", str(tmp_path / "empty.sqlite3")) == 0
     assert "  floor: no notes" in capsys.readouterr().out
     assert not (tmp_path / "empty.sqlite3").exists()  # a report never creates a store
+
+
+def test_reds_with_and_without_feedback_within_24_hours(
+    store: NoteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reds = [
+        ("A1", "aht", NOW - timedelta(days=2.5)),  # li.wei's note came half a day later: given
+        ("A2", "csat", NOW - timedelta(days=2)),  # praise for A2 only 1.8 days later: missed
+        ("A3", "fcr", NOW - timedelta(days=5)),  # nothing on A3 since: missed
+        ("A1", "aht", NOW - timedelta(hours=1)),  # less than 24 h ago: pending
+        ("A2", "aht", NOW - timedelta(days=60)),  # before the period
+    ]
+    store.record_reds(reds)
+    store.record_reds(reds[:1])  # a second board saw the same red: kept once
+    assert len(store.reds(NOW - timedelta(days=90))) == 5
+    kept = store.reds(NOW - timedelta(days=30))
+    report = floor_coaching(store.notes(), {}, {}, NOW, UTC, 30, kept)
+    assert [(r.agent, r.state) for r in report.reds] == [
+        ("A3", "missed"), ("A1", "given"), ("A2", "missed"), ("A1", "pending"),
+    ]  # fmt: skip
+    assert run("report", "--store", str(store.path)) == 0
+    text = capsys.readouterr().out
+    assert "Feedback within 24 h of a red: given 1 of 3 (33%), missed 2, pending 1" in text
+    assert "  missed: A2 Agent A2 csat red at " in text

@@ -1,8 +1,9 @@
 """The floor's coaching at a glance, for the weekly review: the method's rules over every note.
 
 Per author (each supervisor) and for the floor: praise against improvement notes over the last
-days (target 3:1); the agents due or overdue a touchpoint by the cadence (new hires weekly in their
-first month, everyone monthly); the follow-ups past due. Pure: notes, hire dates and a time in.
+days (target 3:1); the reds that got feedback within 24 hours, and those that did not; the agents
+due or overdue a touchpoint by the cadence (new hires weekly in their first month, everyone
+monthly); the follow-ups past due. Pure: notes, reds, hire dates and a time in.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from floorwatch.coaching.loop import (
     CadenceDue,
     PraiseRatio,
+    RedFeedback,
     cadence,
+    feedback_within_24h,
     live,
     open_follow_ups,
     praise_ratio,
@@ -40,6 +43,10 @@ class FloorCoaching:
     due: tuple[CadenceDue, ...]  # most overdue first
     overdue_follow_ups: tuple[Note, ...]  # longest overdue first
     names: Mapping[str, str]  # agent id -> display name (roster, else the latest note's)
+    reds: tuple[RedFeedback, ...] = ()  # each red of the period: feedback given, missed, pending
+
+    def red_count(self, state: str) -> int:
+        return sum(red.state == state for red in self.reds)
 
 
 def floor_coaching(
@@ -49,8 +56,10 @@ def floor_coaching(
     now: datetime,
     tz: tzinfo,
     days: int = REPORT_DAYS,
+    reds: Iterable[tuple[str, str, datetime]] = (),
 ) -> FloorCoaching:
-    """`hire_dates` and `names` come from the roster; agents only met in notes count too."""
+    """`hire_dates` and `names` come from the roster; agents only met in notes count too.
+    `reds` are the transitions to red the boards kept: (agent, metric key, when)."""
     notes = live(notes)
     since = now - timedelta(days=days)
     recent = [note for note in notes if note.created_at >= since]
@@ -80,4 +89,16 @@ def floor_coaching(
         due=tuple(item for item in cadence(everyone, notes, now, tz) if item.due <= now),
         overdue_follow_ups=tuple(overdue),
         names={agent: name for agent, name in shown.items() if name},
+        reds=tuple(feedback_within_24h(_reds_since(reds, since), notes, now)),
     )
+
+
+@dataclass(frozen=True)
+class _Red:
+    agent: str
+    metric: str
+    at: datetime
+
+
+def _reds_since(reds: Iterable[tuple[str, str, datetime]], since: datetime) -> list[_Red]:
+    return [_Red(agent, metric, at) for agent, metric, at in reds if at >= since]

@@ -34,6 +34,7 @@ board, kept in one SQLite file: --store PATH, else notes.path in the config, els
 folder. Notes are never deleted: an edit or a retraction is a new revision."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
+MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
 EXIT_STORE = 1  # the store cannot be read or written
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,8 +98,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 REPORT_DESCRIPTION = """\
 The coaching method's rules over every note, for the weekly review: praise against improvement
-notes per supervisor and for the floor over the last --days (target 3:1); the agents due or
-overdue a touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
+notes per supervisor and for the floor over the last --days (target 3:1); the reds the boards
+kept that got a note within 24 hours and those that missed it; the agents due or overdue a
+touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
 monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
 
 ADD_DESCRIPTION = """\
@@ -316,9 +318,12 @@ def run_report(args: argparse.Namespace) -> int:
         raise UserError("--days must be at least 1", exit_code=EXIT_INVALID)
     context = open_context(args)
     hire_dates, names = _roster_facts(_optional_config(args.config))
+    now = datetime.now(UTC)
     with context.store as store:
-        notes = store.notes() if store.path.exists() else []
-    report = floor_coaching(notes, hire_dates, names, datetime.now(UTC), context.tz, args.days)
+        exists = store.path.exists()  # a report never creates a store
+        notes = store.notes() if exists else []
+        reds = store.reds(now - timedelta(days=args.days)) if exists else []
+    report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
     if args.format == "json":
         _write(json.dumps(report_record(report, context.tz), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -364,6 +369,18 @@ def report_text(report: Any, tz: tzinfo) -> str:
         lines.append(
             f"  {clean_text(line.author)}: {line.notes} notes on {line.agents} agents, "
             f"{_ratio_text(line.ratio)}"
+        )
+    given, missed = report.red_count("given"), report.red_count("missed")
+    pending = report.red_count("pending")
+    share = f" ({100 * given / (given + missed):.0f}%)" if given + missed else ""
+    lines.append(
+        f"Feedback within 24 h of a red: given {given} of {given + missed}{share}, "
+        f"missed {missed}, pending {pending}"
+    )
+    for red in [red for red in report.reds if red.state == "missed"][-MISSED_SHOWN:]:
+        at = red.red_at.astimezone(tz)
+        lines.append(
+            f"  missed: {who(red.agent)} {clean_text(red.metric)} red at {at:%a %d %b %H:%M}"
         )
     lines.append(f"Touchpoints due: {len(report.due)}")
     for item in report.due:
@@ -422,9 +439,15 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
         {"author": a.author, "notes": a.notes, "agents": a.agents, **ratio(a.ratio)}
         for a in report.authors
     ]
+    reds = [
+        {"agent": r.agent, "metric": r.metric, "red_at": when(r.red_at), "state": r.state,
+         "note_id": r.note_id}
+        for r in report.reds
+    ]  # fmt: skip
     return {
         "since": when(report.since),
         "floor": ratio(report.floor),
+        "reds": reds,
         "authors": authors,
         "touchpoints_due": due,
         "follow_ups_overdue": overdue,

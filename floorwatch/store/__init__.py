@@ -453,6 +453,30 @@ class NoteStore:
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
 
+    # -- reds -------------------------------------------------------------------------------------
+
+    def record_reds(self, reds: Iterable[tuple[str, str, datetime]]) -> None:
+        """Keep transitions to red (agent, metric key, when). The same red seen by several
+        boards (every SSH session has one) is kept once."""
+        rows = [(agent, metric, to_text(at)) for agent, metric, at in reds]
+        with self._write("save reds to") as connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO reds (agent, metric, red_at) VALUES (?, ?, ?)", rows
+            )
+
+    def reds(self, since: datetime) -> list[tuple[str, str, datetime]]:
+        """Transitions to red at or after `since`, oldest first."""
+        rows = self._read(
+            "SELECT agent, metric, red_at FROM reds WHERE red_at >= ? ORDER BY red_at",
+            (to_text(since),),
+        )
+        found = []
+        for row in rows:
+            at = from_text(row["red_at"])
+            assert at is not None
+            found.append((row["agent"], row["metric"], at))
+        return found
+
     # -- change detection -----------------------------------------------------------------------
 
     def data_version(self) -> int:

@@ -79,6 +79,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (agent, metric, day)
     ) WITHOUT ROWID;
     """,
+    # 5: transitions to red, for the floor's feedback-within-24-hours figure.
+    """
+    CREATE TABLE reds (
+        agent TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        red_at TEXT NOT NULL,
+        PRIMARY KEY (agent, metric, red_at)
+    ) WITHOUT ROWID;
+    CREATE INDEX reds_by_time ON reds (red_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
