@@ -14,7 +14,8 @@ Import from `floorwatch.coaching`; the submodules are its seams:
 - `analysis`: analyse_agent: the agent beside the team (average, best, rank), the gap to green,
   strengths, weaknesses and a focus for the conversation
 - `floor_report`: floor_coaching: the method's rules over every note (praise ratio per author,
-  touchpoints due, follow-ups overdue), for `floorwatch notes report`
+  feedback within 24 h of the kept reds, touchpoints due, follow-ups overdue), for
+  `floorwatch notes report`
 - `trend`: metric_trends: better, worse, steady or swinging over three and six months, and where
   it turned, from the daily figures of `floorwatch.history`
 """
