@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -537,3 +539,30 @@ def test_follow_ups_read_narrowly_but_agree_with_the_pure_rule(store: NoteStore)
         expected = due_follow_ups(store.notes(include_retracted=True), now, BERLIN)
         assert store.follow_ups(now) == expected
     assert any(f.overdue for f in store.follow_ups(NOW))
+
+
+def test_close_waits_for_a_write_under_way_in_another_thread(tmp_path: Path) -> None:
+    """The app closes the store on quit while a worker may still be saving: closing a connection
+    another thread is using crashes SQLite, so close() waits for the write to finish."""
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    store.save_daily_figures([])  # opens the store
+    inside, done = threading.Event(), []
+
+    def slow_write() -> None:
+        with store._write() as connection:
+            inside.set()
+            time.sleep(0.3)
+            connection.execute(
+                "INSERT INTO daily_figures VALUES ('2024-01-02', 'A1', 'aht', 1.0, 1)"
+            )
+        done.append(time.monotonic())
+
+    writer = threading.Thread(target=slow_write)
+    writer.start()
+    assert inside.wait(5)
+    store.close()
+    closed = time.monotonic()
+    writer.join(5)
+    assert done and done[0] <= closed  # the write committed before the connections closed
+    assert store.daily_figures("A1", "2024-01-01") == [("2024-01-02", "aht", 1.0, 1)]
+    store.close()

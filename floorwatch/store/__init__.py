@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -64,6 +65,11 @@ __all__ = [
 
 STORE_FILE = "notes.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+# close() waits this long for a read or write under way in another thread: a write waits at
+# most BUSY_TIMEOUT_MS for the file lock, then takes milliseconds.
+CLOSE_WAIT_SECONDS = BUSY_TIMEOUT_MS / 1000 + 5
+
+log = logging.getLogger(__name__)
 
 _UMASK_LOCK = threading.Lock()  # the umask is per process: set it for one connect at a time
 
@@ -124,6 +130,8 @@ class NoteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._idle = threading.Condition()  # guards _busy: reads and writes under way
+        self._busy = 0
         self._ready = False
         self._pid = os.getpid()
 
@@ -211,31 +219,51 @@ class NoteStore:
         return f"{where}: {message}"
 
     @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        """Mark a read or write under way: `close()` waits for it (closing a connection another
+        thread is using crashes SQLite's C code, not just the statement)."""
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    @contextmanager
     def _write(self, action: str = "save to") -> Iterator[sqlite3.Connection]:
         """One write transaction: BEGIN IMMEDIATE ... COMMIT; returns only once committed."""
-        connection = self._connection()
-        with self._errors(action):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
+        with self._in_use():
+            connection = self._connection()
+            with self._errors(action):
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        connection = self._connection()
-        with self._errors("read"):
-            return connection.execute(sql, params).fetchall()
+        with self._in_use():
+            connection = self._connection()
+            with self._errors("read"):
+                return connection.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        """Close every thread's connection. The store can be used again (it reconnects)."""
-        with self._lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
-            self._local = threading.local()
+        """Close every thread's connection, once no read or write is under way (a worker thread
+        may still be saving when the app quits). The store can be used again (it reconnects)."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._busy == 0, timeout=CLOSE_WAIT_SECONDS):
+                log.warning("%s: still in use after %g s; left open", self.path, CLOSE_WAIT_SECONDS)
+                return
+            with self._lock:
+                for connection in self._connections:
+                    connection.close()
+                self._connections.clear()
+                self._local = threading.local()
 
     def __enter__(self) -> NoteStore:
         return self
