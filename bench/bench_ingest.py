@@ -30,7 +30,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from floorwatch.config_types import (
+from floorwatch.config.types import (
     Config,
     FeedConfig,
     FieldSpec,

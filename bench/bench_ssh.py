@@ -89,7 +89,7 @@ def make_app(kind: str, title: str):  # type: ignore[no-untyped-def]
 
 async def run_server(users_file: Path, port_file: Path, app: str) -> None:
     """Design A's server: SshServer with every session running `app`."""
-    from floorwatch.config_types import SshConfig, SshUser
+    from floorwatch.config.types import SshConfig, SshUser
     from floorwatch.ssh.server import SshServer
 
     users = json.loads(users_file.read_text())
@@ -111,11 +111,11 @@ async def run_server(users_file: Path, port_file: Path, app: str) -> None:
 async def shared_floor_factory(folder: Path):  # type: ignore[no-untyped-def]
     """The real board: one Floor (a simulated day of FLOOR_AGENTS agents, then no new rows, so
     the sessions are idle) shared by every session's FloorwatchApp, as `floorwatch serve` does."""
-    from floorwatch.app import FloorwatchApp
     from floorwatch.config import load_config
     from floorwatch.demo import write_demo_config
-    from floorwatch.feeds.simulator import FloorSimulator
-    from floorwatch.floor import Floor
+    from floorwatch.demo.simulator import FloorSimulator
+    from floorwatch.live.floor import Floor
+    from floorwatch.tui.app import FloorwatchApp
 
     FloorSimulator(folder / "feeds", agents=FLOOR_AGENTS, seed=1).backfill(minutes=60)
     config = load_config(write_demo_config(folder))

@@ -29,7 +29,7 @@ import pandas as pd
 from floorwatch.demo import write_demo_config
 from floorwatch.demo.model import CALL_COLUMNS, STATUS_FILE
 from floorwatch.demo.roster import Agent, build_roster
-from floorwatch.feeds.simulator import FloorSimulator, csv_line, write_day
+from floorwatch.demo.simulator import FloorSimulator, csv_line, write_day
 
 SITES = ("north", "south", "east", "west")
 MARKER_HANDLE_S = 10_000  # a marker's mean handle time at level 0: nothing real comes close

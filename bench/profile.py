@@ -20,9 +20,9 @@ RATE_HZ = 100
 # Where a stack passes through, by the first frame of each layer (stacks may pass several).
 LAYERS = {
     "feeds (read, parse)": "floorwatch/feeds/",
-    "metrics engine": "floorwatch/metrics.py",
-    "board model": "floorwatch/board.py",
-    "widgets": "floorwatch/widgets/",
+    "metrics engine": "floorwatch/live/metrics.py",
+    "board model": "floorwatch/live/board.py",
+    "widgets": "floorwatch/tui/widgets/",
     "textual": "textual/",
     "pandas": "pandas/",
     "pyarrow": "pyarrow/",

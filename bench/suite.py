@@ -102,8 +102,8 @@ def boards(names: list[str], env: dict[str, str] | None = None) -> list[BoardPro
 
 def floorwatch_runs() -> str | None:
     """None when `floorwatch run` is ready to be measured; else why not."""
-    if not (runs.REPO / "floorwatch" / "app.py").exists():
-        return "floorwatch/app.py is not there yet"
+    if not (runs.REPO / "floorwatch" / "tui" / "app.py").exists():
+        return "floorwatch/tui/app.py is not there yet"
     check = subprocess.run(
         [sys.executable, "-m", "floorwatch", "run", "--help"],
         cwd=runs.REPO,
@@ -115,7 +115,11 @@ def floorwatch_runs() -> str | None:
         return "`floorwatch run --help` fails: " + (check.stderr.strip().splitlines() or ["?"])[-1]
     # `run --help` works before the feeds tailer lands; the app needs the whole floor.
     check = subprocess.run(
-        [sys.executable, "-c", "import floorwatch.app, floorwatch.floor, floorwatch.feeds"],
+        [
+            sys.executable,
+            "-c",
+            "import floorwatch.tui.app, floorwatch.live.floor, floorwatch.feeds",
+        ],
         cwd=runs.REPO,
         capture_output=True,
         text=True,

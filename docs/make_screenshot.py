@@ -9,10 +9,10 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from floorwatch.app import FloorwatchApp
 from floorwatch.config import load_config
 from floorwatch.demo import write_demo_config
-from floorwatch.feeds.simulator import FloorSimulator
+from floorwatch.demo.simulator import FloorSimulator
+from floorwatch.tui.app import FloorwatchApp
 
 OUT = Path(__file__).resolve().parent / "board.svg"
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from floorwatch.board import Board, BoardDelta
 from floorwatch.config import load_config
-from floorwatch.config_types import Config
+from floorwatch.config.types import Config
+from floorwatch.live.board import Board, BoardDelta
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "app" / "board.yaml"
 NOW = datetime(2025, 6, 16, 10, 42, 0, tzinfo=UTC).timestamp()
@@ -117,7 +117,7 @@ class FileStatus:
 
 @dataclass(frozen=True)
 class Update:
-    """The shape of floorwatch.floor.FloorUpdate."""
+    """The shape of floorwatch.live.floor.FloorUpdate."""
 
     delta: BoardDelta
     statuses: tuple[Any, ...]
@@ -197,7 +197,7 @@ class FakeFloor:
 
 def make_app(size_hint: Any = None, **kwargs: Any) -> Any:
     """A FloorwatchApp on a FakeFloor with the fixture board, clock frozen at NOW."""
-    from floorwatch.app import FloorwatchApp
+    from floorwatch.tui.app import FloorwatchApp
 
     board, first = build_board()
     floor = FakeFloor(board, first)

@@ -13,9 +13,9 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
-from floorwatch.board import AgentRow
-from floorwatch.config_types import Config, NotesConfig
-from floorwatch.notes_service import NotesChanged, NotesService
+from floorwatch.config.types import Config, NotesConfig
+from floorwatch.live.board import AgentRow
+from floorwatch.tui.notes_service import NotesChanged, NotesService
 from tests.app_support import NOW, build_board, load_fixture_config
 
 AUTHOR = "alice"

@@ -29,7 +29,7 @@ import asyncssh
 import pyte
 import pytest
 
-from floorwatch.config_types import SshConfig, SshUser
+from floorwatch.config.types import SshConfig, SshUser
 from floorwatch.ssh.server import SshServer
 from floorwatch.ssh.session import AppFactory
 from tests.ssh_stub_app import make_stub_app

@@ -7,12 +7,12 @@ from typing import Any
 
 from textual.widgets import Input
 
-from floorwatch.screens.agent import AgentScreen
-from floorwatch.screens.board import BOARD_KEYS, BoardScreen
-from floorwatch.screens.errors import ErrorsScreen
-from floorwatch.screens.help import HelpScreen
-from floorwatch.thresholds import Status
-from floorwatch.widgets.board_table import BoardTable
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.screens.board import BOARD_KEYS, BoardScreen
+from floorwatch.tui.screens.errors import ErrorsScreen
+from floorwatch.tui.screens.help import HelpScreen
+from floorwatch.tui.widgets.board_table import BoardTable
 from tests.app_support import make_app
 from tests.app_text import screen_text
 
@@ -241,8 +241,8 @@ async def test_c_cycles_the_themes() -> None:
 
 
 async def test_notes_keys_open_the_panel_and_the_follow_ups() -> None:
-    from floorwatch.screens.feedback import FeedbackPanel
-    from floorwatch.screens.followups import FollowUpsScreen
+    from floorwatch.tui.screens.feedback import FeedbackPanel
+    from floorwatch.tui.screens.followups import FollowUpsScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from floorwatch.app import FloorwatchApp
-from floorwatch.screens.agent import AgentScreen
-from floorwatch.screens.feedback import FeedbackPanel
+from floorwatch.tui.app import FloorwatchApp
+from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.screens.feedback import FeedbackPanel
 from tests.app_support import AGENTS, FakeFloor, build_board, load_fixture_config, make_app
 from tests.app_text import screen_text
 
 
 class OwnFloor(FakeFloor):
-    """Stands in for floorwatch.floor.Floor(config, clock=...) when the app makes its own."""
+    """Stands in for floorwatch.live.floor.Floor(config, clock=...) when the app makes its own."""
 
     made: list[OwnFloor] = []
 
@@ -31,9 +31,9 @@ class OwnFloor(FakeFloor):
 
 @pytest.fixture
 def own_floor(monkeypatch: pytest.MonkeyPatch) -> type[OwnFloor]:
-    module = types.ModuleType("floorwatch.floor")
+    module = types.ModuleType("floorwatch.live.floor")
     module.Floor = OwnFloor  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "floorwatch.floor", module)
+    monkeypatch.setitem(sys.modules, "floorwatch.live.floor", module)
     OwnFloor.made = []
     return OwnFloor
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from floorwatch.widgets.board_table import BoardTable
-from floorwatch.widgets.columns import choose_columns
+from floorwatch.tui.widgets.board_table import BoardTable
+from floorwatch.tui.widgets.columns import choose_columns
 from tests.app_support import AGENTS, load_fixture_config, make_app
 
 BY_ID = {agent.agent: agent for agent in AGENTS}

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from floorwatch.board import BoardDelta
-from floorwatch.messages import FloorChanged, MergedUpdate, UpdateBuffer
-from floorwatch.thresholds import Status
-from floorwatch.widgets.board_table import FLASH_SECONDS, BoardTable
+from floorwatch.live.board import BoardDelta
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.messages import FloorChanged, MergedUpdate, UpdateBuffer
+from floorwatch.tui.widgets.board_table import FLASH_SECONDS, BoardTable
 from tests.app_support import AGENTS, Agent, make_app
 from tests.app_text import screen_lines, screen_text
 
@@ -260,7 +260,7 @@ def test_floor_changed_nudges_replace_each_other() -> None:
 
 
 def test_a_first_ticks_transitions_never_alert_even_merged_with_later_ones() -> None:
-    from floorwatch.board import Transition
+    from floorwatch.live.board import Transition
     from tests.app_support import Update
 
     def red(agent: str, first: bool) -> Update:
@@ -277,7 +277,7 @@ def test_a_first_ticks_transitions_never_alert_even_merged_with_later_ones() -> 
 
 
 async def test_joining_a_running_floor_does_not_replay_its_last_alerts() -> None:
-    from floorwatch.board import Transition
+    from floorwatch.live.board import Transition
     from tests.app_support import Update
 
     app = make_app()
@@ -355,7 +355,7 @@ async def test_under_load_the_header_recounts_on_the_seconds_tick() -> None:
 
 async def test_with_the_data_clock_the_header_shows_the_boards_time() -> None:
     """A replay (or the 10x demo): the header's clock is the data's, as SINCE and events are."""
-    from floorwatch.app import FloorwatchApp
+    from floorwatch.tui.app import FloorwatchApp
     from tests.app_support import FakeFloor, build_board, load_fixture_config
 
     config = load_fixture_config()

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from rich.style import Style
 
-from floorwatch.widgets.columns import choose_columns
-from floorwatch.widgets.palette import DARK, palette_for
-from floorwatch.widgets.row_text import CURSOR_MARK, row_text, title_text
+from floorwatch.tui.themes import DARK, palette_for
+from floorwatch.tui.widgets.columns import choose_columns
+from floorwatch.tui.widgets.row_text import CURSOR_MARK, row_text, title_text
 from tests.app_support import NOW, build_board
 
 UTC = ZoneInfo("UTC")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from floorwatch.screens.agent import AgentScreen
-from floorwatch.screens.board import BoardScreen
+from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.screens.board import BoardScreen
 from tests.app_support import AGENTS, HOSTILE_NAMES, make_app
 from tests.app_text import screen_text
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from floorwatch.screens.wall import WallScreen
-from floorwatch.thresholds import Status
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.screens.wall import WallScreen
 from tests.app_support import AGENTS, make_app
 from tests.app_text import screen_text
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from floorwatch.board import Board, BoardDelta, filter_until
-from floorwatch.config_types import Agg, Better, MetricFormat, Threshold
-from floorwatch.roster import Roster, RosterEntry, RosterError, load_roster
-from floorwatch.thresholds import Status
+from floorwatch.config.types import Agg, Better, MetricFormat, Threshold
+from floorwatch.feeds.roster import Roster, RosterEntry, RosterError, load_roster
+from floorwatch.live.board import Board, BoardDelta, filter_until
+from floorwatch.live.thresholds import Status
 from tests.test_metrics import NAN, T0, batch, config, feed, metric
 
 CALLS = feed(("handle_time", "resolved"))

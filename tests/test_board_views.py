@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from floorwatch.thresholds import Status
+from floorwatch.live.thresholds import Status
 from tests.app_support import AGENTS, NOW, build_board, calls_frame, load_fixture_config
 
 

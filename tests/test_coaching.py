@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from floorwatch.board import AgentRow, MetricCell
 from floorwatch.coaching import (
     IMPROVED,
     IMPROVEMENT,
@@ -42,7 +41,8 @@ from floorwatch.coaching import (
     validate_draft,
 )
 from floorwatch.config import load_config
-from floorwatch.thresholds import Status
+from floorwatch.live.board import AgentRow, MetricCell
+from floorwatch.live.thresholds import Status
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Monday 30 November 2026, 10:02 on the floor.

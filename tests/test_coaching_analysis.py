@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from floorwatch.coaching.analysis import analyse_agent
-from floorwatch.thresholds import Status
+from floorwatch.live.thresholds import Status
 from tests.app_support import AGENTS, HOSTILE_NAMES, build_board
 
 

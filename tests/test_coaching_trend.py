@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from floorwatch.coaching.trend import metric_trends, trend
-from floorwatch.config_types import Agg, Better, MetricConfig, MetricFormat, Threshold
+from floorwatch.config.types import Agg, Better, MetricConfig, MetricFormat, Threshold
 
 TODAY = date(2024, 6, 30)
 

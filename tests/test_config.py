@@ -21,7 +21,7 @@ from floorwatch.config import (
     load_config_with_warnings,
     parse_duration_text,
 )
-from floorwatch.config_types import (
+from floorwatch.config.types import (
     Agg,
     Better,
     FeedConfig,

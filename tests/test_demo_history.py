@@ -14,7 +14,7 @@ from floorwatch.config import load_config
 from floorwatch.demo import write_demo_config
 from floorwatch.demo.history import HISTORY_DAYS, simulated_history
 from floorwatch.demo.model import DEMO_SPEED
-from floorwatch.feeds.simulator import FloorSimulator
+from floorwatch.demo.simulator import FloorSimulator
 from floorwatch.store import NoteStore, store_path
 
 

@@ -19,8 +19,8 @@ import pytest
 from textual.widgets import Input, Select, TextArea
 
 from floorwatch.coaching import Note
-from floorwatch.screens.feedback import ConfirmDiscard, FeedbackPanel
 from floorwatch.store import NoteStore, StoreError
+from floorwatch.tui.screens.feedback import ConfirmDiscard, FeedbackPanel
 from tests.app_text import screen_text
 from tests.notes_support import (
     AUTHOR,
@@ -373,7 +373,7 @@ CHILD = textwrap.dedent(
     import asyncio, sys
     from pathlib import Path
     from tests.notes_support import board_rows, make_service, notes_config, NotesTestApp
-    from floorwatch.screens.feedback import FeedbackPanel
+    from floorwatch.tui.screens.feedback import FeedbackPanel
 
     async def main() -> None:
         config = notes_config(Path(sys.argv[1]))

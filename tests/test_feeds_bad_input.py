@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from floorwatch.feeds import FloorFeeds
-from floorwatch.feeds.parsing import MAX_LINE_BYTES
+from floorwatch.feeds.formats.registry import MAX_LINE_BYTES
 from floorwatch.feeds.tailer import MAX_ERRORS
 from tests.test_feeds_support import (
     CALL_HEADER,

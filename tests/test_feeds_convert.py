@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from floorwatch.config_types import TimeSpec
+from floorwatch.config.types import TimeSpec
 from floorwatch.feeds.convert import (
     _arrow_iso_times,
     _iso_times,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from floorwatch.config_types import FieldSpec, FieldType, TimeSpec
+from floorwatch.config.types import FieldSpec, FieldType, TimeSpec
 from floorwatch.feeds import FloorFeeds
 from tests.test_feeds_support import append, feed_config, floor_config, rows_of, status_of
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from floorwatch.board import Board
 from floorwatch.config import ConfigError, load_config
-from floorwatch.config_types import FieldSpec, FieldType, TimeSpec
+from floorwatch.config.types import FieldSpec, FieldType, TimeSpec
 from floorwatch.feeds import FloorFeeds
-from floorwatch.thresholds import Status
+from floorwatch.live.board import Board
+from floorwatch.live.thresholds import Status
 from tests.test_feeds_support import append, feed_config, floor_config, rows_of
 
 T0 = 1_717_236_000  # 2024-06-01 10:00:00 UTC

@@ -14,9 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from floorwatch.feeds import clean, csv_format
-from floorwatch.feeds.csv_format import CsvParser
-from floorwatch.feeds.parsing import ParseContext, Parsed
+from floorwatch.feeds import clean
+from floorwatch.feeds.formats import csv as csv_format
+from floorwatch.feeds.formats.csv import CsvParser
+from floorwatch.feeds.formats.registry import ParseContext, Parsed
 from tests.test_feeds_support import CALL_HEADER, call_line, feed_config
 
 HOSTILE = "[bold red]X[/]\x1b[2J\u202eevil"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from floorwatch.config_types import (
+from floorwatch.config.types import (
     Config,
     FeedConfig,
     FieldSpec,

@@ -11,14 +11,14 @@ from pathlib import Path
 from textual.widgets import DataTable, OptionList
 
 from floorwatch.coaching import NoteDraft, evidence_for
-from floorwatch.config_types import Config
-from floorwatch.screens.followups import (
+from floorwatch.config.types import Config
+from floorwatch.store import NoteStore
+from floorwatch.tui.screens.followups import (
     CloseFollowUp,
     FollowUpsScreen,
     follow_up_line,
     ordered,
 )
-from floorwatch.store import NoteStore
 from tests.app_text import screen_text
 from tests.notes_support import (
     AUTHOR,

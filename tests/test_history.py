@@ -1,4 +1,4 @@
-"""Daily figures (floorwatch.history), their store, and `floorwatch history` on real data."""
+"""Daily figures (live.daily_figures), their store, and `floorwatch history` on real data."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 
 from floorwatch.config import load_config
 from floorwatch.feeds import FloorFeeds
-from floorwatch.history import daily_figures, floor_days
-from floorwatch.metrics import DayClock, MetricsEngine
+from floorwatch.live.daily_figures import daily_figures, floor_days
+from floorwatch.live.metrics import DayClock, MetricsEngine
 from floorwatch.store import NoteStore
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "call_center_2021q1.csv"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from floorwatch.config_types import (
+from floorwatch.config.types import (
     Agg,
     Better,
     Config,
@@ -27,8 +27,8 @@ from floorwatch.config_types import (
     MetricFormat,
     Threshold,
 )
-from floorwatch.metrics import PRUNE_EVERY, DayClock, MetricsEngine, first_in_window, quantile
-from floorwatch.rows import empty_batch
+from floorwatch.live.metrics import PRUNE_EVERY, DayClock, MetricsEngine, first_in_window, quantile
+from floorwatch.live.rows import empty_batch
 
 NAN = float("nan")
 T0 = 1_750_000_000.0  # a fixed epoch for frozen-clock tests
@@ -92,7 +92,7 @@ def config(
 
 
 def batch(rows: Sequence[dict[str, object]], fields: Sequence[str] = ("handle_time",)):
-    """A batch in the floorwatch.rows schema from dicts with ts, agent, optional name/team."""
+    """A batch in the floorwatch.live.rows schema from dicts with ts, agent, optional name/team."""
     frame = empty_batch(list(fields))
     if not rows:
         return frame
@@ -432,7 +432,7 @@ def test_small_batches_take_the_newest_name_like_large_ones(
     """The plain loop for a few rows and the vectorised path agree (ties: the later row)."""
     import random
 
-    from floorwatch import metrics
+    from floorwatch.live import metrics
 
     rng = random.Random(5)
     for _ in range(200):

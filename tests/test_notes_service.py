@@ -16,12 +16,12 @@ import pytest
 from textual.app import App
 
 from floorwatch.coaching import NoteDraft, evidence_for
-from floorwatch.config_types import Config
-from floorwatch.notes_service import NotesChanged, NotesService, NotesSnapshot
-from floorwatch.screens.agent import AgentScreen
+from floorwatch.config.types import Config
 from floorwatch.store import NoteStore
-from floorwatch.widgets.notes_timeline import NotesTimeline, mount_timeline, timeline_text
-from floorwatch.widgets.palette import palette_for
+from floorwatch.tui.notes_service import NotesChanged, NotesService, NotesSnapshot
+from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.themes import palette_for
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, mount_timeline, timeline_text
 from tests.app_support import FakeFloor, build_board
 from tests.app_text import screen_text
 from tests.notes_support import (
@@ -360,7 +360,7 @@ async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(
 
 
 def wired_app(tmp_path: Path, **kwargs: Any) -> Any:
-    from floorwatch.app import FloorwatchApp
+    from floorwatch.tui.app import FloorwatchApp
 
     config = notes_config(tmp_path)
     board, first = build_board(config)
@@ -371,8 +371,8 @@ def wired_app(tmp_path: Path, **kwargs: Any) -> Any:
 
 
 async def test_the_board_writes_a_note_and_shows_its_indicator(tmp_path: Path) -> None:
-    from floorwatch.screens.feedback import FeedbackPanel
-    from floorwatch.screens.followups import FollowUpsScreen
+    from floorwatch.tui.screens.feedback import FeedbackPanel
+    from floorwatch.tui.screens.followups import FollowUpsScreen
 
     app = wired_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

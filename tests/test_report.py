@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from floorwatch.board import Board
-from floorwatch.config_types import Agg, Better, MetricFormat
-from floorwatch.report import (
+from floorwatch.config.types import Agg, Better, MetricFormat
+from floorwatch.live.board import Board
+from floorwatch.reports.board import (
     format_transition,
     format_value,
     render_csv,

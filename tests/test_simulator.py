@@ -18,7 +18,7 @@ import yaml
 
 from floorwatch.demo import demo_config_text, model, write_demo_config
 from floorwatch.demo.roster import SITES, TEAMS, agent_name, build_roster
-from floorwatch.feeds.simulator import (
+from floorwatch.demo.simulator import (
     CALL_COLUMNS,
     CallEvent,
     FloorSimulator,

@@ -42,7 +42,7 @@ def test_board_160x50_with_an_event(snap_compare: Any) -> None:
 def test_board_colorblind_theme_100x30(snap_compare: Any) -> None:
     app = make_app()
     app.config = replace(app.config, floor=replace(app.config.floor, theme="colorblind"))
-    from floorwatch.widgets.palette import palette_for
+    from floorwatch.tui.themes import palette_for
 
     app.palette = palette_for("colorblind")
     assert snap_compare(app, terminal_size=(100, 30), run_before=_settle)

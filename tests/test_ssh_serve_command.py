@@ -71,7 +71,7 @@ def write_config(folder: Path, port: int, users: str) -> Path:
 
 def serve(config: Path, log_file: Path, *extra: str) -> subprocess.Popen[str]:
     pytest.importorskip(
-        "floorwatch.floor",
+        "floorwatch.live.floor",
         reason="the shared Floor (floorwatch.feeds) is not here yet",
         exc_type=ImportError,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from floorwatch.config_types import SshConfig, SshUser
+from floorwatch.config.types import SshConfig, SshUser
 from floorwatch.ssh.auth import KeyBook, SshSetupError, load_or_create_host_key
 from floorwatch.ssh.driver import SshDriver, driver_class_for
 from floorwatch.ssh.output import ChannelOutput

@@ -255,7 +255,7 @@ def test_files_are_private(tmp_path: Path) -> None:
 
 
 def test_store_path_prefers_the_config(tmp_path: Path) -> None:
-    from floorwatch.config_types import Config, FloorConfig, NotesConfig
+    from floorwatch.config.types import Config, FloorConfig, NotesConfig
 
     config = Config(
         source=tmp_path / "floorwatch.yaml",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from floorwatch.config_types import (
+from floorwatch.config.types import (
     Agg,
     Better,
     Config,
@@ -15,7 +15,7 @@ from floorwatch.config_types import (
     MetricFormat,
     Threshold,
 )
-from floorwatch.thresholds import Status, evaluate, resolve_threshold, worst
+from floorwatch.live.thresholds import Status, evaluate, resolve_threshold, worst
 
 LOWER = Threshold(green=300.0, red=360.0)  # e.g. AHT: <= 5:00 green, > 6:00 red
 HIGHER = Threshold(green=0.8, red=0.7)  # e.g. FCR: >= 80% green, < 70% red

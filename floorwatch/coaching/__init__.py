@@ -17,7 +17,7 @@ Import from `floorwatch.coaching`; the submodules are its seams:
   feedback within 24 h of the kept reds, touchpoints due, follow-ups overdue), for
   `floorwatch notes report`
 - `trend`: metric_trends: better, worse, steady or swinging over three and six months, and where
-  it turned, from the daily figures of `floorwatch.history`
+  it turned, from the daily figures of `floorwatch.live.daily_figures`
 """
 
 from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from floorwatch.board import AgentRow
-from floorwatch.config_types import Better, Bound, MetricConfig, MetricFormat, Threshold
-from floorwatch.thresholds import Status
+from floorwatch.config.types import Better, Bound, MetricConfig, MetricFormat, Threshold
+from floorwatch.live.board import AgentRow
+from floorwatch.live.thresholds import Status
 
 ThresholdOf = Callable[[str, str], Threshold]  # (agent, metric key) -> the threshold that applies
 

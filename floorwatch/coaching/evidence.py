@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from floorwatch.coaching.notes import Evidence
-from floorwatch.config_types import Better, MetricFormat
-from floorwatch.thresholds import Status, resolve_threshold
+from floorwatch.config.types import Better, MetricFormat
+from floorwatch.live.thresholds import Status, resolve_threshold
 
 if TYPE_CHECKING:
-    from floorwatch.board import AgentRow
-    from floorwatch.config_types import Config
+    from floorwatch.config.types import Config
+    from floorwatch.live.board import AgentRow
 
 Formatter = Callable[[float | None, MetricFormat], str]
 
@@ -56,7 +56,7 @@ def behavior_prefill(
 
 def evidence_text(item: Evidence, formatter: Formatter | None = None) -> str:
     """One evidence item for people: 'AHT 5:12 over last 60m (target <= 3:30, red > 5:00)'.
-    `formatter` defaults to the board's own (floorwatch.report.format_value)."""
+    `formatter` defaults to the board's own (floorwatch.reports.board.format_value)."""
     show_value = formatter or _board_format()
     try:
         fmt = MetricFormat(item.format)
@@ -69,7 +69,7 @@ def evidence_text(item: Evidence, formatter: Formatter | None = None) -> str:
 
 
 def _board_format() -> Formatter:
-    from floorwatch.report import format_value  # imported late: it brings in pandas
+    from floorwatch.reports.board import format_value  # imported late: it brings in pandas
 
     return format_value
 

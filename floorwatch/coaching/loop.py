@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from floorwatch.coaching.notes import IMPROVEMENT, PRAISE, Evidence, FollowUp, Note
-from floorwatch.config_types import Better
+from floorwatch.config.types import Better
 
 PRAISE_TARGET = 3.0  # praise : corrective, per the method
 FEEDBACK_WITHIN = timedelta(hours=24)

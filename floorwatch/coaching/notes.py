@@ -10,11 +10,11 @@ from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.coaching.timeframe import TIMEFRAME_HELP, parse_timeframe
-from floorwatch.config_types import Better, MetricFormat
-from floorwatch.thresholds import Status
+from floorwatch.config.types import Better, MetricFormat
+from floorwatch.live.thresholds import Status
 
 if TYPE_CHECKING:
-    from floorwatch.config_types import Bound
+    from floorwatch.config.types import Bound
 
 IMPROVEMENT = "improvement"
 PRAISE = "praise"

@@ -1,8 +1,8 @@
 """The first of the four analyses: each metric's trend over the last three and six months.
 
-From the daily figures in the notes store (`floorwatch.history`): the months of the span, each
-the mean of its days (weighted by rows, so a busy day counts for more), then in words: better,
-worse or steady from the first month to the last, or swinging when it went up and down; and
+From the daily figures in the notes store (`floorwatch.live.daily_figures`): the months of the
+span, each the mean of its days (weighted by rows, so a busy day counts for more), then in words:
+better, worse or steady from the first month to the last, or swinging when it went up and down; and
 where it turned, when its worst (or best) month lies inside the span. Pure.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
-from floorwatch.config_types import Better, MetricConfig
-from floorwatch.report import format_value
+from floorwatch.config.types import Better, MetricConfig
+from floorwatch.reports.board import format_value
 
 SPANS = (3, 6)  # months
 DAYS_PER_MONTH = 30.44

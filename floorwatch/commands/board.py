@@ -52,9 +52,9 @@ def parse_at(text: str, timezone: str | None) -> float:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from floorwatch import report
-    from floorwatch.board import Board, filter_until
     from floorwatch.feeds import FloorFeeds
+    from floorwatch.live.board import Board, filter_until
+    from floorwatch.reports import board as report
 
     config = load(args.config)
     at = parse_at(args.at, config.floor.timezone) if args.at else None

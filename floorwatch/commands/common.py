@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from floorwatch.cli import UserError
-from floorwatch.config_types import Config
+from floorwatch.config.types import Config
 
 NO_CONFIG_MESSAGE = """\
 No floorwatch config found. floorwatch looks for --config PATH, then $FLOORWATCH_CONFIG, then

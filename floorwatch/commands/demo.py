@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from floorwatch.config_types import Config
+    from floorwatch.config.types import Config
 
 HELP = "run the live board on a simulated floor (real files, written and watched live)"
 DESCRIPTION = """\
@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_in(folder: Path, args: argparse.Namespace) -> int:
-    from floorwatch.app import FloorwatchApp
     from floorwatch.config import load_config
     from floorwatch.demo import write_demo_config
     from floorwatch.demo.history import MAX_AGENTS
     from floorwatch.demo.model import DEMO_SPEED
-    from floorwatch.feeds.simulator import FloorSimulator
+    from floorwatch.demo.simulator import FloorSimulator
+    from floorwatch.tui.app import FloorwatchApp
 
     config_path = write_demo_config(folder)
     simulator = FloorSimulator(
@@ -90,7 +90,7 @@ def seed_history(config: Config, seed: int | None, problems: list[str]) -> None:
     demo store (best effort: the demo runs without them; what went wrong goes in `problems`)."""
     from floorwatch.demo.history import simulated_history
     from floorwatch.feeds import FloorFeeds
-    from floorwatch.history import daily_figures
+    from floorwatch.live.daily_figures import daily_figures
     from floorwatch.store import NoteStore, StoreError, store_path
 
     try:

@@ -1,9 +1,10 @@
 """`floorwatch history`: daily figures per agent and metric, kept for trends over months.
 
 `build` reads every feed file the config matches (as `floorwatch check` does), works out each
-metric's figure per agent and floor day (`floorwatch.history`), and keeps them in the notes store,
-replacing the figures of the days it read again. Feeds usually hold days or weeks; run it daily
-(cron, a systemd timer) and the store gathers the months the agent screen's trend lines need.
+metric's figure per agent and floor day (`floorwatch.live.daily_figures`), and keeps them in the
+notes store, replacing the figures of the days it read again. Feeds usually hold days or
+weeks; run it daily (cron, a systemd timer) and the store gathers the months the agent
+screen's trend lines need.
 `show` prints one agent's trends as the agent screen does.
 """
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _build(config, store) -> int:  # type: ignore[no-untyped-def]
     from floorwatch.feeds import FloorFeeds
-    from floorwatch.history import DAY, daily_figures
+    from floorwatch.live.daily_figures import DAY, daily_figures
 
     feeds = FloorFeeds(config)
     updates = feeds.load_all()
@@ -77,7 +78,7 @@ def _build(config, store) -> int:  # type: ignore[no-untyped-def]
 
 def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-untyped-def]
     from floorwatch.coaching.trend import metric_trends, span_start
-    from floorwatch.roster import clean_text
+    from floorwatch.feeds.roster import clean_text
 
     since = span_start(today).isoformat()
     # Reading must not create a store (a personnel-records file) where there is none.

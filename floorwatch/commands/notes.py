@@ -24,7 +24,7 @@ from floorwatch.commands.common import add_config_argument
 
 if TYPE_CHECKING:
     from floorwatch.coaching import Note
-    from floorwatch.config_types import Config
+    from floorwatch.config.types import Config
     from floorwatch.store import NoteStore
 
 HELP = "list, export or add BEST coaching notes"
@@ -243,7 +243,7 @@ def to_text(notes: list[Note], tz: tzinfo) -> str:
 
 def _note_text(note: Note, tz: tzinfo) -> str:
     from floorwatch.coaching import evidence_text
-    from floorwatch.roster import clean_text
+    from floorwatch.feeds.roster import clean_text
 
     created = note.created_at.astimezone(tz)
     head = [
@@ -333,7 +333,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def _roster_facts(config: Config | None) -> tuple[dict[str, str | None], dict[str, str]]:
     """Hire dates and names by agent id from the config's roster (empty without one)."""
-    from floorwatch.roster import RosterError, load_roster
+    from floorwatch.feeds.roster import RosterError, load_roster
 
     if config is None or config.roster is None:
         return {}, {}
@@ -357,7 +357,7 @@ def _ratio_text(ratio: Any) -> str:
 
 def report_text(report: Any, tz: tzinfo) -> str:
     """The report for a terminal; names and authors from the store are cleaned first."""
-    from floorwatch.roster import clean_text
+    from floorwatch.feeds.roster import clean_text
 
     def who(agent: str) -> str:
         name = report.names.get(agent)

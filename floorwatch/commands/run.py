@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     config = load(args.config)
     if args.theme:
         config = replace(config, floor=replace(config.floor, theme=args.theme))
-    from floorwatch.app import FloorwatchApp
+    from floorwatch.tui.app import FloorwatchApp
 
     try:
         app = FloorwatchApp(

@@ -12,7 +12,7 @@ amber and red over minutes and recovering. --seed makes the output deterministic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from floorwatch.feeds.simulator import add_simulate_arguments
+    from floorwatch.demo.simulator import add_simulate_arguments
 
     parser = subparsers.add_parser("simulate", help=HELP, description=DESCRIPTION)
     add_simulate_arguments(parser)
@@ -20,6 +20,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from floorwatch.feeds.simulator import run_simulate
+    from floorwatch.demo.simulator import run_simulate
 
     return run_simulate(args)

@@ -1,6 +1,6 @@
 """A whole day of simulated calls written at once, vectorised: benchmark volume in seconds.
 
-Same columns, distributions and drift as the live simulator (`floorwatch.feeds.simulator`), but
+Same columns, distributions and drift as the live simulator (`floorwatch.demo.simulator`), but
 calls are spread uniformly over the day with no per-agent timeline: volume to load, not a floor to
 watch. 1,000,000 rows take a few seconds.
 """

@@ -1,9 +1,9 @@
 """Six months of simulated daily figures, so the demo's agent screens show trends at once.
 
 A real floor gathers them with `floorwatch history build`, run daily. The demo has one day of
-feeds, so it reads today's figures from them (the same `floorwatch.history` code) and walks each
-agent and metric back 180 days along a shape of its own: improving, slipping, steady, swinging,
-or a dip it recovered from. Deterministic for a seed.
+feeds, so it reads today's figures from them (the same `floorwatch.live.daily_figures` code) and
+walks each agent and metric back 180 days along a shape of its own: improving, slipping, steady,
+swinging, or a dip it recovered from. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from floorwatch.config_types import Better, Config
-from floorwatch.history import AGENT, COUNT, DAY, METRIC, VALUE
+from floorwatch.config.types import Better, Config
+from floorwatch.live.daily_figures import AGENT, COUNT, DAY, METRIC, VALUE
 
 HISTORY_DAYS = 180
 SCORE_SCALE = 100.0

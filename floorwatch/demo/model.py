@@ -1,6 +1,6 @@
 """The simulated floor's parameters and feed layout, shared by the live simulator and `write_day`.
 
-How each figure was measured or chosen is told in `floorwatch.feeds.simulator`'s docstring;
+How each figure was measured or chosen is told in `floorwatch.demo.simulator`'s docstring;
 tests/test_simulator.py::test_calibration_* recomputes the measured ones from ../shared/realdata.
 """
 

@@ -3,7 +3,7 @@
 Each feed of the config is a glob; every file it matches gets a tailer that reads only the bytes
 appended since the last look and parses only complete records, through rotations, truncations,
 atomic replacements and bad rows. Rows come out as pandas DataFrames in the schema of
-`floorwatch.rows`. Nothing here imports Textual; the CLI and the benchmarks use it directly::
+`floorwatch.live.rows`. Nothing here imports Textual; the CLI and the benchmarks use it directly::
 
     from floorwatch.config import load_config
     from floorwatch.feeds import FloorFeeds
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from floorwatch.feeds.clean import clean_text
 from floorwatch.feeds.floor_feeds import FeedUpdate, FloorFeeds
-from floorwatch.feeds.parsing import register_parser
+from floorwatch.feeds.formats.registry import register_parser
 from floorwatch.feeds.tailer import FeedTailer, FileStatus
 
 __all__ = [

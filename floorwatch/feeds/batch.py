@@ -1,4 +1,4 @@
-"""Columns of feed text -> rows in the floorwatch.rows schema, with each bad row rejected alone.
+"""Columns of feed text -> rows in the `live.rows` schema, with each bad row rejected alone.
 
 Shared by every format: a parser finds records and their columns (as pyarrow string arrays, ""
 for an empty cell) and this module applies `where` and `exclude_agents`, converts the time and
@@ -16,11 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from floorwatch.config_types import FeedConfig
+from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.clean import clean_labels, clean_text
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
-from floorwatch.feeds.parsing import ParseContext, Parsed
-from floorwatch.rows import AGENT, NAME, TEAM, TS
+from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 
 SHOWN_VALUE_CHARS = 40
 
@@ -164,7 +164,7 @@ def _frame(
             return np.full(size, None, dtype=object)
         return pick(clean_labels(text[column], empty=None))
 
-    # Text stays object dtype with None for a missing name, as in floorwatch.rows.empty_batch.
+    # Text stays object dtype with None for a missing name, as in floorwatch.live.rows.empty_batch.
     index = pd.RangeIndex(size)
 
     def text_column(array: np.ndarray) -> pd.Series:

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from floorwatch.config_types import FieldType, TimeSpec
+from floorwatch.config.types import FieldType, TimeSpec
 
 NUMBER_PATTERN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 # H:MM:SS (hours unbounded) or M:SS, seconds may carry a fraction.

@@ -19,18 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from floorwatch.config_types import Config, FeedConfig
+from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds.convert import floor_zone
-from floorwatch.feeds.parsing import ParseContext
+from floorwatch.feeds.formats.registry import ParseContext
 from floorwatch.feeds.tailer import FeedTailer, FileStatus, Identity, identity_of
-from floorwatch.rows import empty_batch
+from floorwatch.live.rows import empty_batch
 
 MAX_LOAD_THREADS = 4  # files read at once when several are found together (the cold start)
 
 
 @dataclass
 class FeedUpdate:
-    """New rows from one file (rows in the floorwatch.rows schema; may be empty when only the
+    """New rows from one file (rows in the floorwatch.live.rows schema; may be empty when only the
     file's status changed: rows rejected, the file went missing)."""
 
     feed: FeedConfig

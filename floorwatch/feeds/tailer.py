@@ -21,9 +21,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from floorwatch.config_types import FeedConfig
-from floorwatch.feeds.parsing import FileParser, ParseContext, Parsed, UnknownFormat, parser_for
-from floorwatch.rows import TS
+from floorwatch.config.types import FeedConfig
+from floorwatch.feeds.formats.registry import (
+    FileParser,
+    ParseContext,
+    Parsed,
+    UnknownFormat,
+    parser_for,
+)
+from floorwatch.live.rows import TS
 
 BOM = b"\xef\xbb\xbf"
 READ_BYTES = 8 << 20  # cold start reads (and parses) a file in chunks of this size

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from watchfiles import Change, awatch
 
 if TYPE_CHECKING:
-    from floorwatch.config_types import FeedConfig
+    from floorwatch.config.types import FeedConfig
     from floorwatch.feeds.floor_feeds import FeedUpdate, FloorFeeds
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from floorwatch.config_types import Config
-from floorwatch.floor import Floor
+from floorwatch.config.types import Config
+from floorwatch.live.floor import Floor
 from floorwatch.ssh.auth import SshSetupError
 from floorwatch.ssh.session import AppFactory, SshSession
 
@@ -17,7 +17,7 @@ FactoryBuilder = Callable[[Config, Floor], AppFactory]
 
 def floorwatch_app_factory(config: Config, floor: Floor) -> AppFactory:
     """Sessions of the real board: authored as the key's person, read-only for wall keys."""
-    from floorwatch.app import FloorwatchApp
+    from floorwatch.tui.app import FloorwatchApp
 
     def make(session: SshSession) -> Any:
         return FloorwatchApp(config, floor=floor, author=session.user, wall=session.is_wall)

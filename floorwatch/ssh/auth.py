@@ -9,7 +9,7 @@ from pathlib import Path
 
 import asyncssh
 
-from floorwatch.config_types import SshConfig, SshUser
+from floorwatch.config.types import SshConfig, SshUser
 from floorwatch.ssh.session import ROLES, Role
 
 # The first word of a public key as OpenSSH writes it; anything before it is authorized_keys

@@ -10,8 +10,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from floorwatch.config_types import Config
-from floorwatch.floor import Floor
+from floorwatch.config.types import Config
+from floorwatch.live.floor import Floor
 from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
 from floorwatch.ssh.server import SshServer
 

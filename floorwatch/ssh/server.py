@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncssh
 
-from floorwatch.config_types import SshConfig
+from floorwatch.config.types import SshConfig
 from floorwatch.ssh.auth import (
     KeyBook,
     Person,

@@ -56,7 +56,7 @@ from floorwatch.store.schema import (
 )
 
 if TYPE_CHECKING:
-    from floorwatch.config_types import Config
+    from floorwatch.config.types import Config
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "STORE_FILE", "InvalidNote", "NoteStore",

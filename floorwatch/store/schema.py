@@ -68,7 +68,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE revisions ADD COLUMN follow_up_closed_at TEXT;
     ALTER TABLE revisions ADD COLUMN follow_up_outcome TEXT;
     """,
-    # 4: daily figures per agent and metric (floorwatch.history), for trends over months.
+    # 4: daily figures per agent and metric (floorwatch.live.daily_figures), for trends over months.
     """
     CREATE TABLE daily_figures (
         day TEXT NOT NULL,

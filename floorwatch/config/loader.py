@@ -1,0 +1,388 @@
+"""The floor's YAML config, read once at the door into the frozen dataclasses of config_types.
+
+Every problem is collected before anything is raised, and each one names the file, line and column
+of the text that caused it: `config/floorwatch.yaml:12:12: metrics.aht.green must be a number of
+seconds or m:ss (got 'fast')`. Values come out in base units (seconds, fractions 0..1); paths are
+resolved against the config file's folder, after `~` expansion. The sections `metrics:` and
+`thresholds:` are read in _config_metrics.py, the YAML nodes in _yaml_nodes.py.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import zoneinfo
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from floorwatch.config.metrics_section import MetricsReader
+from floorwatch.config.types import (
+    QUEUE_LOG_COLUMNS,
+    Config,
+    FeedConfig,
+    FieldSpec,
+    FieldType,
+    FloorConfig,
+    NotesConfig,
+    SshConfig,
+    SshUser,
+    TimeSpec,
+)
+from floorwatch.config.yaml_nodes import (
+    NULL,
+    ConfigError,
+    Entries,
+    NodeReader,
+    Problem,
+    ProblemList,
+    compose_file,
+    did_you_mean,
+    first_value,
+    parse_duration_text,
+)
+
+__all__ = [
+    "ConfigError",
+    "Problem",
+    "find_config",
+    "load_config",
+    "load_config_with_warnings",
+    "parse_duration_text",
+]
+
+SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
+FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
+FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
+FEED_KEYS = (
+    "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
+    "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
+)  # fmt: skip
+FORMATS = ("csv", "tsv", "jsonl", "queue_log")
+EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
+EXTENSION_FORMATS.update({".jsonl": "jsonl", ".ndjson": "jsonl"})
+SSH_KEY_TYPES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """The config to use: `--config`, then $FLOORWATCH_CONFIG, then ./floorwatch.yaml, then
+    floorwatch.yaml in the user config folder. An explicit path or the variable is returned even
+    when missing, so that loading it says so instead of silently using another file."""
+    import platformdirs
+
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("FLOORWATCH_CONFIG"):
+        return Path(os.environ["FLOORWATCH_CONFIG"])
+    user_file = Path(platformdirs.user_config_dir("floorwatch")) / "floorwatch.yaml"
+    return next((c for c in (Path("floorwatch.yaml"), user_file) if c.is_file()), None)
+
+
+def load_config(path: Path | str) -> Config:
+    """The validated config; ConfigError with every error found (warnings are dropped)."""
+    return load_config_with_warnings(path)[0]
+
+
+def load_config_with_warnings(path: Path | str) -> tuple[Config, list[Problem]]:
+    """The validated config and its warnings (feed globs matching nothing, a missing roster).
+    Raises ConfigError holding every error, in file order; problems name `path` as given."""
+    path = Path(path)
+    root = compose_file(path)
+    problems = ProblemList(path)
+    nodes = NodeReader(problems)
+    nodes.check_tags(root)
+    if problems.errors:  # yaml.safe_load would refuse the file there: read no further
+        raise ConfigError(problems.errors)
+    config = _ConfigReader(nodes, path.absolute()).config(root)
+    if problems.errors or config is None:
+        raise ConfigError(problems.errors)
+    return config, problems.warnings
+
+
+class _ConfigReader:
+    """Reads each section. A part with problems yields a placeholder so that reading goes on to
+    find the next problem; placeholders never leave, since any error raises ConfigError."""
+
+    def __init__(self, nodes: NodeReader, source: Path) -> None:
+        self.nodes = nodes
+        self.problems = nodes.problems
+        self.source = source
+        self.base_dir = source.parent
+
+    def config(self, root: Node) -> Config | None:
+        what = "a mapping of sections (floor, feeds, metrics, ...)"
+        top = self.nodes.mapping(root, "", SECTIONS, ("feeds", "metrics"), what=what)
+        if top is None:
+            return None
+        metrics_reader = MetricsReader(self.nodes)
+        floor = self.floor(self.section(top, "floor"))
+        feeds = self.feeds(top.get("feeds"))
+        metrics = metrics_reader.metrics(top.get("metrics"), feeds)
+        teams, agents = metrics_reader.overrides(self.section(top, "thresholds"))
+        roster = top.read("roster", self.path)
+        if roster is not None and not roster.exists():
+            self.problems.warning(top.values["roster"], f"roster: {roster} does not exist yet")
+        notes = self.notes(self.section(top, "notes"))
+        ssh = self.ssh(self.section(top, "ssh"))
+        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh)
+
+    def section(self, top: Entries, key: str) -> Node | None:
+        """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
+        node = top.get(key)
+        return None if node is None or node.tag == NULL else node
+
+    def path(self, node: Node, where: str) -> Path | None:
+        text = self.nodes.optional_text(node, where)
+        return None if text is None else self.base_dir / Path(text).expanduser()
+
+    # --- floor -------------------------------------------------------------------------------
+
+    def floor(self, node: Node | None) -> FloorConfig:
+        entries = self.nodes.mapping(node, "floor", FLOOR_KEYS) if node is not None else None
+        values: dict[str, object] = {}
+        for key, value in entries or ():
+            where = f"floor.{key}"
+            if key in FLOOR_CHOICES:
+                values[key] = self.nodes.choice(value, where, FLOOR_CHOICES[key])
+            elif key == "bell":
+                values[key] = self.nodes.flag(value, where)
+            elif key == "name":
+                values[key] = self.nodes.text(value, where)
+            elif key == "timezone":
+                values[key] = self.timezone(value, where)
+            else:
+                values[key] = self.time_of_day(value, where)
+        present = {key: value for key, value in values.items() if value is not None}
+        return FloorConfig(**present)  # type: ignore[arg-type]
+
+    def timezone(self, node: Node, where: str) -> str | None:
+        name = self.nodes.optional_text(node, where)
+        if name is None:
+            return None
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            hint = did_you_mean(name, zoneinfo.available_timezones())
+            message = f"{where}: unknown time zone {name!r} (use an IANA name like Europe/Paris)"
+            self.problems.error(node, message + hint)
+            return None
+        return name
+
+    def time_of_day(self, node: Node, where: str) -> str | None:
+        text = self.nodes.text(node, where)  # as written: YAML 1.1 would read 6:00 as 360
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip()) if text else None
+        if text is not None and match is None:
+            self.problems.error(node, f"{where} must be a time of day HH:MM (got {text!r})")
+        return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+    # --- feeds -------------------------------------------------------------------------------
+
+    def feeds(self, node: Node | None) -> tuple[FeedConfig, ...]:
+        items = self.nodes.sequence(node, "feeds") if node is not None else None
+        if node is not None and items == []:
+            self.problems.error(node, "feeds must list at least one feed")
+        feeds: list[FeedConfig] = []
+        first_use: dict[str, tuple[int, Node]] = {}
+        for index, item in enumerate(items or []):
+            feed = self.feed(item, f"feeds[{index}]")
+            name_node = first_value(item, "name")
+            if feed is None or not feed.name or name_node is None:
+                continue
+            feeds.append(feed)
+            if feed.name in first_use:
+                other, other_node = first_use[feed.name]
+                message = f"feeds[{index}].name {feed.name!r} is already used by feeds[{other}]"
+                self.problems.error(name_node, f"{message} (line {other_node.start_mark.line + 1})")
+            else:
+                first_use[feed.name] = (index, name_node)
+        return tuple(feeds)
+
+    def feed(self, node: Node, where: str) -> FeedConfig | None:
+        name_column = self.name_column(node, where)
+        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent"))
+        if entries is None:
+            return None
+        if name_column is not None and "name_column" in entries.values:
+            message = f"{where}.name_column repeats the display-name column given as a second name"
+            self.problems.error(entries.keys["name_column"], message)
+        text = {k: entries.read(k, self.nodes.text) for k in ("name", "path", "agent", "delimiter")}
+        path_text = text["path"] or ""
+        fmt = self.feed_format(entries, path_text)
+        feed_glob = os.path.join(self.base_dir, os.path.expanduser(path_text))
+        if path_text and not glob.glob(feed_glob, recursive=True):
+            message = f"{where}.path {path_text!r} matches no file yet (looked for {feed_glob})"
+            self.problems.warning(entries.values["path"], message)
+        delimiter = text["delimiter"]
+        if delimiter is not None and (len(delimiter) != 1 or fmt not in ("csv", "tsv")):
+            why = "must be one character" if len(delimiter) != 1 else "applies to csv feeds only"
+            self.problems.error(entries.values["delimiter"], f"{where}.delimiter {why}")
+        feed = FeedConfig(
+            name=text["name"] or "",
+            path=path_text,
+            glob=feed_glob,
+            format=fmt or "csv",
+            kind=entries.read("kind", self.nodes.one_of("events", "snapshot")) or "events",
+            time=entries.read("time", self.time_spec),
+            agent=text["agent"] or "",
+            fields=entries.read("fields", self.fields) or (),
+            name_column=name_column or entries.read("name_column", self.nodes.optional_text),
+            team_column=entries.read("team", self.nodes.optional_text),
+            delimiter=delimiter,
+            where=entries.read("where", self.row_filter) or (),
+            exclude_agents=entries.read("exclude_agents", self.nodes.texts) or (),
+            stale_after=entries.read("stale_after", self.nodes.duration) or 120.0,
+            poll=bool(entries.read("poll", self.nodes.flag)),
+            poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
+        )
+        if feed.format == "queue_log":
+            self.queue_log_columns(node, feed, where)
+        return feed
+
+    def queue_log_columns(self, node: Node, feed: FeedConfig, where: str) -> None:
+        """A queue_log has no header but fixed columns: a column it lacks is said here, at the
+        line that names it, rather than as a file problem once the board runs."""
+        named = [feed.agent, *(feed.time.columns if feed.time else ())]
+        named += [c for c in (feed.name_column, feed.team_column) if c]
+        named += [spec.column for spec in feed.fields] + [column for column, _ in feed.where]
+        for column in dict.fromkeys(named):
+            if column and column not in QUEUE_LOG_COLUMNS:
+                message = (
+                    f"{where}: a queue_log line has no column {column!r} "
+                    f"(it has: {', '.join(QUEUE_LOG_COLUMNS)})"
+                )
+                self.problems.error(_scalar_named(node, column) or node, message)
+
+    def name_column(self, node: Node, where: str) -> str | None:
+        """The schema (issue 2) writes a feed as `name: calls` ... `name: agent_name`: two equal
+        keys, the first naming the feed, the second its display-name column. YAML loaders keep
+        only the last of two equal keys, so take the second out here and read the rest as plain
+        YAML. `name_column: agent_name` says the same without repeating a key."""
+        if not isinstance(node, MappingNode):
+            return None
+        keys = [key.value if isinstance(key, ScalarNode) else None for key, _ in node.value]
+        names = [index for index, key in enumerate(keys) if key == "name"]
+        if len(names) != 2:
+            return None  # one name is the feed's; three are reported as a duplicate
+        _, column = node.value.pop(names[1])
+        return self.nodes.optional_text(column, f"{where}.name (the display-name column)")
+
+    def feed_format(self, entries: Entries, path_text: str) -> str | None:
+        if "format" in entries.values:
+            return self.nodes.choice(entries.values["format"], entries.path("format"), FORMATS)
+        name = Path(path_text).name.lower()
+        guessed = "queue_log" if "queue_log" in name else EXTENSION_FORMATS.get(Path(name).suffix)
+        if guessed is None and path_text:
+            message = f"{entries.path('format')} is needed: {path_text!r} does not tell"
+            self.problems.error(entries.values["path"], f"{message} ({', '.join(FORMATS)})")
+        return guessed
+
+    def time_spec(self, node: Node, where: str) -> TimeSpec | None:
+        what = "a mapping like {column: ended_at} or {columns: [date, time], format: ...}"
+        entries = self.nodes.mapping(node, where, ("column", "columns", "format"), what=what)
+        if entries is None:
+            return None
+        fmt = entries.read("format", self.nodes.optional_text)
+        misspelt = entries.suggested & {"column", "columns"}  # reported as unknown already
+        if ("column" in entries.values) == ("columns" in entries.values) and not misspelt:
+            self.problems.error(node, f"{where} needs either `column: NAME` or `columns: [A, B]`")
+            return None
+        if "column" in entries.values:
+            column = entries.read("column", self.nodes.text)
+            return TimeSpec((column,), fmt) if column is not None else None
+        columns = entries.read("columns", self.nodes.texts)
+        if columns == ():
+            self.problems.error(entries.values["columns"], f"{where}.columns is empty")
+        return TimeSpec(columns, fmt) if columns else None
+
+    def fields(self, node: Node, where: str) -> tuple[FieldSpec, ...]:
+        entries = self.nodes.mapping(node, where, what="a mapping of field: {column, type}")
+        types = self.nodes.one_of(*(t.value for t in FieldType))
+        what = "a mapping like {column: aht_s, type: seconds}"
+        specs = []
+        for name, value in entries or ():
+            spec = self.nodes.mapping(
+                value, f"{where}.{name}", ("column", "type"), ("column",), what
+            )
+            if spec is not None:
+                column, kind = spec.read("column", self.nodes.text), spec.read("type", types)
+                specs.append(FieldSpec(name, column or "", FieldType(kind or "number")))
+        return tuple(specs)
+
+    def row_filter(self, node: Node, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        entries = self.nodes.mapping(node, where, what="a mapping of column: [allowed values]")
+        kept = [
+            (column, self.nodes.texts(value, f"{where}.{column}"))
+            for column, value in entries or ()
+        ]
+        return tuple((column, values) for column, values in kept if values is not None)
+
+    # --- notes, ssh --------------------------------------------------------------------------
+
+    def notes(self, node: Node | None) -> NotesConfig:
+        entries = self.nodes.mapping(node, "notes", ("path", "author")) if node else None
+        if entries is None:
+            return NotesConfig()
+        author = entries.read("author", self.nodes.optional_text)
+        return NotesConfig(entries.read("path", self.path), author)
+
+    def ssh(self, node: Node | None) -> SshConfig:
+        entries = self.nodes.mapping(node, "ssh", ("listen", "host_key", "users")) if node else None
+        if entries is None:
+            return SshConfig()
+        users: list[SshUser] = []
+        for index, item in enumerate(entries.read("users", self.nodes.sequence) or []):
+            user = self.ssh_user(item, f"ssh.users[{index}]")
+            if user is not None and any(u.name == user.name for u in users):
+                message = f"ssh.users[{index}].name {user.name!r} is listed twice"
+                self.problems.error(first_value(item, "name") or item, message)
+            elif user is not None:
+                users.append(user)
+        listen = entries.read("listen", self.listen) or SshConfig.listen
+        return SshConfig(listen, entries.read("host_key", self.path), tuple(users))
+
+    def listen(self, node: Node, where: str) -> str | None:
+        text = self.nodes.text(node, where)
+        match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})", text or "")
+        if text is not None and (match is None or not 0 < int(match.group(2)) < 65536):
+            self.problems.error(node, f"{where} must be host:port like 0.0.0.0:2222 (got {text!r})")
+            return None
+        return text
+
+    def ssh_user(self, node: Node, where: str) -> SshUser | None:
+        entries = self.nodes.mapping(node, where, ("name", "role", "keys"), ("name", "role"))
+        if entries is None:
+            return None
+        name = entries.read("name", self.nodes.text)
+        if name is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", name):
+            message = f"{where}.name must be a login name: letters, digits, . _ - (got {name!r})"
+            self.problems.error(entries.values["name"], message)
+        role = entries.read("role", self.nodes.one_of("supervisor", "wall"))
+        keys = entries.read("keys", self.nodes.texts) or ()
+        key_nodes = entries.values.get("keys")
+        for index, key in enumerate(keys):
+            parts = key.split()
+            if len(parts) < 2 or not parts[0].startswith(SSH_KEY_TYPES):
+                at = key_nodes.value[index] if isinstance(key_nodes, SequenceNode) else key_nodes
+                message = f"{where}.keys[{index}] is not an OpenSSH public key line"
+                example = "like 'ssh-ed25519 AAAA... li@laptop'"
+                self.problems.error(at or entries.node, f"{message} {example}")
+        if not keys:
+            self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
+        return SshUser(name or "", role or "wall", keys)
+
+
+def _scalar_named(node: Node, text: str) -> ScalarNode | None:
+    """The first value (not key) in `node`'s tree that reads `text`: where a column is named."""
+    if isinstance(node, ScalarNode):
+        return node if node.value == text else None
+    children: list[Node] = []
+    if isinstance(node, MappingNode):
+        children = [value for _, value in node.value]
+    elif isinstance(node, SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _scalar_named(child, text)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,410 @@
+"""The board model: agents x metrics x status, and what changed since the last tick.
+
+The public types and method signatures below are the contract the UI, the CLI (`board --once`)
+and the SSH server build on. `Board` feeds parsed rows to the metrics engine, evaluates the
+thresholds only for the (agent, metric) cells the engine reports as possibly changed, and hands
+back a `BoardDelta` naming only the agents whose row really changed, so a quiet tick costs ~nothing.
+
+An agent is on the board while at least one of its cells has rows in its window (or a snapshot
+value): with a `today` metric that is all day; with only rolling windows an agent leaves when its
+last row leaves the longest window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Threshold
+from floorwatch.feeds.roster import Roster, RosterError, load_roster
+from floorwatch.live.indexes import GroupSums, SortIndex
+from floorwatch.live.metrics import MetricsEngine
+from floorwatch.live.rows import TS
+from floorwatch.live.thresholds import Status, evaluate, resolve_threshold, worst
+
+
+@dataclass(frozen=True)
+class MetricCell:
+    """One agent's value for one metric, as of the last tick."""
+
+    key: str  # metric key
+    value: float | None  # base units; None when no rows in the window
+    count: int  # rows in the window that carried the field
+    status: Status  # NONE when value is None or count < min_count
+    excess: float  # how far past the green bound, normalised by the green-red gap (0 when green)
+    stale: bool = False  # the feeds behind it have gone stale
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    """One line of the board."""
+
+    agent: str
+    name: str  # display name (roster, then feed, then the id)
+    team: str | None
+    status: Status  # the worst of the cells
+    cells: Mapping[str, MetricCell]
+    red_since: float | None = None  # epoch seconds when the overall status last turned red
+    red_at_start: bool = False  # red already when the board started: red_since is the start
+    hire_date: str | None = None  # from the roster, ISO date
+    excess: float = 0.0  # the cells' excess summed: orders agents within a colour
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A metric cell changed status (the UI alerts on transitions to red)."""
+
+    at: float  # epoch seconds (board time)
+    agent: str
+    name: str
+    metric: str
+    old: Status
+    new: Status
+    value: float | None
+
+
+@dataclass(frozen=True)
+class BoardDelta:
+    """What changed in one tick; the UI redraws only these.
+
+    `changed`, `added` and `removed` are disjoint. `first` marks the first tick of a board: its
+    transitions are the whole board appearing, which a UI usually should not alert on."""
+
+    changed: frozenset[str] = frozenset()  # agent ids whose row (any cell or status) changed
+    added: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+    transitions: tuple[Transition, ...] = ()
+    now: float = 0.0
+    first: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+    def merge(self, later: BoardDelta) -> BoardDelta:
+        """This delta followed by `later`, as one (a paused or coalescing viewer accumulates)."""
+        added = (self.added - later.removed) | (later.added - self.removed)
+        removed = (self.removed - later.added) | (later.removed - self.added)
+        came_back = self.removed & later.added  # left and returned: an existing row changed
+        changed = (self.changed | later.changed | came_back) - added - removed
+        return BoardDelta(
+            changed=changed,
+            added=added,
+            removed=removed,
+            transitions=self.transitions + later.transitions,
+            now=max(self.now, later.now),
+            first=self.first or later.first,
+        )
+
+
+def filter_until(batch: pd.DataFrame, at: float) -> pd.DataFrame:
+    """The rows of `batch` that had happened by `at` (ts <= at); `--at` ignores the others, as if
+    they had not happened yet."""
+    if not len(batch):
+        return batch
+    happened = batch[TS].to_numpy(dtype="float64") <= at
+    return batch if happened.all() else batch.loc[happened]
+
+
+Summary = dict[str, tuple[float | None, Status]]
+
+
+@dataclass
+class Board:
+    """Holds the per-agent state; `ingest` rows as they arrive, `tick` to advance time."""
+
+    config: Config
+    rows: dict[str, AgentRow] = field(default_factory=dict)
+    roster: Roster | None = None  # None: read config.roster (if set) on creation
+    clock: Callable[[], float] = time.time  # the wall clock (floor.clock: wall)
+    retain: float = 0.0  # keep events this much longer than the windows need (for look-backs)
+    problems: list[str] = field(default_factory=list)  # roster problems, for the UI to show
+
+    def __post_init__(self) -> None:
+        self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
+        self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
+        if self.roster is None and self.config.roster is not None:
+            self.roster = self._load_roster(self.config.roster)
+        self.now: float | None = None  # board time of the last tick
+        self._feed_names: dict[str, str] = {}
+        self._feed_teams: dict[str, str] = {}
+        self._stale_fields: frozenset[str] = frozenset()
+        self._first = True
+        self._cache: dict[object, object] = {}  # filtered orders, counts: cleared on any change
+        self._sorts: dict[str, SortIndex] = {}  # per sort, kept in order row by row
+        self._groups: GroupSums | None = None  # team sums for the summaries, made when first asked
+
+    def _load_roster(self, path: Path) -> Roster:
+        if not path.is_absolute():
+            path = self.config.base_dir / path
+        try:
+            roster = load_roster(path)
+        except RosterError as error:  # the board still works with ids; say why names are missing
+            self.problems.append(str(error))
+            return Roster()
+        self.problems.extend(roster.problems)
+        return roster
+
+    # -- rows and time in -----------------------------------------------------------------------
+
+    def ingest(self, feed: FeedConfig, batch: pd.DataFrame) -> None:
+        """Add parsed rows (schema in floorwatch.live.rows) from `feed`; cheap per row."""
+        ingested = self.engine.ingest(batch, snapshot=feed.kind == "snapshot")
+        for labels, latest in (
+            (self._feed_names, ingested.names),
+            (self._feed_teams, ingested.teams),
+        ):
+            for agent, text in latest.items():
+                if labels.get(agent) != text:
+                    labels[agent] = text
+                    self.engine.mark(agent)  # a new team can mean other thresholds
+
+    def set_stale(self, feeds: Iterable[str]) -> None:
+        """Mark the cells fed only by these (stale) feeds; applied at the next tick."""
+        stale_feeds = set(feeds)
+        providers: dict[str, set[str]] = {}
+        for feed in self.config.feeds:
+            for spec in feed.fields:
+                providers.setdefault(spec.name, set()).add(feed.name)
+        stale = frozenset(name for name, by in providers.items() if by <= stale_feeds)
+        if stale == self._stale_fields:
+            return
+        flipped = stale ^ self._stale_fields
+        self._stale_fields = stale
+        keys = [m.key for m in self.config.metrics if m.field in flipped]
+        for agent in self.rows:
+            self.engine.mark(agent, keys)
+
+    def tick(self, now: float | None = None) -> BoardDelta:
+        """Re-evaluate what rows or the passing of time changed; `now` defaults per floor.clock."""
+        now = self._now(now)
+        self.now = now
+        changed: set[str] = set()
+        added: set[str] = set()
+        removed: set[str] = set()
+        transitions: list[Transition] = []
+        for agent, keys in self.engine.advance(now).items():
+            old = self.rows.get(agent)
+            row = self._row(agent, keys, old, now)
+            if row is None:
+                if old is not None:
+                    del self.rows[agent]
+                    removed.add(agent)
+                continue
+            if old is not None and row == old:
+                continue
+            (changed if old is not None else added).add(agent)
+            self.rows[agent] = row
+            transitions.extend(_transitions(old, row, now))
+        touched = changed | added | removed
+        if touched:
+            self._cache.clear()
+            for index in self._sorts.values():
+                index.update(touched, self.rows)
+            if self._groups is not None:
+                self._groups.update(touched, self.rows)
+        first, self._first = self._first, False
+        return BoardDelta(
+            changed=frozenset(changed),
+            added=frozenset(added),
+            removed=frozenset(removed),
+            transitions=tuple(transitions),
+            now=now,
+            first=first,
+        )
+
+    def _now(self, now: float | None) -> float:
+        if now is not None:
+            return now
+        if self.config.floor.clock == "data" and self.engine.newest is not None:
+            return self.engine.newest
+        return self.clock()
+
+    def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
+        name, team, hire_date = self._labels(agent)
+        previous = old.cells if old is not None and old.team == team else {}
+        # A cell is re-read when the engine says so, or when the team (so the thresholds) changed.
+        cells = {
+            key: previous[key]
+            if key in previous and key not in keys
+            else self._cell(agent, team, metric)
+            for key, metric in self.metrics.items()
+        }
+        if not any(cell.count for cell in cells.values()):
+            return None
+        status = worst(cell.status for cell in cells.values())
+        red_since, red_at_start = None, False
+        if status is Status.RED:
+            if old is not None and old.status is Status.RED:
+                red_since, red_at_start = old.red_since, old.red_at_start
+            else:  # on the first tick the red began before we looked: say so, not 'since now'
+                red_since, red_at_start = now, self._first
+        return AgentRow(
+            agent=agent,
+            name=name,
+            team=team,
+            status=status,
+            cells=cells,
+            red_since=red_since,
+            red_at_start=red_at_start,
+            hire_date=hire_date,
+            excess=sum(cell.excess for cell in cells.values()),
+        )
+
+    def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
+        entry = self.roster.get(agent) if self.roster is not None else None
+        name = (entry.name if entry else None) or self._feed_names.get(agent) or agent
+        team = (entry.team if entry else None) or self._feed_teams.get(agent)
+        return name, team, entry.hire_date if entry else None
+
+    def _cell(self, agent: str, team: str | None, metric: MetricConfig) -> MetricCell:
+        value, count = self.engine.value(agent, metric.key)
+        status, excess = Status.NONE, 0.0
+        if value is not None and count >= metric.min_count:
+            threshold = resolve_threshold(self.config, metric, agent, team)
+            status, excess = evaluate(value, threshold, metric.better)
+        return MetricCell(
+            key=metric.key,
+            value=value,
+            count=count,
+            status=status,
+            excess=excess,
+            stale=metric.field in self._stale_fields,
+        )
+
+    # -- views ----------------------------------------------------------------------------------
+
+    def sorted_ids(
+        self,
+        sort: str = "status",
+        team: str | None = None,
+        only: Iterable[Status] | None = None,
+    ) -> list[str]:
+        """Agent ids in display order: sort is 'status' (worst first), 'name' or a metric key.
+
+        Status order is red, amber, green, none; within a colour the agent furthest past its
+        thresholds first; ties by name then id, so rows never swap places for nothing. A metric
+        sort orders by that metric the same way (then the worse value first, no value last)."""
+        wanted = frozenset(only) if only is not None else None
+        index = self._sorts.get(sort)
+        if index is None:
+            index = self._sorts[sort] = SortIndex(self._sort_key(sort), self.rows)
+        if team is None and wanted is None:
+            return list(index.ids())
+        cache_key = ("sort", sort, team, wanted)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            rows = self.rows
+            cached = [
+                agent
+                for agent in index.ids()
+                if (team is None or rows[agent].team == team)
+                and (wanted is None or rows[agent].status in wanted)
+            ]
+            self._cache[cache_key] = cached
+        return list(cached)  # type: ignore[call-overload]
+
+    def _sort_key(self, sort: str) -> Callable[[AgentRow], tuple[object, ...]]:
+        if sort == "status":
+            return lambda row: (-row.status, -row.excess, row.name.casefold(), row.name, row.agent)
+        if sort == "name":
+            return lambda row: (row.name.casefold(), row.name, row.agent)
+        metric = self.metrics.get(sort)
+        if metric is None:
+            raise ValueError(f"unknown sort {sort!r}: use status, name or a metric key")
+        sign = -1.0 if metric.better is Better.HIGHER else 1.0
+
+        def by_metric(row: AgentRow) -> tuple[object, ...]:
+            cell = row.cells[sort]
+            worse = 0.0 if cell.value is None or metric.better is Better.BAND else cell.value * sign
+            return (-cell.status, -cell.excess, cell.value is None, -worse, row.name.casefold(),
+                    row.name, row.agent)  # fmt: skip
+
+        return by_metric
+
+    def teams(self) -> list[str]:
+        """The teams on the board, sorted (for the team filter)."""
+        return sorted({row.team for row in self.rows.values() if row.team is not None})
+
+    def counts(self, team: str | None = None) -> dict[Status, int]:
+        """Agents per overall status (all four keys present)."""
+        cache_key = ("counts", team)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            counts = dict.fromkeys(Status, 0)
+            for row in self.rows.values():
+                if team is None or row.team == team:
+                    counts[row.status] += 1
+            self._cache[cache_key] = cached = counts
+        return dict(cached)  # type: ignore[call-overload]
+
+    def team_summary(self) -> dict[str, Summary]:
+        """Per team and metric: the mean of the agents' values (cells with at least min_count
+        rows) and its status against the team's threshold. Agents without a team are left out."""
+        cached = self._cache.get("teams")
+        if cached is None:
+            cached = {team: self._summary(team) for team in self.teams()}
+            self._cache["teams"] = cached
+        return dict(cached)  # type: ignore[call-overload]
+
+    def floor_summary(self) -> Summary:
+        """The same as one team's summary, over every agent, against the metric's own threshold."""
+        cached = self._cache.get("floor")
+        if cached is None:
+            self._cache["floor"] = cached = self._summary(None)
+        return dict(cached)  # type: ignore[call-overload]
+
+    def _summary(self, team: str | None) -> Summary:
+        if self._groups is None:
+            self._groups = GroupSums(self.config.metrics)
+            self._groups.update(self.rows, self.rows)
+        sums = self._groups.sums()
+        groups = list(sums.values()) if team is None else [sums[team]] if team in sums else []
+        summary: Summary = {}
+        for key, metric in self.metrics.items():
+            total = sum(group[key][0] for group in groups)
+            n = sum(group[key][1] for group in groups)
+            if not n:
+                summary[key] = (None, Status.NONE)
+                continue
+            mean = total / n
+            threshold = resolve_threshold(self.config, metric, None, team)
+            summary[key] = (mean, evaluate(mean, threshold, metric.better)[0])
+        return summary
+
+    def threshold(self, agent: str, metric_key: str) -> Threshold:
+        """The threshold that applies to `agent` for `metric_key`, overrides resolved."""
+        row = self.rows.get(agent)
+        team = row.team if row is not None else self._labels(agent)[1]
+        return resolve_threshold(self.config, self.metrics[metric_key], agent, team)
+
+    def metric_value(
+        self, agent: str, metric_key: str, start: float, end: float
+    ) -> tuple[float | None, int]:
+        """`metric_key`'s aggregation for `agent` over the kept events with start <= ts < end,
+        whatever its window (for 'did the metric improve after the note'). Only events the
+        board still keeps count: the longest window, today, plus `retain` seconds."""
+        return self.engine.metric_value(agent, metric_key, start, end)
+
+
+def _transitions(old: AgentRow | None, new: AgentRow, now: float) -> list[Transition]:
+    found = []
+    for key, cell in new.cells.items():
+        before = old.cells[key].status if old is not None else Status.NONE
+        if before != cell.status:
+            found.append(
+                Transition(
+                    at=now,
+                    agent=new.agent,
+                    name=new.name,
+                    metric=key,
+                    old=before,
+                    new=cell.status,
+                    value=cell.value,
+                )
+            )
+    return found

@@ -1,0 +1,180 @@
+"""One ingest for any number of viewers: feeds -> board model -> published updates.
+
+A `Floor` owns the feed tailers and the board model. It runs in an asyncio loop (the Textual app's
+for `floorwatch run`, the SSH server's for `floorwatch serve`), parses in a worker thread, and hands
+each subscriber a `FloorUpdate` with only what changed. Viewers (one per terminal or SSH session)
+keep their own sort, filter and pause state; they never mutate the model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from floorwatch.config.types import Config, FeedConfig
+from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
+from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
+from floorwatch.live.board import Board, BoardDelta
+
+SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[["FloorUpdate"], None]
+
+# Rows leave rolling windows as time passes: re-evaluate at least this often with no new rows.
+# While rows keep coming, every poll's tick already does it: the clock ticks only in between.
+TIME_TICK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class FloorUpdate:
+    """What a viewer needs after a tick."""
+
+    delta: BoardDelta
+    statuses: tuple[FileStatus, ...]
+    stale: frozenset[str] = frozenset()  # feed names with no new rows for stale_after
+    loaded: bool = True  # False until the cold start has read every file
+    errors: tuple[str, ...] = field(default_factory=tuple)  # ingest failures to show the user
+
+
+class Floor:
+    """Feeds and board model shared by every viewer of one floor."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Callable[[], float] = time.time,
+        feeds: FloorFeeds | None = None,
+        board: Board | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.feeds = feeds or FloorFeeds(config, clock=clock)
+        self.board = board or Board(config)
+        self.loaded = False
+        self.last_update: FloorUpdate | None = None
+        self._subscribers: list[Subscriber] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop = asyncio.Event()
+        self._stale: frozenset[str] = frozenset()
+        self._ticked_at = -float("inf")  # time.monotonic() of the board's last tick
+
+    # -- viewers -------------------------------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback` (in the loop's thread) after every tick; returns an unsubscribe."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _publish(self, delta: BoardDelta, errors: tuple[str, ...] = ()) -> None:
+        update = FloorUpdate(
+            delta=delta,
+            statuses=tuple(self.feeds.statuses()),
+            stale=self._stale,
+            loaded=self.loaded,
+            errors=errors,
+        )
+        self.last_update = update
+        for callback in list(self._subscribers):
+            try:
+                callback(update)
+            except Exception:  # one broken viewer must not stop the floor
+                log.exception("floor subscriber failed")
+
+    # -- running -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Cold-load every file (in a thread), publish the first board, then follow the feeds."""
+        await self._cold_load()
+        self._tasks = [
+            asyncio.create_task(self._follow_feeds(), name="floor-feeds"),
+            asyncio.create_task(self._follow_clock(), name="floor-clock"),
+        ]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+
+    async def _cold_load(self) -> None:
+        def load() -> BoardDelta:
+            share_malloc_arenas()
+            self._ingest(self.feeds.load_all())
+            self._refresh_stale()
+            delta = self._tick()
+            release_unused_memory()  # the day's parse buffers: gone, and given back
+            return delta
+
+        # Roster problems are found when the board is built; say them once, with the first board.
+        errors: tuple[str, ...] = tuple(str(problem) for problem in self.board.problems)
+        try:
+            delta = await asyncio.to_thread(load)
+        except Exception as error:  # keep the viewers alive and say what broke
+            log.exception("cold load failed")
+            errors = (*errors, f"loading feeds failed: {error}")
+            delta = self.board.tick()
+        self.loaded = True
+        self._publish(delta, errors)
+
+    async def _follow_feeds(self) -> None:
+        async for updates in self.feeds.watch(self._stop):
+            errors: tuple[str, ...] = ()
+            try:
+                self._ingest(updates)
+            except Exception as error:
+                log.exception("ingest failed")
+                errors = (f"ingest failed: {error}",)
+            self._refresh_stale()
+            self._publish(self._tick(), errors)
+
+    async def _follow_clock(self) -> None:
+        while not self._stop.is_set():
+            due = self._ticked_at + TIME_TICK_SECONDS - time.monotonic()
+            if due > 0:
+                await asyncio.sleep(due)
+                continue
+            stale_changed = self._refresh_stale()
+            delta = self._tick()
+            if not delta.empty or delta.transitions or stale_changed:
+                self._publish(delta)
+
+    def _tick(self) -> BoardDelta:
+        self._ticked_at = time.monotonic()
+        return self.board.tick()
+
+    def _refresh_stale(self) -> bool:
+        """Mark the board's cells from feeds gone quiet; True when the stale set changed."""
+        stale = frozenset(self.feeds.stale_feeds(self.clock()))
+        changed = stale != self._stale
+        self._stale = stale
+        self.board.set_stale(stale)
+        return changed
+
+    def _ingest(self, updates: list[FeedUpdate]) -> None:
+        # One ingest per feed, not per file: each costs a fixed ~1 ms however few its rows.
+        by_feed: dict[str, tuple[FeedConfig, list[pd.DataFrame]]] = {}
+        for update in updates:
+            if len(update.rows):
+                by_feed.setdefault(update.feed.name, (update.feed, []))[1].append(update.rows)
+        for feed, frames in by_feed.values():
+            if len(frames) > 1 and sum(map(len, frames)) <= SMALL_BATCH_ROWS:
+                frames = [pd.concat(frames, ignore_index=True)]
+            for rows in frames:
+                self.board.ingest(feed, rows)

@@ -1,0 +1,433 @@
+"""Per agent and metric: the configured aggregation over its window, kept current as rows arrive
+and as time passes. Pure: no IO, no UI.
+
+Storage: per (agent, field) the kept events as two `array('d')` (times and values) in time order,
+only for rows that carry the field (an empty cell is skipped, so `count` is the rows carrying it).
+No per-event Python objects: a million events of five fields take ~80 MB.
+
+Time: rows leave a rolling window even when no new row comes. Per window length there is one heap
+of (when the agent's oldest in-window event expires, agent), one entry per agent, so a tick with
+nothing expiring costs O(1) and a tick touches only the agents whose events just left. The `today`
+window moves once a day (at `floor.day_starts` in `floor.timezone`), re-evaluating every agent.
+
+A window holds the events with `ts + window > now` (rolling) or `ts >= today's start`; events in
+the future of `now` are counted (a skewed clock must not hide them; `--at` filters rows before
+ingest instead, see `floorwatch.live.board.filter_until`). Snapshot feeds keep only the newest value
+per agent and field: value = that value, count = 1, whatever the window and aggregation.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from floorwatch.config.types import Agg, FloorConfig, MetricConfig
+from floorwatch.live.rows import AGENT, NAME, TEAM, TS
+
+# Up to this many out-of-order rows for one series are inserted one by one; more are merged.
+INSORT_LIMIT = 16
+# Board seconds between passes that drop events no window needs any more.
+PRUNE_EVERY = 300.0
+
+
+class Series:
+    """One agent's values of one field in time order (equal times keep their arrival order)."""
+
+    __slots__ = ("ts", "values")
+
+    def __init__(self) -> None:
+        self.ts = array("d")
+        self.values = array("d")
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def add(self, ts: np.ndarray, values: np.ndarray) -> None:
+        """Add rows given in time order (float64 arrays of equal length)."""
+        if not len(ts):
+            return
+        if not self.ts or self.ts[-1] <= ts[0]:
+            self.ts.frombytes(ts.tobytes())
+            self.values.frombytes(values.tobytes())
+        elif len(ts) <= INSORT_LIMIT:
+            for moment, value in zip(ts.tolist(), values.tolist(), strict=True):
+                index = bisect_right(self.ts, moment)
+                self.ts.insert(index, moment)
+                self.values.insert(index, value)
+        else:
+            # np.frombuffer views are temporaries here: they are released before the arrays are
+            # replaced (an array exporting its buffer cannot be resized).
+            all_ts = np.concatenate([np.frombuffer(self.ts, dtype="float64"), ts])
+            all_values = np.concatenate([np.frombuffer(self.values, dtype="float64"), values])
+            order = np.argsort(all_ts, kind="stable")
+            self.ts = array("d", all_ts[order].tobytes())
+            self.values = array("d", all_values[order].tobytes())
+
+    def prune(self, before: float) -> None:
+        """Drop the events older than `before`."""
+        index = bisect_left(self.ts, before)
+        if index:
+            del self.ts[:index]
+            del self.values[:index]
+
+
+def first_in_window(ts: Sequence[float], now: float, window: float) -> int:
+    """Index of the first event with `ts + window > now`: exactly the test the expiry schedule
+    uses, so a row leaves at `ts + window` even when `now - window` would round differently."""
+    index = bisect_right(ts, now - window)
+    while index < len(ts) and ts[index] + window <= now:
+        index += 1
+    while index > 0 and ts[index - 1] + window > now:
+        index -= 1
+    return index
+
+
+def aggregate(agg: Agg, values: Sequence[float]) -> float:
+    """The aggregation of a non-empty run of values in time order."""
+    count = len(values)
+    if agg is Agg.MEAN:
+        return math.fsum(values) / count
+    if agg is Agg.SUM:
+        return math.fsum(values)
+    if agg is Agg.COUNT:
+        return float(count)
+    if agg is Agg.RATE:
+        return (count - values.count(0.0)) / count
+    if agg is Agg.MAX:
+        return max(values)
+    if agg is Agg.P90:
+        return quantile(sorted(values), 0.9)
+    if agg is Agg.LAST:
+        return values[-1]
+    raise ValueError(f"unknown aggregation {agg!r}")
+
+
+def quantile(ordered: Sequence[float], q: float) -> float:
+    """Linear-interpolated quantile of sorted values (numpy's and pandas' default method)."""
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class DayClock:
+    """When 'today' started, for the floor's timezone and `day_starts`; O(1) within a day."""
+
+    def __init__(self, timezone: str | None, day_starts: str) -> None:
+        self.tz = ZoneInfo(timezone) if timezone else None  # None: the system's local time
+        hours, minutes = day_starts.split(":")
+        self.at = day_time(int(hours), int(minutes))
+        self._start = math.inf
+        self._next = -math.inf
+
+    def start(self, now: float) -> float:
+        if self._start <= now < self._next:
+            return self._start
+        day = datetime.fromtimestamp(now, self.tz).date()
+        if self._moment(day) > now:
+            day -= timedelta(days=1)
+        while self._moment(day + timedelta(days=1)) <= now:  # guard for odd DST days
+            day += timedelta(days=1)
+        self._start, self._next = self._moment(day), self._moment(day + timedelta(days=1))
+        return self._start
+
+    def _moment(self, day: date) -> float:
+        # A naive datetime's timestamp() reads it as system local time, which is what tz=None means.
+        return datetime.combine(day, self.at, tzinfo=self.tz).timestamp()
+
+
+@dataclass
+class Ingested:
+    """What one batch brought: the agents in it and their latest names and teams (by time)."""
+
+    agents: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)
+    teams: dict[str, str] = field(default_factory=dict)
+
+
+class MetricsEngine:
+    """Values per (agent, metric). `ingest` rows, `advance(now)` to learn what to re-read with
+    `value(agent, key)`."""
+
+    def __init__(
+        self, metrics: Sequence[MetricConfig], floor: FloorConfig, retain: float = 0.0
+    ) -> None:
+        self.metrics = {metric.key: metric for metric in metrics}
+        self.retain = retain  # extra seconds of events kept for `metric_value` look-backs
+        self.newest: float | None = None  # newest event time seen (the 'data' clock)
+        keys_by_field: dict[str, list[str]] = {}
+        window_keys: dict[float, list[str]] = {}
+        self._window_fields: dict[float, set[str]] = {}  # rolling window length -> fields
+        for metric in metrics:
+            keys_by_field.setdefault(metric.field, []).append(metric.key)
+            if metric.window is not None:
+                self._window_fields.setdefault(metric.window, set()).add(metric.field)
+                window_keys.setdefault(metric.window, []).append(metric.key)
+        self._keys_by_field = {name: tuple(keys) for name, keys in keys_by_field.items()}
+        self._window_keys = {window: tuple(keys) for window, keys in window_keys.items()}
+        self._today_keys = tuple(m.key for m in metrics if m.window is None)
+        self._day = DayClock(floor.timezone, floor.day_starts)
+        self._series: dict[str, dict[str, Series]] = {}
+        self._snapshots: dict[str, dict[str, tuple[float, float]]] = {}
+        self._snapshot_fields: set[str] = set()
+        self._dirty: dict[str, set[str]] = {}
+        self._heaps: dict[float, list[tuple[float, str]]] = {w: [] for w in self._window_fields}
+        self._scheduled: dict[float, dict[str, float]] = {w: {} for w in self._window_fields}
+        self._now: float | None = None
+        self._day_start: float | None = None
+        self._last_prune = -math.inf
+
+    # -- rows in --------------------------------------------------------------------------------
+
+    def ingest(self, batch: pd.DataFrame, *, snapshot: bool = False) -> Ingested:
+        """Add a batch (floorwatch.live.rows schema). Vectorised: one sort, then one slice per agent
+        and field, so a million-row cold load costs no Python work per row."""
+        result = Ingested()
+        if not len(batch):
+            return result
+        ts = batch[TS].to_numpy(dtype="float64")
+        codes, uniques = pd.factorize(batch[AGENT], sort=False)
+        valid = (codes >= 0) & ~np.isnan(ts)
+        if not valid.all():  # rows without an agent or a time cannot be placed
+            ts, codes = ts[valid], codes[valid]
+        if not len(ts):
+            return result
+        if bool(np.all(ts[1:] >= ts[:-1])):  # the usual case: the feed is in time order
+            order = np.argsort(codes, kind="stable")
+        else:
+            order = np.lexsort((ts, codes))
+        codes, ts = codes[order], ts[order]
+        agents = [str(agent) for agent in uniques]
+        result.agents = {agents[code] for code in np.unique(codes).tolist()}
+        newest = float(ts.max())
+        self.newest = newest if self.newest is None else max(self.newest, newest)
+        for name in self._keys_by_field:
+            if name in batch.columns:
+                values = batch[name].to_numpy(dtype="float64")
+                values = (values if valid.all() else values[valid])[order]
+                self._ingest_field(name, agents, codes, ts, values, snapshot)
+        result.names = _latest_text(batch, NAME, valid, order, codes, agents)
+        result.teams = _latest_text(batch, TEAM, valid, order, codes, agents)
+        return result
+
+    def _ingest_field(
+        self,
+        name: str,
+        agents: list[str],
+        codes: np.ndarray,
+        ts: np.ndarray,
+        values: np.ndarray,
+        snapshot: bool,
+    ) -> None:
+        present = ~np.isnan(values)
+        codes, ts, values = codes[present], ts[present], values[present]
+        if not len(codes):
+            return
+        bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+        starts = [0, *bounds.tolist()]
+        ends = [*bounds.tolist(), len(codes)]
+        keys = set(self._keys_by_field[name])
+        if snapshot:
+            self._snapshot_fields.add(name)
+        for start, end in zip(starts, ends, strict=True):
+            agent = agents[int(codes[start])]
+            if snapshot:
+                kept = self._snapshots.setdefault(agent, {})
+                moment, value = float(ts[end - 1]), float(values[end - 1])
+                if name not in kept or kept[name][0] <= moment:
+                    kept[name] = (moment, value)
+            else:
+                series = self._series.setdefault(agent, {})
+                if name not in series:
+                    series[name] = Series()
+                series[name].add(ts[start:end], values[start:end])
+            self._dirty.setdefault(agent, set()).update(keys)
+
+    def mark(self, agent: str, keys: Iterable[str] | None = None) -> None:
+        """Have the next `advance` re-read these metrics of `agent` (all when keys is None)."""
+        self._dirty.setdefault(agent, set()).update(self.metrics if keys is None else keys)
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def advance(self, now: float) -> dict[str, set[str]]:
+        """Move to `now`; return {agent: metric keys} whose value may have changed since the last
+        call (rows ingested, rows that left a window, a new day)."""
+        if self._now is not None and now < self._now:
+            self._rewind()
+        self._now = now
+        if self._today_keys:
+            start = self._day.start(now)
+            if self._day_start is not None and start != self._day_start:
+                for agent in self._series:
+                    self.mark(agent, self._today_keys)
+            self._day_start = start
+        for window, heap in self._heaps.items():
+            scheduled = self._scheduled[window]
+            while heap and heap[0][0] <= now:
+                when, agent = heapq.heappop(heap)
+                if scheduled.get(agent) == when:  # older entries were superseded
+                    del scheduled[agent]
+                    self.mark(agent, self._window_keys[window])
+        if now - self._last_prune >= PRUNE_EVERY:
+            self._prune(now)
+        dirty, self._dirty = self._dirty, {}
+        for agent in dirty:
+            self._schedule(agent, now)
+        return dirty
+
+    def _rewind(self) -> None:
+        """Time went backwards (a test, a replay): events may re-enter windows; start over."""
+        for window in self._heaps:
+            self._heaps[window] = []
+            self._scheduled[window] = {}
+        self._day_start = None
+        for agent in (*self._series, *self._snapshots):
+            self.mark(agent)
+
+    def _schedule(self, agent: str, now: float) -> None:
+        """Queue the moment the agent's oldest in-window event leaves each rolling window."""
+        series = self._series.get(agent, {})
+        for window, names in self._window_fields.items():
+            expiry = math.inf
+            for name in names:
+                kept = series.get(name)
+                if kept:
+                    index = first_in_window(kept.ts, now, window)
+                    if index < len(kept):
+                        expiry = min(expiry, kept.ts[index] + window)
+            scheduled = self._scheduled[window]
+            if expiry == math.inf:
+                scheduled.pop(agent, None)
+            elif scheduled.get(agent) != expiry:
+                scheduled[agent] = expiry
+                heapq.heappush(self._heaps[window], (expiry, agent))
+
+    def _prune(self, now: float) -> None:
+        """Drop events no window needs any more, so memory follows the longest window."""
+        self._last_prune = now
+        horizon = now - max(self._window_fields, default=0.0)
+        if self._today_keys:
+            horizon = min(horizon, self._day.start(now))
+        horizon -= self.retain
+        for agent in list(self._series):
+            series = self._series[agent]
+            for name in list(series):
+                series[name].prune(horizon)
+                if not series[name]:
+                    del series[name]
+            if not series:
+                # No need to re-read it: its rows already left every window (the expiry
+                # schedule or the day rollover re-read it then).
+                del self._series[agent]
+
+    # -- values out -----------------------------------------------------------------------------
+
+    def agents(self) -> set[str]:
+        return set(self._series) | set(self._snapshots)
+
+    def value(self, agent: str, key: str) -> tuple[float | None, int]:
+        """(value, rows in the window carrying the field) as of the last `advance`."""
+        metric = self.metrics[key]
+        snapshot = self._snapshot_value(agent, metric.field)
+        if snapshot is not None:
+            return snapshot, 1
+        series = self._series.get(agent, {}).get(metric.field)
+        if not series:
+            return None, 0
+        now = self._now if self._now is not None else (self.newest or 0.0)
+        if metric.window is not None:
+            start = first_in_window(series.ts, now, metric.window)
+        else:
+            start = bisect_left(series.ts, self._day.start(now))
+        count = len(series) - start
+        if not count:
+            return None, 0
+        return aggregate(metric.agg, series.values[start:]), count
+
+    def metric_value(
+        self, agent: str, key: str, start: float, end: float
+    ) -> tuple[float | None, int]:
+        """The metric's aggregation over the kept events with start <= ts < end (for look-backs
+        such as 'did AHT improve after the note'), ignoring its configured window."""
+        metric = self.metrics[key]
+        if metric.field in self._snapshot_fields:
+            kept = self._snapshots.get(agent, {}).get(metric.field)
+            if kept is not None and start <= kept[0] < end:
+                return kept[1], 1
+        series = self._series.get(agent, {}).get(metric.field)
+        if not series:
+            return None, 0
+        low, high = bisect_left(series.ts, start), bisect_left(series.ts, end)
+        if high <= low:
+            return None, 0
+        return aggregate(metric.agg, series.values[low:high]), high - low
+
+    def _snapshot_value(self, agent: str, name: str) -> float | None:
+        if name not in self._snapshot_fields:
+            return None
+        kept = self._snapshots.get(agent, {}).get(name)
+        return None if kept is None else kept[1]
+
+    def event_count(self) -> int:
+        """Events kept in memory (for benchmarks and the memory budget)."""
+        return sum(len(s) for fields in self._series.values() for s in fields.values())
+
+
+SMALL_TEXT_BATCH = 256  # below this many rows a plain loop beats pandas' fixed cost (~1.5 ms)
+
+
+def _latest_text_small(batch: pd.DataFrame, column: str, valid: np.ndarray) -> dict[str, str]:
+    """`_latest_text` for a few rows: the newest non-empty text per agent (later row on a tie)."""
+    newest: dict[str, tuple[float, str]] = {}
+    rows = zip(
+        valid.tolist(), batch[TS].tolist(), batch[AGENT].tolist(), batch[column].tolist(),
+        strict=True,
+    )  # fmt: skip
+    for ok, ts, agent, text in rows:
+        if not ok or text is None or text != text or text == "":  # text != text: NaN
+            continue
+        seen = newest.get(agent)
+        if seen is None or ts >= seen[0]:
+            newest[agent] = (ts, str(text))
+    return {str(agent): text for agent, (_, text) in newest.items()}
+
+
+def _latest_text(
+    batch: pd.DataFrame,
+    column: str,
+    valid: np.ndarray,
+    order: np.ndarray,
+    codes: np.ndarray,
+    agents: list[str],
+) -> dict[str, str]:
+    """The newest non-empty value of a text column per agent, in a batch sorted by agent, time."""
+    if column not in batch.columns:
+        return {}
+    if len(batch) <= SMALL_TEXT_BATCH:
+        return _latest_text_small(batch, column, valid)
+    # Names repeat (the feeds intern them): judge each distinct value once, not each row. (A
+    # pandas str comparison would convert a million objects to Arrow strings first.)
+    texts = batch[column].to_numpy(dtype=object)
+    codes_of_text, distinct = pd.factorize(texts, use_na_sentinel=True)
+    usable = np.array([isinstance(text, str) and text != "" for text in distinct] + [False])
+    present = usable[codes_of_text]  # the sentinel -1 picks the trailing False
+    if not present.any():  # the common case for feeds without a name or team column
+        return {}
+    positions = np.flatnonzero(valid)[order]  # sorted row -> row of the batch
+    sorted_present = np.flatnonzero(present[positions])
+    if not len(sorted_present):
+        return {}
+    owners = codes[sorted_present]
+    last = sorted_present[np.append(owners[1:] != owners[:-1], True)]
+    values = texts[positions[last]].tolist()
+    return {agents[int(codes[i])]: str(text) for i, text in zip(last.tolist(), values, strict=True)}

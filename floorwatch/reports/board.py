@@ -1,0 +1,289 @@
+"""`floorwatch board --once` renderers: the board as plain text, JSON (a contract) or CSV.
+
+All three list agents in the board's own status order (`Board.sorted_ids()`), so they match the
+live screen for the same data and time. `format_value` is shared with the UI.
+
+JSON contract (values in base units: seconds, fractions 0..1):
+    {"generated_at": ISO, "floor": str,
+     "agents": [{"agent": id, "name": str, "team": str|null, "status": "red"|"amber"|"green"|"none",
+                 "metrics": {KEY: {"value": float|null, "status": ..., "count": int}}}],
+     "feeds": [{"path": str, "rows": int, "rejected": int, "errors": [str]}]}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from rich.cells import cell_len
+
+from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
+from floorwatch.feeds.roster import clean_text
+from floorwatch.live.board import AgentRow, Board, Transition
+from floorwatch.live.thresholds import Status
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FeedStatus(Protocol):
+    """What the renderers read of a feed file's status (floorwatch.feeds.FileStatus has it)."""
+
+    feed: str
+    path: Any
+    rows: int
+    rejected: int
+    errors: Sequence[str]
+
+
+def format_value(value: float | None, fmt: MetricFormat) -> str:
+    """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
+    numbers with at most two decimals. '-' when there is no value."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if fmt is MetricFormat.DURATION:
+        return _duration(value)
+    if fmt is MetricFormat.PERCENT:
+        return f"{_trim(f'{value * 100:.1f}')}%"
+    return _trim(f"{value:,.2f}")
+
+
+def _duration(seconds: float) -> str:
+    whole = round(abs(seconds))
+    sign = "-" if seconds < 0 and whole else ""
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def _trim(number: str) -> str:
+    """'4.50' -> '4.5', '12.00' -> '12'."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def iso_time(at: float | datetime, timezone: str | None) -> str:
+    """An ISO 8601 time with its UTC offset, in the floor's timezone (system local if unset)."""
+    moment = at if isinstance(at, datetime) else datetime.fromtimestamp(at, _zone(timezone))
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.isoformat(timespec="seconds")
+
+
+def _zone(timezone: str | None) -> ZoneInfo | None:
+    return ZoneInfo(timezone) if timezone else None
+
+
+def _clock(at: float, timezone: str | None) -> str:
+    moment = datetime.fromtimestamp(at, _zone(timezone))
+    return moment.strftime("%H:%M")
+
+
+def format_transition(transition: Transition, board: Board) -> str:
+    """An events-panel line: '10:42 Li Wei AHT 5:12 > 5:00 RED' (the bound that was crossed).
+    Plain text: show it with markup off, the name is untrusted."""
+    metric = board.metrics[transition.metric]
+    clock = _clock(transition.at, board.config.floor.timezone)
+    value = format_value(transition.value, metric.format)
+    bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
+    if bound.endswith(f" {value}"):  # 30.4 s past a 30 s bound: not '0:30 > 0:30'
+        value = format_precise(transition.value, metric.format)
+    name = clean_text(transition.name)
+    return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
+
+
+def format_precise(value: float | None, fmt: MetricFormat) -> str:
+    """`format_value` with one more digit (tenths of seconds, of percents), for a value that
+    would otherwise read the same as the bound it crossed."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if fmt is MetricFormat.DURATION:
+        minutes, seconds = divmod(abs(value), 60)
+        return f"{'-' if value < 0 else ''}{int(minutes)}:{seconds:04.1f}"
+    if fmt is MetricFormat.PERCENT:
+        return f"{value * 100:.2f}%"
+    return f"{value:,.3f}"
+
+
+def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
+    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on."""
+    if status is Status.NONE:
+        return ""
+    bound = threshold.red if status is Status.RED else threshold.green
+    if bound is None:
+        bound = threshold.green if threshold.red is None else threshold.red
+    if bound is None:
+        return ""
+    if isinstance(bound, tuple):
+        low, high = (format_value(b, metric.format) for b in bound)
+        return f" {'in' if status is Status.GREEN else 'outside'} {low}-{high}"
+    if metric.better is Better.HIGHER:
+        sign = ">=" if status is Status.GREEN else "<"
+    else:
+        sign = "<=" if status is Status.GREEN else ">"
+    return f" {sign} {format_value(bound, metric.format)}"
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+
+
+def board_document(
+    board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
+) -> dict[str, Any]:
+    """The JSON contract as Python objects (tests and other tools can use it without parsing)."""
+    return {
+        "generated_at": iso_time(generated_at, config.floor.timezone),
+        "floor": config.floor.name,
+        "agents": [_agent_document(board.rows[agent]) for agent in board.sorted_ids()],
+        "feeds": [_feed_document(status) for status in feeds_statuses],
+    }
+
+
+def _agent_document(row: AgentRow) -> dict[str, Any]:
+    return {
+        "agent": row.agent,
+        "name": row.name,
+        "team": row.team,
+        "status": row.status.json_name,
+        "metrics": {
+            key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
+            for key, cell in row.cells.items()
+        },
+    }
+
+
+def _feed_document(status: FeedStatus) -> dict[str, Any]:
+    return {
+        "path": str(status.path),
+        "rows": int(status.rows),
+        "rejected": int(status.rejected),
+        "errors": [str(error) for error in status.errors],
+    }
+
+
+def render_json(
+    board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
+) -> str:
+    document = board_document(board, config, feeds_statuses, generated_at)
+    # ensure_ascii keeps any character a terminal could act on out of the output, escaped.
+    return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+
+
+# -- text ------------------------------------------------------------------------------------------
+
+
+def render_text(
+    board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
+) -> str:
+    """A plain aligned table, worst first, then team averages and the feeds."""
+    zone = config.floor.timezone
+    counts = board.counts()
+    tally = "  ".join(
+        f"{status.label} {counts[status]}"
+        for status in (Status.RED, Status.AMBER, Status.GREEN, Status.NONE)
+    )
+    lines = [f"{clean_text(config.floor.name)}  {iso_time(generated_at, zone)}  {tally}", ""]
+    header = ["STATUS", "AGENT", "NAME", "TEAM", *(m.label for m in config.metrics), "RED SINCE"]
+    table = [
+        [
+            row.status.label,
+            clean_text(row.agent),
+            clean_text(row.name),
+            clean_text(row.team or ""),
+            *(_cell_text(row, m.key, m.format) for m in config.metrics),
+            _clock(row.red_since, zone) if row.red_since is not None else "",
+        ]
+        for row in (board.rows[agent] for agent in board.sorted_ids())
+    ]
+    right = set(range(4, 4 + len(config.metrics)))  # numbers align right
+    lines.extend(_align([header, *table], right))
+    if not table:
+        lines.append("(no agents with rows in their windows)")
+    lines.extend(_team_lines(board, config))
+    lines.extend(_feed_lines(feeds_statuses))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:
+    cell = row.cells[key]
+    if cell.value is None:
+        return "-"
+    return f"{format_value(cell.value, fmt)} {cell.status.shape}"
+
+
+def _align(table: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = []
+        for index, text in enumerate(row):
+            pad = " " * (widths[index] - cell_len(text))
+            cells.append(pad + text if index in right else text + pad)
+        lines.append("  ".join(cells))
+    return lines
+
+
+def _team_lines(board: Board, config: Config) -> list[str]:
+    summary = board.team_summary()
+    if not summary:
+        return []
+    lines = ["", "Team averages:"]
+    for team, metrics in summary.items():
+        parts = []
+        for metric in config.metrics:
+            value, status = metrics[metric.key]
+            shape = f" {status.shape}" if value is not None else ""
+            parts.append(f"{metric.label} {format_value(value, metric.format)}{shape}")
+        lines.append(f"  {clean_text(team)}: " + ", ".join(parts))
+    return lines
+
+
+def _feed_lines(feeds_statuses: Iterable[FeedStatus]) -> list[str]:
+    lines = []
+    for status in feeds_statuses:
+        lines.append(
+            f"  {clean_text(str(status.feed))}: {clean_text(str(status.path))}  "
+            f"{int(status.rows):,} rows, {int(status.rejected):,} rejected"
+        )
+        lines.extend(f"    {clean_text(str(error))}" for error in status.errors)
+    return ["", "Feeds:", *lines] if lines else []
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+
+def render_csv(
+    board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
+) -> str:
+    """One line per agent, worst first: status, agent, name, team, then per metric its value
+    (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
+    would run as a formula get a leading apostrophe."""
+    del feeds_statuses, generated_at  # the CSV is the table only; JSON carries the rest
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = ["status", "agent", "name", "team"]
+    for metric in config.metrics:
+        header += [metric.key, f"{metric.key}_status", f"{metric.key}_count"]
+    writer.writerow([*header, "red_since"])
+    for agent in board.sorted_ids():
+        row = board.rows[agent]
+        line = [row.status.json_name, row.agent, _safe(row.name), _safe(row.team or "")]
+        for metric in config.metrics:
+            cell = row.cells[metric.key]
+            value = "" if cell.value is None else repr(cell.value)
+            line += [value, cell.status.json_name, str(cell.count)]
+        since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
+        writer.writerow([*line, since])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    text = clean_text(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,334 @@
+"""The floorwatch Textual app: the live board (or the wall) on a `Floor`.
+
+The app views a `Floor` (feeds + board model). With no floor given it makes its own and runs it;
+given one (the SSH server shares one floor between every session) it only subscribes. The floor
+calls back after every tick, in the loop's thread; the app merges those updates and repaints at
+most `REPAINT_INTERVAL` apart, so a burst of appends costs one repaint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import signal
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
+from floorwatch.coaching.timeframe import floor_timezone
+from floorwatch.coaching.trend import Trend
+from floorwatch.config.types import Config, MetricConfig
+from floorwatch.live.board import AgentRow, BoardDelta, Transition
+from floorwatch.live.thresholds import Status
+from floorwatch.reports.board import format_transition
+from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
+from floorwatch.tui.notes_service import NotesChanged, NotesService
+from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.screens.board import BoardScreen
+from floorwatch.tui.screens.feedback import FeedbackPanel
+from floorwatch.tui.screens.followups import FollowUpsScreen
+from floorwatch.tui.screens.wall import WallScreen
+from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
+from floorwatch.tui.widgets.notes_timeline import mount_timeline
+
+if TYPE_CHECKING:
+    from floorwatch.live.floor import Floor
+
+MAX_TOASTS = 3  # per toast interval; more transitions to red than this become one summary
+
+
+class FloorwatchApp(App[None]):
+    """The live board for a supervisor, or the read-only wall."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "floorwatch"
+    BINDINGS = [Binding("q", "quit", "quit", priority=False)]
+    REPAINT_INTERVAL = 0.2  # seconds between repaints: at most 5 a second, however fast rows come
+    HEADER_INTERVAL = 1.0  # seconds between recounts of the header (they scan every agent)
+    TOAST_INTERVAL = 5.0  # seconds between toasts; reds in between are toasted together
+    exit_on_hangup = False  # the CLI sets it when the app owns the process's terminal
+
+    def __init__(
+        self,
+        config: Config,
+        floor: Floor | None = None,
+        *,
+        wall: bool = False,
+        page_seconds: float = 10,
+        author: str | None = None,
+        role: str = "supervisor",
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.floor: Floor | Any = floor
+        self.owns_floor = floor is None
+        self.wall = wall or role == "wall"
+        self.role = "wall" if self.wall else role
+        self.author = author or config.notes.author
+        self.page_seconds = page_seconds
+        self.clock: Callable[[], float] = clock or time.time
+        self.palette: Palette = palette_for(config.floor.theme)
+        self.notes_indicators: dict[str, str] = {}
+        self.floor_errors: list[str] = []
+        self.last_update = MergedUpdate()
+        self.main_screen: BoardScreen | WallScreen | None = None
+        self._buffer = UpdateBuffer()
+        self._last_flush = -math.inf
+        self._flush_timer: Timer | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._held_toasts: list[tuple[str, str]] = []  # (events line, agent) not toasted yet
+        self._toast_timer: Timer | None = None
+        if self.wall:
+            self.use_command_palette = False  # read-only: nothing to run
+        if self.floor is None:
+            # Made here, not on mount, so that a feed problem is raised to the command that
+            # builds the app (and printed as a message) before the terminal is taken over.
+            from floorwatch.live.floor import Floor
+
+            self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
+        # The wall is read-only: it never opens (or creates) the notes store.
+        self.notes: NotesService | None = (
+            None if self.wall else NotesService(config, author=self.author, clock=self.clock)
+        )
+
+    # -- start and stop ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        board = self.floor.board
+        if self.wall:
+            self.main_screen = WallScreen(
+                self.config, board, palette=self.palette, clock=self.clock,
+                page_seconds=self.page_seconds,
+            )  # fmt: skip
+        else:
+            self.main_screen = BoardScreen(
+                self.config, board, palette=self.palette, clock=self.clock
+            )
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        self.theme = self.palette.textual_theme
+        if self.exit_on_hangup:
+            # A closed terminal (or a dropped plain-ssh link) sends SIGHUP: leave cleanly, so
+            # the notes store and the feeds' files are closed rather than killed mid-write.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        self._unsubscribe = self.floor.subscribe(self._floor_updated)
+        last = self.floor.last_update
+        if last is not None:  # a shared floor, already running: its state, not its news
+            self._floor_updated(replace(last, delta=BoardDelta(now=last.delta.now, first=True)))
+        if self.owns_floor:
+            self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
+        if self.notes is not None:
+            self.notes.start(self)
+
+    async def on_unmount(self) -> None:
+        if self.notes is not None:
+            self.notes.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.owns_floor and self.floor is not None:
+            await self.floor.stop()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "floor":
+            self.report_error(f"the floor stopped: {event.worker.error}")
+        elif event.state is WorkerState.ERROR and event.worker.group == "record-reds":
+            self.report_error(f"reds cannot be kept for the coaching report: {event.worker.error}")
+
+    def report_error(self, message: str) -> None:
+        """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
+        if message in self.floor_errors:
+            return
+        self.floor_errors.append(message)
+        self.notify(message, title="floorwatch", severity="error", timeout=10, markup=False)
+
+    # -- updates -------------------------------------------------------------------------------
+
+    def _floor_updated(self, update: FloorUpdateLike) -> None:
+        """The floor's callback (in the loop's thread): merge, and nudge once per repaint."""
+        if self._buffer.add(update):
+            self.post_message(FloorChanged())
+
+    def on_floor_changed(self, _message: FloorChanged) -> None:
+        wait = self.REPAINT_INTERVAL - (time.monotonic() - self._last_flush)
+        if wait <= 0:
+            self.flush()
+        elif self._flush_timer is None:
+            self._flush_timer = self.set_timer(wait, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._flush_timer = None
+        self.flush()
+
+    def flush(self) -> None:
+        """Apply everything the floor published since the last repaint."""
+        merged = self._buffer.take()
+        if merged is None or self.main_screen is None:
+            return
+        self._last_flush = time.monotonic()
+        self.last_update = merged
+        for error in merged.errors:
+            self.report_error(error)
+        self.main_screen.floor_changed(merged)
+        self._alert(merged.delta)
+        self._update_agent_screen(merged.delta)
+
+    def _alert(self, delta: BoardDelta) -> None:
+        """Each transition to red: a line in the events panel, a toast, the bell if asked."""
+        if self.wall or not isinstance(self.main_screen, BoardScreen):
+            return
+        reds = [t for t in delta.transitions if t.new is Status.RED]
+        if not reds:
+            return
+        lines = [format_transition(t, self.floor.board) for t in reds]
+        self.main_screen.add_events(lines)
+        self._record_reds(reds)
+        self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
+        if self._toast_timer is None:
+            self._release_toasts()
+
+    def _record_reds(self, reds: list[Transition]) -> None:
+        """Keep the reds for the floor's feedback-within-24-hours figure. Only on the wall clock:
+        a replay's or the demo's board time cannot be set beside the notes' real times."""
+        notes = self.notes
+        if notes is None or self.config.floor.clock != "wall":
+            return
+        items = [(t.agent, t.metric, t.at) for t in reds]
+        self.run_worker(lambda: notes.record_reds(items), thread=True, group="record-reds",
+                        exit_on_error=False)  # fmt: skip
+
+    def _release_toasts(self) -> None:
+        """Toast what turned red since the last toast: one toast per red, or one summary when
+        there are many. Then hold new ones for TOAST_INTERVAL, so a busy floor gets a toast
+        every few seconds, not a stack of them (the events panel has every line)."""
+        self._toast_timer = None
+        held, self._held_toasts = self._held_toasts, []
+        if not held:
+            return
+        if len(held) <= MAX_TOASTS:
+            for line, _agent in held:
+                self.notify(line, title="RED", severity="error", markup=False)
+        else:
+            agents = len({agent for _line, agent in held})
+            self.notify(
+                f"{len(held)} metrics turned red ({agents} agents): see the events panel",
+                title="RED",
+                severity="error",
+                markup=False,
+            )
+        if self.config.floor.bell:
+            self.bell()
+        self._toast_timer = self.set_timer(self.TOAST_INTERVAL, self._release_toasts)
+
+    def _update_agent_screen(self, delta: BoardDelta) -> None:
+        screen = self.screen
+        if isinstance(screen, AgentScreen):
+            agent = screen.agent
+            if agent in delta.changed or agent in delta.added or agent in delta.removed:
+                screen.show_row(self.floor.board.rows.get(agent))
+
+    # -- what the screens ask for --------------------------------------------------------------
+
+    @property
+    def selected_agent(self) -> str | None:
+        """The agent selected on the board (None in wall mode or on an empty board)."""
+        if isinstance(self.main_screen, BoardScreen):
+            return self.main_screen.table.selected
+        return None
+
+    def open_agent(self, agent: str) -> None:
+        if self.wall:
+            return
+        board = self.floor.board
+
+        def analysis_of(agent: str) -> AgentAnalysis | None:
+            return analyse_agent(agent, board.rows, self.config.metrics, board.threshold)
+
+        notes = self.notes
+        today = self.floor_today()
+
+        def trends_of(agent: str) -> list[tuple[MetricConfig, list[Trend]]]:
+            return notes.agent_trends(agent, today) if notes is not None else []
+
+        self.push_screen(
+            AgentScreen(
+                agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
+                palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
+            )
+        )  # fmt: skip
+        if self.notes is not None and isinstance(self.screen, AgentScreen):
+            rows = board.rows
+            mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
+
+    def floor_today(self) -> date:
+        """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
+        board_now = getattr(self.floor.board, "now", None)
+        now = board_now if self.config.floor.clock == "data" and board_now else self.clock()
+        return datetime.fromtimestamp(now, floor_timezone(self.config.floor.timezone)).date()
+
+    def show_errors(self) -> None:
+        if self.wall:
+            return
+        from floorwatch.tui.screens.errors import ErrorsScreen
+
+        self.push_screen(ErrorsScreen(self.last_update.statuses, tuple(self.floor_errors)))
+
+    def cycle_theme(self) -> str:
+        """dark -> light -> colour-blind -> dark; returns the new theme's name."""
+        self.palette = PALETTES[next_theme(self.palette.name)]
+        self.theme = self.palette.textual_theme
+        if self.main_screen is not None:
+            self.main_screen.set_palette(self.palette)
+        self.notify(f"Theme: {self.palette.name}", timeout=2, markup=False)
+        return self.palette.name
+
+    def set_notes_indicators(self, indicators: Mapping[str, str]) -> None:
+        """Per agent, a short plain text for the board's NOTE column (note today, follow-up
+        due...). Only the rows whose text changed are repainted."""
+        self.notes_indicators = dict(indicators)
+        if isinstance(self.main_screen, BoardScreen):
+            self.main_screen.table.set_notes(self.notes_indicators)
+
+    def on_notes_changed(self, message: NotesChanged) -> None:
+        self.set_notes_indicators(message.indicator_texts)
+        if message.snapshot.error:
+            self.report_error(message.snapshot.error)
+
+    def action_feedback(self, kind: str, agent: str | None = None) -> None:
+        """Open the BEST panel (`kind` 'coaching' or 'praise') for `agent` (default: the
+        selected one)."""
+        agent = agent or self.selected_agent
+        if self.notes is None or agent is None:
+            return
+        row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
+        self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
+
+    def action_follow_ups(self) -> None:
+        """Open the follow-ups screen: what is due, oldest first."""
+        if self.notes is None:
+            return
+        self.push_screen(
+            FollowUpsScreen(
+                self.notes, rows_of=lambda: self.floor.board.rows,
+                on_open_agent=self.open_agent,
+                on_feedback=lambda agent: self.action_feedback("coaching", agent),
+            )
+        )  # fmt: skip
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(self.main_screen, BoardScreen):
+            for title, help_text, callback in self.main_screen.commands():
+                yield SystemCommand(title, help_text, callback)

@@ -1,0 +1,231 @@
+"""The agent screen: one agent's metrics against their thresholds and windows.
+
+The app mounts the agent's coaching notes timeline in the `#agent-notes` container."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
+from floorwatch.coaching.trend import Trend
+from floorwatch.config.types import Better, Bound, Config, MetricConfig, Threshold
+from floorwatch.feeds.roster import clean_text
+from floorwatch.live.board import AgentRow
+from floorwatch.live.thresholds import Status
+from floorwatch.reports.board import format_value
+from floorwatch.tui.themes import Palette
+
+if TYPE_CHECKING:
+    from floorwatch.tui.app import FloorwatchApp
+
+ThresholdOf = Callable[[str, str], Threshold]
+AnalysisOf = Callable[[str], AgentAnalysis | None]
+TrendsOf = Callable[[str], list[tuple[MetricConfig, list[Trend]]]]  # blocking: a thread worker
+NO_HISTORY = (
+    "Trend over months: no daily figures kept yet (`floorwatch history build`, run daily, "
+    "keeps them)"
+)
+
+
+def trends_view(trends: list[tuple[MetricConfig, list[Trend]]]) -> Text:
+    if not trends:
+        return Text(NO_HISTORY, style="dim")
+    text = Text(end="")
+    text.append("Trend over months", style="bold")
+    for metric, spans in trends:
+        text.append(f"\n  {metric.label}: ")
+        text.append("; ".join(span.text() for span in spans))
+    return text
+
+
+def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
+    if bound is None:
+        return "-"
+    if isinstance(bound, tuple):
+        low, high = (format_value(b, metric.format) for b in bound)
+        return f"{low}–{high}"
+    return format_value(bound, metric.format)
+
+
+def rule_text(metric: MetricConfig, threshold: Threshold) -> str:
+    """'green <= 3:30, red > 5:00' in the metric's own terms."""
+    green, red = bound_text(threshold.green, metric), bound_text(threshold.red, metric)
+    if metric.better is Better.BAND:
+        return f"green in {green}, red outside {red}"
+    if metric.better is Better.HIGHER:
+        return f"green >= {green}, red < {red}"
+    return f"green <= {green}, red > {red}"
+
+
+def metrics_table(
+    row: AgentRow, metrics: tuple[MetricConfig, ...], threshold_of: ThresholdOf, palette: Palette
+) -> Table:
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    for title, right in (("metric", False), ("value", True), ("status", False),
+                         ("thresholds", False), ("window", False), ("rows", True)):  # fmt: skip
+        table.add_column(title, justify="right" if right else "left", no_wrap=True)
+    for metric in metrics:
+        cell = row.cells.get(metric.key)
+        if cell is None:
+            continue
+        style = palette.for_status(cell.status)
+        value = format_value(cell.value, metric.format) + (" ~stale" if cell.stale else "")
+        window = f"{metric.agg.value} over {metric.window_text}"
+        rows = f"{cell.count}" + (f" (min {metric.min_count})" if metric.min_count > 1 else "")
+        table.add_row(
+            Text(metric.label),
+            Text(value, style=style),
+            Text(cell.status.label, style=style),
+            Text(rule_text(metric, threshold_of(row.agent, metric.key))),
+            Text(window),
+            Text(rows),
+        )
+    return table
+
+
+def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
+    """The agent beside the team (average, best, rank, gap to green), then what to praise, what
+    to work on and where to start. Names are feed text: Text objects, never markup."""
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    for title, right in (("vs team", False), ("agent", True), ("team avg", True),
+                         ("team best", True), ("", False), ("rank", True),
+                         ("to green", True)):  # fmt: skip
+        table.add_column(title, justify="right" if right else "left", no_wrap=True)
+    for item in analysis.comparisons:
+        table.add_row(*_comparison_cells(item, palette))
+    lines = [table, Text("")]
+    for label, metrics in (("Strengths", analysis.strengths), ("Work on", analysis.weaknesses)):
+        names = ", ".join(metric.label for metric in metrics) or "-"
+        lines.append(Text.assemble((f"{label}: ", "bold"), names))
+    if analysis.focus:
+        lines.append(Text.assemble(("Focus: ", "bold"), analysis.focus))
+    return Group(*lines)
+
+
+def _comparison_cells(item: MetricComparison, palette: Palette) -> list[Text]:
+    fmt = item.metric.format
+    rank = f"{item.rank} of {item.ranked}" if item.rank is not None else "-"
+    gap = format_value(item.gap, fmt) if item.gap else ("-" if item.rank is None else "ok")
+    return [
+        Text(item.metric.label),
+        Text(format_value(item.value, fmt), style=palette.for_status(item.status)),
+        Text(format_value(item.team_mean, fmt)),
+        Text(format_value(item.best, fmt)),
+        Text(item.best_name or "", style="dim"),
+        Text(rank),
+        Text(gap),
+    ]
+
+
+class AgentScreen(Screen[None]):
+    DEFAULT_CSS = """
+    AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
+    AgentScreen #agent-metrics { height: auto; padding: 1 1; }
+    AgentScreen #agent-analysis { height: auto; padding: 0 1 1 1; }
+    AgentScreen #agent-trends { height: auto; padding: 0 1 1 1; }
+    AgentScreen #agent-notes { height: 1fr; border-top: solid $primary-darken-2; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,backspace", "back", "back"),
+        Binding("f", "feedback('coaching')", "note"),
+        Binding("p", "feedback('praise')", "praise"),
+    ]
+
+    def __init__(
+        self,
+        agent: str,
+        config: Config,
+        *,
+        row: AgentRow | None,
+        threshold_of: ThresholdOf,
+        palette: Palette,
+        analysis_of: AnalysisOf | None = None,
+        trends_of: TrendsOf | None = None,
+    ) -> None:
+        super().__init__(id="agent-screen")
+        self.agent = agent
+        self.config = config
+        self.row = row
+        self.threshold_of = threshold_of
+        self.analysis_of = analysis_of
+        self.trends_of = trends_of
+        self.palette = palette
+        self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="agent-title")
+            yield Static(id="agent-metrics")
+            yield Static(id="agent-analysis")
+            yield Static(id="agent-trends")
+            with Vertical(id="agent-notes"):
+                yield Static(Text("Coaching notes: loading…", style="dim"))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_row(self.row)
+        if self.trends_of is not None:
+            trends_of, agent = self.trends_of, self.agent
+            self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "agent-trends":
+            return
+        trends = self.query_one("#agent-trends", Static)
+        if event.state is WorkerState.SUCCESS:
+            trends.update(trends_view(event.worker.result or []))
+        elif event.state is WorkerState.ERROR:
+            trends.update(Text(f"Trends cannot be read: {event.worker.error}", style="bold red"))
+
+    def show_row(self, row: AgentRow | None) -> None:
+        """Show `row` (None: the agent has no rows in any window now)."""
+        self.row = row
+        title = Text(end="")
+        if row is None:
+            title.append(clean_text(self.agent), style="bold")
+            title.append("  no rows in any window now", style="dim")
+            self.query_one("#agent-title", Static).update(title)
+            self.query_one("#agent-metrics", Static).update(Text(""))
+            self.query_one("#agent-analysis", Static).update(Text(""))
+            return
+        title.append(clean_text(row.name), style="bold")
+        title.append(f"  {clean_text(row.agent)}")
+        if row.team:
+            title.append(f"  team {clean_text(row.team)}")
+        title.append("  ")
+        title.append(row.status.label, style=self.palette.for_status(row.status))
+        if row.status is Status.RED and row.red_since is not None:
+            since = datetime.fromtimestamp(row.red_since, self.zone).strftime("%H:%M")
+            if row.red_at_start:
+                title.append(f" since before {since} (when floorwatch started)")
+            else:
+                title.append(f" since {since}")
+        self.query_one("#agent-title", Static).update(title)
+        table = metrics_table(row, self.config.metrics, self.threshold_of, self.palette)
+        self.query_one("#agent-metrics", Static).update(table)
+        analysis = self.analysis_of(self.agent) if self.analysis_of else None
+        shown = analysis_view(analysis, self.palette) if analysis else Text("")
+        self.query_one("#agent-analysis", Static).update(shown)
+
+    @property
+    def fw_app(self) -> FloorwatchApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_feedback(self, kind: str) -> None:
+        self.fw_app.action_feedback(kind, agent=self.agent)

@@ -1,0 +1,295 @@
+"""The supervisor's board: header, the agents table, the events panel and the feed status line."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from floorwatch.config.types import Config
+from floorwatch.live.board import BoardDelta
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.themes import Palette
+from floorwatch.tui.widgets.board_table import BoardTable
+from floorwatch.tui.widgets.events_panel import EventsPanel
+from floorwatch.tui.widgets.feed_status import FeedStatusLine
+from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
+from floorwatch.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from floorwatch.tui.app import FloorwatchApp
+
+# (key, action, footer label, help text): the single list the footer, the `?` screen and the
+# command palette are built from, so they cannot disagree.
+BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("slash", "search", "find", "find an agent by name or id, Enter selects the first match"),
+    ("enter", "open_agent", "open", "open the selected agent: metrics, thresholds, notes"),
+    ("t", "cycle_team", "team", "cycle the team filter (all, then each team)"),
+    ("s", "cycle_sort", "sort", "cycle the sort: status, name, then each metric"),
+    ("1", "only('red')", "red", "show only red agents (again: show all)"),
+    ("2", "only('amber')", "amber", "show only amber agents (again: show all)"),
+    ("3", "only('green')", "green", "show only green agents (again: show all)"),
+    ("space", "pause", "pause", "pause live updates (again: resume and catch up)"),
+    ("e", "errors", "errors", "feed errors: rejected rows and their reasons, per file"),
+    ("f", "feedback('coaching')", "note", "write a BEST coaching note for the selected agent"),
+    ("p", "feedback('praise')", "praise", "write a BEST note as praise"),
+    ("u", "follow_ups", "follow-ups", "follow-ups due and overdue"),
+    ("c", "theme", "theme", "cycle the colours: dark, light, colour-blind"),
+    ("question_mark", "help", "help", "this help"),
+)
+KEY_SHOWN = {"slash": "/", "question_mark": "?", "enter": "enter", "space": "space"}
+MOVE_KEYS = (
+    ("↑ ↓ / k j", "move the selection"),
+    ("PgUp PgDn Home End", "move by a page, to the top, to the bottom"),
+    ("q", "quit"),
+    ("ctrl+p", "command palette: every action by name"),
+)
+
+
+SHORT_SCREEN = 20  # rows: below this the events panel is hidden
+FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+
+
+class BoardScreen(Screen[None]):
+    """The live board for a supervisor."""
+
+    BINDINGS = [
+        Binding(key, action, label, show=False, key_display=KEY_SHOWN.get(key))
+        for key, action, label, _ in BOARD_KEYS
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        board: BoardModel,
+        *,
+        palette: Palette,
+        clock: Callable[[], float],
+    ) -> None:
+        super().__init__(id="board-screen")
+        self.config = config
+        self.board = board
+        self.palette = palette
+        self.clock = clock
+        self.table = BoardTable(
+            config.metrics,
+            palette=palette,
+            timezone=config.floor.timezone,
+            clock=clock,
+            id="board",
+        )
+        self.view = BoardView(board, self.table, (m.key for m in config.metrics))
+        self.header = FloorHeader(
+            config.floor.name, config.metrics, timezone=config.floor.timezone, palette=palette,
+            id="header",
+        )  # fmt: skip
+        self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
+        self.events = EventsPanel(palette=palette, id="events")
+        self.pending: MergedUpdate | None = None  # what arrived while paused
+        self._facts_due = False
+        self._facts_at = -math.inf  # the header's counts and averages are behind the board
+        self.last: MergedUpdate = MergedUpdate()
+
+    @property
+    def fw_app(self) -> FloorwatchApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield Static(Text("PAUSED: live updates held, space resumes", style="bold reverse"),
+                     id="paused")  # fmt: skip
+        yield self.table
+        yield self.events
+        yield self.feed_status
+        yield KeyBar(key_bar_entries(), id="keys")
+
+    def on_mount(self) -> None:
+        self.view.reload()
+        self._show_facts()
+        self.tick()
+        self.table.focus()
+        self.set_interval(1.0, self.tick)
+
+    def on_resize(self) -> None:
+        # On a short terminal the agents matter more than the events panel.
+        self.set_class(self.size.height < SHORT_SCREEN, "-short")
+
+    def tick(self) -> None:
+        """Once a second: the clock, ages, the header's figures, the end of cell highlights."""
+        if self._facts_due:
+            self._show_facts()
+        now = self.clock()
+        self.header.tick(self._floor_time(now))
+        self.feed_status.tick(now)
+        self.table.expire_flashes(now)
+
+    def _floor_time(self, now: float) -> float:
+        """The time the board is at: the clock, or with `floor.clock: data` (replays, the demo)
+        the newest event time seen, so the header agrees with SINCE and the events panel."""
+        board_now = getattr(self.board, "now", None)
+        if self.config.floor.clock == "data" and board_now is not None:
+            return float(board_now)
+        return now
+
+    # -- updates from the floor ----------------------------------------------------------------
+
+    def floor_changed(self, update: MergedUpdate) -> None:
+        """Apply a (coalesced) floor update, or hold it while paused."""
+        self.last = update
+        self.feed_status.show(update.statuses, update.stale, update.loaded, self.clock())
+        if self.view.paused:
+            self.pending = update if self.pending is None else self.pending.then(update)
+            return
+        self._apply(update.delta)
+
+    def _apply(self, delta: BoardDelta) -> None:
+        self.view.apply(delta)
+        self.table.flash(_reds(delta), self.clock())
+        # Team averages scan every agent: the header catches up once a second, not per repaint.
+        if not delta.empty:
+            self._facts_soon()
+
+    def _facts_soon(self) -> None:
+        """Counts and averages scan every agent: show them now if the last time was a second
+        ago, else at the next tick (at most once a second under load)."""
+        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
+        if time.monotonic() - self._facts_at >= interval:
+            self._show_facts()
+        else:
+            self._facts_due = True
+
+    def _show_facts(self) -> None:
+        self._facts_due = False
+        self._facts_at = time.monotonic()
+        stale = bool(self.last.stale)
+        facts = HeaderFacts(
+            counts=self.board.counts(self.view.team),
+            teams=self.board.team_summary(),
+            floor=self.board.floor_summary(),
+            view=self.view.describe(),
+            freshness="STALE" if stale else ("feeds ok" if self.last.loaded else "loading…"),
+            stale=stale,
+        )
+        if self.view.paused:  # the figures stay as they were when paused; the view line moves
+            facts = replace(self.header.facts, view=facts.view)
+        self.header.show(facts)
+
+    def add_events(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.events.add(line)
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette = palette
+        for widget in (self.table, self.header, self.feed_status):
+            widget.set_palette(palette)
+        self.events.palette = palette
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        from floorwatch.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(), self._found)
+
+    def _found(self, text: str | None) -> None:
+        if not text:
+            return
+        agent = self.table.first_match(text)
+        if agent is None:
+            self.notify(f"No agent matches {text!r}", severity="warning", markup=False)
+            return
+        self.table.select(agent)
+
+    def action_open_agent(self) -> None:
+        if self.table.selected is not None:
+            self.fw_app.open_agent(self.table.selected)
+
+    def on_board_table_opened(self, message: BoardTable.Opened) -> None:
+        self.fw_app.open_agent(message.agent)
+
+    def action_cycle_team(self) -> None:
+        team = self.view.cycle_team()
+        self._show_facts()
+        self.notify(f"Team: {team or 'all'}", timeout=2, markup=False)
+
+    def action_cycle_sort(self) -> None:
+        sort = self.view.cycle_sort()
+        self._show_facts()
+        self.notify(f"Sort: {sort}", timeout=2, markup=False)
+
+    def action_only(self, colour: str) -> None:
+        status = {"red": Status.RED, "amber": Status.AMBER, "green": Status.GREEN}[colour]
+        self.view.toggle_only(status)
+        self._show_facts()
+
+    def action_pause(self) -> None:
+        if self.view.paused:
+            pending, self.pending = self.pending, None
+            self.view.resume(pending.delta if pending is not None else None)
+            self.set_class(False, "-paused")
+            if pending is not None:
+                self.table.flash(_reds(pending.delta), self.clock())
+            self._show_facts()
+        else:
+            self.view.pause()
+            self.set_class(True, "-paused")
+
+    def action_errors(self) -> None:
+        self.fw_app.show_errors()
+
+    def action_feedback(self, kind: str) -> None:
+        self.fw_app.action_feedback(kind)
+
+    def action_follow_ups(self) -> None:
+        self.fw_app.action_follow_ups()
+
+    def action_theme(self) -> None:
+        self.fw_app.cycle_theme()
+
+    def action_help(self) -> None:
+        from floorwatch.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(BOARD_KEYS, MOVE_KEYS))
+
+    @property
+    def paused(self) -> bool:
+        return self.view.paused
+
+    def commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(title, help, callback) for the command palette: every key's action by name."""
+        found = []
+        for _key, action, label, text in BOARD_KEYS:
+            name, _, argument = action.partition("(")
+            method = getattr(self, f"action_{name}")
+            value = argument.rstrip(")").strip("'")
+            callback = (lambda m=method, v=value: m(v)) if value else method
+            found.append((f"Board: {label}", text, callback))
+        return found
+
+
+def key_bar_entries() -> list[tuple[str, str]]:
+    """The key bar: every board key, with 1 2 3 as one entry, then q."""
+    entries = []
+    for key, _action, label, _ in BOARD_KEYS:
+        if key in ("2", "3"):
+            continue
+        if key == "1":
+            entries.append(("1 2 3", "red amber green"))
+            continue
+        entries.append((KEY_SHOWN.get(key, key), label))
+    entries += [("↑↓", "move"), ("q", "quit")]
+    return entries
+
+
+def _reds(delta: BoardDelta) -> list[tuple[str, str]]:
+    return [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]

@@ -1,0 +1,137 @@
+"""One viewer's way of looking at the shared board: sort, filters, pause.
+
+The board model belongs to the floor and may be shared by many viewers (SSH sessions); a viewer
+never changes it. `BoardView` turns the model's deltas into table updates for this viewer's sort
+and filters, and holds them back while the viewer is paused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from floorwatch.config.types import Threshold
+from floorwatch.live.board import AgentRow, BoardDelta, Summary
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.widgets.board_table import BoardTable
+
+
+class BoardModel(Protocol):
+    """What a view reads of `floorwatch.live.board.Board`."""
+
+    rows: dict[str, AgentRow]
+
+    def sorted_ids(
+        self, sort: str = "status", team: str | None = None, only: Iterable[Status] | None = None
+    ) -> list[str]: ...
+
+    def teams(self) -> list[str]: ...
+
+    def counts(self, team: str | None = None) -> dict[Status, int]: ...
+
+    def team_summary(self) -> dict[str, Summary]: ...
+
+    def floor_summary(self) -> Summary: ...
+
+    def threshold(self, agent: str, metric_key: str) -> Threshold: ...
+
+
+class BoardView:
+    """Sort, team filter, colour filter and pause for one table."""
+
+    def __init__(self, board: BoardModel, table: BoardTable, sorts: Iterable[str]) -> None:
+        self.board = board
+        self.table = table
+        self.sorts = ("status", "name", *sorts)
+        self.sort = "status"
+        self.team: str | None = None
+        self.only: Status | None = None
+        self.paused = False
+        self._frozen: dict[str, AgentRow] = {}  # the board as it was when paused
+
+    # -- the view's state ------------------------------------------------------------------------
+
+    def cycle_sort(self) -> str:
+        self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
+        self.table.set_sort_key(self.sort)
+        self.reload()
+        return self.sort
+
+    def cycle_team(self) -> str | None:
+        teams: list[str | None] = [None, *self._rows_teams()]
+        index = teams.index(self.team) if self.team in teams else 0
+        self.team = teams[(index + 1) % len(teams)]
+        self.reload()
+        return self.team
+
+    def toggle_only(self, status: Status) -> Status | None:
+        self.only = None if self.only is status else status
+        self.reload()
+        return self.only
+
+    def pause(self) -> None:
+        self.paused = True
+        self._frozen = dict(self.board.rows)  # rows are immutable: a shallow copy freezes them
+
+    def resume(self, pending: BoardDelta | None) -> None:
+        """Show the board as it is now: everything that happened while paused at once."""
+        self.paused = False
+        self._frozen = {}
+        if pending is not None:
+            self.apply(pending)
+        else:
+            self.reload()
+
+    def describe(self) -> str:
+        parts = [f"sort {self.sort}", f"team {self.team or 'all'}"]
+        parts.append(f"only {self.only.word}" if self.only is not None else "all colours")
+        parts.append(f"{len(self.table.order)} of {len(self.rows)} agents")
+        return " · ".join(parts)
+
+    @property
+    def rows(self) -> Mapping[str, AgentRow]:
+        return self._frozen if self.paused else self.board.rows
+
+    # -- table updates -------------------------------------------------------------------------
+
+    def order(self) -> list[str]:
+        only = (self.only,) if self.only is not None else None
+        if not self.paused:
+            return self.board.sorted_ids(self.sort, self.team, only)
+        # Paused: the frozen rows, filtered, in the order the board gives them now (close to
+        # their order when paused; rows never change under a paused viewer).
+        rank = {agent: i for i, agent in enumerate(self.board.sorted_ids(self.sort))}
+        kept = [
+            row
+            for row in self._frozen.values()
+            if (self.team is None or row.team == self.team)
+            and (self.only is None or row.status is self.only)
+        ]
+        kept.sort(key=lambda row: rank.get(row.agent, len(rank)))
+        return [row.agent for row in kept]
+
+    def reload(self) -> None:
+        """Show the rows for the current sort and filters, from scratch."""
+        order = self.order()
+        rows = self.rows
+        self.table.set_rows({agent: rows[agent] for agent in order}, order)
+
+    def apply(self, delta: BoardDelta) -> None:
+        """Bring the table up to date after `delta`, touching only rows that changed."""
+        rows = self.board.rows
+        order = self.order()
+        shown = set(order)
+        changed = {
+            agent: rows[agent]
+            for agent in delta.changed | delta.added
+            if agent in shown and agent in rows
+        }
+        for agent in shown.difference(self.table.rows):  # newly matching the filters
+            changed[agent] = rows[agent]
+        removed = [agent for agent in self.table.rows if agent not in shown]
+        self.table.update(changed, removed, order)
+
+    def _rows_teams(self) -> list[str]:
+        if not self.paused:
+            return self.board.teams()
+        return sorted({row.team for row in self._frozen.values() if row.team is not None})

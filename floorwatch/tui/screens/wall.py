@@ -1,0 +1,136 @@
+"""Wall mode: read-only, big counts, the agents paged automatically, a big STALE warning.
+
+Nothing here can change anything: no notes, no filters, no panels; only `q` quits (which, over
+SSH, ends the wall's session)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from floorwatch.config.types import Config
+from floorwatch.feeds.roster import clean_text
+from floorwatch.live.board import BoardDelta
+from floorwatch.live.thresholds import Status
+from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.themes import Palette
+from floorwatch.tui.widgets.board_table import BoardTable
+from floorwatch.tui.widgets.wall_header import WallHeader
+
+FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+
+
+class WallScreen(Screen[None]):
+    DEFAULT_CSS = """
+    WallScreen #stale {
+        display: none; height: 3; content-align: center middle; text-style: bold reverse;
+    }
+    WallScreen.-stale #stale { display: block; }
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        board: BoardModel,
+        *,
+        palette: Palette,
+        clock: Callable[[], float],
+        page_seconds: float,
+    ) -> None:
+        super().__init__(id="wall-screen")
+        self.config = config
+        self.board = board
+        self.palette = palette
+        self.clock = clock
+        self.page_seconds = max(1.0, page_seconds)
+        self.table = BoardTable(
+            config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
+            paged=True, id="board",
+        )  # fmt: skip
+        self.view = BoardView(board, self.table, ())
+        self.header = WallHeader(
+            config.floor.name, config.metrics, timezone=config.floor.timezone, palette=palette
+        )
+        self.updated: float | None = None
+        self.last = MergedUpdate()
+        self._facts_due = False
+        self._facts_at = -math.inf
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield Static(id="stale")
+        yield self.table
+
+    def on_mount(self) -> None:
+        self.view.reload()
+        self._show_facts()
+        self.set_interval(self.page_seconds, self.next_page)
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        if self._facts_due:
+            self._show_facts()
+        self.table.expire_flashes(self.clock())
+
+    def next_page(self) -> None:
+        if self.table.pages > 1:
+            self.table.show_page(self.table.page + 1)
+            self._show_facts()
+
+    def on_board_table_paged(self, _message: BoardTable.Paged) -> None:
+        self._show_facts()
+
+    def floor_changed(self, update: MergedUpdate) -> None:
+        self.last = update
+        self._apply(update.delta)
+        self._show_stale(update.stale)
+
+    def _apply(self, delta: BoardDelta) -> None:
+        self.view.apply(delta)
+        reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
+        self.table.flash(reds, self.clock())
+        self.updated = self.clock()
+        self._facts_soon()
+
+    def _facts_soon(self) -> None:
+        """Counts and averages scan every agent: show them now if the last time was a second
+        ago, else at the next tick (at most once a second under load)."""
+        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
+        if time.monotonic() - self._facts_at >= interval:
+            self._show_facts()
+        else:
+            self._facts_due = True
+
+    def _show_facts(self) -> None:
+        self._facts_due = False
+        self._facts_at = time.monotonic()
+        self.header.show(
+            self.board.counts(),
+            self.board.floor_summary(),
+            self.updated,
+            self.table.page,
+            self.table.pages,
+        )
+
+    def _show_stale(self, stale: frozenset[str]) -> None:
+        self.set_class(bool(stale), "-stale")
+        if stale:
+            names = ", ".join(sorted(clean_text(str(name)) for name in stale))
+            warning = Text(
+                f"STALE: no new rows from {names}. The figures below are old.",
+                style=self.palette.for_status(Status.RED),
+            )
+            self.query_one("#stale", Static).update(warning)
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette = palette
+        self.table.set_palette(palette)
+        self.header.palette = palette
+        self._show_facts()
