@@ -53,7 +53,9 @@ __all__ = [
 ]
 
 SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
-FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
+FLOOR_KEYS = (
+    "name", "timezone", "day_starts", "shift_end", "clock", "future_tolerance", "bell", "theme",
+)  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
@@ -151,6 +153,8 @@ class _ConfigReader:
                 values[key] = self.nodes.text(value, where)
             elif key == "timezone":
                 values[key] = self.timezone(value, where)
+            elif key == "future_tolerance":
+                values[key] = self.nodes.duration(value, where)
             else:
                 values[key] = self.time_of_day(value, where)
         present = {key: value for key, value in values.items() if value is not None}

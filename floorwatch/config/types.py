@@ -126,6 +126,9 @@ class FloorConfig:
     day_starts: str = "00:00"  # HH:MM
     shift_end: str = "17:00"  # HH:MM: when a follow-up due 'tomorrow' or 'end of shift' falls
     clock: str = "wall"  # wall | data
+    # Rows timed more than this ahead of now are rejected (a writer's clock gone wrong, or a
+    # hostile row): one far-future time would otherwise hold a data clock or a window forever.
+    future_tolerance: float = 300.0  # seconds
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
 

@@ -23,6 +23,9 @@ from floorwatch.feeds.formats.registry import ParseContext, Parsed
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 
 SHOWN_VALUE_CHARS = 40
+# No measure of a contact center comes near this (31,000 years of seconds); a sum of a day of
+# such values still fits a float, where two 1e308 make infinity and stop every aggregate.
+MAX_FIELD_VALUE = 1e12
 
 
 def needed_columns(feed: FeedConfig) -> list[str]:
@@ -85,6 +88,10 @@ def build_batch(
         values[spec.name] = converted.values
         problem = _field_problem(spec.name, spec.column, PROBLEMS[spec.type])
         checks.append(_Check(converted.bad, spec.name, text[spec.column], problem))
+        too_big = np.abs(np.nan_to_num(converted.values)) > MAX_FIELD_VALUE
+        if too_big.any():
+            out_of_range = _field_problem(spec.name, spec.column, "is out of range (over 1e12)")
+            checks.append(_Check(too_big, spec.name, text[spec.column], out_of_range))
     bad = np.logical_or.reduce([check.bad for check in checks])
     if bad.any():
         _explain(parsed, bad, checks, lines, room)
@@ -118,7 +125,21 @@ def _times(
     expected = feed.time.format or "ISO 8601 or epoch seconds"
     checks.append(_Check(empty, label, joined, "has no time (empty)"))
     checks.append(_Check(converted.bad, label, joined, f"is not a time (expected {expected})"))
+    if context.future_tolerance is not None:
+        limit = context.wall() + context.future_tolerance
+        ahead = np.nan_to_num(converted.values, nan=-np.inf) > limit
+        if ahead.any():
+            problem = f"is more than {_span(context.future_tolerance)} ahead of now"
+            checks.append(_Check(ahead, label, joined, problem))
     return converted.values
+
+
+def _span(seconds: float) -> str:
+    """A tolerance as people write it: 90s, 5m, 2h."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
 
 
 def _field_problem(field: str, column: str, problem: str) -> str:

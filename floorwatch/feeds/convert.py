@@ -236,5 +236,16 @@ def _datetimes(text: pa.Array, fmt: str, zone: tzinfo, *, utc: bool = False) -> 
         # happens (DST starts) moves forward: a row is never lost to a clock change.
         ambiguous = np.ones(len(parsed), dtype=bool)
         parsed = parsed.dt.tz_localize(zone, ambiguous=ambiguous, nonexistent="shift_forward")
-    seconds = (parsed - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
-    return seconds.to_numpy(dtype="float64", na_value=np.nan)
+    return _epoch_seconds(parsed)
+
+
+_UNIT_SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+
+
+def _epoch_seconds(moments: pd.Series) -> np.ndarray:
+    """Aware datetimes as epoch seconds in their own unit: pandas may read a far date (9999)
+    in seconds or microseconds, and a subtraction in nanoseconds would overflow."""
+    array = moments.array
+    seconds = array.asi8 / _UNIT_SECONDS[array.unit]
+    seconds[np.asarray(moments.isna())] = np.nan
+    return np.asarray(seconds, dtype="float64")

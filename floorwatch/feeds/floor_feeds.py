@@ -45,7 +45,11 @@ class FloorFeeds:
     def __init__(self, config: Config, *, clock: Callable[[], float] = time.time) -> None:
         self.config = config
         self.clock = clock
-        self.context = ParseContext(zone=floor_zone(config.floor.timezone), clock=clock)
+        self.context = ParseContext(
+            zone=floor_zone(config.floor.timezone),
+            clock=clock,
+            future_tolerance=config.floor.future_tolerance,
+        )
         self._tailers: dict[str, list[FeedTailer]] = {feed.name: [] for feed in config.feeds}
         self._statuses: dict[str, list[FileStatus]] = {feed.name: [] for feed in config.feeds}
         self._started = clock()

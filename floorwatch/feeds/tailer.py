@@ -12,6 +12,7 @@ the moves: `drain()` (read to the end of the open file, noticing a truncation), 
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import zlib
@@ -40,6 +41,8 @@ MARK_BYTES = 64  # bytes remembered before the offset, to notice a file rewritte
 SETTLE_SECONDS = 2.0
 
 Identity = tuple[int, int]  # (st_dev, st_ino)
+
+log = logging.getLogger(__name__)
 
 
 def identity_of(stat: os.stat_result) -> Identity:
@@ -237,7 +240,7 @@ class FeedTailer:
     def _parse(self, buffer: bytes) -> None:
         assert self.parser is not None
         while True:
-            parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            parsed = self._parse_guarded(buffer)
             self._record(parsed)
             self.line += parsed.line_count
             rest = buffer[parsed.consumed :]
@@ -254,13 +257,70 @@ class FeedTailer:
             self.skipping, rest = True, b""
         self.pending = rest
 
+    def _parse_guarded(self, buffer: bytes) -> Parsed:
+        """The parser's reading of `buffer`; should it fail unexpectedly (a value no check
+        foresaw), the records are read again one by one and only the one that fails is
+        rejected: one hostile row never stops a file, let alone the floor."""
+        assert self.parser is not None
+        try:
+            return self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+        except Exception:
+            log.exception(
+                "%s: reading from line %d failed; reading line by line", self.display, self.line
+            )
+        return self._parse_one_by_one(buffer)
+
+    def _parse_one_by_one(self, buffer: bytes) -> Parsed:
+        assert self.parser is not None
+        total = Parsed()
+        frames: list[pd.DataFrame] = []
+        line, start = self.line, 0
+        if getattr(self.parser, "header", None) and getattr(self.parser, "header_line", 0) == line:
+            start = buffer.find(b"\n") + 1  # a header the failed reading already took
+            total.consumed, total.line_count, line = start, 1, line + 1
+        while True:
+            # The smallest piece the parser takes: one line, or a few for a quoted newline.
+            stop, consumed = start, None
+            for _ in range(self.context.max_record_lines + 1):
+                end = buffer.find(b"\n", stop)
+                if end < 0:
+                    break
+                stop = end + 1
+                room = MAX_ERRORS - len(self.errors) - len(total.reasons)
+                try:
+                    piece = self.parser.parse(buffer[start:stop], line, room)
+                except Exception as error:
+                    piece = Parsed(
+                        consumed=stop - start, line_count=buffer.count(b"\n", start, stop)
+                    )
+                    piece.reject(line, f"cannot be read ({type(error).__name__})", room)
+                if piece.consumed:
+                    consumed = piece
+                    break
+            if consumed is None:
+                break
+            total.consumed += consumed.consumed
+            total.line_count += consumed.line_count
+            total.rejected += consumed.rejected
+            total.reasons.extend(consumed.reasons)
+            if consumed.rows is not None and len(consumed.rows):
+                frames.append(consumed.rows)
+                newest = consumed.newest_ts
+                if newest is not None and (total.newest_ts is None or newest > total.newest_ts):
+                    total.newest_ts = newest
+            line += consumed.line_count
+            start += consumed.consumed
+        if frames:
+            total.rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return total
+
     def _settle(self) -> None:
         """Parse a last record that has no newline and has stopped growing. If it cannot end
         (a quote that never closes), reject its first line and read the lines after it."""
         assert self.parser is not None
         while self.pending:
             buffer = self.pending + b"\n"
-            parsed = self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            parsed = self._parse_guarded(buffer)
             if parsed.consumed == len(buffer):
                 self._record(parsed)
                 # the newline was ours: the next byte written is still on this line

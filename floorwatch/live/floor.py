@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,6 +31,11 @@ Subscriber = Callable[["FloorUpdate"], None]
 # Rows leave rolling windows as time passes: re-evaluate at least this often with no new rows.
 # While rows keep coming, every poll's tick already does it: the clock ticks only in between.
 TIME_TICK_SECONDS = 1.0
+# A floor task that fails unexpectedly is restarted after this pause (doubling while it keeps
+# failing, up to RESTART_MAX_SECONDS), and shown as failing for FAULT_SHOWN_SECONDS after.
+RESTART_SECONDS = 0.5
+RESTART_MAX_SECONDS = 30.0
+FAULT_SHOWN_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class FloorUpdate:
     stale: frozenset[str] = frozenset()  # feed names with no new rows for stale_after
     loaded: bool = True  # False until the cold start has read every file
     errors: tuple[str, ...] = field(default_factory=tuple)  # ingest failures to show the user
+    faults: tuple[str, ...] = ()  # floor tasks that failed lately (the header says so)
 
 
 class Floor:
@@ -66,6 +72,8 @@ class Floor:
         self._stop = asyncio.Event()
         self._stale: frozenset[str] = frozenset()
         self._ticked_at = -float("inf")  # time.monotonic() of the board's last tick
+        self._faults: dict[str, float] = {}  # task name -> time.monotonic() of its last failure
+        self.restarts: dict[str, int] = {}  # task name -> times it was restarted
 
     # -- viewers -------------------------------------------------------------------------------
 
@@ -86,6 +94,7 @@ class Floor:
             stale=self._stale,
             loaded=self.loaded,
             errors=errors,
+            faults=self._current_faults(),
         )
         self.last_update = update
         for callback in list(self._subscribers):
@@ -100,8 +109,8 @@ class Floor:
         """Cold-load every file (in a thread), publish the first board, then follow the feeds."""
         await self._cold_load()
         self._tasks = [
-            asyncio.create_task(self._follow_feeds(), name="floor-feeds"),
-            asyncio.create_task(self._follow_clock(), name="floor-clock"),
+            asyncio.create_task(self._supervise("feeds", self._follow_feeds), name="floor-feeds"),
+            asyncio.create_task(self._supervise("clock", self._follow_clock), name="floor-clock"),
         ]
 
     async def stop(self) -> None:
@@ -132,6 +141,36 @@ class Floor:
             delta = self.board.tick()
         self.loaded = True
         self._publish(delta, errors)
+
+    async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Run a floor task until the floor stops; an unexpected failure is logged with its
+        traceback, published (errors panel and header) and the task started again: the state
+        it works on (tailers, board) is kept, so nothing is read twice."""
+        pause = RESTART_SECONDS
+        while not self._stop.is_set():
+            try:
+                await run()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.exception("floor %s task failed; restarting it", name)
+                self._faults[name] = time.monotonic()
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                message = f"the floor's {name} task failed and was restarted: {error!r}"
+                last = self.last_update
+                self._publish(BoardDelta(now=last.delta.now if last else 0.0), (message,))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), pause)
+            pause = min(pause * 2, RESTART_MAX_SECONDS)
+
+    def _current_faults(self) -> tuple[str, ...]:
+        now = time.monotonic()
+        return tuple(
+            f"{name} failing"
+            for name, when in sorted(self._faults.items())
+            if now - when < FAULT_SHOWN_SECONDS
+        )
 
     async def _follow_feeds(self) -> None:
         async for updates in self.feeds.watch(self._stop):

@@ -43,6 +43,7 @@ class MergedUpdate:
     stale: frozenset[str] = frozenset()
     loaded: bool = False
     errors: tuple[str, ...] = ()
+    faults: tuple[str, ...] = ()  # the floor's tasks failing lately, as of the latest update
     count: int = 0  # floor updates merged in
 
     def add(self, update: FloorUpdateLike) -> None:
@@ -56,6 +57,7 @@ class MergedUpdate:
         self.stale = frozenset(update.stale)
         self.loaded = update.loaded
         self.errors = (*self.errors, *update.errors)
+        self.faults = tuple(getattr(update, "faults", ()))
         self.count += 1
 
     def then(self, later: MergedUpdate) -> MergedUpdate:
@@ -70,6 +72,7 @@ class MergedUpdate:
             stale=later.stale,
             loaded=later.loaded,
             errors=(*self.errors, *later.errors),
+            faults=later.faults,
             count=self.count + later.count,
         )
 

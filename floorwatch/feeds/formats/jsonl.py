@@ -23,6 +23,11 @@ from floorwatch.feeds.formats.registry import ParseContext, Parsed, readable_lin
 from floorwatch.feeds.records import Records, splice
 
 OPEN_BRACE = 0x7B
+OPENERS, CLOSERS = (0x5B, 0x7B), (0x5D, 0x7D)  # [ {  and  ] }
+BACKSLASH, QUOTE = 0x5C, 0x22
+# A feed's object is flat. Far deeper nesting crashes JSON readers (pyarrow's overflows the
+# C stack at ~100,000 levels, killing the process): such a line is rejected before any reads it.
+MAX_DEPTH = 64
 
 
 class JsonlParser:
@@ -37,6 +42,7 @@ class JsonlParser:
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
         lines = readable_lines(buffer, first_line, self.context.max_line, room)
         parsed, data, records, keep = lines.parsed, lines.data, lines.records, lines.keep
+        keep = _reject_deep(buffer, data, records, keep, parsed, room)
         if not keep.any():
             return parsed
         text = self._bulk(buffer, records, data, keep)
@@ -93,6 +99,9 @@ class JsonlParser:
             except ValueError as error:
                 reason = f"is not valid JSON ({getattr(error, 'msg', error)})"
                 value = None
+            except RecursionError:
+                reason = "is nested too deeply"
+                value = None
             else:
                 reason = "" if isinstance(value, dict) else _not_object(value)
             if reason:
@@ -102,6 +111,54 @@ class JsonlParser:
             for name in self.needed:
                 cells[name].append(_cell(value.get(name)))
         return {name: trimmed(pa.array(v, type=pa.string())) for name, v in cells.items()}, keep
+
+
+def _reject_deep(
+    buffer: bytes, data: np.ndarray, records: Records, keep: np.ndarray, parsed: Parsed, room: int
+) -> np.ndarray:
+    """Reject the lines nested more than MAX_DEPTH deep. Brackets are counted over the whole
+    buffer at numpy speed (strings included, so it may over-count); only a line that seems too
+    deep is scanned exactly, in Python, stopping at the first level too many."""
+    if not len(records) or not keep.any():
+        return keep
+    end = records.consumed
+    step = np.isin(data[:end], OPENERS).astype(np.int32) - np.isin(data[:end], CLOSERS)
+    level = np.cumsum(step)
+    starts = records.starts
+    base = np.where(starts > 0, level[np.maximum(starts - 1, 0)], 0)
+    peak = np.maximum.reduceat(level, starts)
+    suspects = np.flatnonzero(keep & (peak - base > MAX_DEPTH))
+    if not len(suspects):
+        return keep
+    keep = keep.copy()
+    for index in suspects.tolist():
+        line = buffer[int(starts[index]) : int(records.stops[index])]
+        if _deeper_than(line, MAX_DEPTH):
+            keep[index] = False
+            reason = f"is nested more than {MAX_DEPTH} levels deep"
+            parsed.reject(int(records.lines[index]), reason, room)
+    return keep
+
+
+def _deeper_than(line: bytes, limit: int) -> bool:
+    depth, in_string, escaped = 0, False, False
+    for byte in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == BACKSLASH:
+                escaped = True
+            elif byte == QUOTE:
+                in_string = False
+        elif byte == QUOTE:
+            in_string = True
+        elif byte in OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in CLOSERS:
+            depth -= 1
+    return False
 
 
 def _is_number(kind: pa.DataType) -> bool:

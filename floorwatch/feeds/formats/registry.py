@@ -13,6 +13,7 @@ Asterisk's queue_log are built in, imported on first use.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -37,6 +38,10 @@ class ParseContext:
 
     zone: tzinfo  # naive times are read in this zone (floor.timezone)
     clock: Callable[[], float]  # read time for snapshot rows without a time column
+    # Rows timed more than this many seconds after `wall()` are rejected (floor.future_tolerance);
+    # None accepts any time. The real wall clock in both floor clocks: a replay's rows are past.
+    future_tolerance: float | None = None
+    wall: Callable[[], float] = time.time
     max_line: int = MAX_LINE_BYTES
     max_record_lines: int = MAX_RECORD_LINES
 

@@ -172,13 +172,20 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
+        faults = self.last.faults
+        if faults:
+            freshness = "FEED ERROR: " + ", ".join(faults) + " (e)"
+        elif stale:
+            freshness = "STALE"
+        else:
+            freshness = "feeds ok" if self.last.loaded else "loading…"
         facts = HeaderFacts(
             counts=self.board.counts(self.view.team),
             teams=self.board.team_summary(),
             floor=self.board.floor_summary(),
             view=self.view.describe(),
-            freshness="STALE" if stale else ("feeds ok" if self.last.loaded else "loading…"),
-            stale=stale,
+            freshness=freshness,
+            stale=stale or bool(faults),
         )
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
