@@ -9,7 +9,6 @@ resolved against the config file's folder, after `~` expansion. The sections `me
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import zoneinfo
@@ -60,6 +59,7 @@ FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorbli
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
     "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
+    "follow_symlinks",
 )  # fmt: skip
 FORMATS = ("csv", "tsv", "jsonl", "queue_log")
 EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
@@ -213,8 +213,17 @@ class _ConfigReader:
         text = {k: entries.read(k, self.nodes.text) for k in ("name", "path", "agent", "delimiter")}
         path_text = text["path"] or ""
         fmt = self.feed_format(entries, path_text)
+        # The feeds' own walk (each file once, no loops); imported here: feeds import config.
+        from floorwatch.feeds.discover import feed_files, searches_from_root
+
         feed_glob = os.path.join(self.base_dir, os.path.expanduser(path_text))
-        if path_text and not glob.glob(feed_glob, recursive=True):
+        if path_text and searches_from_root(feed_glob):
+            message = (
+                f"{where}.path {path_text!r} would search every folder of the disk on each poll;"
+                " start it at the feeds' folder (like /var/spool/dialer/**/*.csv)"
+            )
+            self.problems.error(entries.values["path"], message)
+        elif path_text and not feed_files(feed_glob, follow_symlinks=True):
             message = f"{where}.path {path_text!r} matches no file yet (looked for {feed_glob})"
             self.problems.warning(entries.values["path"], message)
         delimiter = text["delimiter"]
@@ -238,6 +247,7 @@ class _ConfigReader:
             stale_after=entries.read("stale_after", self.nodes.duration) or 120.0,
             poll=bool(entries.read("poll", self.nodes.flag)),
             poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
+            follow_symlinks=bool(entries.read("follow_symlinks", self.nodes.flag)),
         )
         if feed.format == "queue_log":
             self.queue_log_columns(node, feed, where)

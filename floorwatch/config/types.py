@@ -82,6 +82,7 @@ class FeedConfig:
     stale_after: float = 120.0
     poll: bool = False
     poll_interval: float = 1.0
+    follow_symlinks: bool = False  # follow links that lead out of the config's feed folders
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)

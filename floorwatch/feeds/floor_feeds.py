@@ -7,9 +7,7 @@ event, or at least every second to catch events the OS dropped).
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
-import stat
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,8 +19,9 @@ import pandas as pd
 
 from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds.convert import floor_zone
+from floorwatch.feeds.discover import Identity, feed_files
 from floorwatch.feeds.formats.registry import ParseContext
-from floorwatch.feeds.tailer import FeedTailer, FileStatus, Identity, identity_of
+from floorwatch.feeds.tailer import FeedTailer, FileStatus
 from floorwatch.live.rows import empty_batch
 
 MAX_LOAD_THREADS = 4  # files read at once when several are found together (the cold start)
@@ -52,6 +51,7 @@ class FloorFeeds:
         )
         self._tailers: dict[str, list[FeedTailer]] = {feed.name: [] for feed in config.feeds}
         self._statuses: dict[str, list[FileStatus]] = {feed.name: [] for feed in config.feeds}
+        self._folders = tuple(f.glob for f in config.feeds)  # links may lead between these
         self._started = clock()
         self._lock = threading.Lock()
 
@@ -92,7 +92,7 @@ class FloorFeeds:
         # Read every open file to its end first: the rows written just before a rotation count.
         for tailer in tailers:
             tailer.drain()
-        found = _files(feed.glob)
+        found = feed_files(feed.glob, self._folders, follow_symlinks=feed.follow_symlinks)
         where = {identity: path for path, identity in found.items()}
         claimed: dict[str, FeedTailer] = {}
         for tailer in tailers:  # files still in the feed, maybe renamed (rotated into the glob)
@@ -164,19 +164,6 @@ class FloorFeeds:
             for tailers in self._tailers.values():
                 for tailer in tailers:
                     tailer.close()
-
-
-def _files(pattern: str) -> dict[str, Identity]:
-    """The regular files the glob matches now, by path, with their identities."""
-    found: dict[str, Identity] = {}
-    for path in sorted(os.path.normpath(p) for p in glob.glob(pattern, recursive=True)):
-        try:
-            info = os.stat(path)
-        except OSError:  # gone between the listing and the stat
-            continue
-        if stat.S_ISREG(info.st_mode):
-            found[path] = identity_of(info)
-    return found
 
 
 def _drain_all(tailers: list[FeedTailer]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from floorwatch.config.types import FeedConfig
+from floorwatch.feeds.discover import Identity, identity_of
 from floorwatch.feeds.formats.registry import (
     FileParser,
     ParseContext,
@@ -40,13 +41,7 @@ MARK_BYTES = 64  # bytes remembered before the offset, to notice a file rewritte
 # flushing half a row finishes within moments; a file whose last line never ends is done.
 SETTLE_SECONDS = 2.0
 
-Identity = tuple[int, int]  # (st_dev, st_ino)
-
 log = logging.getLogger(__name__)
-
-
-def identity_of(stat: os.stat_result) -> Identity:
-    return (stat.st_dev, stat.st_ino)
 
 
 @dataclass(frozen=True)

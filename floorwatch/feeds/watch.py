@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fnmatch
-import glob
 import logging
 import math
 import os
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from watchfiles import Change, awatch
+
+from floorwatch.feeds.discover import watch_root
 
 if TYPE_CHECKING:
     from floorwatch.config.types import FeedConfig
@@ -56,25 +57,6 @@ class WatchGroup:
     recursive: bool
     polling: bool
     poll_delay_ms: int
-
-
-def watch_root(pattern: str) -> tuple[str, bool]:
-    """The deepest existing directory above a glob's first wildcard, and whether the glob
-    reaches below it (then the watch is recursive)."""
-    parts = os.path.normpath(pattern).split(os.sep)
-    fixed: list[str] = []
-    for part in parts[:-1]:
-        if glob.has_magic(part):
-            break
-        fixed.append(part)
-    recursive = len(fixed) < len(parts) - 1
-    root = os.sep.join(fixed) or os.sep
-    while not os.path.isdir(root):
-        parent = os.path.dirname(root)
-        if parent == root:
-            break
-        root, recursive = parent, True
-    return root, recursive
 
 
 def watch_groups(feeds: tuple[FeedConfig, ...]) -> tuple[WatchGroup, ...]:

@@ -147,9 +147,15 @@ class CsvParser:
             if position is not None:
                 self.indices[column] = position
         missing = [column for column in self.needed if column not in self.indices]
-        if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        if missing and not self.indices:
+            # None of the feed's columns: most likely not a feed at all (a link to a system
+            # file, a report dropped in the folder). Its first line is never shown.
+            self.header_problem = (
+                f"is not a file of this feed: its first line names none of {names}"
+            )
+        elif missing:
             shown = ", ".join(clean_text(name) for name in self.header)
-            names = ", ".join(f"'{name}'" for name in missing)
             self.header_problem = f"the header has no column {names} (it has: {shown})"
 
     def _position(self, column: str, lowered: dict[str, int]) -> int | None:
