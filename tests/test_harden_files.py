@@ -149,3 +149,95 @@ def test_feed_files_prefers_the_plain_path_of_a_linked_file(tmp_path: Path) -> N
     (tmp_path / "b.csv").write_text("x")
     (tmp_path / "a.csv").symlink_to("b.csv")
     assert list(feed_files(str(tmp_path / "*.csv"))) == [str(tmp_path / "b.csv")]
+
+
+def test_a_fifo_swapped_in_under_a_feed_name_never_blocks(tmp_path: Path) -> None:
+    import threading
+
+    from floorwatch.feeds.tailer import FeedTailer
+
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "calls.csv").write_text(ROWS)
+    feeds = calls_floor(tmp_path)
+    assert agents(feeds) == ["A1", "A2"]
+    (folder / "calls.csv").unlink()
+    os.mkfifo(folder / "calls.csv")  # no writer: a blocking open would wait forever
+    tailer = FeedTailer(feeds.config.feeds[0], str(folder / "calls.csv"), "x", feeds.context)
+    done = threading.Event()
+
+    def read() -> None:
+        tailer.open()
+        tailer.drain()
+        feeds.poll()
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert done.wait(10), "opening a FIFO blocked"
+    assert tailer.errors == ["x: is not a regular file (a FIFO): not read"]
+
+
+def write_old(path: Path, text: str) -> None:
+    path.write_text(text)
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+
+
+LIMITED = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[2]), int(sys.argv[2])))
+from tests.test_harden_files import calls_floor, rows_of
+feeds = calls_floor(Path(sys.argv[1]))
+rows = rows_of(feeds.load_all())
+print(len(rows), sum(1 for s in feeds.statuses() if s.errors))
+print(next((e for s in feeds.statuses() for e in s.errors), ""))
+"""
+
+
+def run_limited(tmp_path: Path, limit: int) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(tmp_path), str(limit)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.splitlines()
+
+
+def test_thousands_of_quiet_files_need_no_descriptor_each(tmp_path: Path) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for day in range(600):
+        write_old(folder / f"calls-{day:04d}.csv", CALL_HEADER + call_line(day % 60, f"A{day}"))
+    # 600 files under a limit of 128 descriptors (Python and its libraries hold ~40)
+    assert run_limited(tmp_path, 128) == ["600 0", ""]
+
+
+def test_hitting_the_descriptor_limit_is_a_reported_error(tmp_path: Path) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for day in range(300):  # all being written now: none is quiet
+        (folder / f"calls-{day:04d}.csv").write_text(CALL_HEADER + call_line(day % 60, f"A{day}"))
+    rows = run_limited(tmp_path, 128)
+    counted, with_errors = map(int, rows[0].split())
+    assert counted > 0 and with_errors > 0 and counted + with_errors == 300
+    assert rows[1].endswith("cannot be read (Too many open files)")
+
+
+def test_a_deleted_file_gives_its_descriptor_back_once_read(tmp_path: Path) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "calls.csv").write_text(ROWS)
+    feeds = calls_floor(tmp_path)
+    assert agents(feeds) == ["A1", "A2"]
+    tailer = feeds._tailers["calls"][0]
+    with (folder / "calls.csv").open("a") as writer:
+        (folder / "calls.csv").unlink()
+        writer.write(call_line(3, "LATE"))  # written after the delete: still read
+        writer.flush()
+        assert agents(feeds, cold=False) == ["LATE"]
+    feeds.poll()
+    assert tailer.fd is None

@@ -125,8 +125,8 @@ class FloorFeeds:
                 tailer.drain()
                 tailer.follow()
                 return tailer
+        # Opened when first drained: a cold start of thousands of files holds a few at a time.
         tailer = FeedTailer(feed, path, self._display(path), self.context, clock=self.clock)
-        tailer.open()
         tailers.append(tailer)
         return tailer
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 import zlib
 from collections.abc import Callable
@@ -40,6 +41,10 @@ MARK_BYTES = 64  # bytes remembered before the offset, to notice a file rewritte
 # A last line without a newline counts once the file has not changed for this long: a writer
 # flushing half a row finishes within moments; a file whose last line never ends is done.
 SETTLE_SECONDS = 2.0
+# A file read to its end and unchanged for this long is closed ("parked"): thousands of quiet
+# files (a month of daily exports) need no descriptor each. It is opened again when it grows.
+QUIET_SECONDS = 30.0
+OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,7 @@ class FeedTailer:
         self.clock = clock
         self.fd: int | None = None
         self.identity: Identity | None = None
+        self.parked = False  # closed while quiet (or deleted): `drain()` reopens it if it grew
         self.missing = False
         self.rows = 0
         self.rejected = 0
@@ -107,18 +113,27 @@ class FeedTailer:
     # -- the moves -------------------------------------------------------------------------------
 
     def open(self) -> bool:
-        """Open the file at the path (the first time, or after it went missing)."""
+        """Open the file at the path (the first time, or after it went missing).
+
+        Never blocks: a FIFO, a device or a folder swapped in under a feed's name is opened
+        non-blocking, found out by the descriptor's own type, and not read."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(self.path, OPEN_FLAGS)
         except FileNotFoundError:
             return False
-        except OSError as error:
+        except OSError as error:  # EMFILE too: said, not an empty board
             self._file_error(f"cannot be read ({error.strerror})")
+            return False
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            self._file_error(f"is not a regular file ({_kind(info.st_mode)}): not read")
             return False
         if self.fd is not None:
             os.close(self.fd)
         self.fd = fd
-        self.identity = identity_of(os.fstat(fd))
+        self.parked = False
+        self.identity = identity_of(info)
         if self.missing:
             self.missing = False
             self._changed = True
@@ -163,14 +178,32 @@ class FeedTailer:
             os.close(self.fd)
             self.fd = None
 
+    def park(self) -> None:
+        """Close the descriptor but keep the place: the file is quiet, or deleted and read."""
+        self.close()
+        self.parked = True
+
+    def _unpark(self) -> bool:
+        """Open the file again if the one at the path is still this file and has changed."""
+        if self.identity is None:  # found, never opened yet: open it now
+            return self.open()
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        if identity_of(info) != self.identity or info.st_size == self.offset:
+            return False  # another file (rotation decides) or nothing new
+        return self.open()
+
     def drain(self) -> None:
         """Read what the open file gained since the last call; new rows wait in `take()`."""
-        if self.fd is None:
+        if self.fd is None and (not (self.parked or self.identity is None) or not self._unpark()):
             return
+        assert self.fd is not None
         if self.parser is None and not self._make_parser():
             return
-        stat = os.fstat(self.fd)
-        if stat.st_size < self.offset or not self._mark_matches():
+        info = os.fstat(self.fd)
+        if info.st_size < self.offset or not self._mark_matches():
             self._restart()  # truncated (copytruncate) or rewritten in place: read it afresh
             if not self._make_parser():
                 return
@@ -179,8 +212,11 @@ class FeedTailer:
             if not data:
                 break
             self._consume(data)
-        if self.pending and time.time() - stat.st_mtime >= SETTLE_SECONDS:
+        quiet = time.time() - info.st_mtime
+        if self.pending and quiet >= SETTLE_SECONDS:
             self._settle()
+        if not self.pending and (info.st_nlink == 0 or quiet >= QUIET_SECONDS):
+            self.park()  # deleted and read to the end, or quiet: give the descriptor back
 
     def take(self) -> tuple[pd.DataFrame | None, bool]:
         """The rows read since the last take (None if none) and whether the status changed."""
@@ -380,3 +416,9 @@ class FeedTailer:
             crc = zlib.crc32(data, crc)
             position += len(data)
         return crc == self.crc
+
+
+def _kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISDIR: "a folder", stat.S_ISCHR: "a device"}
+    kinds.update({stat.S_ISBLK: "a device", stat.S_ISSOCK: "a socket"})
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a file")
