@@ -35,6 +35,8 @@ class FeedUpdate:
     feed: FeedConfig
     path: Path  # the file's real path
     rows: pd.DataFrame
+    # Rows of an earlier update that no longer stand (take them back before adding `rows`).
+    retracted: pd.DataFrame | None = None
 
 
 class FloorFeeds:
@@ -80,10 +82,11 @@ class FloorFeeds:
                 tailers = self._reconcile_feed(feed)
                 for tailer in tailers:
                     rows, changed = tailer.take()
-                    if rows is not None or changed or every_file:
+                    retracted = tailer.take_back()
+                    if rows is not None or changed or every_file or retracted is not None:
                         fields = [spec.name for spec in feed.fields]
                         batch = rows if rows is not None else empty_batch(fields)
-                        updates.append(FeedUpdate(feed, Path(tailer.path), batch))
+                        updates.append(FeedUpdate(feed, Path(tailer.path), batch, retracted))
                 self._statuses[feed.name] = [t.status(Path(t.display)) for t in tailers]
         return updates
 

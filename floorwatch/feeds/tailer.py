@@ -90,6 +90,7 @@ class FeedTailer:
         self.last_row_at: float | None = None
         self.newest_ts: float | None = None
         self._frames: list[pd.DataFrame] = []
+        self._retracted: list[pd.DataFrame] = []  # rows counted before that no longer stand
         self._changed = False
         self._restart()
 
@@ -99,6 +100,7 @@ class FeedTailer:
         """Read the file again from its first byte, header included (a new file at the path)."""
         self.offset = 0  # bytes of the file read so far (parsed or pending)
         self.pending = b""  # the incomplete last record
+        self.settled: _Settled | None = None  # a last line counted without its newline
         self.line = 1  # physical line where `pending` starts
         self.skipping = False  # dropping the rest of an over-long line
         self.bom_checked = False
@@ -214,7 +216,7 @@ class FeedTailer:
             self._consume(data)
         quiet = time.time() - info.st_mtime
         if self.pending and quiet >= SETTLE_SECONDS:
-            self._settle()
+            self._settle(quiet)
         if not self.pending and (info.st_nlink == 0 or quiet >= QUIET_SECONDS):
             self.park()  # deleted and read to the end, or quiet: give the descriptor back
 
@@ -224,8 +226,13 @@ class FeedTailer:
         self._frames, self._changed = [], False
         if not frames:
             return None, changed
-        rows = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        return rows, True
+        return _joined(frames), True
+
+    def take_back(self) -> pd.DataFrame | None:
+        """Rows given by `take()` before that no longer stand (a last line counted without its
+        newline, which the writer then went on with): the board takes them back."""
+        frames, self._retracted = self._retracted, []
+        return _joined(frames) if frames else None
 
     def status(self, path: Path) -> FileStatus:
         return FileStatus(
@@ -253,6 +260,14 @@ class FeedTailer:
         self.offset += len(data)
         self.crc = zlib.crc32(data, self.crc)
         self.mark = (self.mark + data[-MARK_BYTES:])[-MARK_BYTES:]
+        if self.settled is not None:
+            if data.startswith((b"\n", b"\r\n")):  # the line counted was whole after all
+                self.settled = None
+                data, self.line = data[data.index(b"\n") + 1 :], self.line + 1
+                if not data:
+                    return
+            else:
+                self._unsettle()
         buffer = self.pending + data if self.pending else data
         if not self.bom_checked:
             if len(buffer) < len(BOM) and BOM.startswith(buffer):
@@ -345,18 +360,30 @@ class FeedTailer:
             total.rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return total
 
-    def _settle(self) -> None:
-        """Parse a last record that has no newline and has stopped growing. If it cannot end
-        (a quote that never closes), reject its first line and read the lines after it."""
+    def _settle(self, quiet: float) -> None:
+        """Parse a last record that has no newline and has stopped growing, should it read as a
+        whole row; one that does not (half a row: a missing column) waits for its newline
+        until the file has been quiet for QUIET_SECONDS. Should the writer go on with the line
+        later, `_unsettle` takes the outcome back. A record that cannot end (a quote that never
+        closes) is rejected on its first line once the file is quiet; the lines after it are
+        read as rows."""
         assert self.parser is not None
         while self.pending:
             buffer = self.pending + b"\n"
             parsed = self._parse_guarded(buffer)
             if parsed.consumed == len(buffer):
+                if parsed.rejected and quiet < QUIET_SECONDS:
+                    return  # looks unfinished: wait for the rest
+                errors = len(self.errors)
                 self._record(parsed)
+                self.settled = _Settled(
+                    self.pending, self.line, parsed.rows, parsed.rejected, self.errors[errors:]
+                )
                 # the newline was ours: the next byte written is still on this line
                 self.line += parsed.line_count - 1
                 self.pending = b""
+                return
+            if quiet < QUIET_SECONDS:
                 return
             self._reject(self.line, "has a quote that is never closed")
             cut = self.pending.find(b"\n")
@@ -365,6 +392,24 @@ class FeedTailer:
                 return
             self.line += 1
             self._parse(rest)
+
+    def _unsettle(self) -> None:
+        """The writer went on with a line counted without its newline: take its row (or its
+        rejection) back and read the line again, whole."""
+        settled, self.settled = self.settled, None
+        assert settled is not None
+        if settled.rows is not None and len(settled.rows):
+            self._retracted.append(settled.rows)
+            self.rows -= len(settled.rows)
+        self.rejected -= settled.rejected
+        for error in settled.errors:
+            if error in self.errors:
+                self.errors.remove(error)
+        if getattr(self.parser, "header_line", None) == settled.line:
+            self.parser = None  # it was the header, half written: read it again
+            self._make_parser()
+        self.pending, self.line = settled.record, settled.line
+        self._changed = True
 
     def _record(self, parsed: Parsed) -> None:
         for line, reason in parsed.reasons:
@@ -416,6 +461,21 @@ class FeedTailer:
             crc = zlib.crc32(data, crc)
             position += len(data)
         return crc == self.crc
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """A last line counted without its newline, and what counting it did."""
+
+    record: bytes
+    line: int
+    rows: pd.DataFrame | None
+    rejected: int
+    errors: list[str]
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _kind(mode: int) -> str:

@@ -163,6 +163,12 @@ class Board:
                     labels[agent] = text
                     self.engine.mark(agent)  # a new team can mean other thresholds
 
+    def retract(self, feed: FeedConfig, batch: pd.DataFrame) -> None:
+        """Take back rows `ingest` had from `feed` that no longer stand. A snapshot feed's
+        newest value stands until a newer one comes: nothing to take back."""
+        if feed.kind != "snapshot":
+            self.engine.retract(batch)
+
     def set_stale(self, feeds: Iterable[str]) -> None:
         """Mark the cells fed only by these (stale) feeds; applied at the next tick."""
         stale_feeds = set(feeds)

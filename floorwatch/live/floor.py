@@ -210,6 +210,9 @@ class Floor:
         # One ingest per feed, not per file: each costs a fixed ~1 ms however few its rows.
         by_feed: dict[str, tuple[FeedConfig, list[pd.DataFrame]]] = {}
         for update in updates:
+            if update.retracted is not None and len(update.retracted):
+                self.board.retract(update.feed, update.retracted)
+        for update in updates:
             if len(update.rows):
                 by_feed.setdefault(update.feed.name, (update.feed, []))[1].append(update.rows)
         for feed, frames in by_feed.values():

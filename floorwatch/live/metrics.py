@@ -73,6 +73,17 @@ class Series:
             self.ts = array("d", all_ts[order].tobytes())
             self.values = array("d", all_values[order].tobytes())
 
+    def remove(self, moment: float, value: float) -> bool:
+        """Remove one event at `moment` with `value`; False when there is none."""
+        index = bisect_left(self.ts, moment)
+        while index < len(self.ts) and self.ts[index] == moment:
+            if self.values[index] == value:
+                del self.ts[index]
+                del self.values[index]
+                return True
+            index += 1
+        return False
+
     def prune(self, before: float) -> None:
         """Drop the events older than `before`."""
         index = bisect_left(self.ts, before)
@@ -252,6 +263,23 @@ class MetricsEngine:
                     series[name] = Series()
                 series[name].add(ts[start:end], values[start:end])
             self._dirty.setdefault(agent, set()).update(keys)
+
+    def retract(self, batch: pd.DataFrame) -> None:
+        """Take back rows ingested before (a line counted before its writer finished it): each
+        row's values leave its agent's series, one occurrence each. Python per row: rare."""
+        if not len(batch):
+            return
+        fields = [name for name in self._keys_by_field if name in batch.columns]
+        ts = batch[TS].to_numpy(dtype="float64")
+        agents = batch[AGENT].tolist()
+        for name in fields:
+            values = batch[name].to_numpy(dtype="float64")
+            for agent, moment, value in zip(agents, ts.tolist(), values.tolist(), strict=True):
+                series = self._series.get(str(agent), {}).get(name)
+                if series is None or math.isnan(value) or math.isnan(moment):
+                    continue
+                if series.remove(moment, value):
+                    self._dirty.setdefault(str(agent), set()).update(self._keys_by_field[name])
 
     def mark(self, agent: str, keys: Iterable[str] | None = None) -> None:
         """Have the next `advance` re-read these metrics of `agent` (all when keys is None)."""
