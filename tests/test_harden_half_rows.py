@@ -12,7 +12,6 @@ from floorwatch.live.board import Board
 from tests.test_feeds_support import CALL_HEADER, append, call_line, rows_of, status_of
 from tests.test_harden_ingest import aht_board
 
-
 NOON = 1709294400.0  # 2024-03-01T12:00Z, the day of call_line's rows
 HANDLE_LAST = "ended_at,agent_id,agent_name,team,resolved,handle_s\n"
 
@@ -40,7 +39,7 @@ def fresh_values(tmp_path: Path) -> dict[str, tuple[float | None, int]]:
 
 
 def test_half_a_row_waits_for_its_newline_however_long_the_pause(tmp_path: Path) -> None:
-    feeds, board = aht_board(tmp_path)
+    feeds, _board = aht_board(tmp_path)
     calls = tmp_path / "feeds" / "calls.csv"
     calls.write_text(CALL_HEADER + call_line(0, "A1"))
     feeds.load_all()
@@ -81,7 +80,7 @@ def test_a_row_counted_without_newline_and_then_continued_counts_once(tmp_path: 
 def test_a_half_row_rejected_once_the_file_was_quiet_is_taken_back_when_finished(
     tmp_path: Path,
 ) -> None:
-    feeds, board = aht_board(tmp_path)
+    feeds, _board = aht_board(tmp_path)
     calls = tmp_path / "feeds" / "calls.csv"
     calls.write_text(CALL_HEADER + call_line(0, "A1"))
     feeds.load_all()
