@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -31,6 +32,7 @@ from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
+from floorwatch.tui.hangup import HangupSafeDriver, end_process_after
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
@@ -70,6 +72,8 @@ class FloorwatchApp(App[None]):
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
+        if self.driver_class is LinuxDriver:  # a terminal of our own: never hang when it closes
+            self.driver_class = HangupSafeDriver
         self.config = config
         self.floor: Floor | Any = floor
         self.owns_floor = floor is None
@@ -122,7 +126,7 @@ class FloorwatchApp(App[None]):
         if self.exit_on_hangup:
             # A closed terminal (or a dropped plain-ssh link) sends SIGHUP: leave cleanly, so
             # the notes store and the feeds' files are closed rather than killed mid-write.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hangup)
         self._unsubscribe = self.floor.subscribe(self._floor_updated)
         last = self.floor.last_update
         if last is not None:  # a shared floor, already running: its state, not its news
@@ -131,6 +135,19 @@ class FloorwatchApp(App[None]):
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
         if self.notes is not None:
             self.notes.start(self)
+
+    def hangup(self) -> None:
+        """The terminal is gone (SIGHUP, or its input ended): keep any draft, drop all output,
+        and end, within HANGUP_GRACE_SECONDS whatever the shutdown waits on."""
+        if isinstance(self._driver, HangupSafeDriver):
+            self._driver.terminal_gone()
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft", None)
+            if keep is not None:
+                keep()
+        if self.exit_on_hangup:
+            end_process_after()
+        self.exit()
 
     async def on_unmount(self) -> None:
         if self.notes is not None:

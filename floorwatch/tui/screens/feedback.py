@@ -403,6 +403,17 @@ class FeedbackPanel(ModalScreen[Note | None]):
             self.service.save_draft(draft)
             self._autosaved = draft_fields(draft)
 
+    def keep_draft(self) -> None:
+        """Write what the panel holds now, if the store does not have it yet (the terminal is
+        closing: no waiting for the next autosave)."""
+        if self._finished:
+            return
+        with suppress(Exception):  # widgets already gone: on_unmount keeps the last seen
+            self._seen = self.current_draft()
+        if draft_fields(self._seen) != self._autosaved:
+            with suppress(StoreError):
+                self._write_draft(self._seen)
+
     def on_unmount(self) -> None:
         """The last chance (closing app, dropped SSH link): keep what was typed."""
         if self._finished:
