@@ -56,7 +56,8 @@ from floorwatch.store import InvalidNote, StoreError
 if TYPE_CHECKING:
     from floorwatch.config.types import Config
     from floorwatch.live.board import AgentRow
-    from floorwatch.tui.notes_service import NotesService
+from floorwatch.tui.notes_service import NotesService
+from floorwatch.tui.widgets.note_text import LineInput, NoteTextArea
 
 CSS = Path(__file__).with_name("feedback.tcss")
 
@@ -176,7 +177,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
                 yield from self._text_field("suggestion", "Suggestion: the concrete change", 2)
                 yield Label("Timeframe: when you check again", classes="field-label")
                 with Horizontal(id="timeframe-row"):
-                    yield Input(
+                    yield LineInput(
                         placeholder="+1d, +2w, tomorrow, end of shift, 2026-11-30 14:00",
                         id="timeframe",
                         suggester=SuggestFromList([pick for pick, _ in TIMEFRAME_PICKS]),
@@ -194,7 +195,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
                         yield Select([(k, k) for k in KINDS], allow_blank=False, id="kind")
                     with Vertical(classes="option wide"):
                         yield Label("Metric tags", classes="field-label")
-                        yield Input(id="tags", placeholder="aht, csat")
+                        yield LineInput(id="tags", placeholder="aht, csat")
                     with Vertical(classes="option"):
                         yield Label("Visibility", classes="field-label")
                         yield Select(
@@ -210,7 +211,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     def _text_field(self, name: str, label: str, lines: int) -> ComposeResult:
         yield Label(label, classes="field-label")
-        area = TextArea(id=name, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+        area = NoteTextArea(id=name, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         area.styles.height = lines + 2
         yield area
         yield Static(id=f"{name}-error", classes="field-error")

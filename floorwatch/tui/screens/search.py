@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from floorwatch.tui.widgets.note_text import LineInput
+
 
 class SearchScreen(ModalScreen[str | None]):
     """Returns the text typed (None when cancelled with Escape)."""
@@ -25,7 +27,7 @@ class SearchScreen(ModalScreen[str | None]):
 
         with Horizontal(id="search-box"):
             yield Label("find agent:")
-            yield Input(placeholder="name or id, Enter selects the first match", id="search")
+            yield LineInput(placeholder="name or id, Enter selects the first match", id="search")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
