@@ -77,7 +77,7 @@ def test_notes_report_prints_it_plainly_and_as_json(
     monkeypatch.chdir(tmp_path)  # no ./floorwatch.yaml
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("FLOORWATCH_CONFIG", raising=False)
-    assert run("report", "--store", str(store.path)) == 0
+    assert run("report", "--role", "manager", "--store", str(store.path)) == 0
     text = capsys.readouterr().out
     assert "  floor: praise 4 : improvement 1 (4.0:1, on target)" in text
     assert "  li.wei: 4 notes on 2 agents, praise 3 : improvement 1 (3.0:1, on target)" in text
@@ -86,11 +86,24 @@ def test_notes_report_prints_it_plainly_and_as_json(
     )
     assert "\x1b" not in text  # the name's escape never reaches the terminal
     assert "Follow-ups overdue: 1" in text and "A3 [bold]Eve[/][2J: due " in text
-    assert run("report", "--store", str(store.path), "--format", "json", "--days", "7") == 0
+    assert (
+        run(
+            "report",
+            "--role",
+            "manager",
+            "--store",
+            str(store.path),
+            "--format",
+            "json",
+            "--days",
+            "7",
+        )
+        == 0
+    )
     record = json.loads(capsys.readouterr().out)
     assert record["floor"] == {"praise": 4, "improvement": 1, "ratio": 4.0, "on_target": True}
     assert [d["agent"] for d in record["touchpoints_due"]] == ["A3"]
-    assert run("report", "--store", str(store.path), "--days", "0") == 2
+    assert run("report", "--role", "manager", "--store", str(store.path), "--days", "0") == 2
     assert run("report", "--store", str(tmp_path / "empty.sqlite3")) == 0
     assert "  floor: no notes" in capsys.readouterr().out
     assert not (tmp_path / "empty.sqlite3").exists()  # a report never creates a store
@@ -114,7 +127,7 @@ def test_reds_with_and_without_feedback_within_24_hours(
     assert [(r.agent, r.state) for r in report.reds] == [
         ("A3", "missed"), ("A1", "given"), ("A2", "missed"), ("A1", "pending"),
     ]  # fmt: skip
-    assert run("report", "--store", str(store.path)) == 0
+    assert run("report", "--role", "manager", "--store", str(store.path)) == 0
     text = capsys.readouterr().out
     assert "Feedback within 24 h of a red: given 1 of 3 (33%), missed 2, pending 1" in text
     assert "  missed: A2 Agent A2 csat red at " in text

@@ -381,7 +381,7 @@ ERROR_CASES = [
     ("list for lower", "    green: 20\n", "    green: [10, 20]\n", ("[10, 20]", 1),
      "metrics.asa.green must be one value for better: lower (got a list)"),
     ("ssh role", "role: wall", "role: viewer", ("viewer", 1),
-     "ssh.users[1].role must be one of supervisor, wall (got 'viewer')"),
+     "ssh.users[1].role must be one of supervisor, manager, wall (got 'viewer')"),
     ("ssh listen", "listen: 0.0.0.0:2222", "listen: 0.0.0.0", ("0.0.0.0", 1),
      "ssh.listen must be host:port like 0.0.0.0:2222 (got '0.0.0.0')"),
     ("ssh key", '["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIWall"]', '["AAAAC3NzaC1lZDI1NTE5"]',

@@ -53,6 +53,9 @@ def draft(config: Config, agent: str, timeframe: str = "+1w", **fields: str) -> 
         timeframe=timeframe,
         tags=tuple(item.metric for item in evidence),
         evidence=evidence,
+        # Notes here stand for the floor's: shared, so every supervisor's board shows them
+        # (private ones are tested in tests/test_harden_private.py).
+        visibility=fields.get("visibility", "shared"),
     )
 
 
@@ -94,7 +97,8 @@ async def test_a_note_from_another_process_arrives_by_the_next_poll(tmp_path: Pa
         from floorwatch.coaching import NoteDraft
         from floorwatch.store import NoteStore
         store = NoteStore(sys.argv[1], tz=UTC)
-        note = NoteDraft(agent="A004", behavior="b", suggestion="s", timeframe="end of shift")
+        note = NoteDraft(agent="A004", behavior="b", suggestion="s", timeframe="end of shift",
+                         visibility="shared")  # another supervisor's: shared to be seen
         print(store.add(note, "carol", datetime.fromtimestamp(float(sys.argv[2]), UTC)).id)
         """
     )

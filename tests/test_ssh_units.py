@@ -87,7 +87,9 @@ def test_every_bad_user_entry_is_reported_at_once() -> None:
             )
         )
     message = str(raised.value)
-    assert "ssh.users[0] ('li.wei'): role must be supervisor or wall (got 'admin')" in message
+    assert (
+        "ssh.users[0] ('li.wei'): role must be supervisor, manager or wall (got 'admin')" in message
+    )
     assert "ssh.users[1] ('ana') keys[0]: cannot read public key" in message
     assert "ssh.users[2] ('bo') keys[0]: not an OpenSSH public key" in message
     assert "ssh.users[3] ('bo'): the name 'bo' is listed twice" in message

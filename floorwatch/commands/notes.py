@@ -25,7 +25,7 @@ from floorwatch.commands.common import add_config_argument
 if TYPE_CHECKING:
     from floorwatch.coaching import Note
     from floorwatch.config.types import Config
-    from floorwatch.store import NoteStore
+    from floorwatch.store import NoteStore, Reader
 
 HELP = "list, export or add BEST coaching notes"
 DESCRIPTION = """\
@@ -91,7 +91,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--kind", choices=("improvement", "praise"), default="improvement")
     add.add_argument("--tags", default="", metavar="A,B", help="metric keys, comma-separated")
-    add.add_argument("--visibility", choices=("private", "shared"), default="private")
+    add.add_argument(
+        "--visibility",
+        choices=("private", "shared"),
+        help="private: you and managers see it; shared: every supervisor (default: "
+        "notes.default_visibility, private)",
+    )
     add.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login name")
     add.set_defaults(handler=run_add)
 
@@ -114,6 +119,11 @@ def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store", metavar="PATH", help="the notes file (default: notes.path, or the data folder)"
     )
+    parser.add_argument(
+        "--role",
+        choices=("supervisor", "manager"),
+        help="private notes are shown to their author and to a manager (default: notes.role)",
+    )
 
 
 # -- context --------------------------------------------------------------------------------------
@@ -124,16 +134,24 @@ class Context:
     store: NoteStore
     tz: tzinfo
     config_author: str | None
+    reader: Reader  # whose eyes: a private note is shown to its author and to managers
+    default_visibility: str = "private"
 
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
-    from floorwatch.store import NoteStore, store_path
+    from floorwatch.store import NoteStore, Reader, resolve_author, store_path
 
     config = _optional_config(args.config)
     path = Path(args.store) if args.store else store_path(config)
     tz = floor_timezone(config.floor.timezone if config else None)
-    return Context(NoteStore(path, tz=tz), tz, config.notes.author if config else None)
+    notes = config.notes if config else None
+    author = notes.author if notes else None
+    role = args.role or (notes.role if notes else "supervisor")
+    name = getattr(args, "author", None) or resolve_author(author)
+    reader = Reader(name, manager=role == "manager")
+    shown = notes.default_visibility if notes else "private"
+    return Context(NoteStore(path, tz=tz), tz, author, reader, shown)
 
 
 def _optional_config(explicit: str | None) -> Config | None:
@@ -171,7 +189,9 @@ def run_list(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     since = parse_since(args.since, now, context.tz) if args.since else None
     with context.store as store:
-        notes = store.notes(agent=args.agent, since=since, include_retracted=args.all)
+        notes = store.notes(
+            agent=args.agent, since=since, include_retracted=args.all, reader=context.reader
+        )
     _write(render(notes, args.format, context.tz))
     return 0
 
@@ -181,7 +201,11 @@ def run_export(args: argparse.Namespace) -> int:
     """`notes export`: every note (or revision), retracted ones included and flagged."""
     context = open_context(args)
     with context.store as store:
-        notes = store.all_revisions() if args.revisions else store.notes(include_retracted=True)
+        reader = context.reader
+        if args.revisions:
+            notes = store.all_revisions(reader=reader)
+        else:
+            notes = store.notes(include_retracted=True, reader=reader)
     _write(render(notes, args.format, context.tz))
     return 0
 
@@ -321,7 +345,7 @@ def run_report(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     with context.store as store:
         exists = store.path.exists()  # a report never creates a store
-        notes = store.notes() if exists else []
+        notes = store.notes(reader=context.reader) if exists else []
         reds = store.reds(now - timedelta(days=args.days)) if exists else []
     report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
     if args.format == "json":
@@ -473,7 +497,7 @@ def run_add(args: argparse.Namespace) -> int:
         timeframe=args.timeframe,
         kind=args.kind,
         tags=parse_tags(args.tags),
-        visibility=args.visibility,
+        visibility=args.visibility or context.default_visibility,
     )
     author = args.author or resolve_author(context.config_author)
     try:

@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--author", metavar="NAME", help="who notes are written as")
     parser.add_argument(
+        "--role",
+        choices=("supervisor", "manager"),
+        help="a manager also reads other supervisors' private notes (default: notes.role)",
+    )
+    parser.add_argument(
         "--theme", choices=THEMES, help="colours (default: floor.theme in the config)"
     )
     parser.set_defaults(handler=run)
@@ -44,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         app = FloorwatchApp(
-            config, wall=args.wall, page_seconds=args.page_seconds, author=args.author
+            config,
+            wall=args.wall,
+            page_seconds=args.page_seconds,
+            author=args.author,
+            role=args.role,
         )
     except OSError as error:  # a feed folder that cannot be read, and the like
         raise UserError(f"cannot watch the feeds: {error}") from None

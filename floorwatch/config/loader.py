@@ -334,11 +334,19 @@ class _ConfigReader:
     # --- notes, ssh --------------------------------------------------------------------------
 
     def notes(self, node: Node | None) -> NotesConfig:
-        entries = self.nodes.mapping(node, "notes", ("path", "author")) if node else None
+        keys = ("path", "author", "role", "default_visibility")
+        entries = self.nodes.mapping(node, "notes", keys) if node else None
         if entries is None:
             return NotesConfig()
         author = entries.read("author", self.nodes.optional_text)
-        return NotesConfig(entries.read("path", self.path), author)
+        role = entries.read("role", self.nodes.one_of("supervisor", "manager"))
+        shown = entries.read("default_visibility", self.nodes.one_of("private", "shared"))
+        return NotesConfig(
+            entries.read("path", self.path),
+            author,
+            role=role or "supervisor",
+            default_visibility=shown or "private",
+        )
 
     def ssh(self, node: Node | None) -> SshConfig:
         entries = self.nodes.mapping(node, "ssh", ("listen", "host_key", "users")) if node else None
@@ -371,7 +379,7 @@ class _ConfigReader:
         if name is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", name):
             message = f"{where}.name must be a login name: letters, digits, . _ - (got {name!r})"
             self.problems.error(entries.values["name"], message)
-        role = entries.read("role", self.nodes.one_of("supervisor", "wall"))
+        role = entries.read("role", self.nodes.one_of("supervisor", "manager", "wall"))
         keys = entries.read("keys", self.nodes.texts) or ()
         key_nodes = entries.values.get("keys")
         for index, key in enumerate(keys):

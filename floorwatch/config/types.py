@@ -144,12 +144,14 @@ class FloorConfig:
 class NotesConfig:
     path: Path | None = None  # None = platformdirs user data dir
     author: str | None = None
+    role: str = "supervisor"  # supervisor | manager (a manager also reads others' private notes)
+    default_visibility: str = "private"  # what the BEST panel and `notes add` start with
 
 
 @dataclass(frozen=True)
 class SshUser:
     name: str
-    role: str  # supervisor | wall
+    role: str  # supervisor | manager | wall
     keys: tuple[str, ...]
 
 

@@ -46,7 +46,9 @@ class KeyBook:
         for index, user in enumerate(users):
             where = f"ssh.users[{index}] ({user.name!r})"
             if user.role not in ROLES:
-                problems.append(f"{where}: role must be supervisor or wall (got {user.role!r})")
+                problems.append(
+                    f"{where}: role must be supervisor, manager or wall (got {user.role!r})"
+                )
                 continue
             if user.name in self._people:
                 problems.append(f"{where}: the name {user.name!r} is listed twice")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from textual.app import App
 
-Role = Literal["supervisor", "wall"]
-ROLES: tuple[Role, ...] = ("supervisor", "wall")
+Role = Literal["supervisor", "manager", "wall"]
+ROLES: tuple[Role, ...] = ("supervisor", "manager", "wall")
 
 # Rich's names for colour depths: 16 colours, 256 colours, 24-bit.
 ColorSystem = Literal["standard", "256", "truecolor"]

@@ -26,7 +26,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "STORE_FILE", "InvalidNote", "NoteStore",
-    "StoreError", "default_store_path", "from_text", "resolve_author", "store_path", "to_text",
+    "Reader", "StoreError", "default_store_path", "from_text", "resolve_author", "store_path",
+    "to_text", "visible_to",
 ]  # fmt: skip
 
 STORE_FILE = "notes.sqlite3"
@@ -109,6 +110,31 @@ def resolve_author(config_author: str | None) -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name (a container with an unnamed uid)
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading the notes: a private note is shown only to its author and to managers;
+    shared notes to every supervisor."""
+
+    name: str
+    manager: bool = False
+
+
+# The note's latest revision says whether it is private (a note made private later hides its
+# earlier, shared revisions too).
+_VISIBLE = (
+    " AND ((SELECT v.visibility FROM revisions v WHERE v.note_id = n.id"
+    " ORDER BY v.revision DESC LIMIT 1) = 'shared' OR n.author = ?)"
+)
+
+
+def visible_to(reader: Reader | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL condition (after a WHERE) and its parameter that keep the notes `reader` may
+    see; nothing for no reader (the store's own use) or a manager."""
+    if reader is None or reader.manager:
+        return "", ()
+    return _VISIBLE, (reader.name,)
 
 
 class NoteStore:
@@ -374,9 +400,11 @@ class NoteStore:
             raise StoreError(f"{self.path}: note {note_id} vanished after saving")
         return note
 
-    def get(self, note_id: int) -> Note | None:
-        """The latest revision of a note (retracted ones too), or None."""
-        rows = self._read(f"{LATEST} AND n.id = ?", (note_id,))
+    def get(self, note_id: int, reader: Reader | None = None) -> Note | None:
+        """The latest revision of a note (retracted ones too), or None (also when `reader`
+        may not see it)."""
+        visible, who = visible_to(reader)
+        rows = self._read(f"{LATEST} AND n.id = ?{visible}", (note_id, *who))
         return note_from_row(rows[0]) if rows else None
 
     def notes(
@@ -384,9 +412,12 @@ class NoteStore:
         agent: str | None = None,
         since: datetime | None = None,
         include_retracted: bool = False,
+        reader: Reader | None = None,
     ) -> list[Note]:
-        """The latest revision of each note, oldest first; `since` filters on created_at."""
-        sql, params = LATEST, []
+        """The latest revision of each note `reader` may see, oldest first; `since` filters on
+        created_at."""
+        visible, who = visible_to(reader)
+        sql, params = LATEST + visible, list(who)
         if agent is not None:
             sql += " AND n.agent = ?"
             params.append(agent)
@@ -398,33 +429,37 @@ class NoteStore:
         rows = self._read(sql + " ORDER BY n.created_at, n.id", tuple(params))
         return [note_from_row(row) for row in rows]
 
-    def revisions(self, note_id: int) -> list[Note]:
+    def revisions(self, note_id: int, reader: Reader | None = None) -> list[Note]:
         """Every revision of a note, the original first."""
-        rows = self._read(f"{ALL} WHERE n.id = ? ORDER BY r.revision", (note_id,))
+        visible, who = visible_to(reader)
+        rows = self._read(f"{ALL} WHERE n.id = ?{visible} ORDER BY r.revision", (note_id, *who))
         return [note_from_row(row) for row in rows]
 
-    def all_revisions(self) -> list[Note]:
+    def all_revisions(self, reader: Reader | None = None) -> list[Note]:
         """Every revision of every note (for `notes export --revisions`)."""
-        return [note_from_row(row) for row in self._read(f"{ALL} ORDER BY n.id, r.revision")]
+        visible, who = visible_to(reader)
+        rows = self._read(f"{ALL} WHERE 1{visible} ORDER BY n.id, r.revision", who)
+        return [note_from_row(row) for row in rows]
 
-    def open_follow_ups(self) -> list[Note]:
+    def open_follow_ups(self, reader: Reader | None = None) -> list[Note]:
         """Every note whose follow-up is still open (rules in coaching.open_follow_ups)."""
-        return open_follow_ups(self.notes())
+        return open_follow_ups(self.notes(reader=reader))
 
-    def follow_ups(self, now: datetime) -> list[FollowUp]:
+    def follow_ups(self, now: datetime, reader: Reader | None = None) -> list[FollowUp]:
         """Open follow-ups due by the end of today (floor time); overdue ones flagged. The same
         as coaching.due_follow_ups over every note, but reads only the candidates and the notes
         recent enough to be their check-ins."""
+        visible, who = visible_to(reader)
         rows = self._read(
             f"{LATEST} AND r.retracted = 0 AND r.follow_up_closed_at IS NULL "
-            "AND r.follow_up_due IS NOT NULL AND r.follow_up_due < ?",
-            (to_text(end_of_day(now, self.tz)),),
+            f"AND r.follow_up_due IS NOT NULL AND r.follow_up_due < ?{visible}",
+            (to_text(end_of_day(now, self.tz)), *who),
         )
         candidates = [note_from_row(row) for row in rows]
         dues = [note.follow_up_due for note in candidates if note.follow_up_due is not None]
         if not dues:
             return []
-        check_ins = self.notes(since=min(dues) - FOLLOW_UP_EARLY)
+        check_ins = self.notes(since=min(dues) - FOLLOW_UP_EARLY, reader=reader)
         merged = {note.id: note for note in (*candidates, *check_ins)}
         return due_follow_ups(merged.values(), now, self.tz)
 

@@ -68,7 +68,7 @@ class FloorwatchApp(App[None]):
         wall: bool = False,
         page_seconds: float = 10,
         author: str | None = None,
-        role: str = "supervisor",
+        role: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
@@ -78,7 +78,7 @@ class FloorwatchApp(App[None]):
         self.floor: Floor | Any = floor
         self.owns_floor = floor is None
         self.wall = wall or role == "wall"
-        self.role = "wall" if self.wall else role
+        self.role = "wall" if self.wall else (role or config.notes.role)
         self.author = author or config.notes.author
         self.page_seconds = page_seconds
         self.clock: Callable[[], float] = clock or time.time
@@ -103,7 +103,9 @@ class FloorwatchApp(App[None]):
             self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
         # The wall is read-only: it never opens (or creates) the notes store.
         self.notes: NotesService | None = (
-            None if self.wall else NotesService(config, author=self.author, clock=self.clock)
+            None
+            if self.wall
+            else NotesService(config, author=self.author, clock=self.clock, role=self.role)
         )
 
     # -- start and stop ------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from floorwatch.coaching.trend import Trend, metric_trends, span_start
 from floorwatch.config.types import MetricConfig, MetricFormat
 from floorwatch.feeds.roster import clean_text
 from floorwatch.reports.board import format_value
-from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
+from floorwatch.store import NoteStore, Reader, StoreError, resolve_author, store_path
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -128,11 +128,14 @@ class NotesService:
         author: str | None = None,
         clock: Clock | None = None,
         store: NoteStore | None = None,
+        role: str | None = None,
     ) -> None:
         self.config = config
         self.tz: tzinfo = floor_timezone(config.floor.timezone)
         self.shift_end: time_of_day = config.floor.shift_end_time
         self.author = resolve_author(author or config.notes.author)
+        # Private notes are shown to their author and to managers only.
+        self.reader = Reader(self.author, manager=(role or config.notes.role) == "manager")
         self.clock: Clock = clock or time.time
         self.store = store or NoteStore(store_path(config), tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
@@ -171,7 +174,11 @@ class NotesService:
 
     def agent_notes(self, agent: str) -> list[Note]:
         """Every note on the agent, retracted ones too (latest revision of each), oldest first."""
-        return self.store.notes(agent=agent, include_retracted=True)
+        return self.store.notes(agent=agent, include_retracted=True, reader=self.reader)
+
+    def follow_ups(self) -> list[FollowUp]:
+        """The follow-ups due by the end of today that the author may see."""
+        return self.store.follow_ups(self.now(), reader=self.reader)
 
     def close_follow_up(self, note_id: int, outcome: str) -> Note:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
@@ -202,8 +209,8 @@ class NotesService:
         if not self.store.path.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
         today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
-        notes = self.store.notes(since=today)
-        follow_ups = self.store.follow_ups(now)
+        notes = self.store.notes(since=today, reader=self.reader)
+        follow_ups = self.store.follow_ups(now, reader=self.reader)
         indicators = agent_indicators(notes, follow_ups, now, self.tz)
         return NotesSnapshot(at=now, indicators=indicators, follow_ups=tuple(follow_ups))
 

@@ -146,7 +146,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
             behavior=behavior_prefill(observed.astimezone(service.tz), evidence),
             kind=normalise_kind(kind),
             tags=tuple(item.metric for item in evidence),
-            visibility=PRIVATE,
+            visibility=config.notes.default_visibility,
             evidence=evidence,
             observed_at=observed,
         )

@@ -186,7 +186,7 @@ class FollowUpsScreen(Screen[None]):
     def reload(self) -> None:
         """Read the follow-ups again (in a thread: the store may be slow or locked)."""
         self.run_worker(
-            lambda: self.service.store.follow_ups(self.service.now()),
+            self.service.follow_ups,
             name="load follow-ups",
             group="follow-ups-load",
             thread=True,
