@@ -242,3 +242,24 @@ def board_with_band() -> Board:
     board = Board(config(occupancy, feeds=(CALLS,), timezone=None))
     board.ingest(CALLS, batch([{"ts": T0, "agent": "A9", "resolved": 0.8}], FIELDS))
     return board
+
+
+def test_csv_neutralises_formulas_in_every_column_agent_ids_too() -> None:
+    """Issue 18.6: ids, names, teams, headers: no cell a spreadsheet would run."""
+    cfg = config(*METRICS, feeds=(CALLS,), timezone="UTC")
+    board = Board(cfg)
+    hostile = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1+1", "-2+3", "\tTAB"]
+    rows = [
+        {"ts": T0, "agent": agent, "name": agent, "team": agent, "handle_time": -5.0,
+         "resolved": 1.0}
+        for agent in hostile
+    ]  # fmt: skip
+    board.ingest(CALLS, batch(rows, FIELDS))
+    board.tick(now=T0 + 60)
+    text = render_csv(board, cfg, STATUSES, T0 + 60)  # type: ignore[arg-type]
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if cell and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+                float(cell)  # only a number may start so (-5.0: a value, not a formula)
+    agents = [row["agent"] for row in csv.DictReader(io.StringIO(text))]
+    assert sorted(agents) == sorted(["'" + agent for agent in hostile[:4]] + ["TAB"])

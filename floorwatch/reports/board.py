@@ -271,19 +271,31 @@ def render_csv(
     header = ["status", "agent", "name", "team"]
     for metric in config.metrics:
         header += [metric.key, f"{metric.key}_status", f"{metric.key}_count"]
-    writer.writerow([*header, "red_since"])
+    writer.writerow([_safe(cell) for cell in (*header, "red_since")])
     for agent in board.sorted_ids():
         row = board.rows[agent]
-        line = [row.status.json_name, row.agent, _safe(row.name), _safe(row.team or "")]
+        line = [row.status.json_name, row.agent, row.name, row.team or ""]
         for metric in config.metrics:
             cell = row.cells[metric.key]
             value = "" if cell.value is None else repr(cell.value)
             line += [value, cell.status.json_name, str(cell.count)]
         since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
-        writer.writerow([*line, since])
+        writer.writerow([_safe(cell) for cell in (*line, since)])  # every column, ids too
     return out.getvalue()
 
 
 def _safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: control characters stripped, and a leading
+    apostrophe before what it would run as a formula (a number, '-5.0', is left a number)."""
     text = clean_text(text)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if not text.startswith(FORMULA_STARTS) or _is_number(text):
+        return text
+    return "'" + text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")
