@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from floorwatch.cli import UserError
@@ -28,25 +28,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--at",
         metavar="TIMESTAMP",
-        help="evaluate as of this time: ISO 8601 (naive = floor timezone) or epoch seconds",
+        help="evaluate as of this time: ISO 8601 (naive = floor timezone; a time DST skips is "
+        "an error, one it repeats is its first pass) or epoch seconds, 1970 to 2200",
     )
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
     parser.set_defaults(handler=run)
 
 
+# --at reads times in this span: before 1970 no feed has rows, and past 2200 no date library
+# this reads with can place a time (pandas stops at 2262).
+AT_EARLIEST = 0.0
+AT_LATEST = datetime(2200, 1, 1, tzinfo=UTC).timestamp()
+
+
 def parse_at(text: str, timezone: str | None) -> float:
-    """--at as epoch seconds; a naive time is in the floor's timezone (system local if unset)."""
+    """--at as epoch seconds; a naive time is in the floor's timezone (system local if unset).
+    A naive time the clocks skip (DST starts) is an error; one they pass twice (DST ends) is
+    its first pass, as feed times are read."""
     try:
-        return float(text)
+        seconds = float(text)
     except ValueError:
-        pass
+        seconds = _iso_at(text, timezone)
+    if not AT_EARLIEST <= seconds < AT_LATEST:  # NaN fails this too
+        raise UserError(
+            f"--at {text!r} is out of range: give a time between 1970 and 2200"
+            " (ISO 8601 like 2026-03-01T14:00, or epoch seconds)"
+        )
+    return seconds
+
+
+def _iso_at(text: str, timezone: str | None) -> float:
+    from floorwatch.live.metrics import local_moment
+
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise UserError(f"--at {text!r} is not an ISO 8601 time or epoch seconds") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone)) if timezone else moment.astimezone()
-    return moment.timestamp()
+    if not 1970 <= moment.year < 2200:
+        raise UserError(f"--at {text!r} is out of range: give a time between 1970 and 2200")
+    if moment.tzinfo is not None:
+        return moment.timestamp()
+    zone = ZoneInfo(timezone) if timezone else None
+    first = moment.replace(tzinfo=zone, fold=0).timestamp()
+    second = moment.replace(tzinfo=zone, fold=1).timestamp()
+    if first != second and local_moment(moment.date(), moment.time(), zone) != min(first, second):
+        where = timezone or "the system's time zone"
+        raise UserError(
+            f"--at {text!r} does not exist in {where}: the clocks skip it (daylight saving"
+            " time starts); give a time after the jump, or one with an offset like +01:00"
+        )
+    return min(first, second)  # a repeated time: its first pass
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,13 +11,13 @@ Pure: rows in, a frame out, vectorised (a million rows in about a second).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Agg, Config, FeedConfig
-from floorwatch.live.metrics import DayClock
+from floorwatch.live.metrics import DayClock, local_moment
 from floorwatch.live.rows import AGENT, TS
 
 DAY = "day"
@@ -68,7 +68,7 @@ def floor_days(ts: np.ndarray, clock: DayClock) -> np.ndarray:
     starts, before, same = [], [], []
     for midnight in midnights:
         day = midnight.date()
-        starts.append(datetime.combine(day, clock.at, tzinfo=clock.tz).timestamp())
+        starts.append(local_moment(day, clock.at, clock.tz))
         before.append((day - timedelta(days=1)).isoformat())
         same.append(day.isoformat())
     early = ts < np.array(starts)[codes]

@@ -153,8 +153,32 @@ class DayClock:
         return self._start
 
     def _moment(self, day: date) -> float:
-        # A naive datetime's timestamp() reads it as system local time, which is what tz=None means.
-        return datetime.combine(day, self.at, tzinfo=self.tz).timestamp()
+        return local_moment(day, self.at, self.tz)
+
+
+def local_moment(day: date, at: day_time, tz: ZoneInfo | None) -> float:
+    """Epoch seconds of the wall-clock time `at` on `day` in `tz` (None: the system's local
+    time). A time the clocks skip (DST starts: 02:30 on a night that jumps from 02:00 to 03:00)
+    is the moment of the jump, the first at which the wall clock reads `at` or later; a time
+    they pass twice (DST ends) is its first pass."""
+    naive = datetime.combine(day, at)
+    moments = [naive.replace(tzinfo=tz, fold=fold).timestamp() for fold in (0, 1)]
+    first = min(moments)
+    if _wall(first, tz) == naive:
+        return first  # an ordinary time, or the first pass of a repeated one
+    later = max(moments)
+    if _wall(later, tz) == naive:
+        return later
+    # Skipped: the wall clock jumps over `at` between the two readings; find the jump.
+    low, high = first, later
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if _wall(middle, tz) < naive else (low, middle)
+    return float(high)
+
+
+def _wall(moment: float, tz: ZoneInfo | None) -> datetime:
+    return datetime.fromtimestamp(moment, tz).replace(tzinfo=None)
 
 
 @dataclass
