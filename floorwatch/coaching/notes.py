@@ -23,6 +23,10 @@ PRIVATE = "private"
 SHARED = "shared"
 VISIBILITIES = (PRIVATE, SHARED)
 MAX_FIELD_CHARS = 20_000  # a paste gone wrong, not a note
+MAX_ID_CHARS = 64  # an agent id (feeds reject longer ones too)
+MAX_TAG_CHARS = 32  # a metric key
+MAX_TAGS = 20
+MAX_TIMEFRAME_CHARS = 64  # '2026-11-30 14:00', 'end of shift', '+2w'
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,13 @@ def validate_draft(
     problems: dict[str, str] = {}
     if not draft.agent.strip():
         problems["agent"] = "Which agent is this note about? The agent id is missing."
+    elif len(draft.agent) > MAX_ID_CHARS:
+        problems["agent"] = f"The agent id is longer than {MAX_ID_CHARS} characters."
+    long_tags = [tag for tag in draft.tags if len(tag) > MAX_TAG_CHARS]
+    if long_tags or len(draft.tags) > MAX_TAGS:
+        problems["tags"] = (
+            f"Tags are metric keys: at most {MAX_TAGS}, each at most {MAX_TAG_CHARS} characters."
+        )
     if not draft.behavior.strip():
         problems["behavior"] = (
             "Behavior is required: the observable fact, with time and action "
@@ -234,7 +245,11 @@ def validate_draft(
         problems["suggestion"] = (
             "Suggestion is required for an improvement note: the concrete change to try."
         )
-    timeframe = _timeframe_problem(draft.timeframe, now, tz, shift_end)
+    timeframe = (
+        f"Timeframe is longer than {MAX_TIMEFRAME_CHARS} characters."
+        if len(draft.timeframe) > MAX_TIMEFRAME_CHARS
+        else _timeframe_problem(draft.timeframe, now, tz, shift_end)
+    )
     if timeframe:
         problems["timeframe"] = timeframe
     if draft.kind not in KINDS:

@@ -23,6 +23,8 @@ from floorwatch.feeds.formats.registry import ParseContext, Parsed
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 
 SHOWN_VALUE_CHARS = 40
+MAX_ID_CHARS = 64  # an agent id longer than this is no id: the row is rejected
+MAX_LABEL_CHARS = 100  # a name or team is cut to this (with an ellipsis): display text only
 # No measure of a contact center comes near this (31,000 years of seconds); a sum of a day of
 # such values still fits a float, where two 1e308 make infinity and stop every aggregate.
 MAX_FIELD_VALUE = 1e12
@@ -81,6 +83,10 @@ def build_batch(
     if not len(lines):
         return parsed
     checks = [_Check(agents == "", feed.agent, text[feed.agent], "is empty")]
+    too_long = _longer_than(text[feed.agent], MAX_ID_CHARS)
+    if too_long.any():
+        problem = f"is longer than {MAX_ID_CHARS} characters"
+        checks.append(_Check(too_long, feed.agent, text[feed.agent], problem))
     ts = _times(feed, text, context, checks)
     values: dict[str, np.ndarray] = {}
     for spec in feed.fields:
@@ -100,6 +106,12 @@ def build_batch(
         parsed.rows = _frame(feed, text, good, ts, agents, values)
         parsed.newest_ts = float(ts[good].max())
     return parsed
+
+
+def _longer_than(values: pa.Array, limit: int) -> np.ndarray:
+    return np.asarray(
+        pc.greater(pc.utf8_length(values), limit).to_numpy(zero_copy_only=False), dtype=bool
+    )
 
 
 def _wanted(feed: FeedConfig, text: Mapping[str, pa.Array], size: int) -> np.ndarray:
@@ -183,7 +195,15 @@ def _frame(
     def label(column: str | None) -> np.ndarray:
         if column is None:
             return np.full(size, None, dtype=object)
-        return pick(clean_labels(text[column], empty=None))
+        labels = clean_labels(text[column], empty=None)
+        long = np.flatnonzero(_longer_than(text[column], MAX_LABEL_CHARS))
+        if len(long):  # rare: Python for these only
+            labels = labels.copy()
+            for index in long.tolist():
+                value = labels[index]
+                if value is not None and len(value) > MAX_LABEL_CHARS:
+                    labels[index] = value[: MAX_LABEL_CHARS - 1] + "\u2026"
+        return pick(labels)
 
     # Text stays object dtype with None for a missing name, as in floorwatch.live.rows.empty_batch.
     index = pd.RangeIndex(size)

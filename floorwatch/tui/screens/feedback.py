@@ -65,7 +65,7 @@ CSS = Path(__file__).with_name("feedback.tcss")
 KIND_ALIASES = {"coaching": IMPROVEMENT, "improvement": IMPROVEMENT, "praise": PRAISE}
 TEXT_FIELDS = ("behavior", "effect", "suggestion")
 # Where each validate_draft problem is shown and which widget gets the focus for it.
-FIELD_ORDER = ("behavior", "effect", "suggestion", "timeframe", "kind", "visibility")
+FIELD_ORDER = ("behavior", "effect", "suggestion", "timeframe", "kind", "tags", "visibility")
 
 
 def normalise_kind(kind: str) -> str:
@@ -202,6 +202,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
                             [(v, v) for v in VISIBILITIES], allow_blank=False, id="visibility"
                         )
                 yield Static(id="kind-error", classes="field-error")
+                yield Static(id="tags-error", classes="field-error")
                 yield Static(id="visibility-error", classes="field-error")
             yield Static(id="feedback-status")
             yield Static(
