@@ -63,7 +63,7 @@ async def test_unknown_key_and_another_users_key_are_refused(ssh_server) -> None
     with pytest.raises(asyncssh.PermissionDenied):
         await PtyClient.connect(server.port, server.keys["wall-3"], "li.wei")
     log = await asyncio.to_thread(server.wait_for_log, "closed without login")
-    assert log.count("refused li.wei from 127.0.0.1:") == 2
+    assert log.count("refused 'li.wei' from 127.0.0.1:") == 2
     assert server.apps == []
 
 
@@ -78,7 +78,7 @@ def test_openssh_client_with_unknown_key_is_refused(ssh_server) -> None:
     )
     assert result.returncode != 0
     assert "Permission denied (publickey)" in result.stderr
-    server.wait_for_log("refused li.wei from 127.0.0.1:")
+    server.wait_for_log("refused 'li.wei' from 127.0.0.1:")
 
 
 def test_a_command_is_refused_with_a_message(ssh_server) -> None:
@@ -165,7 +165,7 @@ def session_count(server: RunningServer) -> int:
 
 
 async def test_twenty_sessions_render_and_a_dropped_one_ends_only_itself(ssh_server) -> None:
-    server = ssh_server()
+    server = ssh_server(max_sessions_per_user=10)
     streams = server.read(lambda: (sys.stdout, sys.stderr))
     clients = [await login(server, "li.wei" if n % 2 else "wall-3") for n in range(20)]
     for client in clients:

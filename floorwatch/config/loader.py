@@ -349,7 +349,8 @@ class _ConfigReader:
         )
 
     def ssh(self, node: Node | None) -> SshConfig:
-        entries = self.nodes.mapping(node, "ssh", ("listen", "host_key", "users")) if node else None
+        keys = ("listen", "host_key", "users", "max_sessions_per_user")
+        entries = self.nodes.mapping(node, "ssh", keys) if node else None
         if entries is None:
             return SshConfig()
         users: list[SshUser] = []
@@ -361,7 +362,20 @@ class _ConfigReader:
             elif user is not None:
                 users.append(user)
         listen = entries.read("listen", self.listen) or SshConfig.listen
-        return SshConfig(listen, entries.read("host_key", self.path), tuple(users))
+        per_user = entries.read("max_sessions_per_user", self.session_count)
+        return SshConfig(
+            listen,
+            entries.read("host_key", self.path),
+            tuple(users),
+            max_sessions_per_user=per_user or SshConfig.max_sessions_per_user,
+        )
+
+    def session_count(self, node: Node, where: str) -> int | None:
+        value = self.nodes.number(node, where, "a whole number of sessions")
+        if value is not None and (value != int(value) or not 1 <= value <= 64):
+            self.problems.error(node, f"{where} must be a whole number from 1 to 64")
+            return None
+        return None if value is None else int(value)
 
     def listen(self, node: Node, where: str) -> str | None:
         text = self.nodes.text(node, where)

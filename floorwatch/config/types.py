@@ -160,6 +160,7 @@ class SshConfig:
     listen: str = "127.0.0.1:2222"
     host_key: Path | None = None
     users: tuple[SshUser, ...] = ()
+    max_sessions_per_user: int = 4  # one wall key cannot take every slot
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from floorwatch.config.types import Config
 from floorwatch.live.floor import Floor
 from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
-from floorwatch.ssh.server import SshServer
+from floorwatch.ssh.server import CLOSE_SECONDS, SshServer
 
 log = logging.getLogger("floorwatch.ssh")
 
@@ -29,6 +31,9 @@ def default_log_file() -> Path:
 def setup_logging(log_file: Path) -> None:
     """Logins, refusals and logouts to stderr and to `log_file`, with the time of each."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    # Who logged in from where, and who was refused: readable by the server's user only.
+    os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    os.chmod(log_file, 0o600)
     formatter = logging.Formatter(LOG_FORMAT)
     # sys.stderr is bound now, before any session's app redirects the process's streams.
     handlers: list[logging.Handler] = [
@@ -77,10 +82,31 @@ def announce(server: SshServer) -> None:
     )
 
 
+# After SIGTERM or SIGINT the sessions get SshServer's CLOSE_SECONDS to end (drafts kept);
+# the process ends by this deadline whatever they, or a wedged event loop, are doing. A second
+# signal ends it at once.
+STOP_DEADLINE_SECONDS = CLOSE_SECONDS + 5.0
+
+
 async def wait_for_stop_signal() -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    stopping: list[int] = []
+
+    def on_signal(number: int, _frame: object) -> None:
+        # A plain handler, not loop.add_signal_handler: it runs even while the loop is busy.
+        if stopping:
+            os._exit(128 + number)
+        stopping.append(number)
+        deadline = threading.Timer(STOP_DEADLINE_SECONDS, os._exit, (128 + number,))
+        deadline.daemon = True
+        deadline.start()
+        loop.call_soon_threadsafe(stop.set)
+
     for number in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(number, stop.set)
+        try:
+            signal.signal(number, on_signal)
+        except ValueError:  # not the main thread: the loop's handler, without the deadline
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, stop.set)
     await stop.wait()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,18 @@ from floorwatch.ssh.auth import (
     load_or_create_host_key,
 )
 from floorwatch.ssh.output import DEFAULT_LIMIT
-from floorwatch.ssh.session import AppFactory
+from floorwatch.ssh.session import AppFactory, printable
 from floorwatch.ssh.terminal import TerminalSession
 
 log = logging.getLogger("floorwatch.ssh")
 
 MAX_SESSIONS = 64
-CLOSE_SECONDS = 15.0
+CLOSE_SECONDS = 5.0  # sessions ending at shutdown (a draft saved takes milliseconds)
 # Dead peers (laptop lid closed, network gone) are noticed after about 2 minutes.
 KEEPALIVE_SECONDS = 30
 KEEPALIVE_MISSES = 4
 LOGIN_SECONDS = 60
+LOG_LINES_PER_MINUTE = 10  # failed logins logged per peer host; a flood is summarised
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -87,10 +89,11 @@ class Gatekeeper(asyncssh.SSHServer):
             return True
         if match.fingerprint not in self._refused:  # the client asks, then signs: log once
             self._refused.add(match.fingerprint)
-            log.warning(
-                "refused %s from %s: key %s is not listed for that user",
-                username, self.peer, match.fingerprint,
-            )  # fmt: skip
+            if self._server.may_log(self.peer):
+                log.warning(
+                    "refused '%s' from %s: key %s is not listed for that user",
+                    printable(username), self.peer, match.fingerprint,
+                )  # fmt: skip
         return False
 
     def auth_completed(self) -> None:
@@ -108,8 +111,9 @@ class Gatekeeper(asyncssh.SSHServer):
         return TerminalSession(self._server, self.person, self.peer)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.person is None and self._login:
-            log.warning("connection from %s as %r closed without login", self.peer, self._login)
+        if self.person is None and self._server.may_log(self.peer):
+            login = printable(self._login) if self._login else "(no login name)"
+            log.warning("connection from %s as '%s' closed without login", self.peer, login)
 
 
 class SshServer:
@@ -128,6 +132,7 @@ class SshServer:
         listen: str | None = None,
         data_dir: Path | None = None,
         max_sessions: int = MAX_SESSIONS,
+        max_sessions_per_user: int | None = None,  # default: ssh.max_sessions_per_user
         output_limit: int = DEFAULT_LIMIT,
     ) -> None:
         self.keys = KeyBook(ssh.users)
@@ -137,6 +142,8 @@ class SshServer:
         self.host_key_path = host_key_path(ssh, data_dir)
         self.app_factory = app_factory
         self.max_sessions = max_sessions
+        self.max_per_user = max_sessions_per_user or ssh.max_sessions_per_user
+        self._log_budget: dict[str, tuple[float, int]] = {}
         self.output_limit = output_limit
         self.fingerprint = ""
         self.host_key_created = False
@@ -183,11 +190,33 @@ class SshServer:
             self.host, self.port, self.fingerprint, self.host_key_path,
         )  # fmt: skip
 
-    def admit(self, session: TerminalSession) -> bool:
+    def admit(self, session: TerminalSession) -> str | None:
+        """Take the session, or say why not: the server is full, or its user already has
+        ssh.max_sessions_per_user open (one wall key cannot take every slot)."""
         if len(self.sessions) >= self.max_sessions:
-            return False
+            return f"the server has {self.max_sessions} sessions open, its maximum. Try again later"
+        name = session.person.name
+        open_now = sum(1 for other in self.sessions if other.person.name == name)
+        if open_now >= self.max_per_user:
+            return f"{name} already has {open_now} sessions open (ssh.max_sessions_per_user)"
         self.sessions.add(session)
-        return True
+        return None
+
+    def may_log(self, peer: str) -> bool:
+        """Whether a line about this peer's failed login may be logged now: at most
+        LOG_LINES_PER_MINUTE per peer host, then one line saying how many were left out."""
+        host = peer.rsplit(":", 1)[0]
+        now = time.monotonic()
+        began, count = self._log_budget.get(host, (now, 0))
+        if now - began >= 60:
+            if count > LOG_LINES_PER_MINUTE:
+                left_out = count - LOG_LINES_PER_MINUTE
+                log.warning("%d more failed logins from %s left out of the log", left_out, host)
+            began, count = now, 0
+        self._log_budget[host] = (began, count + 1)
+        if len(self._log_budget) > 10_000:  # a flood from many addresses: start again
+            self._log_budget.clear()
+        return count < LOG_LINES_PER_MINUTE
 
     def release(self, session: TerminalSession) -> None:
         self.sessions.discard(session)

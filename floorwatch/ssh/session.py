@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,8 +56,30 @@ def color_system_for(term: str, environment: Mapping[str, str]) -> ColorSystem:
     return "256"
 
 
+# A client may claim any window size; every repaint costs per cell, so a 10,000x10,000
+# "terminal" would stall the server for everyone. Larger claims are clamped.
+MAX_SIZE = (500, 300)
+
+
 def usable_size(columns: int, rows: int) -> tuple[int, int]:
-    """The pty size, or 80x24 when the client could not tell (ssh -tt from a pipe sends 0x0)."""
+    """The pty size, or 80x24 when the client could not tell (ssh -tt from a pipe sends 0x0);
+    at most MAX_SIZE."""
     if columns <= 0 or rows <= 0:
         return DEFAULT_SIZE
-    return (columns, rows)
+    return (min(columns, MAX_SIZE[0]), min(rows, MAX_SIZE[1]))
+
+
+def printable(text: object, limit: int = 80) -> str:
+    """Client-supplied text (a login name, TERM, a command) as it may go into a log line or
+    onto a terminal: escapes for anything that is not printable ASCII, cut at `limit`."""
+    shown = str(text)[:limit].encode("ascii", "backslashreplace").decode("ascii")
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shown)
+    return shown + ("..." if len(str(text)) > limit else "")
+
+
+TERM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+
+
+def terminal_name(term: str, default: str) -> str:
+    """TERM as the client sent it when it is a plausible terminal name, else `default`."""
+    return term if TERM_NAME.fullmatch(term or "") else default

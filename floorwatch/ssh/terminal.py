@@ -16,7 +16,14 @@ from rich.console import Console
 
 from floorwatch.ssh.driver import SshDriver, driver_class_for
 from floorwatch.ssh.output import ChannelOutput
-from floorwatch.ssh.session import DEFAULT_SIZE, SshSession, color_system_for, usable_size
+from floorwatch.ssh.session import (
+    DEFAULT_SIZE,
+    SshSession,
+    color_system_for,
+    printable,
+    terminal_name,
+    usable_size,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,7 +42,6 @@ EXEC_REFUSED = (
     "Connect without a command, with a terminal: ssh -t {user}@HOST -p PORT\r\n"
 )
 NO_PTY = "floorwatch: the board needs a terminal. Connect with: ssh -t {user}@HOST -p PORT\r\n"
-SERVER_FULL = "floorwatch: the server has {limit} sessions open, its maximum. Try again later.\r\n"
 APP_FAILED = "floorwatch: your session ended because of an error; the server's log says why.\r\n"
 
 
@@ -99,7 +105,7 @@ class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any
     ) -> bool:
         self._has_pty = True
-        self.term = term_type or self.term
+        self.term = terminal_name(term_type, self.term)  # it reaches logs and Textual
         self.size = usable_size(term_size[0], term_size[1])
         return True
 
@@ -117,20 +123,22 @@ class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        log.warning("refused subsystem %r for %s from %s", subsystem, self.person.name, self.peer)
+        shown = printable(subsystem)
+        log.warning("refused subsystem '%s' for %s from %s", shown, self.person.name, self.peer)
         return False
 
     def session_started(self) -> None:
         user = self.person.name
         if self._command is not None:
-            log.warning("refused command %r for %s from %s", self._command, user, self.peer)
+            shown = printable(self._command)
+            log.warning("refused command '%s' for %s from %s", shown, user, self.peer)
             self._finish_channel(1, EXEC_REFUSED.format(user=user))
         elif not self._has_pty:
             log.warning("refused session without a terminal for %s from %s", user, self.peer)
             self._finish_channel(1, NO_PTY.format(user=user))
-        elif not self._server.admit(self):
-            log.warning("refused session for %s from %s: server full", user, self.peer)
-            self._finish_channel(1, SERVER_FULL.format(limit=self._server.max_sessions))
+        elif (refusal := self._server.admit(self)) is not None:
+            log.warning("refused session for %s from %s: %s", user, self.peer, refusal)
+            self._finish_channel(1, f"floorwatch: {refusal}.\r\n")
         else:
             # A fresh context: each app sets Textual's active_app in its own task only.
             self._task = asyncio.get_running_loop().create_task(
