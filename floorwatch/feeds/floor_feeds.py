@@ -130,8 +130,24 @@ class FloorFeeds:
                 return tailer
         # Opened when first drained: a cold start of thousands of files holds a few at a time.
         tailer = FeedTailer(feed, path, self._display(path), self.context, clock=self.clock)
+        if tailers:
+            self._continue_copy(tailer, tailers)
         tailers.append(tailer)
         return tailer
+
+    @staticmethod
+    def _continue_copy(tailer: FeedTailer, tailers: list[FeedTailer]) -> None:
+        """A new file that starts with every byte another file of the feed had when it was last
+        read is its copy (copytruncate copies `calls.csv` to `calls-1.csv`, then truncates it):
+        read the copy on from there, so each row counts once and none written just before the
+        truncation is lost."""
+        candidates = [t.generation() for t in tailers if t.offset]
+        candidates += [t.previous for t in tailers if t.previous is not None]
+        if not candidates or not tailer.open():
+            return
+        found = tailer.copy_of(candidates)
+        if found is not None:
+            tailer.continue_from(found)
 
     def _move(self, tailer: FeedTailer, path: str) -> None:
         if tailer.path != path:

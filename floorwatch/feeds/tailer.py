@@ -12,6 +12,7 @@ the moves: `drain()` (read to the end of the open file, noticing a truncation), 
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import stat
@@ -44,6 +45,7 @@ SETTLE_SECONDS = 2.0
 # A file read to its end and unchanged for this long is closed ("parked"): thousands of quiet
 # files (a month of daily exports) need no descriptor each. It is opened again when it grows.
 QUIET_SECONDS = 30.0
+FIRST_LINE_BYTES = 4096  # a header longer than this is compared by its start
 OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
 log = logging.getLogger(__name__)
@@ -92,12 +94,15 @@ class FeedTailer:
         self._frames: list[pd.DataFrame] = []
         self._retracted: list[pd.DataFrame] = []  # rows counted before that no longer stand
         self._changed = False
+        self.previous: Generation | None = None  # the version before a truncation
         self._restart()
 
     # -- state of one generation of the file -----------------------------------------------------
 
     def _restart(self) -> None:
         """Read the file again from its first byte, header included (a new file at the path)."""
+        if getattr(self, "offset", 0):  # what the generation before had read: a copy may go on
+            self.previous = self.generation()
         self.offset = 0  # bytes of the file read so far (parsed or pending)
         self.pending = b""  # the incomplete last record
         self.settled: _Settled | None = None  # a last line counted without its newline
@@ -107,6 +112,35 @@ class FeedTailer:
         self.crc = 0  # CRC-32 of every byte read: is a replacement the same file, grown?
         self.mark = b""  # the last MARK_BYTES read
         self.parser: FileParser | None = None
+        self.first_line = b""  # the file's first line (a CSV header), up to MARK_BYTES * 64
+        self.known_header: Generation | None = None  # after a truncation: the header before
+
+    def generation(self) -> Generation:
+        """Where reading stands in the file now: a copy of it (copytruncate) may go on from
+        here without reading a row twice."""
+        return Generation(
+            self.offset, self.crc, self.mark, self.line, self.pending, self.parser,
+            self.first_line,
+        )  # fmt: skip
+
+    def continue_from(self, generation: Generation) -> None:
+        """This file is a copy of one read up to `generation` (copytruncate copied it before
+        truncating): read on from there, with its header, not from the first byte."""
+        self.offset, self.crc, self.mark = generation.offset, generation.crc, generation.mark
+        self.line, self.pending = generation.line, generation.pending
+        self.parser = copy.copy(generation.parser)
+        self.first_line, self.bom_checked = generation.first_line, True
+
+    def copy_of(self, candidates: list[Generation]) -> Generation | None:
+        """The generation this open file starts with, byte for byte (it is a copy), or None."""
+        if self.fd is None:
+            return None
+        size = os.fstat(self.fd).st_size
+        for generation in candidates:
+            fits = generation.offset and size >= generation.offset
+            if fits and _crc(self.fd, generation.offset) == generation.crc:
+                return generation
+        return None
 
     @property
     def is_open(self) -> bool:
@@ -153,21 +187,53 @@ class FeedTailer:
         if not self.open():
             self.fd = old
             return
+        if self.offset and not self._starts_with_what_was_read():
+            if old is not None and self._supersedes(old):
+                self._take_back_file(old)
+            self._restart()
         if old is not None:
             os.close(old)
-        if self.offset and not self._starts_with_what_was_read():
-            self._restart()
+
+    def _supersedes(self, old: int) -> bool:
+        """The file now at the path is a new version of the old one (a corrected export
+        written beside it and renamed over it): the old one is gone from the disk, and the new
+        one starts with the same first line (the header)."""
+        assert self.fd is not None
+        if os.fstat(old).st_nlink != 0 or not self.first_line:
+            return False
+        head = os.pread(self.fd, len(self.first_line), 0)
+        return _first_line(head) == _first_line(self.first_line)
+
+    def _take_back_file(self, old: int) -> None:
+        """The rows read from the old version no longer stand: read it again (in a reader of
+        its own) and hand its rows to `take_back()`; its rejections go too."""
+        reader = FeedTailer(self.feed, self.path, self.display, self.context, clock=self.clock)
+        reader.fd, reader.identity = os.dup(old), self.identity
+        try:
+            reader.drain()
+            rows, _ = reader.take()
+        finally:
+            reader.close()
+        if rows is not None and len(rows):
+            self._retracted.append(rows)
+            self.rows -= len(rows)
+        self.rejected = max(0, self.rejected - reader.rejected)
+        self.errors = [error for error in self.errors if error not in reader.errors]
+        self._changed = True
 
     def lose(self) -> None:
         """The file is gone from the feed's paths: show it as missing, keep its counts.
 
-        The descriptor stays open: a writer that has not reopened its file yet (rotated away,
-        or deleted) may still append to it, and `drain()` keeps reading those rows until
-        another file takes the path.
+        The descriptor stays open while the file is on the disk (rotated away): a writer that
+        has not reopened its file yet may still append to it, and `drain()` keeps reading those
+        rows until another file takes the path. A deleted file, read to its end, gives its
+        descriptor back.
         """
         if not self.missing:
             self.missing = True
             self._changed = True
+        if self.fd is not None and not self.pending and os.fstat(self.fd).st_nlink == 0:
+            self.park()  # deleted, and `drain()` has just read it to the end
 
     def found(self) -> None:
         """The file is in the feed again (renamed back, or it had only moved)."""
@@ -206,9 +272,12 @@ class FeedTailer:
             return
         info = os.fstat(self.fd)
         if info.st_size < self.offset or not self._mark_matches():
+            before = self.generation()
             self._restart()  # truncated (copytruncate) or rewritten in place: read it afresh
             if not self._make_parser():
                 return
+            # A writer that truncates may not write the header again: keep the one known.
+            self.known_header = before if before.parser is not None else None
         while True:
             data = os.pread(self.fd, READ_BYTES, self.offset)
             if not data:
@@ -217,8 +286,8 @@ class FeedTailer:
         quiet = time.time() - info.st_mtime
         if self.pending and quiet >= SETTLE_SECONDS:
             self._settle(quiet)
-        if not self.pending and (info.st_nlink == 0 or quiet >= QUIET_SECONDS):
-            self.park()  # deleted and read to the end, or quiet: give the descriptor back
+        if not self.pending and quiet >= QUIET_SECONDS:
+            self.park()  # quiet: give the descriptor back (reopened when the file grows)
 
     def take(self) -> tuple[pd.DataFrame | None, bool]:
         """The rows read since the last take (None if none) and whether the status changed."""
@@ -269,6 +338,16 @@ class FeedTailer:
             else:
                 self._unsettle()
         buffer = self.pending + data if self.pending else data
+        if len(self.first_line) < FIRST_LINE_BYTES and b"\n" not in self.first_line:
+            self.first_line = (self.first_line + data)[:FIRST_LINE_BYTES]
+        if self.known_header is not None:
+            if b"\n" not in buffer and len(buffer) < FIRST_LINE_BYTES:
+                self.pending = buffer  # is the first line a header again? wait for all of it
+                return
+            known, self.known_header = self.known_header, None
+            if _first_line(buffer.removeprefix(BOM)) != _first_line(known.first_line):
+                self.parser = copy.copy(known.parser)  # rows straight away: the same header
+                self.first_line = known.first_line
         if not self.bom_checked:
             if len(buffer) < len(BOM) and BOM.startswith(buffer):
                 self.pending = buffer  # maybe the start of a byte-order mark: wait
@@ -461,6 +540,34 @@ class FeedTailer:
             crc = zlib.crc32(data, crc)
             position += len(data)
         return crc == self.crc
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How far one version of a file was read (see FeedTailer.generation)."""
+
+    offset: int
+    crc: int
+    mark: bytes
+    line: int
+    pending: bytes
+    parser: FileParser | None
+    first_line: bytes
+
+
+def _first_line(data: bytes) -> bytes:
+    return data.split(b"\n", 1)[0].rstrip(b"\r")
+
+
+def _crc(fd: int, length: int) -> int:
+    crc, position = 0, 0
+    while position < length:
+        data = os.pread(fd, min(READ_BYTES, length - position), position)
+        if not data:
+            break
+        crc = zlib.crc32(data, crc)
+        position += len(data)
+    return crc
 
 
 @dataclass(frozen=True)
