@@ -56,7 +56,7 @@ def test_a_row_per_agent_with_cells_and_worst_status() -> None:
     assert a1.cells["aht"].status is Status.GREEN
     assert a1.cells["fcr"].value == pytest.approx(0.5)
     assert a1.cells["fcr"].status is Status.RED
-    assert a1.status is Status.RED and a1.red_since == T0 + 10
+    assert a1.status is Status.RED and a1.red_since == T0 + 1  # the row that turned FCR red
     assert board.rows["A2"].status is Status.AMBER
     assert list(a1.cells) == ["aht", "fcr"]  # config order
 
@@ -186,24 +186,54 @@ def test_added_agent_transitions_from_none() -> None:
 def test_red_since_is_kept_while_red_and_cleared_after() -> None:
     board = board_with(call("A1", T0, 500.0), metrics=(aht(),))
     board.tick(now=T0 + 5)
-    assert board.rows["A1"].red_since == T0 + 5
+    assert board.rows["A1"].red_since == T0
     board.ingest(CALLS, batch([call("A1", T0 + 10, 600.0)], CALLS_FIELDS))
     board.tick(now=T0 + 20)
-    assert board.rows["A1"].red_since == T0 + 5
+    assert board.rows["A1"].red_since == T0
     board.ingest(CALLS, batch([call("A1", T0 + 30, 0.0)] * 8, CALLS_FIELDS))
     delta = board.tick(now=T0 + 40)
     assert board.rows["A1"].status is Status.GREEN and board.rows["A1"].red_since is None
     assert [(t.old, t.new) for t in delta.transitions] == [(Status.RED, Status.GREEN)]
 
 
-def test_a_red_found_at_start_says_so_a_later_red_does_not() -> None:
-    board = board_with(call("A1", T0, 500.0), metrics=(aht(),))
-    board.tick(now=T0 + 5)
-    assert board.rows["A1"].red_since == T0 + 5 and board.rows["A1"].red_at_start
-    board.ingest(CALLS, batch([call("B1", T0 + 6, 999.0)], CALLS_FIELDS))
-    board.tick(now=T0 + 7)
-    assert board.rows["B1"].red_since == T0 + 7 and not board.rows["B1"].red_at_start
-    assert board.rows["A1"].red_at_start  # still the red from before the start
+def test_a_red_found_at_start_gets_its_true_start_from_the_rows() -> None:
+    board = board_with(
+        call("A1", T0, 200.0),
+        call("A1", T0 + 60, 900.0),  # mean 550: red from here on
+        call("A1", T0 + 120, 400.0),
+        metrics=(aht(),),
+    )
+    board.tick(now=T0 + 300)
+    assert board.rows["A1"].red_since == T0 + 60 and not board.rows["A1"].red_at_start
+    board.ingest(CALLS, batch([call("B1", T0 + 306, 999.0)], CALLS_FIELDS))
+    board.tick(now=T0 + 310)
+    assert board.rows["B1"].red_since == T0 + 306 and not board.rows["B1"].red_at_start
+    assert board.rows["A1"].red_since == T0 + 60
+
+
+def test_a_red_start_follows_rolling_windows_and_overrides() -> None:
+    short = metric("aht", "handle_time", Agg.MEAN, 60.0, Better.LOWER, 300.0, 360.0)
+    rows = [call(agent, T0 + offset, value) for agent in ("A1", "A2")
+            for offset, value in ((0, 100.0), (30, 500.0))]  # fmt: skip
+    board = board_with(
+        *rows, metrics=(short,), agent_thresholds={"A2": {"aht": Threshold(green=None, red=250.0)}}
+    )
+    board.tick(now=T0 + 80)
+    # A1: mean 300 (green) until the 100 s call leaves the 60 s window at T0 + 60, not at a row.
+    assert board.rows["A1"].red_since == T0 + 60
+    # A2's own red bound (250) makes the same mean of 300 red at once.
+    assert board.rows["A2"].red_since == T0 + 30
+
+
+def test_a_red_older_than_the_kept_events_says_at_least_since() -> None:
+    short = metric("aht", "handle_time", Agg.MEAN, 60.0, Better.LOWER, 300.0, 360.0)
+    board = board_with(call("A1", T0 + 1190, 100.0), metrics=(short,))
+    board.tick(now=T0 + 1200)  # the first tick drops what no window needs: before T0 + 1140
+    late = [call("B1", T0 + i * 30, 999.0) for i in range(41)]  # a backlog from T0 arrives late
+    board.ingest(CALLS, batch(late, CALLS_FIELDS))
+    board.tick(now=T0 + 1201)
+    row = board.rows["B1"]
+    assert row.red_since == T0 + 1200 and row.red_at_start  # red since at least then
 
 
 def test_today_rollover_in_the_floor_timezone_empties_the_board() -> None:

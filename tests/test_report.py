@@ -94,7 +94,8 @@ def test_format_value(value: float | None, fmt: MetricFormat, text: str) -> None
 def test_json_contract_shape_and_order() -> None:
     board, cfg = sample()
     document = json.loads(render_json(board, cfg, STATUSES, T0 + 60))  # type: ignore[arg-type]
-    assert set(document) == {"generated_at", "floor", "agents", "feeds"}
+    assert set(document) == {"generated_at", "floor", "clock", "agents", "feeds"}
+    assert document["clock"] == "wall"
     assert document["floor"] == "Test floor"
     generated = datetime.fromisoformat(document["generated_at"])
     assert generated.timestamp() == T0 + 60 and generated.utcoffset() is not None
@@ -102,7 +103,8 @@ def test_json_contract_shape_and_order() -> None:
         [a["agent"] for a in document["agents"]] == board.sorted_ids() == ["A3", "A1", "A2", "A4"]
     )
     for agent in document["agents"]:
-        assert set(agent) == {"agent", "name", "team", "status", "metrics"}
+        assert set(agent) == {"agent", "name", "team", "status", "red_since", "metrics"}
+        assert (agent["red_since"] is None) == (agent["status"] != "red")
         assert agent["status"] in {"red", "amber", "green", "none"}
         assert list(agent["metrics"]) == ["aht", "fcr"]
         for cell in agent["metrics"].values():
@@ -115,6 +117,7 @@ def test_json_contract_shape_and_order() -> None:
         "name": "Li Wei",
         "team": "Billing",
         "status": "amber",
+        "red_since": None,
         "metrics": {
             "aht": {"value": 312.0, "status": "amber", "count": 1},  # seconds, not "5:12"
             "fcr": {"value": 1.0, "status": "green", "count": 1},  # a fraction, not 100
@@ -161,7 +164,7 @@ def test_text_table_is_aligned_worst_first_and_plain() -> None:
     aht_end = header.index("AHT") + len("AHT")
     assert all(line[aht_end - 1] != " " for line in table)
     assert "RED SINCE" in header and table[0].rstrip().endswith(
-        datetime.fromtimestamp(T0 + 60, board_zone()).strftime("%H:%M")
+        datetime.fromtimestamp(T0, board_zone()).strftime("%H:%M")  # its row's time, not now
     )
     assert "Team averages:" in text and "Billing: AHT 5:12" in text
     assert "calls: feeds/site-a.csv  5 rows, 1 rejected" in text
@@ -196,7 +199,7 @@ def test_csv_round_trips_in_base_units() -> None:
     a4 = next(r for r in rows if r["agent"] == "A4")
     assert (a4["aht"], a4["aht_status"], a4["aht_count"]) == ("", "none", "0")
     a3 = next(r for r in rows if r["agent"] == "A3")
-    assert datetime.fromisoformat(a3["red_since"]).timestamp() == T0 + 60
+    assert datetime.fromisoformat(a3["red_since"]).timestamp() == T0  # the row that made it red
     a2 = next(r for r in rows if r["agent"] == "A2")
     assert a2["team"] == "'=cmd|' /C calc'!A0"  # a spreadsheet must not run it
     assert a2["name"] == HOSTILE

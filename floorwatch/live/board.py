@@ -17,14 +17,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.indexes import GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.rows import TS
-from floorwatch.live.thresholds import Status, evaluate, resolve_threshold, worst
+from floorwatch.live.thresholds import Status, evaluate, red_mask, resolve_threshold, worst
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,9 @@ class Board:
     def __post_init__(self) -> None:
         self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
         self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
+        # The floor's time, for the board and every face that shows it (floorwatch.live.clock).
+        self.floor_clock = FloorClock(self.config.floor, wall=lambda: self.clock())
+        self.floor_clock.follow(lambda: self.engine.newest)
         if self.roster is None and self.config.roster is not None:
             self.roster = self._load_roster(self.config.roster)
         self.now: float | None = None  # board time of the last tick
@@ -181,13 +186,14 @@ class Board:
 
     def tick(self, now: float | None = None) -> BoardDelta:
         """Re-evaluate what rows or the passing of time changed; `now` defaults per floor.clock."""
-        now = self._now(now)
+        now = self.floor_clock.now() if now is None else now
         self.now = now
         changed: set[str] = set()
         added: set[str] = set()
         removed: set[str] = set()
         transitions: list[Transition] = []
-        for agent, keys in self.engine.advance(now).items():
+        # The first tick reads the reds' past before old events are dropped (see _red_start).
+        for agent, keys in self.engine.advance(now, prune=not self._first).items():
             old = self.rows.get(agent)
             row = self._row(agent, keys, old, now)
             if row is None:
@@ -200,6 +206,8 @@ class Board:
             (changed if old is not None else added).add(agent)
             self.rows[agent] = row
             transitions.extend(_transitions(old, row, now))
+        if self._first:
+            self.engine.prune(now)
         touched = changed | added | removed
         if touched:
             self._cache.clear()
@@ -216,13 +224,6 @@ class Board:
             now=now,
             first=first,
         )
-
-    def _now(self, now: float | None) -> float:
-        if now is not None:
-            return now
-        if self.config.floor.clock == "data" and self.engine.newest is not None:
-            return self.engine.newest
-        return self.clock()
 
     def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
         name, team, hire_date = self._labels(agent)
@@ -241,8 +242,8 @@ class Board:
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
                 red_since, red_at_start = old.red_since, old.red_at_start
-            else:  # on the first tick the red began before we looked: say so, not 'since now'
-                red_since, red_at_start = now, self._first
+            else:
+                red_since, red_at_start = self._red_start(agent, team, now)
         return AgentRow(
             agent=agent,
             name=name,
@@ -254,6 +255,22 @@ class Board:
             hire_date=hire_date,
             excess=sum(cell.excess for cell in cells.values()),
         )
+
+    def _red_start(self, agent: str, team: str | None, now: float) -> tuple[float, bool]:
+        """When the agent's current red began, read from its rows: the last moment it was not
+        red, stepped over every moment a value could change. (when, at_least): at_least is
+        True when the red reaches back past the events still kept (it began before `when`)."""
+        moments, cut = self.engine.change_points(agent, now)
+        red = np.zeros(len(moments), dtype=bool)
+        for key, metric in self.metrics.items():
+            values, counts = self.engine.history(agent, key, moments)
+            threshold = resolve_threshold(self.config, metric, agent, team)
+            red |= (counts >= metric.min_count) & red_mask(values, threshold, metric.better)
+        if not len(red) or not red[-1]:  # red only through events yet to come: say so now
+            return now, self._first
+        calm = np.flatnonzero(~red)
+        first = int(calm[-1]) + 1 if len(calm) else 0
+        return float(moments[first]), first == 0 and cut
 
     def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
         entry = self.roster.get(agent) if self.roster is not None else None

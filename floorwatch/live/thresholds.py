@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
+import numpy as np
+
 from floorwatch.config.types import Better, Bound, Config, MetricConfig, Threshold
 
 
@@ -90,6 +92,21 @@ def evaluate(value: float, threshold: Threshold, better: Better) -> tuple[Status
         # Mirror onto lower-is-better so one rule serves both.
         return _evaluate_lower(-value, -green_bound, None if red_bound is None else -red_bound)
     return _evaluate_lower(value, green_bound, red_bound)
+
+
+def red_mask(values: np.ndarray, threshold: Threshold, better: Better) -> np.ndarray:
+    """Which of `values` `evaluate` calls RED (NaN: never), all at once."""
+    red = threshold.red
+    if red is None:
+        return np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if better is Better.BAND:
+            pair = _pair(red)
+            assert pair is not None
+            return (values < pair[0]) | (values > pair[1])
+        if better is Better.HIGHER:
+            return values < _number(red)
+        return values > _number(red)
 
 
 def _evaluate_lower(value: float, green: float, red: float | None) -> tuple[Status, float]:

@@ -4,8 +4,10 @@ All three list agents in the board's own status order (`Board.sorted_ids()`), so
 live screen for the same data and time. `format_value` is shared with the UI.
 
 JSON contract (values in base units: seconds, fractions 0..1):
-    {"generated_at": ISO, "floor": str,
+    {"generated_at": ISO (the floor's time: with floor.clock: data, the newest row's), "floor": str,
+     "clock": "wall"|"data",
      "agents": [{"agent": id, "name": str, "team": str|null, "status": "red"|"amber"|"green"|"none",
+                 "red_since": ISO|null (when the current red began, read from the rows),
                  "metrics": {KEY: {"value": float|null, "status": ..., "count": int}}}],
      "feeds": [{"path": str, "rows": int, "rejected": int, "errors": [str]}]}
 """
@@ -141,17 +143,22 @@ def board_document(
     return {
         "generated_at": iso_time(generated_at, config.floor.timezone),
         "floor": config.floor.name,
-        "agents": [_agent_document(board.rows[agent]) for agent in board.sorted_ids()],
+        "clock": config.floor.clock,
+        "agents": [
+            _agent_document(board.rows[agent], config.floor.timezone)
+            for agent in board.sorted_ids()
+        ],
         "feeds": [_feed_document(status) for status in feeds_statuses],
     }
 
 
-def _agent_document(row: AgentRow) -> dict[str, Any]:
+def _agent_document(row: AgentRow, timezone: str | None) -> dict[str, Any]:
     return {
         "agent": row.agent,
         "name": row.name,
         "team": row.team,
         "status": row.status.json_name,
+        "red_since": None if row.red_since is None else iso_time(row.red_since, timezone),
         "metrics": {
             key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
             for key, cell in row.cells.items()
@@ -198,7 +205,7 @@ def render_text(
             clean_text(row.name),
             clean_text(row.team or ""),
             *(_cell_text(row, m.key, m.format) for m in config.metrics),
-            _clock(row.red_since, zone) if row.red_since is not None else "",
+            _since_text(row, zone),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
     ]
@@ -209,6 +216,13 @@ def render_text(
     lines.extend(_team_lines(board, config))
     lines.extend(_feed_lines(feeds_statuses))
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _since_text(row: AgentRow, zone: str | None) -> str:
+    """'10:42', or '<10:42' when the red began before the rows still kept."""
+    if row.red_since is None:
+        return ""
+    return ("<" if row.red_at_start else "") + _clock(row.red_since, zone)
 
 
 def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:
