@@ -131,7 +131,7 @@ class Board:
         self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
         # The floor's time, for the board and every face that shows it (floorwatch.live.clock).
         self.floor_clock = FloorClock(self.config.floor, wall=lambda: self.clock())
-        self.floor_clock.follow(lambda: self.engine.newest)
+        self.floor_clock.follow(lambda: self.engine.newest if self.now is None else self.now)
         if self.roster is None and self.config.roster is not None:
             self.roster = self._load_roster(self.config.roster)
         self.now: float | None = None  # board time of the last tick
@@ -186,7 +186,7 @@ class Board:
 
     def tick(self, now: float | None = None) -> BoardDelta:
         """Re-evaluate what rows or the passing of time changed; `now` defaults per floor.clock."""
-        now = self.floor_clock.now() if now is None else now
+        now = self.floor_clock.tick_time(self.engine.newest) if now is None else now
         self.now = now
         changed: set[str] = set()
         added: set[str] = set()

@@ -1,8 +1,8 @@
 """What time it is on this floor: the one answer every face of floorwatch uses.
 
 `FloorClock` answers "now" (epoch seconds) per `floor.clock`: the system clock (`wall`), or the
-newest event the board has seen (`data`: replays and the demo, where the rows' own times are the
-floor's time; the wall clock until the first row). It also knows the floor's timezone
+board's time (`data`: replays and the demo, where the rows' own times are the floor's time: the
+board ticks at the newest event it has seen; the wall clock until the first row). It also knows the floor's timezone
 (`floor.timezone`, else the system's) and its day (`floor.day_starts`): a time before the day
 starts belongs to the previous floor day. The board, the TUI (header, agent screen, BEST panel,
 notes), `board --once` and the notes commands all ask it, so they never disagree on an edge.
@@ -87,13 +87,20 @@ class FloorClock:
         """Take the data clock's time from `data` (the board: the newest event it has seen)."""
         self._data = data
 
+    def with_wall(self, wall: WallClock) -> FloorClock:
+        """The same floor and data, read against another wall clock (a viewer's own, in tests)."""
+        return FloorClock(self.floor, wall=wall, data=self._data)
+
     def now(self) -> float:
-        """Epoch seconds: the wall clock, or with `floor.clock: data` the newest event seen (the
-        wall clock until there is one)."""
-        if self.follows_data:
-            newest = self._data()
-            if newest is not None:
-                return float(newest)
+        """Epoch seconds: the wall clock, or with `floor.clock: data` the board's time (the
+        newest event when it last ticked; the wall clock until there is one)."""
+        return self.tick_time(self._data())
+
+    def tick_time(self, newest: float | None) -> float:
+        """The time a board that has seen rows up to `newest` is at: `newest` with the data
+        clock (when there is one), else the wall clock."""
+        if self.follows_data and newest is not None:
+            return float(newest)
         return float(self.wall())
 
     __call__ = now

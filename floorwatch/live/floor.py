@@ -58,7 +58,7 @@ class Floor:
         self.config = config
         self.clock = clock
         self.feeds = feeds or FloorFeeds(config, clock=clock)
-        self.board = board or Board(config)
+        self.board = board or Board(config, clock=clock)
         self.loaded = False
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []

@@ -14,7 +14,6 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,6 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
-from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
@@ -37,6 +35,7 @@ from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
 from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
+from floorwatch.tui.screens.view import screen_floor_clock
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
 from floorwatch.tui.widgets.notes_timeline import mount_timeline
@@ -97,9 +96,13 @@ class FloorwatchApp(App[None]):
             from floorwatch.live.floor import Floor
 
             self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
+        # What time it is on this floor (the data's with floor.clock: data): every face asks it.
+        self.floor_clock = screen_floor_clock(config, self.floor.board, self.clock)
         # The wall is read-only: it never opens (or creates) the notes store.
         self.notes: NotesService | None = (
-            None if self.wall else NotesService(config, author=self.author, clock=self.clock)
+            None
+            if self.wall
+            else NotesService(config, author=self.author, clock=self.floor_clock.now)
         )
 
     # -- start and stop ------------------------------------------------------------------------
@@ -109,12 +112,13 @@ class FloorwatchApp(App[None]):
         if self.wall:
             self.main_screen = WallScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
-                page_seconds=self.page_seconds,
+                page_seconds=self.page_seconds, floor_clock=self.floor_clock,
             )  # fmt: skip
         else:
             self.main_screen = BoardScreen(
-                self.config, board, palette=self.palette, clock=self.clock
-            )
+                self.config, board, palette=self.palette, clock=self.clock,
+                floor_clock=self.floor_clock,
+            )  # fmt: skip
         return self.main_screen
 
     def on_mount(self) -> None:
@@ -257,7 +261,7 @@ class FloorwatchApp(App[None]):
             return analyse_agent(agent, board.rows, self.config.metrics, board.threshold)
 
         notes = self.notes
-        today = self.floor_today()
+        today = self.floor_clock.today()
 
         def trends_of(agent: str) -> list[tuple[MetricConfig, list[Trend]]]:
             return notes.agent_trends(agent, today) if notes is not None else []
@@ -271,12 +275,6 @@ class FloorwatchApp(App[None]):
         if self.notes is not None and isinstance(self.screen, AgentScreen):
             rows = board.rows
             mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
-
-    def floor_today(self) -> date:
-        """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
-        board_now = getattr(self.floor.board, "now", None)
-        now = board_now if self.config.floor.clock == "data" and board_now else self.clock()
-        return datetime.fromtimestamp(now, floor_timezone(self.config.floor.timezone)).date()
 
     def show_errors(self) -> None:
         if self.wall:

@@ -41,6 +41,7 @@ from floorwatch.coaching import (
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
 from floorwatch.config.types import MetricConfig, MetricFormat
 from floorwatch.feeds.roster import clean_text
+from floorwatch.live.clock import DayClock
 from floorwatch.reports.board import format_value
 from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
 
@@ -133,7 +134,8 @@ class NotesService:
         self.tz: tzinfo = floor_timezone(config.floor.timezone)
         self.shift_end: time_of_day = config.floor.shift_end_time
         self.author = resolve_author(author or config.notes.author)
-        self.clock: Clock = clock or time.time
+        self.clock: Clock = clock or time.time  # the floor's time (FloorClock.now in the app)
+        self.days = DayClock(self.tz, config.floor.day_starts)
         self.store = store or NoteStore(store_path(config), tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
@@ -201,7 +203,7 @@ class NotesService:
         now = self.now()
         if not self.store.path.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
-        today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
+        today = datetime.fromtimestamp(self.days.start(now.timestamp()), self.tz)  # the floor day
         notes = self.store.notes(since=today)
         follow_ups = self.store.follow_ups(now)
         indicators = agent_indicators(notes, follow_ups, now, self.tz)

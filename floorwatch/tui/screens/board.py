@@ -16,9 +16,10 @@ from textual.widgets import Static
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.messages import MergedUpdate
-from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
@@ -75,12 +76,14 @@ class BoardScreen(Screen[None]):
         *,
         palette: Palette,
         clock: Callable[[], float],
+        floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
         self.board = board
         self.palette = palette
-        self.clock = clock
+        self.clock = clock  # the wall clock: ages and highlights
+        self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
         self.table = BoardTable(
             config.metrics,
             palette=palette,
@@ -129,17 +132,10 @@ class BoardScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         now = self.clock()
-        self.header.tick(self._floor_time(now))
+        # The floor's time: with floor.clock: data the rows' own, so it agrees with SINCE.
+        self.header.tick(self.floor_clock.now())
         self.feed_status.tick(now)
         self.table.expire_flashes(now)
-
-    def _floor_time(self, now: float) -> float:
-        """The time the board is at: the clock, or with `floor.clock: data` (replays, the demo)
-        the newest event time seen, so the header agrees with SINCE and the events panel."""
-        board_now = getattr(self.board, "now", None)
-        if self.config.floor.clock == "data" and board_now is not None:
-            return float(board_now)
-        return now
 
     # -- updates from the floor ----------------------------------------------------------------
 
