@@ -67,8 +67,10 @@ class FloorwatchApp(App[None]):
         author: str | None = None,
         role: str = "supervisor",
         clock: Callable[[], float] | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
+        self.notice = notice  # said once the board is up (the demo: where its files are)
         self.config = config
         self.floor: Floor | Any = floor
         self.owns_floor = floor is None
@@ -135,6 +137,10 @@ class FloorwatchApp(App[None]):
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
         if self.notes is not None:
             self.notes.start(self)
+            if self.notes.store_notice:
+                self.notify(self.notes.store_notice, timeout=15, markup=False)
+        if self.notice:
+            self.notify(self.notice, timeout=15, markup=False)
 
     async def on_unmount(self) -> None:
         if self.notes is not None:

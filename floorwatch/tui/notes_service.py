@@ -43,7 +43,7 @@ from floorwatch.config.types import MetricConfig, MetricFormat
 from floorwatch.feeds.roster import clean_text
 from floorwatch.live.clock import DayClock
 from floorwatch.reports.board import format_value
-from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
+from floorwatch.store import NoteStore, StoreError, choose_store, resolve_author
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -136,7 +136,9 @@ class NotesService:
         self.author = resolve_author(author or config.notes.author)
         self.clock: Clock = clock or time.time  # the floor's time (FloorClock.now in the app)
         self.days = DayClock(self.tz, config.floor.day_starts)
-        self.store = store or NoteStore(store_path(config), tz=self.tz, shift_end=self.shift_end)
+        choice = choose_store(config)
+        self.store_notice = None if store is not None else choice.notice  # a legacy store kept
+        self.store = store or NoteStore(choice.path, tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
         self._listeners_lock = threading.Lock()

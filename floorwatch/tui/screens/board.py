@@ -255,7 +255,7 @@ class BoardScreen(Screen[None]):
     def action_help(self) -> None:
         from floorwatch.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(BOARD_KEYS, MOVE_KEYS))
+        self.app.push_screen(HelpScreen(BOARD_KEYS, MOVE_KEYS, places(self.config)))
 
     @property
     def paused(self) -> bool:
@@ -289,3 +289,12 @@ def key_bar_entries() -> list[tuple[str, str]]:
 
 def _reds(delta: BoardDelta) -> list[tuple[str, str]]:
     return [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
+
+
+def places(config: Config) -> list[tuple[str, str]]:
+    """Where this board's notes and feeds are, for the help screen."""
+    from floorwatch.store import choose_store
+
+    found = [("notes", str(choose_store(config).path))]
+    found += [(f"feed {feed.name}", feed.glob) for feed in config.feeds]
+    return found
