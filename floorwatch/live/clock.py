@@ -4,8 +4,9 @@
 board's time (`data`: replays and the demo, where the rows' own times are the floor's time: the
 board ticks at the newest event it has seen; the wall clock until the first row). It also knows
 the floor's timezone (`floor.timezone`, else the system's) and its day (`floor.day_starts`): a
-time before the day starts belongs to the previous floor day. The board, the TUI (header, agent screen, BEST panel,
-notes), `board --once` and the notes commands all ask it, so they never disagree on an edge.
+time before the day starts belongs to the previous floor day. The board, the TUI (header, agent
+screen, BEST panel, notes), `board --once` and the notes and history commands all ask it, so they
+never disagree on an edge.
 
 Pure: no IO beyond reading the system clock it is given.
 """
