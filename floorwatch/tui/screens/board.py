@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 # (key, action, footer label, help text): the single list the footer, the `?` screen and the
 # command palette are built from, so they cannot disagree.
 BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
-    ("slash", "search", "find", "find an agent by name or id, Enter selects the first match"),
+    ("slash", "search", "find", "find an agent by name or id (any case, any accents)"),
+    ("n", "search_next(1)", "next", "the next agent matching the last search"),
+    ("N", "search_next(-1)", "previous", "the previous agent matching the last search"),
     ("enter", "open_agent", "open", "open the selected agent: metrics, thresholds, notes"),
     ("t", "cycle_team", "team", "cycle the team filter (all, then each team)"),
     ("s", "cycle_sort", "sort", "cycle the sort: status, name, then each metric"),
@@ -99,6 +101,7 @@ class BoardScreen(Screen[None]):
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
+        self.last_search: str | None = None  # what `/` looked for: n / N find it again
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
@@ -198,13 +201,34 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(SearchScreen(), self._found)
 
     def _found(self, text: str | None) -> None:
-        if not text:
+        if not text or not text.strip():
             return
+        self.last_search = text
         agent = self.table.first_match(text)
         if agent is None:
             self.notify(f"No agent matches {text!r}", severity="warning", markup=False)
             return
         self.table.select(agent)
+
+    def action_search_next(self, step: int) -> None:
+        """n / N: the next (previous) agent matching the last search, in display order,
+        wrapping around."""
+        if self.last_search is None:
+            self.notify("Nothing to repeat: / finds an agent first", markup=False)
+            return
+        found = self.table.matches(self.last_search)
+        if not found:
+            self.notify(f"No agent matches {self.last_search!r}", severity="warning", markup=False)
+            return
+        order = self.table.order
+        position = {agent: index for index, agent in enumerate(order)}
+        here = position.get(self.table.selected, -1) if self.table.selected else -1
+        if step > 0:
+            after = [agent for agent in found if position[agent] > here]
+            self.table.select(after[0] if after else found[0])
+        else:
+            before = [agent for agent in found if 0 <= position[agent] < here]
+            self.table.select(before[-1] if before else found[-1])
 
     def action_open_agent(self) -> None:
         if self.table.selected is not None:
@@ -274,10 +298,10 @@ class BoardScreen(Screen[None]):
 
 
 def key_bar_entries() -> list[tuple[str, str]]:
-    """The key bar: every board key, with 1 2 3 as one entry, then q."""
+    """The key bar: every board key, with 1 2 3 as one entry (n N are in the help), then q."""
     entries = []
     for key, _action, label, _ in BOARD_KEYS:
-        if key in ("2", "3"):
+        if key in ("2", "3", "n", "N"):
             continue
         if key == "1":
             entries.append(("1 2 3", "red amber green"))
