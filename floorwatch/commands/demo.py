@@ -75,8 +75,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     writer.start()
     try:
         where = (
-            f"Demo: feeds in {folder / 'feeds'}, notes in {store_path(config)} "
-            "(? shows them again)"
+            f"Demo: feeds in {folder / 'feeds'}, notes in {store_path(config)} (? shows them again)"
         )
         app = FloorwatchApp(config, wall=args.wall, notice=where)
         app.exit_on_hangup = True
