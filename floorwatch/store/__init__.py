@@ -525,6 +525,11 @@ class NoteStore:
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
 
+    def figure_agents(self) -> list[str]:
+        """Every agent with daily figures, sorted."""
+        rows = self._read("SELECT DISTINCT agent FROM daily_figures ORDER BY agent")
+        return [r["agent"] for r in rows]
+
     # -- reds -------------------------------------------------------------------------------------
 
     def record_reds(self, reds: Iterable[tuple[str, str, datetime]]) -> None:
