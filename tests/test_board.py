@@ -540,3 +540,25 @@ def test_merged_deltas_equal_one_delta_over_the_same_span() -> None:
     assert empty.merge(first) == first.merge(empty) == first
     again = BoardDelta(removed=frozenset({"X"})).merge(BoardDelta(added=frozenset({"X"})))
     assert again.changed == {"X"} and not again.added and not again.removed
+
+
+def test_a_metric_sort_orders_by_the_value_whatever_the_overrides_and_after_updates() -> None:
+    # A3 has a lenient own threshold: green at 700 s, so it is green with the highest AHT.
+    lenient = {"A3": {"aht": Threshold(green=700.0, red=800.0)}}
+    board = board_with(
+        call("A1", T0, 400.0), call("A2", T0, 320.0), call("A3", T0, 600.0),
+        call("A4", T0, 200.0), call("A5", T0, 350.0), metrics=(aht(),), agent_thresholds=lenient,
+    )  # fmt: skip
+    board.tick(now=T0 + 1)
+    assert board.rows["A3"].status is Status.GREEN and board.rows["A1"].status is Status.RED
+    assert board.sorted_ids("aht") == ["A3", "A1", "A5", "A2", "A4"]  # 600, 400, 350, 320, 200
+    board.ingest(CALLS, batch([call("A4", T0 + 2, 1400.0)], CALLS_FIELDS))  # A4: mean 800
+    board.tick(now=T0 + 3)
+    assert board.sorted_ids("aht") == ["A4", "A3", "A1", "A5", "A2"]
+    # Higher is better: the lowest first.
+    board = board_with(
+        call("B1", T0, resolved=1.0), call("B2", T0, resolved=0.0), call("B2", T0, resolved=1.0),
+        metrics=(fcr(min_count=1),), team_thresholds={},
+    )  # fmt: skip
+    board.tick(now=T0 + 1)
+    assert board.sorted_ids("fcr") == ["B2", "B1"]

@@ -305,7 +305,9 @@ class Board:
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
         thresholds first; ties by name then id, so rows never swap places for nothing. A metric
-        sort orders by that metric the same way (then the worse value first, no value last)."""
+        sort orders by that metric's value alone, the worse end first (the highest handle time,
+        the lowest CSAT; for a band, the furthest from its middle), whatever each agent's own
+        thresholds make of it; no value last."""
         wanted = frozenset(only) if only is not None else None
         index = self._sorts.get(sort)
         if index is None:
@@ -334,12 +336,15 @@ class Board:
         if metric is None:
             raise ValueError(f"unknown sort {sort!r}: use status, name or a metric key")
         sign = -1.0 if metric.better is Better.HIGHER else 1.0
+        green = metric.threshold.green
+        middle = (green[0] + green[1]) / 2 if isinstance(green, tuple) else 0.0
 
         def by_metric(row: AgentRow) -> tuple[object, ...]:
-            cell = row.cells[sort]
-            worse = 0.0 if cell.value is None or metric.better is Better.BAND else cell.value * sign
-            return (-cell.status, -cell.excess, cell.value is None, -worse, row.name.casefold(),
-                    row.name, row.agent)  # fmt: skip
+            value = row.cells[sort].value
+            if value is None or value != value:  # no value (or NaN): last
+                return (True, 0.0, row.name.casefold(), row.name, row.agent)
+            worse = abs(value - middle) if metric.better is Better.BAND else value * sign
+            return (False, -worse, row.name.casefold(), row.name, row.agent)
 
         return by_metric
 
