@@ -23,12 +23,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from floorwatch.coaching import Evidence, praise_for
 from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
+from floorwatch.store import StoreError
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
@@ -316,8 +318,27 @@ class FloorwatchApp(App[None]):
         agent = agent or self.selected_agent
         if self.notes is None or agent is None:
             return
-        row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
-        self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
+        board = self.floor.board
+        row = board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
+        praise = self._praise(row) if kind == "praise" else None
+        self.push_screen(
+            FeedbackPanel(row, self.config, self.notes, kind, role=self.role, praise=praise)
+        )
+
+    def _praise(self, row: AgentRow) -> tuple[list[Evidence], dict[str, str]]:
+        """What `row`'s agent does well: green metrics, top ranks in the team, better trends."""
+        board = self.floor.board
+        analysis = analyse_agent(row.agent, board.rows, self.config.metrics, board.threshold)
+        improved: set[str] = set()
+        if self.notes is not None:
+            try:
+                trends = self.notes.agent_trends(row.agent, self.floor_clock.today())
+            except StoreError:
+                trends = []  # the praise still has the board's figures
+            for metric, spans in trends:
+                if any(trend.direction == "better" for trend in spans):
+                    improved.add(metric.key)
+        return praise_for(row, self.config, analysis, improved)
 
     def action_follow_ups(self) -> None:
         """Open the follow-ups screen: what is due, oldest first."""
