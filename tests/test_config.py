@@ -624,3 +624,26 @@ def test_the_display_name_column_is_given_once(tmp_path: Path) -> None:
         position(text, "name: agent_name"),
         position(text, "name: third"),
     ]
+
+
+def test_decimals_per_metric_and_a_bad_one_at_its_place(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.format(path="calls.csv", type="number", agg="mean",
+                                          better="higher", green="90") + "    decimals: 1\n")  # fmt: skip
+    (metric,) = load_config(path).metrics
+    assert metric.decimals == 1
+    text = path.read_text().replace("decimals: 1", "decimals: 1.5")
+    path.write_text(text)
+    (problem,) = errors(path)
+    assert problem.message == "metrics.m.decimals must be a whole number from 0 to 4 (got '1.5')"
+    assert (problem.line, problem.col) == position(text, "1.5")
+
+
+def test_a_metric_on_an_unknown_field_is_one_problem_not_its_thresholds_too(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.format(path="calls.csv", type="percent", agg="mean", better="higher",
+                          green="85%") + "    red: 80%\n"  # fmt: skip
+    path = write(tmp_path, text.replace("    field: value", "    field: valeu"))
+    (problem,) = errors(path)
+    assert "'valeu' is not a field of any feed" in problem.message
+    assert "did you mean 'value'" in problem.message

@@ -83,12 +83,53 @@ def sample(timezone: str = "Europe/Paris") -> tuple[Board, object]:
         (1.0, MetricFormat.PERCENT, "100%"),
         (12.0, MetricFormat.NUMBER, "12"),
         (4.5, MetricFormat.NUMBER, "4.5"),
-        (3.14159, MetricFormat.NUMBER, "3.14"),
+        (3.14159, MetricFormat.NUMBER, "3.1"),  # one decimal: CSAT 91.4 beside 90
+        (91.43, MetricFormat.NUMBER, "91.4"),
         (12345.0, MetricFormat.NUMBER, "12,345"),
     ],
 )
 def test_format_value(value: float | None, fmt: MetricFormat, text: str) -> None:
     assert format_value(value, fmt) == text
+
+
+def test_decimals_make_a_column_read_evenly() -> None:
+    assert format_value(91.0, MetricFormat.NUMBER, 1) == "91.0"
+    assert format_value(91.43, MetricFormat.NUMBER, 0) == "91"
+    assert format_value(0.85, MetricFormat.PERCENT, 2) == "85.00%"
+    assert format_value(312.25, MetricFormat.DURATION, 1) == "5:12.2"
+
+
+def test_a_value_that_reads_as_its_bound_shows_why_it_is_red() -> None:
+    from floorwatch.reports.board import metric_value
+
+    compl = metric(
+        "compl", "complaint", Agg.RATE, 3600.0, Better.LOWER, 0.01, 0.02, MetricFormat.PERCENT,
+        label="Compl",
+    )  # fmt: skip
+    assert metric_value(0.0204, compl, 0.02) == "2.04%"  # not '2%' beside 'red > 2%'
+    assert metric_value(0.0204, compl) == "2%"  # green or no bound: the usual digits
+    assert metric_value(0.0304, compl, 0.02) == "3%"  # reads apart already
+    aht = METRICS[0]
+    assert metric_value(360.4, aht, 360.0) == "6:00.4"
+    csat = metric(
+        "csat", "csat", Agg.MEAN, 3600.0, Better.HIGHER, 90.0, 85.0, MetricFormat.NUMBER, decimals=1
+    )
+    assert metric_value(84.96, csat, 85.0) == "84.96"  # 85.0 would read as the bound
+
+
+def test_text_cells_show_the_digits_that_tell() -> None:
+    compl = metric(
+        "compl", "resolved", Agg.RATE, 3600.0, Better.LOWER, 0.01, 0.02, MetricFormat.PERCENT,
+        label="Compl",
+    )  # fmt: skip
+    cfg = config(compl, feeds=(CALLS,))
+    board = Board(cfg)
+    rows = [{"ts": T0 + i, "agent": "A1", "resolved": 1.0 if i < 51 else 0.0} for i in range(2500)]
+    board.ingest(CALLS, batch(rows, FIELDS))
+    board.tick(now=T0 + 2600)
+    assert board.rows["A1"].cells["compl"].status.word == "RED"
+    text = render_text(board, cfg, [], T0 + 2600)  # type: ignore[arg-type]
+    assert "2.04% ■" in text
 
 
 def test_json_contract_shape_and_order() -> None:

@@ -26,7 +26,14 @@ from floorwatch.live.clock import FloorClock
 from floorwatch.live.indexes import GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.rows import TS
-from floorwatch.live.thresholds import Status, evaluate, red_mask, resolve_threshold, worst
+from floorwatch.live.thresholds import (
+    Status,
+    crossed_bound,
+    evaluate,
+    red_mask,
+    resolve_threshold,
+    worst,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class MetricCell:
     status: Status  # NONE when value is None or count < min_count
     excess: float  # how far past the green bound, normalised by the green-red gap (0 when green)
     stale: bool = False  # the feeds behind it have gone stale
+    bound: float | None = None  # amber/red: the level crossed (for a value that reads as it)
 
 
 @dataclass(frozen=True)
@@ -280,10 +288,11 @@ class Board:
 
     def _cell(self, agent: str, team: str | None, metric: MetricConfig) -> MetricCell:
         value, count = self.engine.value(agent, metric.key)
-        status, excess = Status.NONE, 0.0
+        status, excess, bound = Status.NONE, 0.0, None
         if value is not None and count >= metric.min_count:
             threshold = resolve_threshold(self.config, metric, agent, team)
             status, excess = evaluate(value, threshold, metric.better)
+            bound = crossed_bound(value, status, threshold)
         return MetricCell(
             key=metric.key,
             value=value,
@@ -291,6 +300,7 @@ class Board:
             status=status,
             excess=excess,
             stale=metric.field in self._stale_fields,
+            bound=bound,
         )
 
     # -- views ----------------------------------------------------------------------------------

@@ -94,6 +94,22 @@ def evaluate(value: float, threshold: Threshold, better: Better) -> tuple[Status
     return _evaluate_lower(value, green_bound, red_bound)
 
 
+def crossed_bound(value: float, status: Status, threshold: Threshold) -> float | None:
+    """The level an amber or red value is past (a band's end on the value's side); None when
+    green or without a verdict."""
+    if status not in (Status.AMBER, Status.RED):
+        return None
+    level = threshold.red if status is Status.RED else threshold.green
+    if level is None:  # two-level metrics: the one level there is
+        level = threshold.green if threshold.red is None else threshold.red
+    if level is None:
+        return None
+    if isinstance(level, tuple):
+        low, high = min(level), max(level)
+        return float(low if value < low else high)
+    return float(level)
+
+
 def red_mask(values: np.ndarray, threshold: Threshold, better: Better) -> np.ndarray:
     """Which of `values` `evaluate` calls RED (NaN: never), all at once."""
     red = threshold.red

@@ -28,7 +28,7 @@ from rich.cells import cell_len
 from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow, Board, Transition
-from floorwatch.live.thresholds import Status
+from floorwatch.live.thresholds import Status, crossed_bound
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,16 +44,51 @@ class FeedStatus(Protocol):
     errors: Sequence[str]
 
 
-def format_value(value: float | None, fmt: MetricFormat) -> str:
+def format_value(value: float | None, fmt: MetricFormat, decimals: int | None = None) -> str:
     """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
-    numbers with at most two decimals. '-' when there is no value."""
+    numbers with at most one decimal (CSAT 91.4, not 91.43 beside a level of 90); with
+    `decimals` (a metric's `decimals:`) exactly that many, so a column reads evenly. '-' when
+    there is no value."""
     if value is None or not math.isfinite(value):
         return "-"
     if fmt is MetricFormat.DURATION:
-        return _duration(value)
+        return _duration(value) if not decimals else _precise_duration(value, decimals)
     if fmt is MetricFormat.PERCENT:
+        if decimals is not None:
+            return f"{value * 100:.{decimals}f}%"
         return f"{_trim(f'{value * 100:.1f}')}%"
-    return _trim(f"{value:,.2f}")
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    return _trim(f"{value:,.1f}")
+
+
+def metric_value(value: float | None, metric: MetricConfig, bound: float | None = None) -> str:
+    """`value` in `metric`'s format and decimals; when it is past `bound` (the level an amber
+    or red cell crossed) but would read the same ('2%' beside 'red > 2%'), with the digits
+    that tell ('2.04%'), as the events panel does."""
+    text = format_value(value, metric.format, metric.decimals)
+    if value is None or bound is None or value == bound:
+        return text
+    if text != format_value(bound, metric.format, metric.decimals):
+        return text
+    start = metric.decimals or 0
+    for digits in range(start + 1, start + 5):
+        finer = format_value(value, metric.format, digits)
+        if finer != format_value(bound, metric.format, digits):
+            return finer
+    return format_precise(value, metric.format)
+
+
+def _precise_duration(seconds: float, decimals: int) -> str:
+    """m:ss.d (h:mm:ss.d): a duration with `decimals` digits of seconds."""
+    sign = "-" if seconds < 0 else ""
+    whole, fraction = divmod(abs(seconds), 1)
+    hours, rest = divmod(int(whole), 3600)
+    minutes, secs = divmod(rest, 60)
+    tail = f"{secs + fraction:0{3 + decimals}.{decimals}f}"
+    if tail.startswith("60"):  # rounded up to the next minute: say it plainly
+        return _duration(seconds)
+    return f"{sign}{hours}:{minutes:02d}:{tail}" if hours else f"{sign}{minutes}:{tail}"
 
 
 def _duration(seconds: float) -> str:
@@ -93,10 +128,12 @@ def format_transition(transition: Transition, board: Board) -> str:
     Plain text: show it with markup off, the name is untrusted."""
     metric = board.metrics[transition.metric]
     clock = _clock(transition.at, board.config.floor.timezone)
-    value = format_value(transition.value, metric.format)
-    bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
-    if bound.endswith(f" {value}"):  # 30.4 s past a 30 s bound: not '0:30 > 0:30'
-        value = format_precise(transition.value, metric.format)
+    threshold = board.threshold(transition.agent, metric.key)
+    level = None
+    if transition.value is not None:
+        level = crossed_bound(transition.value, transition.new, threshold)
+    value = metric_value(transition.value, metric, level)  # 30.4 s past 30 s: not '0:30 > 0:30'
+    bound = _bound_text(transition.new, threshold, metric)
     name = clean_text(transition.name)
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
 
@@ -204,7 +241,7 @@ def render_text(
             clean_text(row.agent),
             clean_text(row.name),
             clean_text(row.team or ""),
-            *(_cell_text(row, m.key, m.format) for m in config.metrics),
+            *(_cell_text(row, m) for m in config.metrics),
             _since_text(row, zone),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
@@ -225,11 +262,11 @@ def _since_text(row: AgentRow, zone: str | None) -> str:
     return ("<" if row.red_at_start else "") + _clock(row.red_since, zone)
 
 
-def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:
-    cell = row.cells[key]
+def _cell_text(row: AgentRow, metric: MetricConfig) -> str:
+    cell = row.cells[metric.key]
     if cell.value is None:
         return "-"
-    return f"{format_value(cell.value, fmt)} {cell.status.shape}"
+    return f"{metric_value(cell.value, metric, cell.bound)} {cell.status.shape}"
 
 
 def _align(table: list[list[str]], right: set[int]) -> list[str]:
@@ -254,7 +291,9 @@ def _team_lines(board: Board, config: Config) -> list[str]:
         for metric in config.metrics:
             value, status = metrics[metric.key]
             shape = f" {status.shape}" if value is not None else ""
-            parts.append(f"{metric.label} {format_value(value, metric.format)}{shape}")
+            parts.append(
+                f"{metric.label} {format_value(value, metric.format, metric.decimals)}{shape}"
+            )
         lines.append(f"  {clean_text(team)}: " + ", ".join(parts))
     return lines
 
