@@ -562,3 +562,11 @@ def test_a_metric_sort_orders_by_the_value_whatever_the_overrides_and_after_upda
     )  # fmt: skip
     board.tick(now=T0 + 1)
     assert board.sorted_ids("fcr") == ["B2", "B1"]
+
+
+def test_a_red_start_on_a_today_metric_is_found_before_the_next_day_starts() -> None:
+    today = metric("aht", "handle_time", Agg.MEAN, None, Better.LOWER, 300.0, 360.0)
+    board = board_with(call("A1", T0, 200.0), call("A1", T0 + 600, 900.0), metrics=(today,))
+    board.tick(now=T0 + 900)
+    row = board.rows["A1"]
+    assert row.red_since == T0 + 600 and not row.red_at_start

@@ -366,6 +366,7 @@ class MetricsEngine:
         moments = moments[moments <= until]
         if self._today_keys:
             moments = np.union1d(moments, self._day_starts_between(float(moments[0]), until))
+        moments = moments[moments <= until]  # the next day's start is not yet
         known = moments >= self.known_from
         return moments[known], not bool(known.all())
 
