@@ -244,3 +244,12 @@ def test_terminal_escapes_in_notes_are_not_printed(
     run("export", "--store", str(store), "--format", "json")
     out = capsys.readouterr().out
     assert "\x1b" not in out and json.loads(out)[0]["agent_name"] == hostile  # escaped, kept
+
+
+def test_report_on_the_data_clock_speaks_the_datas_time(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config.write_text(CONFIG_YAML.replace("timezone: Asia/Shanghai", "timezone: UTC, clock: data"))
+    assert run("report", "--config", str(config), "--days", "1") == 0
+    # The newest call is 2026-11-30 09:05 UTC: the replay's now, whatever the machine's clock.
+    assert capsys.readouterr().out.startswith("Coaching since Sun 29 Nov 2026 09:05")
