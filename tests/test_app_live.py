@@ -386,7 +386,7 @@ async def test_a_transition_to_red_is_kept_for_the_coaching_report() -> None:
 
 
 async def test_with_the_data_clock_notes_speak_the_boards_time() -> None:
-    """A replay: the Behavior prefill's time and the notes' 'now' are the board's, not the wall's."""
+    """A replay: the Behavior prefill's time and the notes' now are the board's, not the wall's."""
     from textual.widgets import TextArea
 
     from floorwatch.tui.app import FloorwatchApp
