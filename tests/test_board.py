@@ -570,3 +570,19 @@ def test_a_red_start_on_a_today_metric_is_found_before_the_next_day_starts() -> 
     board.tick(now=T0 + 900)
     row = board.rows["A1"]
     assert row.red_since == T0 + 600 and not row.red_at_start
+
+
+def test_a_live_floor_shows_its_first_board_then_settles_when_the_reds_began() -> None:
+    short = metric("aht", "handle_time", Agg.MEAN, 60.0, Better.LOWER, 300.0, 360.0)
+    board = board_with(
+        call("A1", T0, 100.0), call("A1", T0 + 30, 500.0), call("G1", T0 + 40, 100.0),
+        metrics=(short,),
+    )  # fmt: skip
+    board.defer_red_starts = True
+    board.tick(now=T0 + 80)
+    first = board.rows["A1"]
+    assert (first.red_since, first.red_at_start) == (T0 + 80, True)  # '<' until settled
+    delta = board.settle_red_starts()
+    assert delta.changed == {"A1"}
+    assert (board.rows["A1"].red_since, board.rows["A1"].red_at_start) == (T0 + 60, False)
+    assert board.settle_red_starts().empty  # once

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -133,6 +133,9 @@ class Board:
     clock: Callable[[], float] = time.time  # the wall clock (floor.clock: wall)
     retain: float = 0.0  # keep events this much longer than the windows need (for look-backs)
     problems: list[str] = field(default_factory=list)  # roster problems, for the UI to show
+    # True: the first tick leaves the start of the reds it finds to `settle_red_starts` (the
+    # Floor: the first board shows at once, the true starts follow); False: it reads them.
+    defer_red_starts: bool = False
 
     def __post_init__(self) -> None:
         self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
@@ -147,6 +150,10 @@ class Board:
         self._feed_teams: dict[str, str] = {}
         self._stale_fields: frozenset[str] = frozenset()
         self._first = True
+        # Reds found on the first tick, whose true start `settle_red_starts` reads from the rows
+        # (the events they need are kept until then), and the first tick's time.
+        self._unsettled: set[str] = set()
+        self._first_now: float | None = None
         self._cache: dict[object, object] = {}  # filtered orders, counts: cleared on any change
         self._sorts: dict[str, SortIndex] = {}  # per sort, kept in order row by row
         self._groups: GroupSums | None = None  # team sums for the summaries, made when first asked
@@ -200,8 +207,11 @@ class Board:
         added: set[str] = set()
         removed: set[str] = set()
         transitions: list[Transition] = []
-        # The first tick reads the reds' past before old events are dropped (see _red_start).
-        for agent, keys in self.engine.advance(now, prune=not self._first).items():
+        # Until the first tick's reds are settled, no event is dropped: they read the past.
+        if self._first:
+            self._first_now = now
+        held = self._first or bool(self._unsettled)
+        for agent, keys in self.engine.advance(now, prune=not held).items():
             old = self.rows.get(agent)
             row = self._row(agent, keys, old, now)
             if row is None:
@@ -214,8 +224,8 @@ class Board:
             (changed if old is not None else added).add(agent)
             self.rows[agent] = row
             transitions.extend(_transitions(old, row, now))
-        if self._first:
-            self.engine.prune(now)
+        if self._first and not self._unsettled:
+            self.engine.prune(now)  # the first tick read the past it needed
         touched = changed | added | removed
         if touched:
             self._cache.clear()
@@ -250,8 +260,11 @@ class Board:
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
                 red_since, red_at_start = old.red_since, old.red_at_start
+            elif self._first and self.defer_red_starts:  # settle_red_starts reads the rows
+                red_since, red_at_start = now, True
+                self._unsettled.add(agent)
             else:
-                red_since, red_at_start = self._red_start(agent, team, now)
+                red_since, red_at_start = self._red_start(agent, team, now, self._first)
         return AgentRow(
             agent=agent,
             name=name,
@@ -264,7 +277,31 @@ class Board:
             excess=sum(cell.excess for cell in cells.values()),
         )
 
-    def _red_start(self, agent: str, team: str | None, now: float) -> tuple[float, bool]:
+    def settle_red_starts(self) -> BoardDelta:
+        """Read from the rows when each red found on the first tick began (the first tick
+        only says 'since at least now', so that the first board shows at once), then let the
+        engine drop the events no window needs. Returns the rows that changed; call it once
+        after the first tick (the Floor does, in its loading thread; `board --once` too)."""
+        agents, self._unsettled = self._unsettled, set()
+        changed: set[str] = set()
+        first_now = self._first_now if self._first_now is not None else self.now
+        for agent in agents:
+            row = self.rows.get(agent)
+            if row is None or first_now is None or row.red_since != first_now:
+                continue  # no longer red since the first tick: a later tick placed it
+            since, at_least = self._red_start(agent, row.team, first_now, at_least=True)
+            if (since, at_least) != (row.red_since, row.red_at_start):
+                self.rows[agent] = replace(row, red_since=since, red_at_start=at_least)
+                changed.add(agent)
+        if changed:
+            self._cache.clear()
+        if self.now is not None:
+            self.engine.prune(self.now)
+        return BoardDelta(changed=frozenset(changed), now=self.now or 0.0)
+
+    def _red_start(
+        self, agent: str, team: str | None, now: float, at_least: bool = False
+    ) -> tuple[float, bool]:
         """When the agent's current red began, read from its rows: the last moment it was not
         red, stepped over every moment a value could change. (when, at_least): at_least is
         True when the red reaches back past the events still kept (it began before `when`)."""
@@ -275,7 +312,7 @@ class Board:
             threshold = resolve_threshold(self.config, metric, agent, team)
             red |= (counts >= metric.min_count) & red_mask(values, threshold, metric.better)
         if not len(red) or not red[-1]:  # red only through events yet to come: say so now
-            return now, self._first
+            return now, at_least
         calm = np.flatnonzero(~red)
         first = int(calm[-1]) + 1 if len(calm) else 0
         return float(moments[first]), first == 0 and cut

@@ -159,6 +159,7 @@ class MetricsEngine:
         self._day_start: float | None = None
         self._last_prune = -math.inf
         self._pruned_before = -math.inf  # events before this were dropped
+        self._day_starts = np.empty(0)  # floor day starts found so far (for the past of reds)
 
     # -- rows in --------------------------------------------------------------------------------
 
@@ -371,14 +372,22 @@ class MetricsEngine:
         return moments[known], not bool(known.all())
 
     def _day_starts_between(self, first: float, last: float) -> np.ndarray:
-        """The starts of the floor days from the one holding `first` to the one holding `last`."""
-        days = [self._day.start(first)]
-        while days[-1] <= last:
-            following = self._day.start(days[-1] + 86_400.0 * 1.5)  # inside the next day
-            if following <= days[-1]:
-                break
-            days.append(following)
-        return np.array(days)
+        """The starts of the floor days from the one holding `first` to the one after the one
+        holding `last` (kept between calls: the days found so far, in order)."""
+        known = self._day_starts
+        if not len(known) or first < known[0] or last >= known[-1]:
+            low = min(first, float(known[0])) if len(known) else first
+            high = max(last, float(known[-1])) if len(known) else last
+            days = [self._day.start(low)]
+            while days[-1] <= high:
+                following = self._day.start(days[-1] + 86_400.0 * 1.5)  # inside the next day
+                if following <= days[-1]:
+                    break
+                days.append(following)
+            self._day_starts = known = np.array(days)
+        start = max(int(np.searchsorted(known, first, side="right")) - 1, 0)
+        stop = int(np.searchsorted(known, last, side="right")) + 1
+        return known[start:stop]
 
     @property
     def known_from(self) -> float:

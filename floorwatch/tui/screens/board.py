@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("slash", "search", "find", "find an agent by name or id (any case, any accents)"),
     ("n", "search_next(1)", "next", "the next agent matching the last search"),
-    ("N", "search_next(-1)", "previous", "the previous agent matching the last search"),
+    ("N", "search_next(-1)", "prev", "the previous agent matching the last search"),
     ("enter", "open_agent", "open", "open the selected agent: metrics, thresholds, notes"),
     ("t", "cycle_team", "team", "cycle the team filter (all, then each team)"),
     ("s", "cycle_sort", "sort", "cycle the sort: status, name, then each metric"),
@@ -298,10 +298,13 @@ class BoardScreen(Screen[None]):
 
 
 def key_bar_entries() -> list[tuple[str, str]]:
-    """The key bar: every board key, with 1 2 3 as one entry (n N are in the help), then q."""
+    """The key bar: every board key, with 1 2 3 and n N as one entry each, then q."""
     entries = []
     for key, _action, label, _ in BOARD_KEYS:
-        if key in ("2", "3", "n", "N"):
+        if key in ("2", "3", "N"):
+            continue
+        if key == "n":
+            entries.append(("n N", "next prev"))
             continue
         if key == "1":
             entries.append(("1 2 3", "red amber green"))
