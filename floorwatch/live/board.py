@@ -260,11 +260,13 @@ class Board:
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
                 red_since, red_at_start = old.red_since, old.red_at_start
-            elif self._first and self.defer_red_starts:  # settle_red_starts reads the rows
+            elif not self._first:  # rows come as they happen: the red began as they came
+                red_since, red_at_start = now, False
+            elif self.defer_red_starts:  # settle_red_starts reads the rows
                 red_since, red_at_start = now, True
                 self._unsettled.add(agent)
-            else:
-                red_since, red_at_start = self._red_start(agent, team, now, self._first)
+            else:  # the first board (a replay, a restart): when the red began, from the rows
+                red_since, red_at_start = self._red_start(agent, team, now)
         return AgentRow(
             agent=agent,
             name=name,
@@ -289,7 +291,7 @@ class Board:
             row = self.rows.get(agent)
             if row is None or first_now is None or row.red_since != first_now:
                 continue  # no longer red since the first tick: a later tick placed it
-            since, at_least = self._red_start(agent, row.team, first_now, at_least=True)
+            since, at_least = self._red_start(agent, row.team, first_now)
             if (since, at_least) != (row.red_since, row.red_at_start):
                 self.rows[agent] = replace(row, red_since=since, red_at_start=at_least)
                 changed.add(agent)
@@ -299,23 +301,21 @@ class Board:
             self.engine.prune(self.now)
         return BoardDelta(changed=frozenset(changed), now=self.now or 0.0)
 
-    def _red_start(
-        self, agent: str, team: str | None, now: float, at_least: bool = False
-    ) -> tuple[float, bool]:
+    def _red_start(self, agent: str, team: str | None, now: float) -> tuple[float, bool]:
         """When the agent's current red began, read from its rows: the last moment it was not
         red, stepped over every moment a value could change. (when, at_least): at_least is
-        True when the red reaches back past the events still kept (it began before `when`)."""
-        moments, cut = self.engine.change_points(agent, now)
+        True when the rows do not tell (a red through rows yet to come: 'since at least now')."""
+        moments = self.engine.change_points(agent, now)
         red = np.zeros(len(moments), dtype=bool)
         for key, metric in self.metrics.items():
             values, counts = self.engine.history(agent, key, moments)
             threshold = resolve_threshold(self.config, metric, agent, team)
             red |= (counts >= metric.min_count) & red_mask(values, threshold, metric.better)
         if not len(red) or not red[-1]:  # red only through events yet to come: say so now
-            return now, at_least
+            return now, True
         calm = np.flatnonzero(~red)
         first = int(calm[-1]) + 1 if len(calm) else 0
-        return float(moments[first]), first == 0 and cut
+        return float(moments[first]), False
 
     def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
         entry = self.roster.get(agent) if self.roster is not None else None

@@ -158,7 +158,6 @@ class MetricsEngine:
         self._now: float | None = None
         self._day_start: float | None = None
         self._last_prune = -math.inf
-        self._pruned_before = -math.inf  # events before this were dropped
         self._day_starts = np.empty(0)  # floor day starts found so far (for the past of reds)
 
     # -- rows in --------------------------------------------------------------------------------
@@ -294,7 +293,6 @@ class MetricsEngine:
         if self._today_keys:
             horizon = min(horizon, self._day.start(now))
         horizon -= self.retain
-        self._pruned_before = max(self._pruned_before, horizon)
         for agent in list(self._series):
             series = self._series[agent]
             for name in list(series):
@@ -350,11 +348,10 @@ class MetricsEngine:
 
     # -- the past, for when a red began -----------------------------------------------------------
 
-    def change_points(self, agent: str, until: float) -> tuple[np.ndarray, bool]:
+    def change_points(self, agent: str, until: float) -> np.ndarray:
         """The moments up to `until` (sorted, `until` last) where one of the agent's values can
         have changed: an event arriving, an event leaving a rolling window, a floor day starting.
-        Only moments whose windows the kept events fully cover (see `known_from`); the flag says
-        whether earlier ones were left out."""
+        Read before any event is pruned (the board's first tick), so every window is whole."""
         series = self._series.get(agent, {})
         parts = [np.array([until])]
         for name, kept in series.items():
@@ -367,9 +364,7 @@ class MetricsEngine:
         moments = moments[moments <= until]
         if self._today_keys:
             moments = np.union1d(moments, self._day_starts_between(float(moments[0]), until))
-        moments = moments[moments <= until]  # the next day's start is not yet
-        known = moments >= self.known_from
-        return moments[known], not bool(known.all())
+        return moments[moments <= until]  # the next day's start is not yet
 
     def _day_starts_between(self, first: float, last: float) -> np.ndarray:
         """The starts of the floor days from the one holding `first` to the one after the one
@@ -388,20 +383,6 @@ class MetricsEngine:
         start = max(int(np.searchsorted(known, first, side="right")) - 1, 0)
         stop = int(np.searchsorted(known, last, side="right")) + 1
         return known[start:stop]
-
-    @property
-    def known_from(self) -> float:
-        """The earliest moment whose windows the kept events cover in full."""
-        pruned = self._pruned_before
-        if pruned == -math.inf:
-            return -math.inf
-        known = pruned + max(self._window_fields, default=0.0)
-        if self._today_keys:  # a day's figure needs its events from the day's start on
-            start = self._day.start(pruned)
-            if start < pruned:
-                start = self._day.start(start + 86_400.0 * 1.5)
-            known = max(known, start)
-        return known
 
     def history(self, agent: str, key: str, moments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The metric's value (NaN: none) and row count at each of `moments` (sorted), as
