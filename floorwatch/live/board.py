@@ -59,7 +59,8 @@ class AgentRow:
     status: Status  # the worst of the cells
     cells: Mapping[str, MetricCell]
     red_since: float | None = None  # epoch seconds when the overall status last turned red
-    red_at_start: bool = False  # red already when the board started: red_since is the start
+    red_at_start: bool = False  # red since at least red_since: the rows have not told yet when
+    # it began (a red found at the start, until `settle_red_starts`)
     hire_date: str | None = None  # from the roster, ISO date
     excess: float = 0.0  # the cells' excess summed: orders agents within a colour
 
