@@ -253,3 +253,25 @@ def test_report_on_the_data_clock_speaks_the_datas_time(
     assert run("report", "--config", str(config), "--days", "1") == 0
     # The newest call is 2026-11-30 09:05 UTC: the replay's now, whatever the machine's clock.
     assert capsys.readouterr().out.startswith("Coaching since Sun 29 Nov 2026 09:05")
+
+
+def test_since_today_is_the_floor_day(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A replay at 2026-11-30 09:05 (the newest call); the floor day starts at 06:00.
+    config.write_text(
+        CONFIG_YAML.replace(
+            "timezone: Asia/Shanghai", "timezone: UTC, day_starts: '06:00', clock: data"
+        )
+    )
+    store = tmp_path / "notes.sqlite3"
+    from floorwatch.coaching import NoteDraft
+
+    with NoteStore(store) as opened:
+        for hour, behavior in ((5, "before the floor day"), (7, "in the floor day")):
+            draft = NoteDraft(agent="A017", agent_name="Dana", behavior=behavior, effect="e",
+                              suggestion="s", timeframe="2026-12-24")  # fmt: skip
+            opened.add(draft, "li.wei", datetime(2026, 11, 30, hour, tzinfo=UTC))
+    assert run("list", "--store", str(store), "--config", str(config), "--since", "today") == 0
+    out = capsys.readouterr().out
+    assert "in the floor day" in out and "before the floor day" not in out

@@ -143,9 +143,17 @@ class Context:
 
     def now(self) -> datetime:
         """The floor's now (with `floor.clock: data`, the newest row in the feeds: replays)."""
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def day_start(self, now: datetime) -> datetime:
+        """When the floor day holding `now` began (floor.day_starts, in the floor's zone)."""
+        return self.clock.day_start_moment(now.timestamp())
+
+    @property
+    def clock(self) -> FloorClock:
         if self._clock is None:
             self._clock = floor_clock(self.config)
-        return datetime.fromtimestamp(self._clock.now(), UTC)
+        return self._clock
 
 
 def open_context(args: argparse.Namespace) -> Context:
@@ -209,7 +217,10 @@ def _store_errors(action: Any) -> Any:
 def run_list(args: argparse.Namespace) -> int:
     """`notes list`: latest revisions, filtered."""
     context = open_context(args)
-    since = parse_since(args.since, context.now(), context.tz) if args.since else None
+    since = None
+    if args.since:
+        now = context.now()
+        since = parse_since(args.since, now, context.tz, context.day_start(now))
     if _no_store(context, args.format):
         return 0
     with context.store as store:
@@ -328,12 +339,15 @@ def _field_lines(label: str, text: str, clean: Any) -> list[str]:
     return [first, *(f"  {'':<12}{row}".rstrip() for row in rows[1:])]
 
 
-def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:
-    """--since: an ISO date (its start, floor time) or date-time, 'today', or 'Nd'/'Nw' ago."""
+def parse_since(
+    text: str, now: datetime, tz: tzinfo, day_start: datetime | None = None
+) -> datetime:
+    """--since: an ISO date (its start, floor time) or date-time, 'today' (the floor day's
+    start, `day_start`, when given: floor.day_starts), or 'Nd'/'Nw' ago."""
     words = text.strip().lower()
     local_today = now.astimezone(tz).date()
     if words == "today":
-        return datetime.combine(local_today, time(), tz)
+        return day_start or datetime.combine(local_today, time(), tz)
     if words[:-1].isdigit() and words[-1:] in ("d", "w"):
         days = int(words[:-1]) * (7 if words.endswith("w") else 1)
         return datetime.combine(local_today - timedelta(days=days), time(), tz)
