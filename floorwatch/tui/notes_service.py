@@ -38,11 +38,12 @@ from floorwatch.coaching import (
     draft_from_fields,
     floor_timezone,
 )
+from floorwatch.coaching.evidence import evidence_format
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
-from floorwatch.config.types import MetricConfig, MetricFormat
-from floorwatch.feeds.roster import clean_text
-from floorwatch.reports.board import format_value
+from floorwatch.config.types import MetricConfig
 from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -71,11 +72,7 @@ def note_metric(note: Note) -> Evidence | None:
 
 def evidence_value_text(value: float | None, item: Evidence) -> str:
     """A value in the evidence item's own format (m:ss, %, number)."""
-    try:
-        fmt = MetricFormat(item.format)
-    except ValueError:
-        fmt = MetricFormat.NUMBER
-    return format_value(value, fmt)
+    return format_value(value, evidence_format(item))
 
 
 @dataclass(frozen=True)

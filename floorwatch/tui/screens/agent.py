@@ -21,11 +21,11 @@ from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
 from floorwatch.coaching.trend import Trend
-from floorwatch.config.types import Better, Bound, Config, MetricConfig, Threshold
-from floorwatch.feeds.roster import clean_text
+from floorwatch.config.types import Config, MetricConfig, Threshold
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value, rule_text, shower
 from floorwatch.tui.themes import Palette
 
 if TYPE_CHECKING:
@@ -51,25 +51,6 @@ def trends_view(trends: list[tuple[MetricConfig, list[Trend]]]) -> Text:
     return text
 
 
-def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
-    if bound is None:
-        return "-"
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f"{low}–{high}"
-    return format_value(bound, metric.format)
-
-
-def rule_text(metric: MetricConfig, threshold: Threshold) -> str:
-    """'green <= 3:30, red > 5:00' in the metric's own terms."""
-    green, red = bound_text(threshold.green, metric), bound_text(threshold.red, metric)
-    if metric.better is Better.BAND:
-        return f"green in {green}, red outside {red}"
-    if metric.better is Better.HIGHER:
-        return f"green >= {green}, red < {red}"
-    return f"green <= {green}, red > {red}"
-
-
 def metrics_table(
     row: AgentRow, metrics: tuple[MetricConfig, ...], threshold_of: ThresholdOf, palette: Palette
 ) -> Table:
@@ -89,11 +70,16 @@ def metrics_table(
             Text(metric.label),
             Text(value, style=style),
             Text(cell.status.label, style=style),
-            Text(rule_text(metric, threshold_of(row.agent, metric.key))),
+            Text(_rule(metric, threshold_of(row.agent, metric.key))),
             Text(window),
             Text(rows),
         )
     return table
+
+
+def _rule(metric: MetricConfig, threshold: Threshold) -> str:
+    """'green <= 3:30, red > 5:00' in the metric's own terms."""
+    return rule_text(metric.better, threshold.green, threshold.red, shower(metric.format))
 
 
 def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:

@@ -34,7 +34,7 @@ from floorwatch.coaching import (
     describe_due,
     follow_up_outcome,
 )
-from floorwatch.feeds.roster import clean_text
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.notes_service import (
     OUTCOME_STYLES,
     NotesChanged,

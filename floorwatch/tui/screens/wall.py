@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from floorwatch.config.types import Config
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
