@@ -2,9 +2,9 @@
 
 The board, the events panel, the agent screen, the BEST panel's evidence, `board --once`, the
 notes exports and the config's error messages all word a value or a level through here, so they
-cannot disagree. Pure: no pandas, no Textual (coaching/ and config/ import it freely). It reads `MetricFormat`
-and `Better` by their values ("duration", "band"...; both are str enums) rather than importing
-floorwatch.config at run time, which imports this module to word its own error messages.
+cannot disagree. Pure: no pandas, no Textual (coaching/ and config/ import it freely). It reads
+`MetricFormat` and `Better` by their values ("duration", "band"...; both are str enums) rather
+than importing floorwatch.config at run time, which imports this module for its own messages.
 """
 
 from __future__ import annotations
