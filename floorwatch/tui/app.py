@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -31,7 +32,17 @@ from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
-from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
+from floorwatch.tui.messages import (
+    CycleTheme,
+    FloorChanged,
+    FloorUpdateLike,
+    MergedUpdate,
+    OpenAgent,
+    ShowErrors,
+    ShowFollowUps,
+    UpdateBuffer,
+    WriteNote,
+)
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
@@ -39,7 +50,6 @@ from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
-from floorwatch.tui.widgets.notes_timeline import mount_timeline
 
 if TYPE_CHECKING:
     from floorwatch.live.floor import Floor
@@ -239,7 +249,27 @@ class FloorwatchApp(App[None]):
             if agent in delta.changed or agent in delta.added or agent in delta.removed:
                 screen.show_row(self.floor.board.rows.get(agent))
 
-    # -- what the screens ask for --------------------------------------------------------------
+    # -- what the screens ask for (they post messages; the App owns navigation) ---------------
+
+    @on(OpenAgent)
+    def _open_agent_asked(self, message: OpenAgent) -> None:
+        self.open_agent(message.agent)
+
+    @on(WriteNote)
+    def _write_note_asked(self, message: WriteNote) -> None:
+        self.action_feedback(message.kind, message.agent)
+
+    @on(ShowErrors)
+    def _errors_asked(self, _message: ShowErrors) -> None:
+        self.show_errors()
+
+    @on(ShowFollowUps)
+    def _follow_ups_asked(self, _message: ShowFollowUps) -> None:
+        self.action_follow_ups()
+
+    @on(CycleTheme)
+    def _theme_asked(self, _message: CycleTheme) -> None:
+        self.cycle_theme()
 
     @property
     def selected_agent(self) -> str | None:
@@ -266,11 +296,9 @@ class FloorwatchApp(App[None]):
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
+                notes=self.notes,
             )
         )  # fmt: skip
-        if self.notes is not None and isinstance(self.screen, AgentScreen):
-            rows = board.rows
-            mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
 
     def floor_today(self) -> date:
         """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
@@ -319,13 +347,7 @@ class FloorwatchApp(App[None]):
         """Open the follow-ups screen: what is due, oldest first."""
         if self.notes is None:
             return
-        self.push_screen(
-            FollowUpsScreen(
-                self.notes, rows_of=lambda: self.floor.board.rows,
-                on_open_agent=self.open_agent,
-                on_feedback=lambda agent: self.action_feedback("coaching", agent),
-            )
-        )  # fmt: skip
+        self.push_screen(FollowUpsScreen(self.notes, rows_of=lambda: self.floor.board.rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -170,6 +170,10 @@ class NotesService:
         """Every note on the agent, retracted ones too (latest revision of each), oldest first."""
         return self.store.notes(agent=agent, include_retracted=True)
 
+    def follow_ups(self) -> list[FollowUp]:
+        """The floor's follow-ups due today or overdue, as of now (blocking: a thread worker)."""
+        return self.store.follow_ups(self.now())
+
     def close_follow_up(self, note_id: int, outcome: str) -> Note:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
         self.poke()

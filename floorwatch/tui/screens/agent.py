@@ -1,12 +1,13 @@
-"""The agent screen: one agent's metrics against their thresholds and windows.
+"""The agent screen: one agent's metrics against their thresholds and windows, the team beside
+them, trends over months and, in the `#agent-notes` container, the coaching notes timeline.
 
-The app mounts the agent's coaching notes timeline in the `#agent-notes` container."""
+The screen composes all of it itself; the App sets `show_row` as the board moves, and hears
+`f`/`p` as a `WriteNote` message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -26,10 +27,10 @@ from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.text.values import format_value, rule_text, shower
+from floorwatch.tui.messages import WriteNote
+from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline
 
 ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
@@ -140,6 +141,7 @@ class AgentScreen(Screen[None]):
         palette: Palette,
         analysis_of: AnalysisOf | None = None,
         trends_of: TrendsOf | None = None,
+        notes: NotesService | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -148,6 +150,7 @@ class AgentScreen(Screen[None]):
         self.threshold_of = threshold_of
         self.analysis_of = analysis_of
         self.trends_of = trends_of
+        self.notes = notes  # None: no notes store (the timeline says so)
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
@@ -158,7 +161,10 @@ class AgentScreen(Screen[None]):
             yield Static(id="agent-analysis")
             yield Static(id="agent-trends")
             with Vertical(id="agent-notes"):
-                yield Static(Text("Coaching notes: loading…", style="dim"))
+                if self.notes is not None:
+                    yield NotesTimeline(self.notes, self.agent, lambda: self.row)
+                else:
+                    yield Static(Text("Coaching notes: no notes store here", style="dim"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -206,12 +212,8 @@ class AgentScreen(Screen[None]):
         shown = analysis_view(analysis, self.palette) if analysis else Text("")
         self.query_one("#agent-analysis", Static).update(shown)
 
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
-
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind, agent=self.agent)
+        self.post_message(WriteNote(kind, self.agent))

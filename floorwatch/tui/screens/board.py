@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +17,14 @@ from textual.widgets import Static
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
-from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.messages import (
+    CycleTheme,
+    MergedUpdate,
+    OpenAgent,
+    ShowErrors,
+    ShowFollowUps,
+    WriteNote,
+)
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
@@ -25,9 +32,6 @@ from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
 
 # (key, action, footer label, help text): the single list the footer, the `?` screen and the
 # command palette are built from, so they cannot disagree.
@@ -99,10 +103,6 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
-
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -212,10 +212,11 @@ class BoardScreen(Screen[None]):
 
     def action_open_agent(self) -> None:
         if self.table.selected is not None:
-            self.fw_app.open_agent(self.table.selected)
+            self.post_message(OpenAgent(self.table.selected))
 
     def on_board_table_opened(self, message: BoardTable.Opened) -> None:
-        self.fw_app.open_agent(message.agent)
+        message.stop()
+        self.post_message(OpenAgent(message.agent))
 
     def action_cycle_team(self) -> None:
         team = self.view.cycle_team()
@@ -245,16 +246,16 @@ class BoardScreen(Screen[None]):
             self.set_class(True, "-paused")
 
     def action_errors(self) -> None:
-        self.fw_app.show_errors()
+        self.post_message(ShowErrors())
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind)
+        self.post_message(WriteNote(kind, self.table.selected))
 
     def action_follow_ups(self) -> None:
-        self.fw_app.action_follow_ups()
+        self.post_message(ShowFollowUps())
 
     def action_theme(self) -> None:
-        self.fw_app.cycle_theme()
+        self.post_message(CycleTheme())
 
     def action_help(self) -> None:
         from floorwatch.tui.screens.help import HelpScreen
