@@ -29,15 +29,18 @@ from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
 from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
-from floorwatch.live.board import AgentRow, BoardDelta, Transition
+from floorwatch.live.board import AgentRow, BoardDelta
+from floorwatch.live.reds import RedKeeper, keep_reds, release
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
+from floorwatch.store import NoteStore, store_path
 from floorwatch.tui.messages import (
     CycleTheme,
     FloorChanged,
     FloorUpdateLike,
     MergedUpdate,
     OpenAgent,
+    ReportError,
     ShowErrors,
     ShowFollowUps,
     UpdateBuffer,
@@ -99,6 +102,8 @@ class FloorwatchApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._held_toasts: list[tuple[str, str]] = []  # (events line, agent) not toasted yet
         self._toast_timer: Timer | None = None
+        self.red_keeper: RedKeeper | None = None  # the floor's, shared with its other viewers
+        self._forget_red_errors: Callable[[], None] | None = None
         if self.wall:
             self.use_command_palette = False  # read-only: nothing to run
         if self.floor is None:
@@ -141,8 +146,27 @@ class FloorwatchApp(App[None]):
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
         if self.notes is not None:
             self.notes.start(self)
+            self._keep_reds()
+
+    def _keep_reds(self) -> None:
+        """A supervisor's board needs the floor's reds kept (for the coaching report): take the
+        floor's keeper, started by whoever needed it first (`floorwatch serve` keeps it for as
+        long as it runs, whether or not a board is open)."""
+        config = self.config
+        self.red_keeper = keep_reds(
+            self.floor, config.floor.clock, lambda: NoteStore(store_path(config))
+        )
+        if self.red_keeper is not None:
+            self._forget_red_errors = self.red_keeper.on_error(
+                lambda text: self.post_message(ReportError(text))
+            )
 
     async def on_unmount(self) -> None:
+        if self.red_keeper is not None:
+            if self._forget_red_errors is not None:
+                self._forget_red_errors()
+            keeper, self.red_keeper = self.red_keeper, None
+            await asyncio.to_thread(release, self.floor, keeper)
         if self.notes is not None:
             self.notes.stop()
         if self._unsubscribe is not None:
@@ -154,8 +178,9 @@ class FloorwatchApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "floor":
             self.report_error(f"the floor stopped: {event.worker.error}")
-        elif event.state is WorkerState.ERROR and event.worker.group == "record-reds":
-            self.report_error(f"reds cannot be kept for the coaching report: {event.worker.error}")
+
+    def on_report_error(self, message: ReportError) -> None:
+        self.report_error(message.text)
 
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
@@ -204,20 +229,9 @@ class FloorwatchApp(App[None]):
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
         self.main_screen.add_events(lines)
-        self._record_reds(reds)
         self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
         if self._toast_timer is None:
             self._release_toasts()
-
-    def _record_reds(self, reds: list[Transition]) -> None:
-        """Keep the reds for the floor's feedback-within-24-hours figure. Only on the wall clock:
-        a replay's or the demo's board time cannot be set beside the notes' real times."""
-        notes = self.notes
-        if notes is None or self.config.floor.clock != "wall":
-            return
-        items = [(t.agent, t.metric, t.at) for t in reds]
-        self.run_worker(lambda: notes.record_reds(items), thread=True, group="record-reds",
-                        exit_on_error=False)  # fmt: skip
 
     def _release_toasts(self) -> None:
         """Toast what turned red since the last toast: one toast per red, or one summary when

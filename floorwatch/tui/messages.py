@@ -137,3 +137,12 @@ class ShowFollowUps(Message):
 
 class CycleTheme(Message):
     """Switch to the next theme: dark, light, colour-blind."""
+
+
+class ReportError(Message):
+    """Something failed outside the UI (a thread of the floor): keep it for the errors panel
+    and say it once. Safe to post from any thread."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__()

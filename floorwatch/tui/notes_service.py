@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from datetime import time as time_of_day
@@ -178,13 +178,6 @@ class NotesService:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
         self.poke()
         return note
-
-    def record_reds(self, reds: Iterable[tuple[str, str, float]]) -> None:
-        """Keep transitions to red (agent, metric key, epoch seconds) for the floor's feedback-
-        within-24-hours figure (`floorwatch notes report`). Raises StoreError."""
-        self.store.record_reds(
-            (agent, key, datetime.fromtimestamp(at, UTC)) for agent, key, at in reds
-        )
 
     def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
         """The agent's trends over months from the store's daily figures (empty without any:
