@@ -42,7 +42,8 @@ def clean_labels(values: pa.Array | pa.ChunkedArray, *, empty: str | None) -> np
         labels.append(text if text else empty)
     lookup = np.array([*labels, empty], dtype=object)
     indices = encoded.indices.fill_null(len(labels)).to_numpy(zero_copy_only=False)
-    return lookup[indices]
+    by_row: np.ndarray = lookup[indices]
+    return by_row
 
 
 def _clean_label(raw: str | None) -> str:

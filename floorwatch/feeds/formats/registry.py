@@ -85,7 +85,8 @@ def reject_unreadable(
         else:
             why = "is not valid UTF-8 text"
         parsed.reject(int(records.lines[index]), why, room)
-    return keep & ~(too_long | not_utf8)
+    readable: np.ndarray = keep & ~(too_long | not_utf8)
+    return readable
 
 
 @dataclass
