@@ -93,10 +93,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 REPORT_DESCRIPTION = """\
 The coaching method's rules over every note, for the weekly review: praise against improvement
-notes per supervisor and for the floor over the last --days (target 3:1); the reds the boards
-kept that got a note within 24 hours and those that missed it; the agents due or overdue a
-touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
-monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
+notes per supervisor and for the floor over the last --days (target 3:1); the reds the floor
+kept (run and serve keep them) that got a note within 24 hours and those that missed it; the
+agents due or overdue a touchpoint (new hires: a first note within a week, then weekly for a
+month; everyone: monthly), from the roster's hire dates when the config has a roster; the
+follow-ups past due."""
 
 ADD_DESCRIPTION = """\
 Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
