@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from floorwatch.live.reds import Red, keep_reds, release
 from floorwatch.store import NoteStore
@@ -118,3 +119,66 @@ async def test_two_boards_on_one_floor_write_each_red_once_and_errors_reach_the_
         await pilot.pause(0.1)
         assert "reds cannot be kept for the coaching report: locked" in first_app.floor_errors
     assert first_app.red_keeper is None and not floor.subscribers
+
+
+class IdleServer:
+    """Stands in for the SSH server: nobody ever connects."""
+
+    sessions: set[object] = set()
+
+    def __init__(self, *_args: object) -> None:
+        pass
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+SERVE_CONFIG = """\
+feeds:
+  - name: calls
+    path: calls.csv
+    time: {column: ended_at}
+    agent: agent_id
+    fields: {handle: {column: handle_s, type: seconds}}
+metrics:
+  aht: {field: handle, agg: mean, window: 60m, better: lower, green: 210, red: 300}
+notes: {path: notes.sqlite3}
+"""
+
+
+async def test_serve_keeps_the_floors_reds_with_no_session_open(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import asyncio
+    import time
+
+    from floorwatch.config import load_config
+    from floorwatch.ssh import serve as serve_module
+
+    feed = tmp_path / "calls.csv"
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    feed.write_text(f"ended_at,agent_id,handle_s\n{stamp},A1,200\n")
+    (tmp_path / "floorwatch.yaml").write_text(SERVE_CONFIG)
+    config = load_config(tmp_path / "floorwatch.yaml")
+    store = tmp_path / "notes.sqlite3"
+
+    def kept() -> list[Red]:
+        return NoteStore(store).reds(datetime(2000, 1, 1, tzinfo=UTC)) if store.exists() else []
+
+    async def a_red_then_stop() -> None:
+        await asyncio.sleep(0.5)  # the floor follows the file
+        with feed.open("a") as out:
+            out.write(f"{datetime.now(UTC).isoformat(timespec='seconds')},A1,900\n")
+        deadline = time.monotonic() + 20
+        while not kept() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+
+    monkeypatch.setattr(serve_module, "SshServer", IdleServer)
+    monkeypatch.setattr(serve_module, "announce", lambda server: None)
+    monkeypatch.setattr(serve_module, "wait_for_stop_signal", a_red_then_stop)
+    no_app: Any = lambda config, floor: None  # noqa: E731 - no session ever asks for one
+    await serve_module.serve(config, no_app)
+    assert [(agent, metric) for agent, metric, _ in kept()] == [("A1", "aht")]
