@@ -3,14 +3,13 @@ boards (SSH sessions) on one floor, and never for a replay's data clock."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from floorwatch.live.reds import Red, keep_reds, release
+from floorwatch.live.reds import FloorReds, Red
 from floorwatch.store import NoteStore
 from tests.app_support import AGENTS, FakeFloor, build_board, make_app
 
@@ -48,51 +47,53 @@ def turn_red(floor: FakeFloor) -> None:
 def test_a_floor_with_no_board_open_keeps_its_reds_in_the_store(tmp_path: Path) -> None:
     floor = red_floor()
     store_file = tmp_path / "notes.sqlite3"
-    keeper = keep_reds(floor, "wall", lambda: NoteStore(store_file))
-    assert keeper is not None
+    keeper = floor.reds.keep(lambda: NoteStore(store_file))
+    assert keeper is not None and not floor.subscribers  # no viewer at all
     turn_red(floor)
     keeper.drain()
     at = datetime.fromtimestamp(floor.now, UTC)
     assert NoteStore(store_file).reds(datetime(2000, 1, 1, tzinfo=UTC)) == [("A011", "aht", at)]
-    release(floor, keeper)
+    floor.reds.release()
 
 
-def test_every_viewer_of_a_floor_shares_one_keeper_and_each_red_is_written_once() -> None:
+def test_every_user_of_a_floor_shares_one_keeper_and_each_red_is_written_once() -> None:
     floor, sink = red_floor(), Sink()
-    first = keep_reds(floor, "wall", lambda: sink)
-    second = keep_reds(floor, "wall", lambda: Sink())  # a second session: the same keeper
-    assert first is second and first is not None
+    first = floor.reds.keep(lambda: sink)
+    second = floor.reds.keep(Sink)  # a second session: the same keeper, its sink unused
+    assert first is second and first is not None and floor.reds.users == 2
     turn_red(floor)
     first.drain()
     assert [[(agent, metric) for agent, metric, _ in write] for write in sink.writes] == [
         [("A011", "aht")]
     ]
-    release(floor, first)  # one session leaves: the keeper goes on
+    floor.reds.release()  # one session leaves: the keeper goes on
     turn_red(floor)  # A011 is still red: no transition, nothing written
     floor.push_calls([replace(agent, aht=900.0) for agent in AGENTS[:2]], calls=30)
     floor.tick()
     second.drain()
-    assert len(sink.writes) == 2 and not sink.closed
-    release(floor, second)  # the last one out stops it and closes the store
-    assert sink.closed and not floor.subscribers
-    assert "floor-reds" not in {thread.name for thread in threading.enumerate()}
+    assert len(sink.writes) == 2 and not sink.closed and second.running
+    floor.reds.release()  # the last one out stops it and closes the store
+    assert sink.closed and not second.running and floor.reds.keeper is None
+    turn_red(floor)  # nobody keeps them now: nothing is queued anywhere
+    assert len(sink.writes) == 2
 
 
 def test_a_data_clock_keeps_no_reds_and_the_first_tick_is_no_news() -> None:
     floor, sink = red_floor(), Sink()
-    assert keep_reds(floor, "data", lambda: sink) is None and not floor.subscribers
-    keeper = keep_reds(floor, "wall", lambda: sink)
+    data = FloorReds("data")
+    assert data.keep(lambda: sink) is None and data.keeper is None
+    keeper = floor.reds.keep(lambda: sink)
     assert keeper is not None
     assert floor.last_update is not None
     floor.publish(floor.last_update.delta)  # the board appearing: reds already there
     keeper.drain()
     assert sink.writes == []
-    release(floor, keeper)
+    floor.reds.release()
 
 
 def test_a_failed_write_is_reported_and_the_next_red_is_still_kept() -> None:
     floor, sink = red_floor(), Sink(fail_first=True)
-    keeper = keep_reds(floor, "wall", lambda: sink)
+    keeper = floor.reds.keep(lambda: sink)
     assert keeper is not None
     said: list[str] = []
     keeper.on_error(said.append)
@@ -103,22 +104,22 @@ def test_a_failed_write_is_reported_and_the_next_red_is_still_kept() -> None:
     floor.tick()
     keeper.drain()
     assert [agent for write in sink.writes for agent, _, _ in write] == ["A003"]
-    release(floor, keeper)
+    floor.reds.release()
 
 
-async def test_two_boards_on_one_floor_write_each_red_once_and_errors_reach_the_board() -> None:
-    first_app = make_app()
-    floor = first_app.floor
-    async with first_app.run_test(size=(120, 30)) as pilot:
-        keeper = first_app.red_keeper
-        assert keeper is not None and keeper.users == 1
-        again = keep_reds(floor, "wall", Sink)  # as a second session's board would
-        assert again is keeper and keeper.users == 2
-        release(floor, again)
+async def test_a_board_shares_its_floors_keeper_and_hears_its_errors() -> None:
+    app = make_app()
+    floor = app.floor
+    async with app.run_test(size=(120, 30)) as pilot:
+        keeper = app.red_keeper
+        assert keeper is not None and floor.reds.users == 1
+        again = floor.reds.keep(Sink)  # as a second session's board would
+        assert again is keeper and floor.reds.users == 2
+        floor.reds.release()
         keeper._failed("reds cannot be kept for the coaching report: locked")
         await pilot.pause(0.1)
-        assert "reds cannot be kept for the coaching report: locked" in first_app.floor_errors
-    assert first_app.red_keeper is None and not floor.subscribers
+        assert "reds cannot be kept for the coaching report: locked" in app.floor_errors
+    assert app.red_keeper is None and floor.reds.keeper is None and not keeper.running
 
 
 class IdleServer:

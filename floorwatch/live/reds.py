@@ -1,11 +1,11 @@
 """Transitions to red, kept once per floor for the coaching report's feedback-within-24-hours.
 
-A `RedKeeper` subscribes to a floor (not to a board on a screen): every red the floor sees is
-handed to one thread that writes it to the notes store, whether or not anyone has a board open,
-and however many boards (SSH sessions) view the floor, each red is written once. Whoever needs
-the floor's reds kept takes the floor's keeper with `keep_reds` and gives it back with
-`release`; the last one out stops it. Only on the wall clock: a replay's or the demo's board
-time cannot be set beside the notes' real times.
+Every `Floor` has a `FloorReds`: the floor hands it each tick's delta (not a board on a screen),
+and while anyone needs the reds kept (`keep`, given back with `release`), a `RedKeeper` thread
+writes them to the notes store. So every red is written once however many boards (SSH
+sessions) view the floor, and whether or not any is open: `floorwatch serve` keeps them for as
+long as it runs, `floorwatch run` while its board is open. Only on the wall clock: a replay's or
+the demo's board time cannot be set beside the notes' real times.
 
 The store is reached through `open_sink` (floorwatch.store.NoteStore fits), so this module stays
 below the store and the UI.
@@ -16,10 +16,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import weakref
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
@@ -35,12 +34,6 @@ class RedSink(Protocol):
     def record_reds(self, reds: Iterable[Red]) -> None: ...
 
     def close(self) -> None: ...
-
-
-class FloorLike(Protocol):
-    """What the keeper reads of a floor (floorwatch.live.floor.Floor, or a test's stand-in)."""
-
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]: ...
 
 
 ErrorCallback = Callable[[str], None]
@@ -61,22 +54,21 @@ def reds_of(delta: BoardDelta) -> list[Red]:
 class RedKeeper:
     """One floor's reds, written to a sink by one thread of its own."""
 
-    def __init__(self, floor: FloorLike, open_sink: Callable[[], RedSink]) -> None:
+    def __init__(self, open_sink: Callable[[], RedSink]) -> None:
         self._open_sink = open_sink
         self._queue: queue.Queue[list[Red] | None] = queue.Queue()
         self._error_callbacks: list[ErrorCallback] = []
-        self.users = 0
         self._thread = threading.Thread(target=self._run, name="floor-reds", daemon=True)
         self._thread.start()
-        self._unsubscribe = floor.subscribe(self._floor_updated)
 
     def on_error(self, callback: ErrorCallback) -> Callable[[], None]:
         """Call `callback(message)` (from the keeper's thread) when reds cannot be written."""
         self._error_callbacks.append(callback)
         return lambda: self._error_callbacks.remove(callback)
 
-    def _floor_updated(self, update: Any) -> None:
-        reds = reds_of(update.delta)
+    def add(self, delta: BoardDelta) -> None:
+        """Queue the delta's reds for writing (never blocks: the floor's loop calls it)."""
+        reds = reds_of(delta)
         if reds:
             self._queue.put(reds)
 
@@ -108,36 +100,50 @@ class RedKeeper:
         """Block until every red handed over so far is written (or has failed)."""
         self._queue.join()
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self) -> None:
-        """Stop listening, write what is queued, close the sink."""
-        self._unsubscribe()
+        """Write what is queued, close the sink, end the thread (blocks until then)."""
         self._queue.put(None)
         self._thread.join()
 
 
-_KEEPERS: weakref.WeakKeyDictionary[Any, RedKeeper] = weakref.WeakKeyDictionary()
-_KEEPERS_LOCK = threading.Lock()
+class FloorReds:
+    """A floor's reds: the floor calls `ticked` after every tick; they are written while at
+    least one user holds `keep`."""
 
+    def __init__(self, clock: str) -> None:
+        self.clock = clock  # floor.clock: 'wall' or 'data'
+        self.keeper: RedKeeper | None = None
+        self.users = 0
+        self._lock = threading.Lock()
 
-def keep_reds(floor: FloorLike, clock: str, open_sink: Callable[[], RedSink]) -> RedKeeper | None:
-    """The floor's keeper, started on first use; None unless `clock` (floor.clock) is 'wall'.
-    Give it back with `release` when done."""
-    if clock != "wall":
-        return None
-    with _KEEPERS_LOCK:
-        keeper = _KEEPERS.get(floor)
-        if keeper is None:
-            keeper = _KEEPERS[floor] = RedKeeper(floor, open_sink)
-        keeper.users += 1
-        return keeper
+    def ticked(self, delta: BoardDelta) -> None:
+        keeper = self.keeper
+        if keeper is not None:
+            keeper.add(delta)
 
+    def keep(self, open_sink: Callable[[], RedSink]) -> RedKeeper | None:
+        """Keep the floor's reds (starting the keeper on first use; later users share it, and
+        their `open_sink` is not used); None on a data clock. Give it back with `release`."""
+        if self.clock != "wall":
+            return None
+        with self._lock:
+            if self.keeper is None:
+                self.keeper = RedKeeper(open_sink)
+            self.users += 1
+            return self.keeper
 
-def release(floor: FloorLike, keeper: RedKeeper) -> None:
-    """One user less; the last stops the keeper (after writing what is queued)."""
-    with _KEEPERS_LOCK:
-        keeper.users -= 1
-        if keeper.users > 0:
-            return
-        if _KEEPERS.get(floor) is keeper:
-            del _KEEPERS[floor]
-    keeper.stop()
+    def release(self) -> None:
+        """One user less; the last one stops the keeper, after it wrote what was queued
+        (blocks: call it from a thread when a loop is running)."""
+        with self._lock:
+            if self.keeper is None:
+                return
+            self.users -= 1
+            if self.users > 0:
+                return
+            keeper, self.keeper = self.keeper, None
+        keeper.stop()

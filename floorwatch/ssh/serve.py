@@ -12,7 +12,6 @@ from pathlib import Path
 
 from floorwatch.config.types import Config
 from floorwatch.live.floor import Floor
-from floorwatch.live.reds import keep_reds, release
 from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
 from floorwatch.ssh.server import SshServer
 from floorwatch.store import NoteStore, store_path
@@ -59,7 +58,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     server = SshServer(config.ssh, build_factory(config, floor))
     # The floor's reds are kept for the coaching report as long as the server runs, whether or
     # not a supervisor is connected; sessions share this one keeper.
-    reds = keep_reds(floor, config.floor.clock, lambda: NoteStore(store_path(config)))
+    floor.reds.keep(lambda: NoteStore(store_path(config)))
     await floor.start()
     try:
         await server.start()
@@ -69,8 +68,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
         await server.close()
     finally:
         await floor.stop()
-        if reds is not None:
-            await asyncio.to_thread(release, floor, reds)
+        await asyncio.to_thread(floor.reds.release)
 
 
 def announce(server: SshServer) -> None:

@@ -30,7 +30,7 @@ from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta
-from floorwatch.live.reds import RedKeeper, keep_reds, release
+from floorwatch.live.reds import RedKeeper
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
 from floorwatch.store import NoteStore, store_path
@@ -153,9 +153,7 @@ class FloorwatchApp(App[None]):
         floor's keeper, started by whoever needed it first (`floorwatch serve` keeps it for as
         long as it runs, whether or not a board is open)."""
         config = self.config
-        self.red_keeper = keep_reds(
-            self.floor, config.floor.clock, lambda: NoteStore(store_path(config))
-        )
+        self.red_keeper = self.floor.reds.keep(lambda: NoteStore(store_path(config)))
         if self.red_keeper is not None:
             self._forget_red_errors = self.red_keeper.on_error(
                 lambda text: self.post_message(ReportError(text))
@@ -165,8 +163,8 @@ class FloorwatchApp(App[None]):
         if self.red_keeper is not None:
             if self._forget_red_errors is not None:
                 self._forget_red_errors()
-            keeper, self.red_keeper = self.red_keeper, None
-            await asyncio.to_thread(release, self.floor, keeper)
+            self.red_keeper = None
+            await asyncio.to_thread(self.floor.reds.release)
         if self.notes is not None:
             self.notes.stop()
         if self._unsubscribe is not None:
