@@ -308,7 +308,7 @@ class FloorwatchApp(App[None]):
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
-                notes=self.notes,
+                notes=self.notes, row_of=lambda: board.rows.get(agent),
             )
         )  # fmt: skip
 

@@ -30,7 +30,7 @@ from floorwatch.text.values import format_value, rule_text, shower
 from floorwatch.tui.messages import WriteNote
 from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
-from floorwatch.tui.widgets.notes_timeline import NotesTimeline
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, RowOf
 
 ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
@@ -142,6 +142,7 @@ class AgentScreen(Screen[None]):
         analysis_of: AnalysisOf | None = None,
         trends_of: TrendsOf | None = None,
         notes: NotesService | None = None,
+        row_of: RowOf | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -151,6 +152,8 @@ class AgentScreen(Screen[None]):
         self.analysis_of = analysis_of
         self.trends_of = trends_of
         self.notes = notes  # None: no notes store (the timeline says so)
+        # The agent's row now, for the timeline's 'now' values (default: the last one shown).
+        self.row_of: RowOf = row_of or (lambda: self.row)
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
@@ -162,7 +165,7 @@ class AgentScreen(Screen[None]):
             yield Static(id="agent-trends")
             with Vertical(id="agent-notes"):
                 if self.notes is not None:
-                    yield NotesTimeline(self.notes, self.agent, lambda: self.row)
+                    yield NotesTimeline(self.notes, self.agent, self.row_of)
                 else:
                     yield Static(Text("Coaching notes: no notes store here", style="dim"))
         yield Footer(compact=True)
