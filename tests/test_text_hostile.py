@@ -1,7 +1,7 @@
 """One table of hostile strings, run through every output path: the board, header, events panel,
-toasts, agent screen, notes timeline, errors and follow-ups screens, `board --once` (text, JSON,
-CSV), `notes list` and every notes export and report (text, JSON, CSV). Each output must be
-inert: no character of `floorwatch.text.safe.UNSAFE_CHARACTERS` but its own line breaks, no CSV
+toasts, agent screen, notes timeline, errors and follow-ups screens, the wall, `board --once`
+(text, JSON, CSV), `notes list` and every notes export and report (text, JSON, CSV). Each output
+must be inert: no forbidden character (this test's own list) but its own line breaks, no CSV
 cell a spreadsheet would run, and JSON that still holds the data whole.
 
 (floorwatch writes no Markdown or HTML: there is no such export to run them through.)
@@ -241,7 +241,7 @@ def test_notes_as_csv(
 # -- the screens ---------------------------------------------------------------------------------
 
 
-def hostile_app(tmp_path: Path) -> Any:
+def hostile_app(tmp_path: Path, **options: Any) -> Any:
     """The board app with one agent per hostile string (as name, team and a note's text), and
     feed errors quoting them."""
     from floorwatch.tui.app import FloorwatchApp
@@ -263,7 +263,7 @@ def hostile_app(tmp_path: Path) -> Any:
                           suggestion=raw, timeframe="+1d")  # fmt: skip
         store.add(draft, "alice", when)
     store.close()
-    app = FloorwatchApp(config, floor, clock=lambda: floor.now)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now, **options)
     app.REPAINT_INTERVAL = 0.0
     return app
 
@@ -316,4 +316,17 @@ async def test_every_screen_shows_hostile_text_inert(tmp_path: Path) -> None:
         inert(screen_text(app))
         for line in screen.lines:
             inert(f"{line.who} {line.behavior}")
+        assert app.is_running
+
+
+async def test_the_wall_shows_hostile_text_inert(tmp_path: Path) -> None:
+    app = hostile_app(tmp_path, wall=True, page_seconds=0.2)
+    async with app.run_test(size=(160, 40)) as pilot:
+        seen = ""
+        for _ in range(4):  # every page of agents
+            await pilot.pause(0.25)
+            inert(screen_text(app))
+            seen += screen_text(app)
+        for raw in ("[bold red]Mark[/]", "[@click=app.quit]Act", "evil\u202egnp.exe"):
+            assert shown(raw) in seen  # shown as typed, less what was stripped
         assert app.is_running
