@@ -3,6 +3,8 @@ events line's crossed level, a note's evidence and the config's messages say it 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from floorwatch.config.types import Better, MetricFormat
@@ -53,7 +55,7 @@ def test_a_precise_value_shows_what_the_rounded_one_hides() -> None:
     assert format_precise(None, MetricFormat.NUMBER) == "-"
 
 
-def test_config_messages_word_levels_as_the_board_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_config_messages_word_levels_as_the_board_does(tmp_path: Path) -> None:
     from floorwatch.config import ConfigError, load_config
 
     path = tmp_path / "floorwatch.yaml"
