@@ -124,12 +124,13 @@ class FloorwatchApp(App[None]):
         if self.wall:
             self.main_screen = WallScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
-                page_seconds=self.page_seconds,
+                page_seconds=self.page_seconds, facts_interval=self.HEADER_INTERVAL,
             )  # fmt: skip
         else:
             self.main_screen = BoardScreen(
-                self.config, board, palette=self.palette, clock=self.clock
-            )
+                self.config, board, palette=self.palette, clock=self.clock,
+                facts_interval=self.HEADER_INTERVAL,
+            )  # fmt: skip
         return self.main_screen
 
     def on_mount(self) -> None:

@@ -79,12 +79,14 @@ class BoardScreen(Screen[None]):
         *,
         palette: Palette,
         clock: Callable[[], float],
+        facts_interval: float = FACTS_INTERVAL,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
         self.board = board
         self.palette = palette
         self.clock = clock
+        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.table = BoardTable(
             config.metrics,
             palette=palette,
@@ -162,8 +164,7 @@ class BoardScreen(Screen[None]):
     def _facts_soon(self) -> None:
         """Counts and averages scan every agent: show them now if the last time was a second
         ago, else at the next tick (at most once a second under load)."""
-        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
-        if time.monotonic() - self._facts_at >= interval:
+        if time.monotonic() - self._facts_at >= self.facts_interval:
             self._show_facts()
         else:
             self._facts_due = True
