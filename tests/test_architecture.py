@@ -4,6 +4,7 @@ pyproject.toml, and the core is typed: both are run here, so CI runs them."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,34 @@ def test_help_lists_every_subcommand() -> None:
     assert result.returncode == 0, result.stderr
     for command in ("run", "demo", "board", "notes", "check", "simulate", "serve"):
         assert command in result.stdout
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports, those under `if TYPE_CHECKING:` included."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        ("tui/screens", "floorwatch.tui.app"),
+        ("tui/widgets", "floorwatch.tui.app"),
+        ("tui/widgets", "floorwatch.tui.screens"),
+        ("ssh/terminal.py", "floorwatch.ssh.server"),
+    ],
+)
+def test_no_cycle_comes_back_even_for_typing(folder: str, forbidden: str) -> None:
+    """The layers contracts skip `if TYPE_CHECKING:` imports (coaching types its arguments with
+    the board's rows); the App <-> screens and server <-> terminal cycles stay gone there too."""
+    target = PACKAGE / folder
+    files = [target] if target.is_file() else sorted(target.rglob("*.py"))
+    assert files
+    for path in files:
+        bad = {m for m in imported_modules(path) if m == forbidden or m.startswith(forbidden + ".")}
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
