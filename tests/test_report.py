@@ -14,11 +14,11 @@ from floorwatch.config.types import Agg, Better, MetricFormat
 from floorwatch.live.board import Board
 from floorwatch.reports.board import (
     format_transition,
-    format_value,
     render_csv,
     render_json,
     render_text,
 )
+from floorwatch.text.values import format_value
 from tests.test_metrics import NAN, T0, batch, config, feed, metric
 
 FIELDS = ("handle_time", "resolved")
@@ -100,7 +100,7 @@ def test_decimals_make_a_column_read_evenly() -> None:
 
 
 def test_a_value_that_reads_as_its_bound_shows_why_it_is_red() -> None:
-    from floorwatch.reports.board import metric_value
+    from floorwatch.text.values import metric_value
 
     compl = metric(
         "compl", "complaint", Agg.RATE, 3600.0, Better.LOWER, 0.01, 0.02, MetricFormat.PERCENT,

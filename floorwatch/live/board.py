@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,8 @@ from floorwatch.live.thresholds import (
     Status,
     crossed_bound,
     evaluate,
-    red_mask,
+    level_number,
+    level_pair,
     resolve_threshold,
     worst,
 )
@@ -311,7 +313,7 @@ class Board:
         for key, metric in self.metrics.items():
             values, counts = self.engine.history(agent, key, moments)
             threshold = resolve_threshold(self.config, metric, agent, team)
-            red |= (counts >= metric.min_count) & red_mask(values, threshold, metric.better)
+            red |= (counts >= metric.min_count) & _red_mask(values, threshold, metric.better)
         if not len(red) or not red[-1]:  # red only through events yet to come: say so now
             return now, True
         calm = np.flatnonzero(~red)
@@ -373,7 +375,7 @@ class Board:
                 and (wanted is None or rows[agent].status in wanted)
             ]
             self._cache[cache_key] = cached
-        return list(cached)  # type: ignore[call-overload]
+        return list(cast("list[str]", cached))
 
     def _sort_key(self, sort: str) -> Callable[[AgentRow], tuple[object, ...]]:
         if sort == "status":
@@ -410,7 +412,7 @@ class Board:
                 if team is None or row.team == team:
                     counts[row.status] += 1
             self._cache[cache_key] = cached = counts
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("dict[Status, int]", cached))
 
     def team_summary(self) -> dict[str, Summary]:
         """Per team and metric: the mean of the agents' values (cells with at least min_count
@@ -419,14 +421,14 @@ class Board:
         if cached is None:
             cached = {team: self._summary(team) for team in self.teams()}
             self._cache["teams"] = cached
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("dict[str, Summary]", cached))
 
     def floor_summary(self) -> Summary:
         """The same as one team's summary, over every agent, against the metric's own threshold."""
         cached = self._cache.get("floor")
         if cached is None:
             self._cache["floor"] = cached = self._summary(None)
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("Summary", cached))
 
     def _summary(self, team: str | None) -> Summary:
         if self._groups is None:
@@ -478,3 +480,18 @@ def _transitions(old: AgentRow | None, new: AgentRow, now: float) -> list[Transi
                 )
             )
     return found
+
+
+def _red_mask(values: np.ndarray, threshold: Threshold, better: Better) -> np.ndarray:
+    """Which of `values` `evaluate` calls RED (NaN: never), all at once."""
+    red = threshold.red
+    if red is None:
+        return np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if better is Better.BAND:
+            pair = level_pair(red)
+            assert pair is not None
+            return (values < pair[0]) | (values > pair[1])
+        if better is Better.HIGHER:
+            return values < level_number(red)
+        return values > level_number(red)

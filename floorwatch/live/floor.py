@@ -21,6 +21,7 @@ from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
 from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
 from floorwatch.live.board import Board, BoardDelta
+from floorwatch.live.reds import FloorReds
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -60,6 +61,7 @@ class Floor:
         self.feeds = feeds or FloorFeeds(config, clock=clock)
         self.board = board or Board(config, clock=clock)
         self.board.defer_red_starts = True  # the first board at once, the reds' starts next
+        self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []
@@ -89,6 +91,7 @@ class Floor:
             errors=errors,
         )
         self.last_update = update
+        self.reds.ticked(delta)
         for callback in list(self._subscribers):
             try:
                 callback(update)

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-import numpy as np
-
 from floorwatch.config.types import Better, Bound, Config, MetricConfig, Threshold
 
 
@@ -110,21 +108,6 @@ def crossed_bound(value: float, status: Status, threshold: Threshold) -> float |
     return float(level)
 
 
-def red_mask(values: np.ndarray, threshold: Threshold, better: Better) -> np.ndarray:
-    """Which of `values` `evaluate` calls RED (NaN: never), all at once."""
-    red = threshold.red
-    if red is None:
-        return np.zeros(len(values), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        if better is Better.BAND:
-            pair = _pair(red)
-            assert pair is not None
-            return (values < pair[0]) | (values > pair[1])
-        if better is Better.HIGHER:
-            return values < _number(red)
-        return values > _number(red)
-
-
 def _evaluate_lower(value: float, green: float, red: float | None) -> tuple[Status, float]:
     if value <= green:
         return Status.GREEN, 0.0
@@ -175,3 +158,8 @@ def _pair(bound: Bound | None) -> tuple[float, float] | None:
         raise TypeError(f"better: band needs (low, high) bounds, got {bound!r}")
     low, high = bound
     return (float(min(low, high)), float(max(low, high)))
+
+
+# The level readers, for the board's look back at when a red began.
+level_number = _number
+level_pair = _pair
