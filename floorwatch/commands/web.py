@@ -103,7 +103,8 @@ def passwd(name: str) -> int:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
     print(f'password_hash: "{hash_password(password)}"')
-    print(f"# put this line under `- name: {name}` (role: supervisor) in web.users", file=sys.stderr)
+    hint = f"# put this line under `- name: {name}` (role: supervisor) in web.users"
+    print(hint, file=sys.stderr)
     return 0
 
 

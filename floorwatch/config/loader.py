@@ -18,7 +18,6 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch.config.metrics_section import MetricsReader
-from floorwatch.config.web_section import WebReader
 from floorwatch.config.types import (
     QUEUE_LOG_COLUMNS,
     Config,
@@ -31,6 +30,7 @@ from floorwatch.config.types import (
     SshUser,
     TimeSpec,
 )
+from floorwatch.config.web_section import WebReader
 from floorwatch.config.yaml_nodes import (
     NULL,
     ConfigError,

@@ -119,7 +119,9 @@ class WebReader:
                 self.problems.error(entries.values["token_hash"], message + hint)
         return WebUser(name or "", role or "wall", password_hash, token_hash)
 
-    def secret(self, entries: Entries, where: str, needed: str, other: str, name: str | None) -> None:
+    def secret(
+        self, entries: Entries, where: str, needed: str, other: str, name: str | None
+    ) -> None:
         """A supervisor logs in with a password only, a wall with a token only."""
         role = "supervisor" if needed == "password_hash" else "wall"
         if other in entries.values:

@@ -27,7 +27,9 @@ TERMINAL_HEAD = """<link rel="stylesheet" href="/static/css/xterm.css">
 
 def login_page(message: str = "", name: str = "") -> str:
     notice = f'<p class="notice" role="alert">{escape(message)}</p>' if message else ""
-    return HEAD.format(title="floorwatch: log in", extra="") + f"""<body class="form-page">
+    return (
+        HEAD.format(title="floorwatch: log in", extra="")
+        + f"""<body class="form-page">
 <main class="card">
 <h1>floorwatch</h1>
 {notice}
@@ -42,6 +44,7 @@ def login_page(message: str = "", name: str = "") -> str:
 </body>
 </html>
 """
+    )
 
 
 def terminal_page(*, title: str, user: str, role: str, websocket_url: str, font_size: int) -> str:
@@ -52,7 +55,9 @@ def terminal_page(*, title: str, user: str, role: str, websocket_url: str, font_
         bar = f"""<header class="bar"><span>{escape(title)}: {escape(user)}</span>
 <form method="post" action="/logout"><button type="submit" id="logout">Log out</button></form>
 </header>"""
-    return HEAD.format(title=escape(title), extra=TERMINAL_HEAD) + f"""<body data-role="{role}">
+    return (
+        HEAD.format(title=escape(title), extra=TERMINAL_HEAD)
+        + f"""<body data-role="{role}">
 {bar}
 <div id="terminal" class="textual-terminal"
   data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
@@ -64,10 +69,13 @@ def terminal_page(*, title: str, user: str, role: str, websocket_url: str, font_
 </body>
 </html>
 """
+    )
 
 
 def refusal_page(title: str, message: str) -> str:
-    return HEAD.format(title=escape(title), extra="") + f"""<body class="form-page">
+    return (
+        HEAD.format(title=escape(title), extra="")
+        + f"""<body class="form-page">
 <main class="card">
 <h1>{escape(title)}</h1>
 <p>{escape(message)}</p>
@@ -75,3 +83,4 @@ def refusal_page(title: str, message: str) -> str:
 </body>
 </html>
 """
+    )

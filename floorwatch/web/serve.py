@@ -22,9 +22,7 @@ def default_log_file() -> Path:
     return Path(platformdirs.user_log_dir("floorwatch")) / "web.log"
 
 
-async def serve_web(
-    config: Config, build_factory: FactoryBuilder = floorwatch_app_factory
-) -> None:
+async def serve_web(config: Config, build_factory: FactoryBuilder = floorwatch_app_factory) -> None:
     """Load the floor once, then serve it to every browser until asked to stop."""
     # Every tab's short thread workers (saves, drafts) and the floor's polls share the loop's
     # default executor, as do password checks (argon2): size it for many sessions.

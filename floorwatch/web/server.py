@@ -284,9 +284,7 @@ class WebServer:
         form = await request.post()
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
         address = request.remote or "unknown"
-        wait = max(
-            self.name_failures.retry_after(name), self.address_failures.retry_after(address)
-        )
+        wait = max(self.name_failures.retry_after(name), self.address_failures.retry_after(address))
         if wait:
             log.warning("refused login %r from %s: too many failures", name, self._peer(request))
             message = f"Too many failed logins. Try again in {int(wait / 60) + 1} minutes."

@@ -13,6 +13,7 @@ rate (here), sizes are clamped, and anything not in the protocol is ignored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import io
 import json
@@ -284,9 +285,7 @@ class BrowserTerminal:
         """A text frame (pong): small, rare, sent beside the terminal's binary frames."""
 
         async def send() -> None:
-            try:
+            with contextlib.suppress(ConnectionError, RuntimeError):
                 await self.socket.send_str(text)
-            except (ConnectionError, RuntimeError):
-                pass
 
         asyncio.get_running_loop().create_task(send())
