@@ -58,6 +58,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token = actions.add_parser("token", help=TOKEN_HELP, description=TOKEN_DESCRIPTION)
     token.add_argument("name", metavar="NAME", help="the wall's name in web.users")
     token.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # else it would hide `floorwatch web --config PATH token`
+        help="the config whose web.listen / web.public_url the kiosk URL uses",
+    )
+    token.add_argument(
         "--url",
         metavar="BASE",
         help="the address the TV uses, like https://floor.example.com "

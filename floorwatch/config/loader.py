@@ -347,7 +347,8 @@ class _ConfigReader:
         text = self.nodes.text(node, where)
         match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})", text or "")
         if text is not None and (match is None or not 0 < int(match.group(2)) < 65536):
-            self.problems.error(node, f"{where} must be host:port like 0.0.0.0:2222 (got {text!r})")
+            example = "0.0.0.0:8080" if where.startswith("web") else "0.0.0.0:2222"
+            self.problems.error(node, f"{where} must be host:port like {example} (got {text!r})")
             return None
         return text
 
