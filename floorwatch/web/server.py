@@ -306,7 +306,7 @@ class WebServer:
             )
         session = self.sessions.start(person)
         log.info("login %s from %s", person.name, self._peer(request))
-        response = web.HTTPSeeOther("/")
+        response = web.Response(status=303, headers={"Location": "/"})
         self._set_cookie(response, session)
         return response
 
@@ -318,7 +318,7 @@ class WebServer:
         if session is not None:
             log.info("logout %s", session.person.name)
             self._end_sockets(session, "logged out")
-        response = web.HTTPSeeOther("/login")
+        response = web.Response(status=303, headers={"Location": "/login"})
         response.del_cookie(COOKIE, path="/")
         return response
 
@@ -365,6 +365,11 @@ class WebServer:
                 terminal.end("connection error" if failed else reader.result() or "browser closed")
             await terminal.wait()
         finally:
+            # aiohttp cancels this handler when the browser drops the connection: the app
+            # must still be ended (and allowed to save a draft), never left running.
+            if terminal.running:
+                terminal.end("connection lost")
+                await asyncio.shield(terminal.wait())
             reader.cancel()
             await terminal.channel.close()
             await socket.close()
