@@ -34,11 +34,10 @@ PASSWORD = "bench password"
 
 async def run_server(folder: Path, port_file: Path, users: int) -> None:
     """`floorwatch web`'s server on the shared floor, with `users` supervisors."""
+    from bench.bench_ssh import shared_floor_factory
     from floorwatch.config.types import WebConfig, WebUser
     from floorwatch.web.auth import hash_password
     from floorwatch.web.server import WebServer
-
-    from bench.bench_ssh import shared_floor_factory
 
     factory = await shared_floor_factory(folder / "floor")
     stored = hash_password(PASSWORD)
