@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from floorwatch.config.types import WebConfig, WebUser
+from floorwatch.config.types import WebConfig, WebTls, WebUser
 from floorwatch.web import server as web_server
 from floorwatch.web.auth import hash_password, hash_token, new_token
-from floorwatch.web.server import COOKIE, WebServer
+from floorwatch.web.server import COOKIE, WebServer, WebSetupError
 from tests.ssh_stub_app import make_stub_app
 
 PASSWORD = "correct horse"
@@ -318,3 +320,95 @@ async def test_closing_the_tab_lets_the_app_save_then_end(serve) -> None:
             await asyncio.sleep(0.05)
     assert terminal.end_reason in ("browser closed", "connection lost")
     assert app is not None and app.connection_lost_calls == 1  # type: ignore[attr-defined]
+
+
+# -- TLS ---------------------------------------------------------------------------------------
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+async def test_under_tls_the_board_is_https_wss_with_secure_cookies(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    server = WebServer(web_config(tls=WebTls(cert, key)), make_stub_app, listen="127.0.0.1:0")
+    await server.start()
+    assert server.base_url.startswith("https://127.0.0.1:")
+    context = ssl.create_default_context(cafile=str(cert))
+    jar = aiohttp.CookieJar(unsafe=True)
+    try:
+        async with aiohttp.ClientSession(cookie_jar=jar) as client:
+            base = server.base_url
+            answer = await client.post(
+                f"{base}/login",
+                data={"name": "li.wei", "password": PASSWORD},
+                headers={"Origin": base},
+                ssl=context,
+                allow_redirects=False,
+            )
+            assert answer.status == 303
+            cookie = answer.headers["Set-Cookie"]
+            assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+            assert "max-age" in answer.headers["Strict-Transport-Security"]
+            page = await client.get(f"{base}/", ssl=context)
+            assert f'data-session-websocket-url="wss://127.0.0.1:{server.port}/ws"' in (
+                await page.text()
+            )
+            plain = await client.post(  # an http: origin is not this https server's
+                f"{base}/login",
+                data={"name": "li.wei", "password": PASSWORD},
+                headers={"Origin": base.replace("https:", "http:")},
+                ssl=context,
+                allow_redirects=False,
+            )
+            assert plain.status == 403
+            socket = await client.ws_connect(f"wss://127.0.0.1:{server.port}/ws",
+                                             headers={"Origin": base}, ssl=context)  # fmt: skip
+            await screen_text(socket, "stub user=li.wei role=supervisor")
+            await socket.close()
+    finally:
+        await server.close()
+
+
+def test_tls_files_that_cannot_be_loaded_are_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "cert.pem").write_text("not a certificate")
+    (tmp_path / "key.pem").write_text("not a key")
+    tls = WebTls(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server = WebServer(web_config(tls=tls), make_stub_app, listen="127.0.0.1:0")
+    with pytest.raises(WebSetupError, match=r"web\.tls: cannot load"):
+        asyncio.run(server.start())

@@ -108,8 +108,15 @@ class WebServer:
 
     @web.middleware
     async def _headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        response: web.StreamResponse = await handler(request)
-        headers = response.headers
+        try:
+            response: web.StreamResponse = await handler(request)
+        except web.HTTPException as refusal:  # redirects and refusals carry the headers too
+            self._secure_headers(request, refusal.headers)
+            raise
+        self._secure_headers(request, response.headers)
+        return response
+
+    def _secure_headers(self, request: web.Request, headers: Any) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
@@ -120,13 +127,13 @@ class WebServer:
             headers.setdefault("Cache-Control", "no-store")
         if self.config.tls is not None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
 
     async def start(self) -> None:
+        context = self._ssl_context()
         self._streams = (sys.stdout, sys.stderr)
         self._runner = web.AppRunner(self.application(), access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self._ssl_context())
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context)
         try:
             await site.start()
         except OSError as error:
