@@ -3,6 +3,7 @@ and the `web passwd` / `web token` commands."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -271,6 +272,9 @@ def test_web_token_prints_the_hash_line_and_the_kiosk_url(tmp_path: Path) -> Non
     assert url.startswith("http://127.0.0.1:9090/wall?token=")
     token = url.split("token=", 1)[1]
     assert hash_line == f'token_hash: "{hash_token(token)}"'
+    tls = write_config(tmp_path, "web:\n  listen: 0.0.0.0:8443\n  tls: {cert: c.pem, key: k.pem}\n")
+    under_tls = floorwatch("web", "--config", str(tls), "token", "wall-tv-3")
+    assert re.match(r"https://[^/:]+:8443/wall\?token=", under_tls.stdout.splitlines()[1])
     again = floorwatch("web", "token", "wall-tv-3", "--url", "https://floor.example.com/")
     assert again.stdout.strip().splitlines()[1].startswith("https://floor.example.com/wall?token=")
     assert again.stdout.split("token=")[1] != token  # a new token each time
