@@ -14,6 +14,7 @@ import pytest
 from floorwatch.config import ConfigError, load_config
 from floorwatch.config.types import WebConfig, WebUser
 from floorwatch.web.auth import (
+    PER_PERSON,
     Accounts,
     FailureLimit,
     SessionBook,
@@ -200,6 +201,18 @@ def test_failures_block_a_key_for_the_window_then_let_it_try_again() -> None:
     clock.now += 10
     limit.sweep()
     assert len(limit) == 0  # nothing kept about strangers once their failures are old
+
+
+def test_one_person_holds_a_bounded_number_of_sessions() -> None:
+    book, _ = accounts()
+    sessions = SessionBook(3600.0)
+    wall, supervisor = book.people["wall-3"], book.people["li.wei"]
+    theirs = sessions.start(supervisor)
+    started = [sessions.start(wall) for _ in range(PER_PERSON + 5)]
+    assert len(sessions) == PER_PERSON + 1
+    assert all(sessions.get(s.id) is None for s in started[:5])  # the oldest went first
+    assert all(sessions.get(s.id) is s for s in started[5:])
+    assert sessions.get(theirs.id) is theirs  # other people's are untouched
 
 
 def test_sessions_end_at_logout_and_at_expiry() -> None:

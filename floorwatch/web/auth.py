@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 TOKEN_BYTES = 32
+PER_PERSON = 16  # live sessions one person (or one wall) may hold
 PASSWORD_LIMIT = 1024  # characters; argon2 hashes anything, but a login form has no need of more
 
 _hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
@@ -118,6 +119,11 @@ class SessionBook:
         return len(self._sessions)
 
     def start(self, person: Person) -> Session:
+        """A new session; a person's oldest is dropped past `PER_PERSON` (a kiosk reloading all
+        night, or logins repeated by a script, never pile up sessions in memory)."""
+        mine = [s for s in self._sessions.values() if s.person.name == person.name]
+        for old in mine[: max(0, len(mine) - PER_PERSON + 1)]:
+            del self._sessions[old.id]
         session = Session(secrets.token_urlsafe(32), person, self._clock() + self.lifetime)
         self._sessions[session.id] = session
         return session
