@@ -3,6 +3,7 @@ and the `web passwd` / `web token` commands."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from floorwatch.config import ConfigError, load_config
 from floorwatch.config.types import WebConfig, WebUser
+from floorwatch.ssh.output import ChannelOutput
 from floorwatch.web.auth import (
     PER_PERSON,
     Accounts,
@@ -22,7 +24,14 @@ from floorwatch.web.auth import (
     hash_token,
     new_token,
 )
-from floorwatch.web.terminal import MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, clamp_size
+from floorwatch.web.terminal import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MIN_COLUMNS,
+    MIN_ROWS,
+    SocketChannel,
+    clamp_size,
+)
 
 FLOOR = """\
 feeds:
@@ -291,3 +300,46 @@ def test_web_token_prints_the_hash_line_and_the_kiosk_url(tmp_path: Path) -> Non
     again = floorwatch("web", "token", "wall-tv-3", "--url", "https://floor.example.com/")
     assert again.stdout.strip().splitlines()[1].startswith("https://floor.example.com/wall?token=")
     assert again.stdout.split("token=")[1] != token  # a new token each time
+
+
+def test_web_without_users_says_what_to_add(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "web:\n  listen: 127.0.0.1:9\n")
+    done = floorwatch("web", "--config", str(config), "--log-file", str(tmp_path / "web.log"))
+    assert done.returncode == 2
+    assert "web.users is empty: nobody could log in" in done.stderr
+
+
+class StalledSocket:
+    """A WebSocket whose browser has stopped reading: every send waits."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+        self.release = asyncio.Event()
+
+    async def send_bytes(self, data: bytes) -> None:
+        await self.release.wait()
+        self.sent.append(data)
+
+
+async def test_a_browser_that_stops_reading_gets_frames_dropped_then_a_repaint() -> None:
+    socket = StalledSocket()
+    channel = SocketChannel(socket, None)  # type: ignore[arg-type]
+    repaints: list[int] = []
+    output = ChannelOutput(channel, on_drained=lambda: repaints.append(1), limit=1000,
+                           poll_seconds=0.01)  # fmt: skip
+    frame = "x" * 600
+    assert output.send_frame(frame)  # queued (the first send now waits on the browser)
+    await asyncio.sleep(0.01)
+    assert output.send_frame(frame)
+    assert channel.get_write_buffer_size() == 600  # one in flight, one queued
+    assert output.send_frame(frame)
+    assert not output.send_frame(frame)  # over the limit: dropped, not queued
+    assert output.frames_dropped == 1 and channel.get_write_buffer_size() == 1200
+    socket.release.set()
+    async with asyncio.timeout(5):
+        while not repaints:
+            await asyncio.sleep(0.01)
+    assert len(socket.sent) == 3 and channel.get_write_buffer_size() == 0
+    await channel.close()
+    with pytest.raises(OSError):
+        channel.write(b"after the end")
