@@ -93,6 +93,14 @@ class BoardPage:
                 raise AssertionError(f"timed out waiting for {wanted!r}; screen:\n{screen}")
             self.page.wait_for_timeout(100)  # lets Playwright deliver the frames
 
+    def wait_for_socket(self, count: int, timeout: float = WAIT_SECONDS) -> None:
+        """Until the page has opened `count` board sockets (a reload opens another)."""
+        deadline = time.monotonic() + timeout
+        while len(self.sockets) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the page opened {len(self.sockets)} socket(s), not {count}")
+            self.page.wait_for_timeout(100)
+
     def keys(self, *keys: str) -> None:
         """Press keys in the terminal (Playwright names: "f", "Tab", "Control+s", "Enter")."""
         for key in keys:

@@ -96,18 +96,14 @@ def write_floor(folder: Path, port: int) -> tuple[Path, str]:
     return config, kiosk_url
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder = tmp_path_factory.mktemp("web")
-    port = free_port()
-    config, kiosk_url = write_floor(folder / "floor", port)
-    log = folder / "web.log"
-    home = folder / "home"
+def start_server(config: Path, log: Path, home: Path) -> subprocess.Popen[str]:
+    """`floorwatch web` in a process of its own, once it says it is listening."""
     environment = {
         **os.environ,
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
         **{name: str(home / name) for name in ("XDG_DATA_HOME", "XDG_STATE_HOME")},
     }
+    before = log.read_text().count("listening on") if log.exists() else 0
     process = subprocess.Popen(
         [*FLOORWATCH, "web", "--config", str(config), "--log-file", str(log)],
         stdout=subprocess.PIPE,
@@ -115,18 +111,33 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         text=True,
         env=environment,
     )
-    try:
-        wait_until(
-            lambda: (
-                process.poll() is not None or (log.exists() and "listening on" in log.read_text())
-            )
+    wait_until(
+        lambda: (
+            process.poll() is not None
+            or (log.exists() and log.read_text().count("listening on") > before)
         )
-        assert process.poll() is None, process.communicate(timeout=10)
+    )
+    assert process.poll() is None, process.communicate(timeout=10)
+    return process
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("web")
+    port = free_port()
+    config, kiosk_url = write_floor(folder / "floor", port)
+    log = folder / "web.log"
+    process = start_server(config, log, folder / "home")
+    try:
         yield Served(config, f"http://127.0.0.1:{port}", kiosk_url, log, process)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=60)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +292,28 @@ def test_a_wall_token_on_the_supervisor_url_is_refused(context: Any, served: Ser
     page.wait_for_timeout(500)
     assert not board.sockets
     assert not [c for c in context.cookies() if c["name"] == "floorwatch_session"]
+
+
+def test_a_wall_tv_reconnects_by_itself_after_the_server_restarts(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A kiosk has no mouse to press Restart: its page reloads the kiosk URL by itself."""
+    port = free_port()
+    config, kiosk_url = write_floor(tmp_path / "floor", port)
+    log = tmp_path / "web.log"
+    process = start_server(config, log, tmp_path / "home")
+    context = browser.new_context(viewport={"width": 1280, "height": 760})
+    try:
+        page = context.new_page()
+        wall = BoardPage(page)
+        page.goto(kiosk_url)
+        wall.wait_for(lambda s: "Li Wei" in s and "updated" in s)
+        stop_server(process)
+        page.wait_for_function("document.body.classList.contains('-closed')")
+        process = start_server(config, log, tmp_path / "home")
+        wall.wait_for_socket(2, timeout=60)  # the page reloaded and opened a new board
+        wall.wait_for(lambda s: "Li Wei" in s and "updated" in s)  # on a fresh screen
+        assert log.read_text().count("wall wall-3 opened") == 2
+    finally:
+        context.close()
+        stop_server(process)
