@@ -283,6 +283,9 @@ async def test_a_socket_that_misbehaves_is_closed(serve) -> None:
     not_json = await client.ws_connect("/ws", headers=origin(client))
     await not_json.send_str("{not json")
     assert await closed(not_json) == 1008
+    nested = await client.ws_connect("/ws", headers=origin(client))
+    await nested.send_str("[" * 30000 + "]" * 30000)  # under the size limit, past the stack
+    assert await closed(nested) == 1008
     too_big = await client.ws_connect("/ws", headers=origin(client))
     await too_big.send_str(json.dumps(["stdin", "x" * (web_server.MESSAGE_LIMIT + 1)]))
     assert await closed(too_big) == 1009
