@@ -251,7 +251,7 @@ class BrowserTerminal:
             return "too many messages"
         try:
             envelope = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: [[[[...]]]] nested past Python's
+        except (ValueError, RecursionError):  # [[[[...]]]] nested deeper than the stack
             return "not JSON"
         if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
             return "not a protocol message"
