@@ -33,6 +33,7 @@ from floorwatch.config.types import (
     SshUser,
     TimeSpec,
 )
+from floorwatch.config.web_section import WebReader
 from floorwatch.config.yaml_nodes import (
     NULL,
     ConfigError,
@@ -55,7 +56,7 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
+SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web")
 FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
@@ -125,7 +126,8 @@ class _ConfigReader:
             self.problems.warning(top.values["roster"], f"roster: {roster} does not exist yet")
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh)
+        web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
+        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web)
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
@@ -349,7 +351,8 @@ class _ConfigReader:
         text = self.nodes.text(node, where)
         match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})", text or "")
         if text is not None and (match is None or not 0 < int(match.group(2)) < 65536):
-            self.problems.error(node, f"{where} must be host:port like 0.0.0.0:2222 (got {text!r})")
+            example = "0.0.0.0:8080" if where.startswith("web") else "0.0.0.0:2222"
+            self.problems.error(node, f"{where} must be host:port like {example} (got {text!r})")
             return None
         return text
 
