@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,11 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import add_config_argument
+from floorwatch.commands.common import (
+    add_config_argument,
+    add_verbose_argument,
+    did_you_mean,
+    floor_clock,
+    known_agents,
+)
+from floorwatch.text.safe import clean_text, csv_cell, json_text
 
 if TYPE_CHECKING:
     from floorwatch.coaching import Note
     from floorwatch.config.types import Config
+    from floorwatch.live.clock import FloorClock
     from floorwatch.store import NoteStore, Reader
 
 HELP = "list, export or add BEST coaching notes"
@@ -36,10 +42,6 @@ folder. Notes are never deleted: an edit or a retraction is a new revision."""
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
 EXIT_STORE = 1  # the store cannot be read or written
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Controls (but tab and newline, which a CSV cell may hold), DEL, C1, bidi overrides/isolates.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -98,15 +100,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "notes.default_visibility, private)",
     )
     add.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login name")
+    add.add_argument(
+        "--force", action="store_true", help="write it even for an agent no feed or roster knows"
+    )
     add.set_defaults(handler=run_add)
 
 
 REPORT_DESCRIPTION = """\
 The coaching method's rules over every note, for the weekly review: praise against improvement
-notes per supervisor and for the floor over the last --days (target 3:1); the reds the boards
-kept that got a note within 24 hours and those that missed it; the agents due or overdue a
-touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
-monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
+notes per supervisor and for the floor over the last --days (target 3:1); the reds the floor
+kept (run and serve keep them) that got a note within 24 hours and those that missed it; the
+agents due or overdue a touchpoint (new hires: a first note within a week, then weekly for a
+month; everyone: monthly), from the roster's hire dates when the config has a roster; the
+follow-ups past due."""
 
 ADD_DESCRIPTION = """\
 Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
@@ -116,6 +122,7 @@ message per field when the note is incomplete, 1 when the store cannot be writte
 
 def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
+    add_verbose_argument(parser)
     parser.add_argument(
         "--store", metavar="PATH", help="the notes file (default: notes.path, or the data folder)"
     )
@@ -129,29 +136,67 @@ def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
 # -- context --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     store: NoteStore
     tz: tzinfo
-    config_author: str | None
-    reader: Reader  # whose eyes: a private note is shown to its author and to managers
-    default_visibility: str = "private"
+    config: Config | None
+    reader: Reader | None = None  # whose eyes: a private note is shown to its author, managers
+    _clock: FloorClock | None = None
+
+    @property
+    def default_visibility(self) -> str:
+        return self.config.notes.default_visibility if self.config else "private"
+
+    @property
+    def config_author(self) -> str | None:
+        return self.config.notes.author if self.config else None
+
+    def now(self) -> datetime:
+        """The floor's now (with `floor.clock: data`, the newest row in the feeds: replays)."""
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def day_start(self, now: datetime) -> datetime:
+        """When the floor day holding `now` began (floor.day_starts, in the floor's zone)."""
+        return self.clock.day_start_moment(now.timestamp())
+
+    @property
+    def clock(self) -> FloorClock:
+        if self._clock is None:
+            self._clock = floor_clock(self.config)
+        return self._clock
 
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
-    from floorwatch.store import NoteStore, Reader, resolve_author, store_path
+    from floorwatch.config.types import FloorConfig
+    from floorwatch.store import NoteStore, Reader, StoreChoice, choose_store, resolve_author
 
     config = _optional_config(args.config)
-    path = Path(args.store) if args.store else store_path(config)
-    tz = floor_timezone(config.floor.timezone if config else None)
+    choice = StoreChoice(Path(args.store), "--store") if args.store else choose_store(config)
+    if choice.notice:
+        print(f"floorwatch: {choice.notice}", file=sys.stderr)
+    if getattr(args, "verbose", False):
+        print(f"floorwatch: notes store {choice.path} ({choice.why})", file=sys.stderr)
+    floor = config.floor if config else FloorConfig()
+    tz = floor_timezone(floor.timezone)
+    # The floor's shift end, exactly as the board's panel reads 'end of shift' and 'tomorrow'.
+    store = NoteStore(choice.path, tz=tz, shift_end=floor.shift_end_time)
     notes = config.notes if config else None
-    author = notes.author if notes else None
     role = args.role or (notes.role if notes else "supervisor")
-    name = getattr(args, "author", None) or resolve_author(author)
-    reader = Reader(name, manager=role == "manager")
-    shown = notes.default_visibility if notes else "private"
-    return Context(NoteStore(path, tz=tz), tz, author, reader, shown)
+    name = getattr(args, "author", None) or resolve_author(notes.author if notes else None)
+    return Context(store, tz, config, Reader(name, manager=role == "manager"))
+
+
+def _no_store(context: Context, fmt: str) -> bool:
+    """Say so (and print an empty list) when the store does not exist: reading never creates
+    one. True when there was none."""
+    if context.store.path.exists():
+        return False
+    print(f"floorwatch notes: no notes store at {context.store.path} (no note written yet)",
+          file=sys.stderr)  # fmt: skip
+    _write({"json": "[]", "csv": render([], "csv", context.tz)}.get(fmt, "No notes."))
+    return True
 
 
 def _optional_config(explicit: str | None) -> Config | None:
@@ -186,8 +231,12 @@ def _store_errors(action: Any) -> Any:
 def run_list(args: argparse.Namespace) -> int:
     """`notes list`: latest revisions, filtered."""
     context = open_context(args)
-    now = datetime.now(UTC)
-    since = parse_since(args.since, now, context.tz) if args.since else None
+    since = None
+    if args.since:
+        now = context.now()
+        since = parse_since(args.since, now, context.tz, context.day_start(now))
+    if _no_store(context, args.format):
+        return 0
     with context.store as store:
         notes = store.notes(
             agent=args.agent, since=since, include_retracted=args.all, reader=context.reader
@@ -200,6 +249,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """`notes export`: every note (or revision), retracted ones included and flagged."""
     context = open_context(args)
+    if _no_store(context, args.format):
+        return 0
     with context.store as store:
         reader = context.reader
         if args.revisions:
@@ -221,7 +272,7 @@ def render(notes: list[Note], fmt: str, tz: tzinfo) -> str:
 def to_json(notes: Iterable[Note], tz: tzinfo) -> str:
     from floorwatch.coaching import note_record
 
-    return json.dumps([note_record(note, tz) for note in notes], ensure_ascii=False, indent=2)
+    return json_text([note_record(note, tz) for note in notes])
 
 
 def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
@@ -236,26 +287,9 @@ def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
     for note in notes:
         record = note_record(note, tz)
         record["tags"] = ",".join(record["tags"])
-        record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
-        writer.writerow([_cell(record[key]) for key in keys])
+        record["evidence"] = json_text(record["evidence"], indent=None)
+        writer.writerow([csv_cell(record[key]) for key in keys])
     return out.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    text = _TERMINAL_UNSAFE.sub("", str(value))  # CSV is often just looked at in a terminal
-    return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_text(notes: list[Note], tz: tzinfo) -> str:
@@ -267,7 +301,6 @@ def to_text(notes: list[Note], tz: tzinfo) -> str:
 
 def _note_text(note: Note, tz: tzinfo) -> str:
     from floorwatch.coaching import evidence_text
-    from floorwatch.feeds.roster import clean_text
 
     created = note.created_at.astimezone(tz)
     head = [
@@ -289,7 +322,7 @@ def _note_text(note: Note, tz: tzinfo) -> str:
         ("Effect", note.effect),
         ("Suggestion", note.suggestion),
     ):
-        lines += _field_lines(label, text, clean_text)
+        lines += _field_lines(label, text)
     if note.follow_up_due is not None:
         due = note.follow_up_due.astimezone(tz)
         state = f"closed: {clean_text(note.follow_up_outcome or '')}" if note.follow_up_closed_at \
@@ -302,18 +335,21 @@ def _note_text(note: Note, tz: tzinfo) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _field_lines(label: str, text: str, clean: Any) -> list[str]:
-    rows = [clean(line) for line in text.splitlines()] or [""]
+def _field_lines(label: str, text: str) -> list[str]:
+    rows = [clean_text(line) for line in text.splitlines()] or [""]
     first = f"  {label + ':':<12}{rows[0]}".rstrip()
     return [first, *(f"  {'':<12}{row}".rstrip() for row in rows[1:])]
 
 
-def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:
-    """--since: an ISO date (its start, floor time) or date-time, 'today', or 'Nd'/'Nw' ago."""
+def parse_since(
+    text: str, now: datetime, tz: tzinfo, day_start: datetime | None = None
+) -> datetime:
+    """--since: an ISO date (its start, floor time) or date-time, 'today' (the floor day's
+    start, `day_start`, when given: floor.day_starts), or 'Nd'/'Nw' ago."""
     words = text.strip().lower()
     local_today = now.astimezone(tz).date()
     if words == "today":
-        return datetime.combine(local_today, time(), tz)
+        return day_start or datetime.combine(local_today, time(), tz)
     if words[:-1].isdigit() and words[-1:] in ("d", "w"):
         days = int(words[:-1]) * (7 if words.endswith("w") else 1)
         return datetime.combine(local_today - timedelta(days=days), time(), tz)
@@ -341,15 +377,15 @@ def run_report(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UserError("--days must be at least 1", exit_code=EXIT_INVALID)
     context = open_context(args)
-    hire_dates, names = _roster_facts(_optional_config(args.config))
-    now = datetime.now(UTC)
+    hire_dates, names = _roster_facts(context.config)
+    now = context.now()
     with context.store as store:
         exists = store.path.exists()  # a report never creates a store
         notes = store.notes(reader=context.reader) if exists else []
         reds = store.reds(now - timedelta(days=args.days)) if exists else []
     report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
     if args.format == "json":
-        _write(json.dumps(report_record(report, context.tz), indent=2, ensure_ascii=False) + "\n")
+        _write(json_text(report_record(report, context.tz)) + "\n")
     else:
         _write(report_text(report, context.tz))
     return 0
@@ -381,7 +417,6 @@ def _ratio_text(ratio: Any) -> str:
 
 def report_text(report: Any, tz: tzinfo) -> str:
     """The report for a terminal; names and authors from the store are cleaned first."""
-    from floorwatch.feeds.roster import clean_text
 
     def who(agent: str) -> str:
         name = report.names.get(agent)
@@ -500,9 +535,18 @@ def run_add(args: argparse.Namespace) -> int:
         visibility=args.visibility or context.default_visibility,
     )
     author = args.author or resolve_author(context.config_author)
+    if not args.force and context.config is not None:
+        known = known_agents(context.config)
+        if draft.agent not in known:
+            print(
+                f"floorwatch notes add: --agent {draft.agent!r}: no feed or roster knows this "
+                f"agent{did_you_mean(draft.agent, known)}; add --force to write the note anyway",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
     try:
         with context.store as store:
-            note = store.add(draft, author, datetime.now(UTC))
+            note = store.add(draft, author, context.now())
     except InvalidNote as invalid:
         for name, message in invalid.problems.items():
             print(f"floorwatch notes add: --{name}: {message}", file=sys.stderr)

@@ -28,9 +28,18 @@ from floorwatch.config.yaml_nodes import (
     did_you_mean,
     parse_duration_text,
 )
+from floorwatch.text.values import level_text, shower
 
 Scale = Literal["duration", "fraction", "number"]  # how a metric's threshold values are read
-METRIC_KEYS = ("label", "field", "agg", "window", "better", "green", "red", "format", "min_count")
+SCALE_FORMAT: dict[Scale, MetricFormat] = {  # how a level read on a scale is shown back
+    "duration": MetricFormat.DURATION,
+    "fraction": MetricFormat.PERCENT,
+    "number": MetricFormat.NUMBER,
+}
+METRIC_KEYS = (
+    "label", "field", "agg", "window", "better", "green", "red", "format", "min_count", "decimals",
+)  # fmt: skip
+MAX_DECIMALS = 4
 Overrides = dict[str, dict[str, Threshold]]
 
 
@@ -70,16 +79,6 @@ def clock_seconds(text: str) -> float | None:
     for part in parts:
         total = total * 60 + float(part)
     return total
-
-
-def show(value: Bound, scale: Scale) -> str:
-    """A threshold as a supervisor writes it: 5:00, 85%, 12."""
-    if isinstance(value, tuple):
-        return f"[{show(value[0], scale)}, {show(value[1], scale)}]"
-    if scale == "duration":
-        minutes, seconds = divmod(round(value), 60)
-        return f"{minutes}:{seconds:02d}"
-    return f"{value * 100:g}%" if scale == "fraction" else f"{value:g}"
 
 
 class MetricsReader:
@@ -122,7 +121,9 @@ class MetricsReader:
         scale = threshold_scale(agg, field_type, fmt)
         window = entries.read("window", self.window)
         threshold = Threshold(None, None)
-        if better is not None:  # levels can't be read without knowing their shape
+        # Levels can't be read without knowing their shape (better) and their field's type: a
+        # metric on an unknown field has that one error, not a misleading one per level too.
+        if better is not None and field_type is not None:
             threshold = Threshold(
                 *(self.bound(entries, k, better, scale) for k in ("green", "red"))
             )
@@ -139,6 +140,7 @@ class MetricsReader:
             threshold=threshold,
             format=fmt,
             min_count=entries.read("min_count", self.min_count) or 1,
+            decimals=entries.read("decimals", self.decimals),
         )
 
     def field(self, entries: Entries, field_types: dict[str, FieldType]) -> str | None:
@@ -155,6 +157,15 @@ class MetricsReader:
             return None, "today"
         seconds = self.nodes.duration(node, where, "like 15m, 60m, 8h or today")
         return (seconds, node.value.strip()) if seconds is not None else None
+
+    def decimals(self, node: Node, where: str) -> int | None:
+        value = self.nodes.number_or_none(node)
+        if value is None or not value.is_integer() or not 0 <= value <= MAX_DECIMALS:
+            got = describe(node)
+            message = f"{where} must be a whole number from 0 to {MAX_DECIMALS} (got {got})"
+            self.problems.error(node, message)
+            return None
+        return int(value)
 
     def min_count(self, node: Node, where: str) -> int | None:
         value = self.nodes.number_or_none(node)
@@ -230,7 +241,8 @@ class MetricsReader:
             wrong = green > red if lower else green < red
             rule = f"green must be {'<=' if lower else '>='} red when better is {better.value}"
         if wrong:
-            got = f"green {show(green, scale)}, red {show(red, scale)}"
+            show = shower(SCALE_FORMAT[scale])
+            got = f"green {level_text(green, show)}, red {level_text(red, show)}"
             self.problems.error(node, f"{where}: {rule} (got {got})")
 
     def overrides(self, node: Node | None) -> tuple[Overrides, Overrides]:

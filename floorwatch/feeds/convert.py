@@ -135,7 +135,8 @@ def floor_zone(name: str | None) -> tzinfo:
             continue
     from dateutil.tz import tzlocal  # a pandas dependency; follows the system's DST rules
 
-    return tzlocal()
+    local: tzinfo = tzlocal()
+    return local
 
 
 def _system_zone_names() -> list[str]:

@@ -21,6 +21,7 @@ from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
 from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
 from floorwatch.live.board import Board, BoardDelta
+from floorwatch.live.reds import FloorReds
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -64,7 +65,9 @@ class Floor:
         self.config = config
         self.clock = clock
         self.feeds = feeds or FloorFeeds(config, clock=clock)
-        self.board = board or Board(config)
+        self.board = board or Board(config, clock=clock)
+        self.board.defer_red_starts = True  # the first board at once, the reds' starts next
+        self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []
@@ -97,6 +100,7 @@ class Floor:
             faults=self._current_faults(),
         )
         self.last_update = update
+        self.reds.ticked(delta)
         for callback in list(self._subscribers):
             try:
                 callback(update)
@@ -141,6 +145,13 @@ class Floor:
             delta = self.board.tick()
         self.loaded = True
         self._publish(delta, errors)
+        try:  # when the reds found at start began, read from the rows (SINCE then says it)
+            settled = await asyncio.to_thread(self.board.settle_red_starts)
+        except Exception:
+            log.exception("reading when the first reds began failed")
+        else:
+            if not settled.empty:
+                self._publish(settled)
 
     async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         """Run a floor task until the floor stops; an unexpected failure is logged with its

@@ -1,11 +1,14 @@
 """`floorwatch board --once` renderers: the board as plain text, JSON (a contract) or CSV.
 
 All three list agents in the board's own status order (`Board.sorted_ids()`), so they match the
-live screen for the same data and time. `format_value` is shared with the UI.
+live screen for the same data and time. Values are worded by `floorwatch.text.values`, as on
+the screen; untrusted text goes through `floorwatch.text.safe`.
 
 JSON contract (values in base units: seconds, fractions 0..1):
-    {"generated_at": ISO, "floor": str,
+    {"generated_at": ISO (the floor's time: with floor.clock: data, the newest row's), "floor": str,
+     "clock": "wall"|"data",
      "agents": [{"agent": id, "name": str, "team": str|null, "status": "red"|"amber"|"green"|"none",
+                 "red_since": ISO|null (when the current red began, read from the rows),
                  "metrics": {KEY: {"value": float|null, "status": ..., "count": int}}}],
      "feeds": [{"path": str, "rows": int, "rejected": int, "errors": [str]}]}
 """
@@ -14,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,13 +24,11 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
-from floorwatch.feeds.roster import clean_text
+from floorwatch.config.types import Config, MetricConfig, Threshold
 from floorwatch.live.board import AgentRow, Board, Transition
-from floorwatch.live.thresholds import Status
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from floorwatch.live.thresholds import Status, crossed_bound
+from floorwatch.text.safe import clean_text, csv_cell, json_text
+from floorwatch.text.values import condition_text, format_value, metric_value, shower
 
 
 class FeedStatus(Protocol):
@@ -40,33 +39,6 @@ class FeedStatus(Protocol):
     rows: int
     rejected: int
     errors: Sequence[str]
-
-
-def format_value(value: float | None, fmt: MetricFormat) -> str:
-    """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
-    numbers with at most two decimals. '-' when there is no value."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        return _duration(value)
-    if fmt is MetricFormat.PERCENT:
-        return f"{_trim(f'{value * 100:.1f}')}%"
-    return _trim(f"{value:,.2f}")
-
-
-def _duration(seconds: float) -> str:
-    whole = round(abs(seconds))
-    sign = "-" if seconds < 0 and whole else ""
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
-
-
-def _trim(number: str) -> str:
-    """'4.50' -> '4.5', '12.00' -> '12'."""
-    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def iso_time(at: float | datetime, timezone: str | None) -> str:
@@ -91,29 +63,19 @@ def format_transition(transition: Transition, board: Board) -> str:
     Plain text: show it with markup off, the name is untrusted."""
     metric = board.metrics[transition.metric]
     clock = _clock(transition.at, board.config.floor.timezone)
-    value = format_value(transition.value, metric.format)
-    bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
-    if bound.endswith(f" {value}"):  # 30.4 s past a 30 s bound: not '0:30 > 0:30'
-        value = format_precise(transition.value, metric.format)
+    threshold = board.threshold(transition.agent, metric.key)
+    level = None
+    if transition.value is not None:
+        level = crossed_bound(transition.value, transition.new, threshold)
+    value = metric_value(transition.value, metric, level)  # 30.4 s past 30 s: not '0:30 > 0:30'
+    bound = _bound_text(transition.new, threshold, metric)
     name = clean_text(transition.name)
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
 
 
-def format_precise(value: float | None, fmt: MetricFormat) -> str:
-    """`format_value` with one more digit (tenths of seconds, of percents), for a value that
-    would otherwise read the same as the bound it crossed."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        minutes, seconds = divmod(abs(value), 60)
-        return f"{'-' if value < 0 else ''}{int(minutes)}:{seconds:04.1f}"
-    if fmt is MetricFormat.PERCENT:
-        return f"{value * 100:.2f}%"
-    return f"{value:,.3f}"
-
-
 def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
-    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on."""
+    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on:
+    the level the new status is judged by (red's, else green's), in the one wording."""
     if status is Status.NONE:
         return ""
     bound = threshold.red if status is Status.RED else threshold.green
@@ -121,14 +83,8 @@ def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> s
         bound = threshold.green if threshold.red is None else threshold.red
     if bound is None:
         return ""
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f" {'in' if status is Status.GREEN else 'outside'} {low}-{high}"
-    if metric.better is Better.HIGHER:
-        sign = ">=" if status is Status.GREEN else "<"
-    else:
-        sign = "<=" if status is Status.GREEN else ">"
-    return f" {sign} {format_value(bound, metric.format)}"
+    show = shower(metric.format)
+    return " " + condition_text(metric.better, bound, show, green=status is Status.GREEN)
 
 
 # -- JSON ------------------------------------------------------------------------------------------
@@ -141,17 +97,22 @@ def board_document(
     return {
         "generated_at": iso_time(generated_at, config.floor.timezone),
         "floor": config.floor.name,
-        "agents": [_agent_document(board.rows[agent]) for agent in board.sorted_ids()],
+        "clock": config.floor.clock,
+        "agents": [
+            _agent_document(board.rows[agent], config.floor.timezone)
+            for agent in board.sorted_ids()
+        ],
         "feeds": [_feed_document(status) for status in feeds_statuses],
     }
 
 
-def _agent_document(row: AgentRow) -> dict[str, Any]:
+def _agent_document(row: AgentRow, timezone: str | None) -> dict[str, Any]:
     return {
         "agent": row.agent,
         "name": row.name,
         "team": row.team,
         "status": row.status.json_name,
+        "red_since": None if row.red_since is None else iso_time(row.red_since, timezone),
         "metrics": {
             key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
             for key, cell in row.cells.items()
@@ -172,8 +133,8 @@ def render_json(
     board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
 ) -> str:
     document = board_document(board, config, feeds_statuses, generated_at)
-    # ensure_ascii keeps any character a terminal could act on out of the output, escaped.
-    return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    # ASCII only (a contract kept since the first version); unsafe characters escaped.
+    return json_text(document, ascii_only=True, allow_nan=False) + "\n"
 
 
 # -- text ------------------------------------------------------------------------------------------
@@ -197,8 +158,8 @@ def render_text(
             clean_text(row.agent),
             clean_text(row.name),
             clean_text(row.team or ""),
-            *(_cell_text(row, m.key, m.format) for m in config.metrics),
-            _clock(row.red_since, zone) if row.red_since is not None else "",
+            *(_cell_text(row, m) for m in config.metrics),
+            _since_text(row, zone),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
     ]
@@ -211,11 +172,18 @@ def render_text(
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:
-    cell = row.cells[key]
+def _since_text(row: AgentRow, zone: str | None) -> str:
+    """'10:42', or '<10:42' when the red began before the rows still kept."""
+    if row.red_since is None:
+        return ""
+    return ("<" if row.red_at_start else "") + _clock(row.red_since, zone)
+
+
+def _cell_text(row: AgentRow, metric: MetricConfig) -> str:
+    cell = row.cells[metric.key]
     if cell.value is None:
         return "-"
-    return f"{format_value(cell.value, fmt)} {cell.status.shape}"
+    return f"{metric_value(cell.value, metric, cell.bound)} {cell.status.shape}"
 
 
 def _align(table: list[list[str]], right: set[int]) -> list[str]:
@@ -240,7 +208,9 @@ def _team_lines(board: Board, config: Config) -> list[str]:
         for metric in config.metrics:
             value, status = metrics[metric.key]
             shape = f" {status.shape}" if value is not None else ""
-            parts.append(f"{metric.label} {format_value(value, metric.format)}{shape}")
+            parts.append(
+                f"{metric.label} {format_value(value, metric.format, metric.decimals)}{shape}"
+            )
         lines.append(f"  {clean_text(team)}: " + ", ".join(parts))
     return lines
 
@@ -264,14 +234,15 @@ def render_csv(
 ) -> str:
     """One line per agent, worst first: status, agent, name, team, then per metric its value
     (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
-    would run as a formula get a leading apostrophe."""
+    would run as a formula, in any column (agent ids too), get a leading apostrophe
+    (`floorwatch.text.safe.csv_cell`)."""
     del feeds_statuses, generated_at  # the CSV is the table only; JSON carries the rest
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["status", "agent", "name", "team"]
     for metric in config.metrics:
         header += [metric.key, f"{metric.key}_status", f"{metric.key}_count"]
-    writer.writerow([_safe(cell) for cell in (*header, "red_since")])
+    writer.writerow([csv_cell(cell) for cell in (*header, "red_since")])
     for agent in board.sorted_ids():
         row = board.rows[agent]
         line = [row.status.json_name, row.agent, row.name, row.team or ""]
@@ -280,22 +251,5 @@ def render_csv(
             value = "" if cell.value is None else repr(cell.value)
             line += [value, cell.status.json_name, str(cell.count)]
         since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
-        writer.writerow([_safe(cell) for cell in (*line, since)])  # every column, ids too
+        writer.writerow([csv_cell(cell) for cell in (*line, since)])  # every column, ids too
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: control characters stripped, and a leading
-    apostrophe before what it would run as a formula (a number, '-5.0', is left a number)."""
-    text = clean_text(text)
-    if not text.startswith(FORMULA_STARTS) or _is_number(text):
-        return text
-    return "'" + text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")

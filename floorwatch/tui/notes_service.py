@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from datetime import time as time_of_day
@@ -38,11 +38,13 @@ from floorwatch.coaching import (
     draft_from_fields,
     floor_timezone,
 )
+from floorwatch.coaching.evidence import evidence_format
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
-from floorwatch.config.types import MetricConfig, MetricFormat
-from floorwatch.feeds.roster import clean_text
-from floorwatch.reports.board import format_value
-from floorwatch.store import NoteStore, Reader, StoreError, resolve_author, store_path
+from floorwatch.config.types import MetricConfig
+from floorwatch.live.clock import DayClock
+from floorwatch.store import NoteStore, Reader, StoreError, choose_store, resolve_author
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -71,11 +73,7 @@ def note_metric(note: Note) -> Evidence | None:
 
 def evidence_value_text(value: float | None, item: Evidence) -> str:
     """A value in the evidence item's own format (m:ss, %, number)."""
-    try:
-        fmt = MetricFormat(item.format)
-    except ValueError:
-        fmt = MetricFormat.NUMBER
-    return format_value(value, fmt)
+    return format_value(value, evidence_format(item))
 
 
 @dataclass(frozen=True)
@@ -136,8 +134,11 @@ class NotesService:
         self.author = resolve_author(author or config.notes.author)
         # Private notes are shown to their author and to managers only.
         self.reader = Reader(self.author, manager=(role or config.notes.role) == "manager")
-        self.clock: Clock = clock or time.time
-        self.store = store or NoteStore(store_path(config), tz=self.tz, shift_end=self.shift_end)
+        self.clock: Clock = clock or time.time  # the floor's time (FloorClock.now in the app)
+        self.days = DayClock(self.tz, config.floor.day_starts)
+        choice = choose_store(config)
+        self.store_notice = None if store is not None else choice.notice  # a legacy store kept
+        self.store = store or NoteStore(choice.path, tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
         self._listeners_lock = threading.Lock()
@@ -177,20 +178,14 @@ class NotesService:
         return self.store.notes(agent=agent, include_retracted=True, reader=self.reader)
 
     def follow_ups(self) -> list[FollowUp]:
-        """The follow-ups due by the end of today that the author may see."""
+        """The floor's follow-ups due today or overdue, as of now, that the author may see
+        (blocking: a thread worker)."""
         return self.store.follow_ups(self.now(), reader=self.reader)
 
     def close_follow_up(self, note_id: int, outcome: str) -> Note:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
         self.poke()
         return note
-
-    def record_reds(self, reds: Iterable[tuple[str, str, float]]) -> None:
-        """Keep transitions to red (agent, metric key, epoch seconds) for the floor's feedback-
-        within-24-hours figure (`floorwatch notes report`). Raises StoreError."""
-        self.store.record_reds(
-            (agent, key, datetime.fromtimestamp(at, UTC)) for agent, key, at in reds
-        )
 
     def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
         """The agent's trends over months from the store's daily figures (empty without any:
@@ -208,7 +203,7 @@ class NotesService:
         now = self.now()
         if not self.store.path.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
-        today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
+        today = datetime.fromtimestamp(self.days.start(now.timestamp()), self.tz)  # the floor day
         notes = self.store.notes(since=today, reader=self.reader)
         follow_ups = self.store.follow_ups(now, reader=self.reader)
         indicators = agent_indicators(notes, follow_ups, now, self.tz)

@@ -162,7 +162,7 @@ def _deeper_than(line: bytes, limit: int) -> bool:
 
 
 def _is_number(kind: pa.DataType) -> bool:
-    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind))
 
 
 def _not_object(value: Any) -> str:

@@ -15,11 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from floorwatch.config.types import Config
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import BoardDelta
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
-from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.wall_header import WallHeader
@@ -43,12 +44,16 @@ class WallScreen(Screen[None]):
         palette: Palette,
         clock: Callable[[], float],
         page_seconds: float,
+        facts_interval: float = FACTS_INTERVAL,
+        floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="wall-screen")
         self.config = config
         self.board = board
         self.palette = palette
-        self.clock = clock
+        self.clock = clock  # the wall clock: highlights
+        self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
+        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
             config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
@@ -96,14 +101,13 @@ class WallScreen(Screen[None]):
         self.view.apply(delta)
         reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
         self.table.flash(reds, self.clock())
-        self.updated = self.clock()
+        self.updated = self.floor_clock.now()  # 'updated' in the floor's time
         self._facts_soon()
 
     def _facts_soon(self) -> None:
         """Counts and averages scan every agent: show them now if the last time was a second
         ago, else at the next tick (at most once a second under load)."""
-        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
-        if time.monotonic() - self._facts_at >= interval:
+        if time.monotonic() - self._facts_at >= self.facts_interval:
             self._show_facts()
         else:
             self._facts_due = True
