@@ -9,8 +9,8 @@ import pytest
 
 from floorwatch.cli import UserError
 from floorwatch.commands.board import parse_at
+from floorwatch.live.clock import DayClock, local_moment
 from floorwatch.live.daily_figures import floor_days
-from floorwatch.live.metrics import DayClock, local_moment
 
 PARIS = ZoneInfo("Europe/Paris")
 
