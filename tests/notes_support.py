@@ -84,13 +84,15 @@ async def shows(pilot: Any, app: App[Any], text: str, timeout: float = 15.0) -> 
 
 
 def export_notes(config_path: Path | str) -> list[dict[str, Any]]:
-    """`floorwatch notes export --format json` for that config, as the CLI prints it."""
+    """`floorwatch notes export --format json --role manager` for that config, as the CLI
+    prints it."""
     import json
     import subprocess
     import sys
 
     exported = subprocess.run(
         [sys.executable, "-m", "floorwatch", "notes", "export", "--format", "json",
+         "--role", "manager",  # every supervisor's notes, private ones too
          "--config", str(config_path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip

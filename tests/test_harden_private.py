@@ -129,7 +129,7 @@ def test_notes_role_and_default_visibility_come_from_the_config(
     assert (loaded.notes.role, loaded.notes.default_visibility) == ("manager", "shared")
     assert run(
         "add", "--config", str(config), "--agent", "A1", "--behavior", "b", "--suggestion", "s",
-        "--timeframe", "+1d",
+        "--timeframe", "+1d", "--force",
     ) == 0  # fmt: skip
     capsys.readouterr()
     with NoteStore(tmp_path / "floor" / "notes" / "floor.sqlite3", tz=UTC) as opened:

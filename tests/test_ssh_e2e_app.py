@@ -75,6 +75,7 @@ def write_floor(folder: Path, port: int, keys: dict[str, Path]) -> Path:
             ssh:
               listen: 127.0.0.1:{port}
               host_key: state/host_ed25519
+              max_sessions_per_user: 10           # one person's nine sessions below
               users:
             """
         )

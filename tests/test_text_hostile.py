@@ -177,6 +177,7 @@ def hostile_store(tmp_path: Path, raw: str) -> Path:
     draft = NoteDraft(
         agent=raw, agent_name=raw, behavior=f"{raw}\nsecond line {raw}", effect=raw,
         suggestion=raw, timeframe="+1d", tags=(raw,),
+        visibility="shared",  # another author's notes: shared, so these readers see them
     )  # fmt: skip
     note = store.add(draft, raw, when)
     store.retract(note.id, raw, when + timedelta(minutes=1), raw)

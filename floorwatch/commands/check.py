@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import glob
+import os
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -67,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     print(f"{path}: ok: floor {config.floor.name!r}")
+    from floorwatch.feeds.discover import feed_files
+
+    folders = [f.glob for f in config.feeds]
     for feed in config.feeds:
-        matched = sorted(glob.glob(feed.glob))
+        matched = feed_files(feed.glob, folders, follow_symlinks=feed.follow_symlinks)
         shape = f"{feed.format}, {feed.kind}"
         print(f"  feed {feed.name}: {feed.path} ({shape}): {len(matched)} file(s)")
     metrics = ", ".join(
@@ -164,16 +168,33 @@ def filtered_rows(config: Config, statuses: Iterable[object]) -> dict[str, int]:
 def header_problems(config: Config, shown_path: Path) -> list[DataProblem]:
     """Every column a CSV/TSV feed names that a matched file's header lacks, placed at the
     column's name in the config, naming the file and the header's closest name."""
+    from floorwatch.feeds.discover import feed_files
+
     problems: list[DataProblem] = []
+    folders = [f.glob for f in config.feeds]
     for feed in config.feeds:
         if feed.format not in ("csv", "tsv"):
             continue
-        for file in sorted(glob.glob(feed.glob, recursive=True)):
+        # The feeds' own walk: each file once, no link out of the feed folders followed.
+        for file in feed_files(feed.glob, folders, follow_symlinks=feed.follow_symlinks):
             header = read_header(Path(file), feed)
             if header is None:
                 continue
             lowered = {name.lower() for name in header}
-            for column in named_columns(feed):
+            columns = named_columns(feed)
+            if not any(c in header or c.lower() in lowered for c in columns):
+                # None of the feed's columns: not a feed file (a link to a system file, a
+                # report dropped in the folder); its first line is never shown.
+                line, col = _place(shown_path, config, feed, None)
+                problems.append(
+                    DataProblem(
+                        shown_path, line, col,
+                        f"feed {feed.name}: {_shown(file, config)} is not a file of this feed:"
+                        " its first line names none of its columns",
+                    )
+                )  # fmt: skip
+                continue
+            for column in columns:
                 if column in header or column.lower() in lowered:
                     continue
                 line, col = _place(shown_path, config, feed, column)
@@ -198,11 +219,19 @@ def named_columns(feed: FeedConfig) -> list[str]:
 
 def read_header(path: Path, feed: FeedConfig) -> list[str] | None:
     """The first line of a CSV/TSV file as column names (None: empty or unreadable)."""
+    try:  # non-blocking, and only a regular file: a FIFO swapped in must not hang `check`
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
     try:
-        with path.open("rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as file:
             first = file.readline(1 << 20)
     except OSError:
         return None
+    finally:
+        os.close(fd)
     text = first.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n")
     if not text.strip():
         return None
