@@ -31,6 +31,7 @@ from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
+from floorwatch.text.plural import plural
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
@@ -38,7 +39,7 @@ from floorwatch.tui.screens.board import BoardScreen
 from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
-from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
+from floorwatch.tui.themes import PALETTES, THEME_TITLES, Palette, next_theme, palette_for
 from floorwatch.tui.widgets.notes_timeline import mount_timeline
 
 if TYPE_CHECKING:
@@ -223,7 +224,8 @@ class FloorwatchApp(App[None]):
         else:
             agents = len({agent for _line, agent in held})
             self.notify(
-                f"{len(held)} metrics turned red ({agents} agents): see the events panel",
+                f"{len(held)} metrics turned red ({plural(agents, 'agent')}): "
+                "see the events panel",
                 title="RED",
                 severity="error",
                 markup=False,
@@ -287,7 +289,11 @@ class FloorwatchApp(App[None]):
 
     def cycle_theme(self) -> str:
         """dark -> light -> colour-blind -> dark; returns the new theme's name."""
-        self.palette = PALETTES[next_theme(self.palette.name)]
+        return self.set_palette(next_theme(self.palette.name))
+
+    def set_palette(self, name: str) -> str:
+        """Use floorwatch's theme `name` everywhere (statuses and widgets); returns its name."""
+        self.palette = PALETTES[name]
         self.theme = self.palette.textual_theme
         if self.main_screen is not None:
             self.main_screen.set_palette(self.palette)
@@ -328,7 +334,16 @@ class FloorwatchApp(App[None]):
         )  # fmt: skip
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's theme picker restyles only the widgets, not the statuses: ours instead.
+            if command.title != "Theme":
+                yield command
+        if not self.wall:
+            for name, title in THEME_TITLES.items():
+                yield SystemCommand(
+                    f"Theme: {title}", f"colours for the statuses and the screens: {title}",
+                    lambda name=name: self.set_palette(name),  # type: ignore[misc]
+                )  # fmt: skip
         if isinstance(self.main_screen, BoardScreen):
             for title, help_text, callback in self.main_screen.commands():
                 yield SystemCommand(title, help_text, callback)

@@ -145,7 +145,10 @@ class BoardScreen(Screen[None]):
 
     def floor_changed(self, update: MergedUpdate) -> None:
         """Apply a (coalesced) floor update, or hold it while paused."""
+        went_stale = bool(update.stale) != bool(self.last.stale)
         self.last = update
+        if went_stale:  # the header's STALE banner: the cells keep their status marks
+            self._facts_soon()
         self.feed_status.show(update.statuses, update.stale, update.loaded, self.clock())
         if self.view.paused:
             self.pending = update if self.pending is None else self.pending.then(update)
@@ -223,9 +226,9 @@ class BoardScreen(Screen[None]):
         self.notify(f"Team: {team or 'all'}", timeout=2, markup=False)
 
     def action_cycle_sort(self) -> None:
-        sort = self.view.cycle_sort()
+        self.view.cycle_sort()
         self._show_facts()
-        self.notify(f"Sort: {sort}", timeout=2, markup=False)
+        self.notify(f"Sort: {self.view.sort_label}", timeout=2, markup=False)
 
     def action_only(self, colour: str) -> None:
         status = {"red": Status.RED, "amber": Status.AMBER, "green": Status.GREEN}[colour]

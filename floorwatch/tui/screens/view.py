@@ -13,6 +13,7 @@ from typing import Protocol
 from floorwatch.config.types import Threshold
 from floorwatch.live.board import AgentRow, BoardDelta, Summary
 from floorwatch.live.thresholds import Status
+from floorwatch.text.plural import plural
 from floorwatch.tui.widgets.board_table import BoardTable
 
 
@@ -57,6 +58,12 @@ class BoardView:
         self.reload()
         return self.sort
 
+    @property
+    def sort_label(self) -> str:
+        """The sort as the board's titles say it: 'status', 'name', or the metric's label."""
+        labels = {metric.key: metric.label for metric in self.table.metrics}
+        return labels.get(self.sort, self.sort)
+
     def cycle_team(self) -> str | None:
         teams: list[str | None] = [None, *self._rows_teams()]
         index = teams.index(self.team) if self.team in teams else 0
@@ -83,9 +90,9 @@ class BoardView:
             self.reload()
 
     def describe(self) -> str:
-        parts = [f"sort {self.sort}", f"team {self.team or 'all'}"]
+        parts = [f"sort {self.sort_label}", f"team {self.team or 'all'}"]
         parts.append(f"only {self.only.word}" if self.only is not None else "all colours")
-        parts.append(f"{len(self.table.order)} of {len(self.rows)} agents")
+        parts.append(f"{len(self.table.order)} of {plural(len(self.rows), 'agent')}")
         return " · ".join(parts)
 
     @property
