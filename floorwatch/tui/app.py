@@ -222,10 +222,9 @@ class FloorwatchApp(App[None]):
             for line, _agent in held:
                 self.notify(line, title="RED", severity="error", markup=False)
         else:
-            agents = len({agent for _line, agent in held})
+            agents = plural(len({agent for _line, agent in held}), "agent")
             self.notify(
-                f"{len(held)} metrics turned red ({plural(agents, 'agent')}): "
-                "see the events panel",
+                f"{len(held)} metrics turned red ({agents}): see the events panel",
                 title="RED",
                 severity="error",
                 markup=False,

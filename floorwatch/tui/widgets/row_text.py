@@ -103,10 +103,7 @@ def metric_text(
     if cell is None:
         return fit("", column.width)
     value = format_value(cell.value, metric.format)
-    if cell.status in (Status.RED, Status.AMBER):
-        mark = cell.status.shape
-    else:
-        mark = " "
+    mark = cell.status.shape if cell.status in (Status.RED, Status.AMBER) else " "
     style = palette.for_status(cell.status)
     if cell.stale:
         style += palette.stale
