@@ -21,7 +21,7 @@ from floorwatch.store import NoteStore
 from floorwatch.tui.notes_service import NotesChanged, NotesService, NotesSnapshot
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.themes import palette_for
-from floorwatch.tui.widgets.notes_timeline import NotesTimeline, mount_timeline, timeline_text
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, timeline_text
 from tests.app_support import FakeFloor, build_board
 from tests.app_text import screen_text
 from tests.notes_support import (
@@ -275,7 +275,7 @@ def test_the_timeline_is_newest_first_with_revisions_retractions_and_outcomes(
         "Red since Mon 10:42: no feedback yet; give it by Tue 10:42",  # red on the board now
         "Praise : improvement, last 30 days: 0 : 4 (aim for 3 : 1)",
     ]
-    assert "\n\nCoaching notes (4, 1 retracted)\n" in text
+    assert "\n\nCoaching notes (4, 1 retracted)  ↑↓ a note · enter the whole note" in text
     heads = [line for line in text.splitlines() if line[:3] in ("Mon", "Sun", "Sat", "Thu")]
     assert [line[:16] for line in heads] == [
         "Mon 16 Jun 09:00", "Sun 15 Jun 11:00", "Sun 15 Jun 09:00", "Sat 14 Jun 10:00",
@@ -330,10 +330,9 @@ class AgentApp(WatchingApp):
         agent = "A001"
         screen = AgentScreen(
             agent, self.config, row=self.board.rows.get(agent),
-            threshold_of=self.board.threshold, palette=palette_for("dark"),
+            threshold_of=self.board.threshold, palette=palette_for("dark"), notes=self.service,
         )  # fmt: skip
         self.push_screen(screen)
-        mount_timeline(screen, self.service, agent, lambda: self.board.rows.get(agent))
 
 
 async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(

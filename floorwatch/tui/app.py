@@ -18,8 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -40,7 +42,6 @@ from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, THEME_TITLES, Palette, next_theme, palette_for
-from floorwatch.tui.widgets.notes_timeline import mount_timeline
 
 if TYPE_CHECKING:
     from floorwatch.live.floor import Floor
@@ -147,6 +148,24 @@ class FloorwatchApp(App[None]):
             self.report_error(f"the floor stopped: {event.worker.error}")
         elif event.state is WorkerState.ERROR and event.worker.group == "record-reds":
             self.report_error(f"reds cannot be kept for the coaching report: {event.worker.error}")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast; on the agent screen a line of its own instead, so that nothing a supervisor
+        reads there before a conversation is ever covered."""
+        screen = self.screen if self._screen_stack else None
+        if isinstance(screen, AgentScreen) and screen.is_mounted:
+            text = Text.from_markup(message) if markup else Text(message)
+            screen.alert(text, title=title, severity=severity)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
@@ -267,11 +286,9 @@ class FloorwatchApp(App[None]):
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
+                notes=self.notes, today=today,
             )
         )  # fmt: skip
-        if self.notes is not None and isinstance(self.screen, AgentScreen):
-            rows = board.rows
-            mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
 
     def floor_today(self) -> date:
         """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""

@@ -195,6 +195,22 @@ class NotesService:
             return []
         return metric_trends(figures, self.config.metrics, today)
 
+    def agent_figures(self, agent: str, today: date) -> dict[str, list[tuple[date, float]]]:
+        """The agent's daily figures per metric key over the longest trend span, by day (for
+        the charts; empty without any). Raises StoreError."""
+        if not self.store.path.exists():  # reading must not create a personnel-records file
+            return {}
+        by_metric: dict[str, list[tuple[date, float]]] = {}
+        for day, key, value, _count in self.store.daily_figures(
+            agent, span_start(today).isoformat()
+        ):
+            by_metric.setdefault(key, []).append((date.fromisoformat(day), value))
+        return by_metric
+
+    def note_revisions(self, note_id: int) -> list[Note]:
+        """Every revision of a note, the original first. Raises StoreError."""
+        return self.store.revisions(note_id)
+
     def snapshot(self) -> NotesSnapshot:
         """Read today's notes and the due follow-ups; compute the indicators. Raises
         StoreError."""

@@ -5,17 +5,20 @@ The app mounts the agent's coaching notes timeline in the `#agent-notes` contain
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -26,7 +29,10 @@ from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_value
+from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
+from floorwatch.tui.widgets.metric_chart import MetricCharts
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline
 
 if TYPE_CHECKING:
     from floorwatch.tui.app import FloorwatchApp
@@ -77,23 +83,59 @@ def metrics_table(
     for title, right in (("metric", False), ("value", True), ("status", False),
                          ("thresholds", False), ("window", False), ("rows", True)):  # fmt: skip
         table.add_column(title, justify="right" if right else "left", no_wrap=True)
-    for metric in metrics:
-        cell = row.cells.get(metric.key)
-        if cell is None:
-            continue
-        style = palette.for_status(cell.status)
-        value = format_value(cell.value, metric.format) + (" ~stale" if cell.stale else "")
-        window = f"{metric.agg.value} over {metric.window_text}"
-        rows = f"{cell.count}" + (f" (min {metric.min_count})" if metric.min_count > 1 else "")
+    for metric, cell, style in _shown_cells(row, metrics, palette):
         table.add_row(
             Text(metric.label),
-            Text(value, style=style),
+            Text(format_value(cell.value, metric.format), style=style),
             Text(cell.status.label, style=style),
             Text(rule_text(metric, threshold_of(row.agent, metric.key))),
-            Text(window),
-            Text(rows),
+            Text(f"{metric.agg.value} over {metric.window_text}"),
+            Text(_rows_text(cell.count, metric)),
         )
     return table
+
+
+def metrics_stacked(
+    row: AgentRow, metrics: tuple[MetricConfig, ...], threshold_of: ThresholdOf, palette: Palette
+) -> Text:
+    """The metrics table for a narrow terminal: two lines a metric, nothing cut.
+
+    AHT     5:30  ■ RED    mean over 60m, 10 rows
+            green <= 3:30, red > 5:00
+    """
+    cells = _shown_cells(row, metrics, palette)
+    label_width = max((len(metric.label) for metric, _, _ in cells), default=0) + 2
+    values = [format_value(cell.value, metric.format) for metric, cell, _ in cells]
+    value_width = max((len(value) for value in values), default=0)
+    text = Text(end="")
+    for index, ((metric, cell, style), value) in enumerate(zip(cells, values, strict=True)):
+        if index:
+            text.append("\n")
+        text.append(metric.label.ljust(label_width), style="bold")
+        text.append(value.rjust(value_width), style=style)
+        text.append("  ")
+        text.append(cell.status.label.ljust(7), style=style)
+        text.append(f"  {metric.agg.value} over {metric.window_text}, ")
+        text.append(_rows_text(cell.count, metric) + (" row" if cell.count == 1 else " rows"))
+        text.append("\n" + " " * label_width)
+        text.append(rule_text(metric, threshold_of(row.agent, metric.key)), style="dim")
+    return text
+
+
+def _shown_cells(
+    row: AgentRow, metrics: tuple[MetricConfig, ...], palette: Palette
+) -> list[tuple[MetricConfig, Any, Any]]:
+    """(metric, cell, style) for each metric the row has. A stale cell keeps its status: the
+    title says STALE beside it."""
+    return [
+        (metric, cell, palette.for_status(cell.status))
+        for metric in metrics
+        if (cell := row.cells.get(metric.key)) is not None
+    ]
+
+
+def _rows_text(count: int, metric: MetricConfig) -> str:
+    return f"{count}" + (f" (min {metric.min_count})" if metric.min_count > 1 else "")
 
 
 def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
@@ -115,6 +157,24 @@ def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
     return Group(*lines)
 
 
+def analysis_stacked(analysis: AgentAnalysis, palette: Palette) -> Group:
+    """The comparison for a narrow terminal: a wrapped line per metric, nothing cut."""
+    lines: list[Text] = [Text("vs team", style="bold")]
+    for item in analysis.comparisons:
+        cells = _comparison_cells(item, palette)
+        line = Text(end="")
+        line.append(item.metric.label + "  ", style="bold")
+        line.append_text(cells[1])
+        line.append(f"  team avg {cells[2].plain} · best {cells[3].plain}")
+        if cells[4].plain:
+            line.append(" ")
+            line.append_text(cells[4])
+        line.append(f" · rank {cells[5].plain} · to green {cells[6].plain}")
+        lines.append(line)
+    rest = analysis_view(analysis, palette).renderables[1:]  # the blank line and the words
+    return Group(*lines, *rest)
+
+
 def _comparison_cells(item: MetricComparison, palette: Palette) -> list[Text]:
     fmt = item.metric.format
     rank = f"{item.rank} of {item.ranked}" if item.rank is not None else "-"
@@ -130,18 +190,41 @@ def _comparison_cells(item: MetricComparison, palette: Palette) -> list[Text]:
     ]
 
 
+WIDE = 160  # columns: from here the notes get a column of their own beside the figures
+ALERT_SECONDS = {"error": 10.0, "warning": 6.0, "information": 4.0}
+
+
 class AgentScreen(Screen[None]):
+    """Everything about one agent before the conversation. Below 160 columns one column that
+    scrolls (figures, charts, trends, then the notes); from 160, figures and charts on the
+    left, the notes on the right, each scrolling on its own. Alerts (reds elsewhere on the
+    floor) take a line of their own above the footer: a toast would cover what is read here."""
+
     DEFAULT_CSS = """
     AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
-    AgentScreen #agent-metrics { height: auto; padding: 1 1; }
-    AgentScreen #agent-analysis { height: auto; padding: 0 1 1 1; }
-    AgentScreen #agent-trends { height: auto; padding: 0 1 1 1; }
-    AgentScreen #agent-notes { height: 1fr; border-top: solid $primary-darken-2; padding: 0 1; }
+    AgentScreen #agent-body { height: 1fr; }
+    AgentScreen #agent-facts { height: auto; overflow-y: hidden; padding: 0 1; }
+    AgentScreen #agent-metrics { height: auto; padding: 1 0; }
+    AgentScreen #agent-analysis { height: auto; padding: 0 0 1 0; }
+    AgentScreen #agent-charts { height: auto; }
+    AgentScreen #agent-trends { height: auto; padding: 0 0 1 0; }
+    AgentScreen #agent-notes {
+        height: auto; overflow-y: hidden; border-top: solid $primary-darken-2; padding: 0 1;
+    }
+    AgentScreen.-wide #agent-body { layout: horizontal; overflow-y: hidden; }
+    AgentScreen.-wide #agent-facts { width: 1fr; height: 1fr; overflow-y: auto; }
+    AgentScreen.-wide #agent-notes {
+        width: 1fr; height: 1fr; overflow-y: auto;
+        border-top: none; border-left: solid $primary-darken-2;
+    }
+    AgentScreen #agent-alert { height: auto; display: none; padding: 0 1; background: $panel; }
+    AgentScreen.-alert #agent-alert { display: block; }
     """
     BINDINGS = [
         Binding("escape,backspace", "back", "back"),
         Binding("f", "feedback('coaching')", "note"),
         Binding("p", "feedback('praise')", "praise"),
+        Binding("m", "months", "3/6 months"),
     ]
 
     def __init__(
@@ -154,6 +237,8 @@ class AgentScreen(Screen[None]):
         palette: Palette,
         analysis_of: AnalysisOf | None = None,
         trends_of: TrendsOf | None = None,
+        notes: NotesService | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -162,37 +247,104 @@ class AgentScreen(Screen[None]):
         self.threshold_of = threshold_of
         self.analysis_of = analysis_of
         self.trends_of = trends_of
+        self.notes = notes  # None: no notes store (no timeline, no charts)
+        self.today = today
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
+        self.charts = MetricCharts(
+            config.metrics, lambda key: threshold_of(agent, key), palette=palette,
+            id="agent-charts",
+        )  # fmt: skip
+        self._alert_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(id="agent-title")
-            yield Static(id="agent-metrics")
-            yield Static(id="agent-analysis")
-            yield Static(id="agent-trends")
-            with Vertical(id="agent-notes"):
-                yield Static(Text("Coaching notes: loading…", style="dim"))
+        yield Static(id="agent-title")
+        with VerticalScroll(id="agent-body"):
+            with VerticalScroll(id="agent-facts"):
+                yield Static(id="agent-metrics")
+                yield Static(id="agent-analysis")
+                yield self.charts
+                yield Static(id="agent-trends")
+            with VerticalScroll(id="agent-notes"):
+                if self.notes is not None:
+                    yield NotesTimeline(self.notes, self.agent, lambda: self.row)
+                else:
+                    yield Static(Text("Coaching notes: loading…", style="dim"))
+        yield Static(id="agent-alert")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._fit(self.size.width)
         self.show_row(self.row)
         if self.trends_of is not None:
             trends_of, agent = self.trends_of, self.agent
-            self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends")
+            self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends",
+                            exit_on_error=False)  # fmt: skip
+        if self.notes is not None and self.today is not None:
+            notes, agent, today = self.notes, self.agent, self.today
+            self.run_worker(lambda: notes.agent_figures(agent, today), thread=True,
+                            group="agent-figures", exit_on_error=False)  # fmt: skip
+        else:
+            self.charts.show_figures({}, self.today)
+        timelines = self.query(NotesTimeline)
+        if timelines:
+            timelines.first().focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._fit(event.size.width):
+            self.show_row(self.row)
+
+    def _fit(self, width: int) -> bool:
+        """Two columns from WIDE on; True when the layout changed."""
+        wide = width >= WIDE
+        changed = wide != self.has_class("-wide")
+        self.set_class(wide, "-wide")
+        # Only what scrolls in this layout takes the focus (the notes' timeline always can).
+        self.query_one("#agent-body").can_focus = not wide
+        self.query_one("#agent-facts").can_focus = wide
+        self.query_one("#agent-notes").can_focus = False
+        return changed or self._facts_width != self._width_for(width)
+
+    def _width_for(self, width: int) -> int:
+        """The room the figures have: half the screen when wide, less padding and scrollbar."""
+        return (width // 2 if width >= WIDE else width) - 3
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "agent-trends":
+        group, state = event.worker.group, event.state
+        if group == "agent-trends":
+            trends = self.query_one("#agent-trends", Static)
+            if state is WorkerState.SUCCESS:
+                trends.update(trends_view(event.worker.result or []))
+            elif state is WorkerState.ERROR:
+                trends.update(Text(f"Trends cannot be read: {event.worker.error}",
+                                   style="bold red"))  # fmt: skip
+        elif group == "agent-figures":
+            if state is WorkerState.SUCCESS:
+                self.charts.show_figures(event.worker.result or {}, self.today)
+            elif state is WorkerState.ERROR:
+                self.charts.show_error(f"Charts cannot be drawn: {event.worker.error}")
+
+    def on_notes_timeline_loaded(self, message: NotesTimeline.Loaded) -> None:
+        tz = self.notes.tz if self.notes is not None else None
+        self.charts.show_notes(message.notes, tz)
+
+    def on_notes_timeline_open_note(self, message: NotesTimeline.OpenNote) -> None:
+        from floorwatch.tui.screens.note import NoteScreen
+
+        notes = self.notes
+        if notes is None:
             return
-        trends = self.query_one("#agent-trends", Static)
-        if event.state is WorkerState.SUCCESS:
-            trends.update(trends_view(event.worker.result or []))
-        elif event.state is WorkerState.ERROR:
-            trends.update(Text(f"Trends cannot be read: {event.worker.error}", style="bold red"))
+        self.app.push_screen(
+            NoteScreen(message.note, row=self.row, now=notes.now(), tz=notes.tz,
+                       revisions_of=notes.note_revisions)
+        )  # fmt: skip
+
+    _facts_width = 0
 
     def show_row(self, row: AgentRow | None) -> None:
         """Show `row` (None: the agent has no rows in any window now)."""
         self.row = row
+        self._facts_width = width = self._width_for(self.size.width)
         title = Text(end="")
         if row is None:
             title.append(clean_text(self.agent), style="bold")
@@ -202,7 +354,8 @@ class AgentScreen(Screen[None]):
             self.query_one("#agent-analysis", Static).update(Text(""))
             return
         title.append(clean_text(row.name), style="bold")
-        title.append(f"  {clean_text(row.agent)}")
+        if row.name != row.agent:
+            title.append(f"  {clean_text(row.agent)}")
         if row.team:
             title.append(f"  team {clean_text(row.team)}")
         title.append("  ")
@@ -213,12 +366,50 @@ class AgentScreen(Screen[None]):
                 title.append(f" since before {since} (when floorwatch started)")
             else:
                 title.append(f" since {since}")
+        if any(cell.stale for cell in row.cells.values()):
+            title.append("  STALE: some figures are not current", style="reverse")
         self.query_one("#agent-title", Static).update(title)
         table = metrics_table(row, self.config.metrics, self.threshold_of, self.palette)
-        self.query_one("#agent-metrics", Static).update(table)
+        if self._measure(table) > width:
+            shown: Any = metrics_stacked(row, self.config.metrics, self.threshold_of, self.palette)
+        else:
+            shown = table
+        self.query_one("#agent-metrics", Static).update(shown)
         analysis = self.analysis_of(self.agent) if self.analysis_of else None
-        shown = analysis_view(analysis, self.palette) if analysis else Text("")
-        self.query_one("#agent-analysis", Static).update(shown)
+        view: Any = Text("")
+        if analysis:
+            view = analysis_view(analysis, self.palette)
+            if self._measure(view.renderables[0]) > width:
+                view = analysis_stacked(analysis, self.palette)
+        self.query_one("#agent-analysis", Static).update(view)
+
+    def _measure(self, renderable: Any) -> int:
+        """The width `renderable` needs to show whole."""
+        console = self.app.console
+        return Measurement.get(console, console.options, renderable).maximum
+
+    # -- alerts in place of toasts ---------------------------------------------------------------
+
+    def alert(self, message: str | Text, *, title: str = "", severity: str = "information") -> None:
+        """Show `message` on the alert line (above the footer, covering nothing) for a while."""
+        text = Text(end="")
+        style = "bold reverse" if severity == "error" else "bold"
+        if title:
+            text.append(f" {title} ", style=style)
+            text.append(" ")
+        text.append_text(message if isinstance(message, Text) else Text(message))
+        self.query_one("#agent-alert", Static).update(text)
+        self.add_class("-alert")
+        if self._alert_timer is not None:
+            self._alert_timer.stop()
+        seconds = ALERT_SECONDS.get(severity, ALERT_SECONDS["information"])
+        self._alert_timer = self.set_timer(seconds, self._clear_alert)
+
+    def _clear_alert(self) -> None:
+        self._alert_timer = None
+        self.remove_class("-alert")
+
+    # -- keys ------------------------------------------------------------------------------------
 
     @property
     def fw_app(self) -> FloorwatchApp:
@@ -229,3 +420,7 @@ class AgentScreen(Screen[None]):
 
     def action_feedback(self, kind: str) -> None:
         self.fw_app.action_feedback(kind, agent=self.agent)
+
+    def action_months(self) -> None:
+        months = self.charts.toggle_months()
+        self.alert(f"Charts: the last {months} months")
