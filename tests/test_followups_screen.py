@@ -1,6 +1,6 @@
 """The follow-ups screen on a frozen clock: due and overdue follow-ups of the whole floor, overdue
-first; the metric then against the board now; enter/f hand the agent to the app; c closes a
-follow-up with an outcome. Closed, retracted and not-yet-due follow-ups stay off the list."""
+first, then this week's; the metric then against the board now; enter/f hand the agent to the
+app; c closes a follow-up with an outcome. Closed, retracted and later follow-ups stay off."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ def seed(config: Config) -> dict[str, int]:
         "aht_improved": add("aht_improved", "A001", at(14, 10), "+1d"),
         "due_today": add("due_today", "A004", at(16, 9), "end of shift"),
         "not_yet": add("not_yet", "A002", at(16, 8), "+2w"),
+        "this_week": add("this_week", "A003", at(16, 8), "+3d"),
         "closed": add("closed", "A005", at(13, 9), "+1d"),
         "retracted": add("retracted", "A012", at(13, 9), "+1d"),
     }
@@ -109,9 +110,10 @@ async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: P
         await pilot.pause()
         lines = screen.lines
         assert [line.note_id for line in lines] == [
-            ids["oldest_overdue"], ids["aht_improved"], ids["due_today"]
+            ids["oldest_overdue"], ids["aht_improved"], ids["due_today"], ids["this_week"]
         ]  # fmt: skip
-        oldest, improved, today = lines
+        oldest, improved, today, upcoming = lines
+        assert (upcoming.state, upcoming.due) == ("this week", "Thu 19 Jun 17:00 (in 3 days)")
         assert (oldest.state, oldest.due) == ("OVERDUE", "Thu 12 Jun 17:00 (already passed)")
         assert (oldest.metric, oldest.outcome) == ("", None)  # no evidence: nothing to compare
         assert (improved.state, improved.who) == ("OVERDUE", "Li Wei (A001)")
@@ -125,7 +127,7 @@ async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: P
         # The table sizes its columns after the rows arrive: wait for the repaint.
         await wait_for(pilot, lambda: "Li Wei (A001)" in screen_text(app))
         text = screen_text(app)
-        assert "3 due today or overdue, 2 overdue" in text
+        assert "3 due today or overdue, 2 overdue · 1 more due this week" in text
         row = next(line for line in text.splitlines() if "Li Wei (A001)" in line)
         assert "6:40" in row and "5:30" in row and "improved" in row
         for absent in ("not_yet", "closed", "retracted"):
@@ -161,12 +163,12 @@ async def test_c_closes_a_follow_up_with_the_outcome_the_board_suggests(tmp_path
         assert options.highlighted is not None
         assert options.get_option_at_index(options.highlighted).id == "improved"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(screen.lines) == 2)
+        await wait_for(pilot, lambda: len(screen.lines) == 3)  # 2 due, 1 this week
         assert ids["aht_improved"] not in [line.note_id for line in screen.lines]
 
         await pilot.press("c", "escape")  # cancelled: nothing closed
         await pilot.pause()
-        assert len(screen.lines) == 2
+        assert len(screen.lines) == 3
 
     config = notes_config(tmp_path)
     assert config.notes.path is not None
@@ -193,8 +195,8 @@ async def test_nothing_due_says_so(tmp_path: Path) -> None:
         screen = screen_of(app)
         await wait_for(pilot, lambda: screen.loaded)
         await pilot.pause()
-        await shows(pilot, app, "0 due today or overdue")
-        await shows(pilot, app, "Nothing due today.")
+        await shows(pilot, app, "0 due today or overdue, 0 overdue · 0 more due this week")
+        await shows(pilot, app, "Nothing due today or this week.")
 
 
 def test_a_line_without_the_agent_on_the_board_still_shows_the_note(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_value
+from floorwatch.text.plural import plural
 from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.metric_chart import MetricCharts
@@ -116,7 +117,9 @@ def metrics_stacked(
         text.append("  ")
         text.append(cell.status.label.ljust(7), style=style)
         text.append(f"  {metric.agg.value} over {metric.window_text}, ")
-        text.append(_rows_text(cell.count, metric) + (" row" if cell.count == 1 else " rows"))
+        text.append(plural(cell.count, "row"))
+        if metric.min_count > 1:
+            text.append(f" (min {metric.min_count})")
         text.append("\n" + " " * label_width)
         text.append(rule_text(metric, threshold_of(row.agent, metric.key)), style="dim")
     return text
@@ -162,7 +165,7 @@ def analysis_stacked(analysis: AgentAnalysis, palette: Palette) -> Group:
     lines: list[Text] = [Text("vs team", style="bold")]
     for item in analysis.comparisons:
         cells = _comparison_cells(item, palette)
-        line = Text(end="")
+        line = Text()
         line.append(item.metric.label + "  ", style="bold")
         line.append_text(cells[1])
         line.append(f"  team avg {cells[2].plain} · best {cells[3].plain}")
@@ -288,7 +291,7 @@ class AgentScreen(Screen[None]):
             self.charts.show_figures({}, self.today)
         timelines = self.query(NotesTimeline)
         if timelines:
-            timelines.first().focus()
+            timelines.first().focus(scroll_visible=False)  # the figures stay in view
 
     def on_resize(self, event: events.Resize) -> None:
         if self._fit(event.size.width):

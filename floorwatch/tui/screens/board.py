@@ -43,7 +43,7 @@ BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("e", "errors", "errors", "feed errors: rejected rows and their reasons, per file"),
     ("f", "feedback('coaching')", "note", "write a BEST coaching note for the selected agent"),
     ("p", "feedback('praise')", "praise", "write a BEST note as praise"),
-    ("u", "follow_ups", "follow-ups", "follow-ups due and overdue"),
+    ("u", "follow_ups", "follow-ups", "follow-ups overdue, due today and this week"),
     ("c", "theme", "theme", "cycle the colours: dark, light, colour-blind"),
     ("question_mark", "help", "help", "this help"),
 )

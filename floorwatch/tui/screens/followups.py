@@ -1,4 +1,5 @@
-"""The follow-ups screen (`u`): the floor's follow-ups due today and overdue, overdue first.
+"""The follow-ups screen (`u`): the floor's follow-ups due today and overdue, overdue first, then
+the ones coming up this week (the next seven days), so a supervisor can plan them.
 
 Each line: the agent, when it is due, what the note said, and the note's metric then against the
 board's value now, with the outcome (improved / worse / same). `enter` opens the agent, `f` writes
@@ -34,6 +35,7 @@ from floorwatch.coaching import (
     describe_due,
     follow_up_outcome,
 )
+from floorwatch.coaching.loop import end_of_day
 from floorwatch.feeds.roster import clean_text
 from floorwatch.tui.notes_service import (
     OUTCOME_STYLES,
@@ -60,7 +62,7 @@ class FollowUpLine:
     note_id: int
     agent: str
     who: str  # 'Li Wei (A001)'
-    state: str  # 'OVERDUE' | 'due'
+    state: str  # 'OVERDUE' | 'due' (today) | 'this week'
     due: str  # describe_due
     behavior: str
     metric: str  # label, '' without evidence
@@ -81,7 +83,7 @@ def follow_up_line(
         note_id=note.id,
         agent=note.agent,
         who=f"{name} ({clean_text(note.agent)})",
-        state="OVERDUE" if follow_up.overdue else "due",
+        state=_state(follow_up, now, tz),
         due=describe_due(follow_up.due, now, tz),
         behavior=summary(note.behavior),
         metric=item.label if item is not None else "",
@@ -89,6 +91,12 @@ def follow_up_line(
         now=evidence_value_text(value_now, item) if item is not None and cell is not None else "-",
         outcome=follow_up_outcome(note, value_now, item.metric) if item is not None else None,
     )
+
+
+def _state(follow_up: FollowUp, now: datetime, tz: tzinfo) -> str:
+    if follow_up.overdue:
+        return "OVERDUE"
+    return "due" if follow_up.due < end_of_day(now, tz) else "this week"
 
 
 def ordered(follow_ups: Sequence[FollowUp]) -> list[FollowUp]:
@@ -134,8 +142,11 @@ class CloseFollowUp(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+UPCOMING_DAYS = 7  # 'this week': follow-ups due in the seven days after today are listed too
+
+
 class FollowUpsScreen(Screen[None]):
-    """Due and overdue follow-ups of the whole floor."""
+    """Due, overdue and this week's follow-ups of the whole floor."""
 
     CSS_PATH = CSS
     REFRESH_INTERVAL = 5.0  # seconds: the 'now' column follows the board
@@ -186,7 +197,7 @@ class FollowUpsScreen(Screen[None]):
     def reload(self) -> None:
         """Read the follow-ups again (in a thread: the store may be slow or locked)."""
         self.run_worker(
-            lambda: self.service.store.follow_ups(self.service.now()),
+            lambda: self.service.store.follow_ups(self.service.now(), UPCOMING_DAYS),
             name="load follow-ups",
             group="follow-ups-load",
             thread=True,
@@ -195,8 +206,9 @@ class FollowUpsScreen(Screen[None]):
         )
 
     def on_notes_changed(self, message: NotesChanged) -> None:
+        # The service's snapshot has today's only; this screen reads the week's again.
         if message.snapshot.error is None:
-            self.set_follow_ups(message.snapshot.follow_ups)
+            self.reload()
 
     def set_follow_ups(self, follow_ups: Sequence[FollowUp]) -> None:
         self.follow_ups = ordered(follow_ups)
@@ -217,19 +229,23 @@ class FollowUpsScreen(Screen[None]):
         if selected is not None and any(line.note_id == selected.note_id for line in self.lines):
             table.move_cursor(row=table.get_row_index(str(selected.note_id)))
         overdue = sum(line.state == "OVERDUE" for line in self.lines)
+        upcoming = sum(line.state == "this week" for line in self.lines)
         title = Text("Follow-ups", style="bold")
-        title.append(f"  {len(self.lines)} due today or overdue, {overdue} overdue")
+        title.append(f"  {len(self.lines) - upcoming} due today or overdue, {overdue} overdue")
+        title.append(f" · {upcoming} more due this week")
         if not self.loaded:
             title.append("  (loading…)", style="dim")
         self.query_one("#follow-ups-title", Static).update(title)
         keys = "enter open agent · f follow-up note · c close with outcome · esc back"
         if self.loaded and not self.lines:
+            keys = "Nothing due today or this week. " + keys
+        elif self.loaded and len(self.lines) == upcoming:
             keys = "Nothing due today. " + keys
         self.query_one("#follow-ups-status", Static).update(Text(keys, style="dim"))
 
     @staticmethod
     def _cells(line: FollowUpLine) -> list[Text]:
-        state_style = "bold red" if line.state == "OVERDUE" else "yellow"
+        state_style = {"OVERDUE": "bold red", "due": "yellow"}.get(line.state, "dim")
         outcome = line.outcome or ""
         return [
             Text(line.state, style=state_style),

@@ -64,7 +64,7 @@ def revisions_text(revisions: Sequence[Note], now: datetime, tz: tzinfo) -> Text
 def _field(value: object) -> str:
     if isinstance(value, tuple):
         return ", ".join(clean_text(str(v)) for v in value) or "-"
-    return clean_text(str(value)).replace("\n", " / ") or "-"
+    return " / ".join(clean_text(line) for line in str(value).splitlines()) or "-"
 
 
 class NoteScreen(Screen[None]):

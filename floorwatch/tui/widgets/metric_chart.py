@@ -158,8 +158,9 @@ def _range(values: Sequence[float], bounds: Sequence[float]) -> tuple[float, flo
     low, high = min([*values, *bounds]), max([*values, *bounds])
     if high == low:
         high, low = high + 1, low - 1
-    pad = (high - low) * 0.08
-    return low - pad, high + pad
+    # Room below the lowest figure (its bar stays visible), none above: the top label is the
+    # highest figure or level itself.
+    return low - (high - low) * 0.08, high
 
 
 def _row_of(value: float, low: float, high: float) -> int:
