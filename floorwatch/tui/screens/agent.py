@@ -161,18 +161,26 @@ def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
 
 
 def analysis_stacked(analysis: AgentAnalysis, palette: Palette) -> Group:
-    """The comparison for a narrow terminal: a wrapped line per metric, nothing cut."""
+    """The comparison for a narrow terminal: two lines a metric, nothing cut.
+
+    AHT   5:30  team avg 3:47 · best 3:15 Priya Nair
+                rank 5 of 5 · to green 2:00
+    """
     lines: list[Text] = [Text("vs team", style="bold")]
-    for item in analysis.comparisons:
-        cells = _comparison_cells(item, palette)
+    width = max((len(item.metric.label) for item in analysis.comparisons), default=0) + 2
+    values = [_comparison_cells(item, palette) for item in analysis.comparisons]
+    value_width = max((cells[1].cell_len for cells in values), default=0)
+    for item, cells in zip(analysis.comparisons, values, strict=True):
         line = Text()
-        line.append(item.metric.label + "  ", style="bold")
+        line.append(item.metric.label.ljust(width), style="bold")
+        line.append(" " * (value_width - cells[1].cell_len))
         line.append_text(cells[1])
         line.append(f"  team avg {cells[2].plain} · best {cells[3].plain}")
         if cells[4].plain:
             line.append(" ")
             line.append_text(cells[4])
-        line.append(f" · rank {cells[5].plain} · to green {cells[6].plain}")
+        line.append("\n" + " " * (width + value_width + 2))
+        line.append(f"rank {cells[5].plain} · to green {cells[6].plain}")
         lines.append(line)
     rest = analysis_view(analysis, palette).renderables[1:]  # the blank line and the words
     return Group(*lines, *rest)

@@ -160,7 +160,8 @@ def _range(values: Sequence[float], bounds: Sequence[float]) -> tuple[float, flo
         high, low = high + 1, low - 1
     # Room below the lowest figure (its bar stays visible), none above: the top label is the
     # highest figure or level itself.
-    return low - (high - low) * 0.08, high
+    padded = low - (high - low) * 0.08
+    return (max(0.0, padded) if low >= 0 else padded), high  # no negative rates or times
 
 
 def _row_of(value: float, low: float, high: float) -> int:
