@@ -64,10 +64,10 @@ def test_a_chart_draws_its_levels_labelled_and_marks_notes_on_the_time_axis() ->
     top = plot[0][axis.index("└") + 1 :]
     assert top[: coached - 1].strip() and not top[coached + 2 :].replace("┊", "").strip()
     # Before the note the bars reach the top row, after it they stay low: visible at a look.
-    assert lines[-1].split() == ["Mar", "Apr", "May", "Jun"] or "Apr" in lines[-1]
+    assert lines[-1].split() == ["Apr", "May", "Jun"]  # each month's name under its first day
     # The levels carry the status colours, the bars the day's status (blue/orange here).
-    red_level = next(span for span in chart.spans if "ff6a00" in str(span.style))
-    assert red_level is not None
+    assert any("#ff6a00" in str(span.style) for span in chart.spans)  # the red level, orange
+    assert any("#4aa8ff" in str(span.style) for span in chart.spans)  # green days, blue
 
 
 def test_a_band_metric_draws_both_edges_of_each_level() -> None:
@@ -93,3 +93,14 @@ def test_revisions_say_who_changed_what_and_why(tmp_path: Path) -> None:
     assert "Behavior: first / second line → first / second line, corrected" in text
     assert "3. Sat 30 Nov 2024 10:00 by alice  RETRACTED: wrong agent" in text
     store.close()
+
+
+def test_a_level_far_from_every_figure_is_named_not_drawn() -> None:
+    aht = next(m for m in load_fixture_config().metrics if m.key == "aht")
+    threshold = Threshold(green=270.0, red=360.0)
+    days = [(TODAY - timedelta(days=n), 200.0 + 6 * (n % 7)) for n in range(60)]  # 3:20-3:56
+    lines = chart_text(aht, days, threshold, [], today=TODAY, months=3, width=100).plain
+    title, plot = lines.splitlines()[0], lines.splitlines()[1 : 1 + PLOT_ROWS]
+    assert "R 6:00 above" in title and "R 6:00" not in "".join(plot)
+    assert any("G 4:30" in line for line in plot)  # within reach: drawn
+    assert sum("▁▂▃▄▅▆▇█".find(ch) >= 0 for ch in "".join(plot)) > 60  # the bars are not flat

@@ -42,6 +42,7 @@ BLOCKS = " ▁▂▃▄▅▆▇█"  # eighths of a cell, bottom up
 LEVEL = "╌"
 NOTE_ON_METRIC, OTHER_NOTE, NOTE_LINE = "◆", "◇", "┊"
 PLOT_ROWS = 5
+FAR = 1.5  # a level further than this many times the figures' spread is named, not drawn
 AXIS_WIDTH = 7  # 'R 12:34'
 SPAN_MONTHS = (3, 6)
 
@@ -123,13 +124,19 @@ def chart_text(
     title = Text(end="", no_wrap=True, overflow="ellipsis")
     title.append(f"{metric.label}", style="bold")
     title.append(f"  daily, last {months} months")
-    title.append(f"  {NOTE_ON_METRIC} note on {metric.label}  {OTHER_NOTE} other note", style="dim")
-    title.truncate(width, overflow="ellipsis")
     if not shown:
         title.append("\n  no daily figures in this span", style="dim")
         return title
+    marks, far = _near_levels(levels(threshold, metric.better), shown)
+    for level in far:  # a level far from every figure would flatten the bars: said, not drawn
+        side = "above" if level.value > max(shown) else "below"
+        title.append(
+            f"  {level.letter} {format_value(level.value, metric.format)} {side}",
+            style=palette.for_status(level.status),
+        )
+    title.append(f"  {NOTE_ON_METRIC} note on {metric.label}  {OTHER_NOTE} other note", style="dim")
+    title.truncate(width, overflow="ellipsis")
     lines = [title]
-    marks = levels(threshold, metric.better)
     low, high = _range(shown, [level.value for level in marks])
     note_columns = _note_columns(notes, metric, start, today, plot_width, zone_day or {})
     level_rows = {_row_of(level.value, low, high): level for level in marks}
@@ -152,6 +159,15 @@ def chart_text(
     out = Text("\n", end="").join(lines)
     out.no_wrap = True
     return out
+
+
+def _near_levels(marks: list[Level], values: Sequence[float]) -> tuple[list[Level], list[Level]]:
+    """(levels to draw, levels too far from the figures to draw): a level further from the
+    figures than FAR times their own spread is named in the title instead."""
+    low, high = min(values), max(values)
+    reach = FAR * max(high - low, abs(high) * 0.05, 1e-9)
+    near = [level for level in marks if low - reach <= level.value <= high + reach]
+    return near, [level for level in marks if level not in near]
 
 
 def _range(values: Sequence[float], bounds: Sequence[float]) -> tuple[float, float]:
