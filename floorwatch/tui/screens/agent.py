@@ -231,6 +231,7 @@ class AgentScreen(Screen[None]):
     AgentScreen #agent-alert { height: auto; display: none; padding: 0 1; background: $panel; }
     AgentScreen.-alert #agent-alert { display: block; }
     """
+    AUTO_FOCUS = ""  # on_mount focuses the timeline without scrolling the figures away
     BINDINGS = [
         Binding("escape,backspace", "back", "back"),
         Binding("f", "feedback('coaching')", "note"),

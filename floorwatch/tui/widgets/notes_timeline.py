@@ -195,11 +195,12 @@ def timeline_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz
 
 
 class NoteCard(Static):
-    """One whole note in the timeline; the highlighted one has a bar down its left edge."""
+    """One whole note in the timeline; the highlighted one has a bar down its left edge while the
+    timeline has the keys."""
 
     DEFAULT_CSS = """
     NoteCard { height: auto; margin: 1 0 0 0; padding: 0 0 0 1; border-left: blank; }
-    NoteCard.-highlight { border-left: thick $accent; background: $boost; }
+    NotesTimeline:focus > NoteCard.-highlight { border-left: thick $accent; background: $boost; }
     """
 
     def __init__(self, note: Note) -> None:
@@ -250,6 +251,7 @@ class NotesTimeline(Vertical, can_focus=True):
         self.loaded = False
         self.error = ""
         self.index = 0  # the highlighted note
+        self._cards: list[NoteCard] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Coaching notes: loading…", style="dim"), id="notes-timeline-text")
@@ -298,20 +300,20 @@ class NotesTimeline(Vertical, can_focus=True):
             return
         row, now, tz = self.row_of(), self.service.now(), self.service.tz
         heading.update(heading_text(self.notes, row, now, tz))
-        cards = list(self.query(NoteCard))
-        if [card.note.id for card in cards] != [note.id for note in self.notes]:
-            for card in cards:
+        if [card.note.id for card in self._cards] != [note.id for note in self.notes]:
+            for card in self._cards:
                 card.remove()
-            cards = [NoteCard(note) for note in self.notes]
-            self.mount_all(cards)
-        for index, (card, note) in enumerate(zip(cards, self.notes, strict=True)):
+            self._cards = [NoteCard(note) for note in self.notes]
+            self.mount_all(self._cards)
+        for card, note in zip(self._cards, self.notes, strict=True):
             card.note = note
             card.update(note_text(note, row, now, tz))
-            card.set_class(index == self.index and self.has_focus, "-highlight")
+        self._highlight(scroll=False)
 
     @property
     def cards(self) -> list[NoteCard]:
-        return list(self.query(NoteCard))
+        """One card a note, newest first (those mounting too)."""
+        return list(self._cards)
 
     @property
     def highlighted(self) -> Note | None:
@@ -325,12 +327,6 @@ class NotesTimeline(Vertical, can_focus=True):
         return "\n\n".join(parts)
 
     # -- keys ------------------------------------------------------------------------------------
-
-    def on_focus(self) -> None:
-        self._highlight(scroll=False)
-
-    def on_blur(self) -> None:
-        self._highlight(scroll=False)
 
     def action_move(self, step: int) -> None:
         if not self.notes:
@@ -377,7 +373,7 @@ class NotesTimeline(Vertical, can_focus=True):
     def _highlight(self, scroll: bool = True) -> None:
         cards = self.cards
         for index, card in enumerate(cards):
-            card.set_class(index == self.index and self.has_focus, "-highlight")
+            card.set_class(index == self.index, "-highlight")
         if scroll and 0 <= self.index < len(cards):
             cards[self.index].scroll_visible(animate=False, top=True)
 
