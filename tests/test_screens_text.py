@@ -104,3 +104,13 @@ def test_a_level_far_from_every_figure_is_named_not_drawn() -> None:
     assert "R 6:00 above" in title and "R 6:00" not in "".join(plot)
     assert any("G 4:30" in line for line in plot)  # within reach: drawn
     assert sum("▁▂▃▄▅▆▇█".find(ch) >= 0 for ch in "".join(plot)) > 60  # the bars are not flat
+
+
+def test_the_level_nearest_the_figures_is_always_drawn() -> None:
+    aht = next(m for m in load_fixture_config().metrics if m.key == "aht")
+    threshold = Threshold(green=210.0, red=300.0)
+    days = [(TODAY - timedelta(days=n), 420.0 + 3 * (n % 5)) for n in range(60)]  # ~7:00
+    lines = chart_text(aht, days, threshold, [], today=TODAY, months=3, width=100).plain
+    title, plot = lines.splitlines()[0], lines.splitlines()[1 : 1 + PLOT_ROWS]
+    assert any("R 5:00" in line for line in plot)  # red is the nearest: drawn, however far
+    assert "G 3:30 below" in title

@@ -162,11 +162,19 @@ def chart_text(
 
 
 def _near_levels(marks: list[Level], values: Sequence[float]) -> tuple[list[Level], list[Level]]:
-    """(levels to draw, levels too far from the figures to draw): a level further from the
-    figures than FAR times their own spread is named in the title instead."""
+    """(levels to draw, levels too far from the figures to draw): the level nearest the figures
+    is always drawn; another further from them than FAR times their spread is named in the
+    title instead (drawn, it would flatten the bars)."""
+    if not marks:
+        return [], []
     low, high = min(values), max(values)
     reach = FAR * max(high - low, abs(high) * 0.05, 1e-9)
-    near = [level for level in marks if low - reach <= level.value <= high + reach]
+
+    def distance(level: Level) -> float:
+        return max(0.0, low - level.value, level.value - high)
+
+    nearest = min(marks, key=distance)
+    near = [level for level in marks if level is nearest or distance(level) <= reach]
     return near, [level for level in marks if level not in near]
 
 
