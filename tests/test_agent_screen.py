@@ -80,6 +80,8 @@ async def test_a_six_month_old_note_is_read_whole_by_keyboard(tmp_path: Path) ->
         assert timeline.index == 3
         oldest = timeline.cards[3]
         assert oldest.has_class("-highlight")
+        assert oldest.styles.border_left[0] == "thick"  # the bar down its edge: drawn
+        assert timeline.cards[0].styles.border_left[0] != "thick"
         assert screen.query_one("#agent-body").scroll_y > 0  # scrolled down to it
         text = str(oldest.render())
         for line in (*OLD_BEHAVIOR.splitlines(), *OLD_SUGGESTION.splitlines()):

@@ -200,7 +200,6 @@ class NoteCard(Static):
 
     DEFAULT_CSS = """
     NoteCard { height: auto; margin: 1 0 0 0; padding: 0 0 0 1; border-left: blank; }
-    NotesTimeline:focus > NoteCard.-highlight { border-left: thick $accent; background: $boost; }
     """
 
     def __init__(self, note: Note) -> None:
@@ -216,6 +215,7 @@ class NotesTimeline(Vertical, can_focus=True):
     DEFAULT_CSS = """
     NotesTimeline { height: auto; }
     NotesTimeline > #notes-timeline-text { height: auto; }
+    NotesTimeline.-keys > NoteCard.-highlight { border-left: thick $accent; background: $boost; }
     """
     BINDINGS = [
         Binding("up,k", "move(-1)", "previous note", show=False),
@@ -327,6 +327,11 @@ class NotesTimeline(Vertical, can_focus=True):
         return "\n\n".join(parts)
 
     # -- keys ------------------------------------------------------------------------------------
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # A class, not :focus in the cards' CSS: an ancestor's pseudo-class does not restyle them.
+        super().watch_has_focus(has_focus)
+        self.set_class(has_focus, "-keys")
 
     def action_move(self, step: int) -> None:
         if not self.notes:
