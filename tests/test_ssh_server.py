@@ -265,7 +265,10 @@ async def test_quitting_the_app_closes_the_connection(ssh_server) -> None:
     client.type("\x11")  # ctrl+q, Textual's quit
     await client.wait_closed()
     assert client.exit_status == 0
-    await asyncio.to_thread(server.wait_for_log, "logout li.wei (supervisor)")
+    await asyncio.to_thread(server.wait_for_log, "session end li.wei (supervisor)")
+    await client.close()  # the session ended; the connection's logout comes when it closes
+    log = await asyncio.to_thread(server.wait_for_log, "logout li.wei (supervisor)")
+    assert "1 session: closed" in log
 
 
 async def test_closing_the_server_ends_sessions_through_the_apps_hook(ssh_server) -> None:
