@@ -114,3 +114,37 @@ def test_the_level_nearest_the_figures_is_always_drawn() -> None:
     title, plot = lines.splitlines()[0], lines.splitlines()[1 : 1 + PLOT_ROWS]
     assert any("R 5:00" in line for line in plot)  # red is the nearest: drawn, however far
     assert "G 3:30 below" in title
+
+
+def test_sparkline_of_the_day() -> None:
+    from floorwatch.tui.widgets.header import sparkline
+
+    assert sparkline([0, 0, 3, 6, 12, 0, 9]) == "▂▄█ ▆"  # from the first busy hour
+    assert sparkline([0, 0]) == "" and sparkline([]) == ""
+    assert len(sparkline(list(range(1, 30)))) == 12  # the day's last twelve hours
+
+
+def test_each_team_has_its_contacts_an_hour_today() -> None:
+    from tests.app_support import AGENTS, NOW, build_board
+
+    board, _ = build_board()
+    days = board.team_day(NOW)
+    assert set(days) == {"north", "south", "[red]west[/red]"}
+    hour = datetime.fromtimestamp(NOW, UTC).hour  # the fixture floor is in UTC, its day at 00:00
+    assert all(len(counts) == hour + 1 for counts in days.values())
+    calls = {team: sum(counts) for team, counts in days.items()}
+    # Ten calls an agent in the last 50 minutes: 9:52 .. 10:37, two before 10:00.
+    per_team = {team: sum(a.team == team for a in AGENTS) for team in calls}
+    assert calls == {team: 10 * n for team, n in per_team.items()}
+    assert days["north"][-2:] == [2 * per_team["north"], 8 * per_team["north"]]
+
+
+async def test_the_header_carries_each_teams_day() -> None:
+    from tests.app_support import make_app
+    from tests.app_text import screen_lines
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        header = "\n".join(screen_lines(app)[:4])
+        assert "north ▂█ AHT" in header and "south ▂█ AHT" in header

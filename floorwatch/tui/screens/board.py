@@ -58,6 +58,7 @@ MOVE_KEYS = (
 
 SHORT_SCREEN = 20  # rows: below this the events panel is hidden
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+DAYS_INTERVAL = 60.0  # seconds between recounts of the teams' day (the header's sparklines)
 
 
 class BoardScreen(Screen[None]):
@@ -99,6 +100,8 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
+        self._days: dict[str, list[int]] = {}
+        self._days_at = -math.inf
 
     @property
     def fw_app(self) -> FloorwatchApp:
@@ -176,6 +179,7 @@ class BoardScreen(Screen[None]):
         self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
         facts = HeaderFacts(
+            days=self._team_days(),
             counts=self.board.counts(self.view.team),
             teams=self.board.team_summary(),
             floor=self.board.floor_summary(),
@@ -186,6 +190,14 @@ class BoardScreen(Screen[None]):
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
         self.header.show(facts)
+
+    def _team_days(self) -> dict[str, list[int]]:
+        """The teams' contacts an hour today, recounted at most once a minute (they change by
+        the hour; a recount reads every agent's events)."""
+        if time.monotonic() - self._days_at >= DAYS_INTERVAL:
+            self._days_at = time.monotonic()
+            self._days = self.board.team_day()
+        return self._days
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:

@@ -36,6 +36,8 @@ class BoardModel(Protocol):
 
     def threshold(self, agent: str, metric_key: str) -> Threshold: ...
 
+    def team_day(self, now: float | None = None) -> dict[str, list[int]]: ...
+
 
 class BoardView:
     """Sort, team filter, colour filter and pause for one table."""
