@@ -148,3 +148,12 @@ async def test_the_header_carries_each_teams_day() -> None:
         await pilot.pause()
         header = "\n".join(screen_lines(app)[:4])
         assert "north ▂█ AHT" in header and "south ▂█ AHT" in header
+
+
+def test_the_feed_line_counts_in_words() -> None:
+    from floorwatch.tui.widgets.feed_status import feed_summary
+    from tests.app_support import NOW, FileStatus
+
+    one = (FileStatus("calls", "feeds/calls.csv", 1, 0, (), NOW - 5),)
+    text, _warn = feed_summary(one, (), True, NOW)
+    assert text.startswith("feeds: 1 file · 1 row · 0 rejected")

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from floorwatch.feeds.roster import clean_text
+from floorwatch.text.plural import plural
 
 
 def errors_text(statuses: Sequence[Any], floor_errors: Sequence[str]) -> Text:
@@ -31,7 +32,7 @@ def errors_text(statuses: Sequence[Any], floor_errors: Sequence[str]) -> Text:
         rejected = int(getattr(status, "rejected", 0))
         feed = clean_text(str(getattr(status, "feed", "")))
         text.append(f"{feed}: {path}", style="bold")
-        text.append(f"  {rows:,} rows, {rejected:,} rejected")
+        text.append(f"  {plural(rows, 'row')}, {rejected:,} rejected")
         if getattr(status, "missing", False):
             text.append("  (missing)", style="bold")
         text.append("\n")
