@@ -121,3 +121,24 @@ async def test_the_charts_show_the_coached_metric_before_and_after_the_note(
         six = next(c.plain for c in charts.charts(100) if c.plain.startswith("AHT"))
         axis = next(line for line in six.splitlines() if "└" in line)
         assert axis.count("◆") == 3 and "◇" in axis  # the six-month-old note too; the praise
+
+
+async def test_the_best_panel_and_a_note_take_alerts_on_their_own_line_too(tmp_path: Path) -> None:
+    from floorwatch.tui.screens.feedback import FeedbackPanel
+    from floorwatch.tui.widgets.alert_line import AlertLine
+
+    app = history_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_agent(pilot)
+        await pilot.press("enter")  # the newest note, full-size
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen))
+        app.notify("10:44 Ana Souza ASA 0:40 > 0:30 RED", title="RED", markup=False)
+        await pilot.pause()
+        assert not list(app._notifications)
+        assert "Ana Souza ASA 0:40" in str(app.screen.query_one(AlertLine).render())
+        await pilot.press("escape", "f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackPanel))
+        app.notify("10:45 Mei Chen AHT 6:00 > 5:00 RED", title="RED", markup=False)
+        await pilot.pause()
+        assert not list(app._notifications)
+        assert "Mei Chen AHT 6:00" in str(app.screen.query_one(AlertLine).render())

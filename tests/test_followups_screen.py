@@ -104,7 +104,7 @@ def screen_of(app: NotesTestApp) -> FollowUpsScreen:
 async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: Path) -> None:
     calls = Calls()
     app, ids = follow_ups_app(tmp_path, calls)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(200, 30)) as pilot:
         screen = screen_of(app)
         await wait_for(pilot, lambda: screen.loaded)
         await pilot.pause()
@@ -217,3 +217,20 @@ def test_ordered_puts_overdue_first_then_by_due_time(tmp_path: Path) -> None:
     flipped = ordered(list(reversed(follow_ups)))
     assert [f.overdue for f in flipped] == [True, True, False]
     assert [f.due for f in flipped] == sorted(f.due for f in flipped)
+
+
+async def test_at_80_columns_each_follow_up_reads_whole_on_three_lines(tmp_path: Path) -> None:
+    app, _ = follow_ups_app(tmp_path, Calls())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        await wait_for(pilot, lambda: screen.loaded)
+        assert screen.compact
+        await shows(pilot, app, "Li Wei (A001) · due Sun 15 Jun 17:00 (already passed)")
+        text = screen_text(app)
+        assert "AHT then 6:40, now 5:30: improved" in text
+        assert "aht_improved: observed behaviour" in text
+        assert "…" not in text
+        await pilot.resize_terminal(200, 30)
+        await pilot.pause()
+        assert not screen.compact
+        await shows(pilot, app, "aht_improved: observed behaviour")

@@ -42,6 +42,7 @@ from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, THEME_TITLES, Palette, next_theme, palette_for
+from floorwatch.tui.widgets.alert_line import AlertLine
 
 if TYPE_CHECKING:
     from floorwatch.live.floor import Floor
@@ -158,12 +159,12 @@ class FloorwatchApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """A toast; on the agent screen a line of its own instead, so that nothing a supervisor
-        reads there before a conversation is ever covered."""
-        screen = self.screen if self._screen_stack else None
-        if isinstance(screen, AgentScreen) and screen.is_mounted:
+        """A toast; on a screen with an alert line (the agent screen, a note, the follow-ups, the
+        BEST panel) that line instead, so nothing a supervisor reads or writes is covered."""
+        lines = self.screen.query(AlertLine) if self._screen_stack else None
+        if lines:
             text = Text.from_markup(message) if markup else Text(message)
-            screen.alert(text, title=title, severity=severity)
+            lines.first().alert(text, title=title, severity=severity)
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -37,6 +36,7 @@ from floorwatch.tui.widgets.agent_figures import (
     metrics_table,
     trends_view,
 )
+from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.metric_chart import MetricCharts
 from floorwatch.tui.widgets.notes_timeline import NotesTimeline
 
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from floorwatch.tui.app import FloorwatchApp
 
 WIDE = 160  # columns: from here the notes get a column of their own beside the figures
-ALERT_SECONDS = {"error": 10.0, "warning": 6.0, "information": 4.0}
 
 
 class AgentScreen(Screen[None]):
@@ -73,8 +72,6 @@ class AgentScreen(Screen[None]):
         width: 1fr; height: 1fr; overflow-y: auto;
         border-top: none; border-left: solid $primary-darken-2;
     }
-    AgentScreen #agent-alert { height: auto; display: none; padding: 0 1; background: $panel; }
-    AgentScreen.-alert #agent-alert { display: block; }
     """
     AUTO_FOCUS = ""  # on_mount focuses the timeline without scrolling the figures away
     BINDINGS = [
@@ -112,7 +109,6 @@ class AgentScreen(Screen[None]):
             config.metrics, lambda key: threshold_of(agent, key), palette=palette,
             id="agent-charts",
         )  # fmt: skip
-        self._alert_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="agent-title")
@@ -127,7 +123,7 @@ class AgentScreen(Screen[None]):
                     yield NotesTimeline(self.notes, self.agent, lambda: self.row)
                 else:
                     yield Static(Text("Coaching notes: loading…", style="dim"))
-        yield Static(id="agent-alert")
+        yield AlertLine(id="agent-alert")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -245,26 +241,9 @@ class AgentScreen(Screen[None]):
         console = self.app.console
         return Measurement.get(console, console.options, renderable).maximum
 
-    # -- alerts in place of toasts ---------------------------------------------------------------
-
     def alert(self, message: str | Text, *, title: str = "", severity: str = "information") -> None:
         """Show `message` on the alert line (above the footer, covering nothing) for a while."""
-        text = Text(end="")
-        style = "bold reverse" if severity == "error" else "bold"
-        if title:
-            text.append(f" {title} ", style=style)
-            text.append(" ")
-        text.append_text(message if isinstance(message, Text) else Text(message))
-        self.query_one("#agent-alert", Static).update(text)
-        self.add_class("-alert")
-        if self._alert_timer is not None:
-            self._alert_timer.stop()
-        seconds = ALERT_SECONDS.get(severity, ALERT_SECONDS["information"])
-        self._alert_timer = self.set_timer(seconds, self._clear_alert)
-
-    def _clear_alert(self) -> None:
-        self._alert_timer = None
-        self.remove_class("-alert")
+        self.query_one(AlertLine).alert(message, title=title, severity=severity)
 
     # -- keys ------------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from floorwatch.tui.notes_service import (
     note_metric,
     summary,
 )
+from floorwatch.tui.widgets.alert_line import AlertLine
 
 if TYPE_CHECKING:
     from floorwatch.live.board import AgentRow
@@ -143,6 +144,8 @@ class CloseFollowUp(ModalScreen[str | None]):
 
 
 UPCOMING_DAYS = 7  # 'this week': follow-ups due in the seven days after today are listed too
+COMPACT_WIDTH = 170  # columns: narrower, each follow-up takes three lines in one column
+WIDE_COLUMNS = ("", "agent", "due", "metric", "then", "now", "outcome", "behavior")
 
 
 class FollowUpsScreen(Screen[None]):
@@ -170,6 +173,7 @@ class FollowUpsScreen(Screen[None]):
         self.on_open_agent = on_open_agent
         self.on_feedback = on_feedback
         self.follow_ups: list[FollowUp] = []
+        self.compact = False
         self.lines: list[FollowUpLine] = []
         self.loaded = False
 
@@ -180,19 +184,32 @@ class FollowUpsScreen(Screen[None]):
         )
         yield table
         yield Static(id="follow-ups-status")
+        yield AlertLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # The note's text last: it is the one column that can be cut on a narrow terminal.
-        for label in ("", "agent", "due", "metric", "then", "now", "outcome", "behavior"):
-            table.add_column(label, key=label or "state")
+        self._set_columns()
         self.service.subscribe(self)
         self.reload()
         self.set_interval(self.REFRESH_INTERVAL, self.show)
 
     def on_unmount(self) -> None:
         self.service.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        if (self.size.width < COMPACT_WIDTH) != self.compact:
+            self._set_columns()
+            self.show()
+
+    def _set_columns(self) -> None:
+        """A column per fact where they fit; below COMPACT_WIDTH, three lines a follow-up in
+        one column (nothing cut at 80 columns)."""
+        self.compact = self.size.width < COMPACT_WIDTH
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        labels = ("", "follow-up") if self.compact else WIDE_COLUMNS
+        for label in labels:
+            table.add_column(label, key=label or "state")
 
     def reload(self) -> None:
         """Read the follow-ups again (in a thread: the store may be slow or locked)."""
@@ -225,7 +242,10 @@ class FollowUpsScreen(Screen[None]):
         selected = self.selected
         table.clear()
         for line in self.lines:
-            table.add_row(*self._cells(line), key=str(line.note_id))
+            if self.compact:
+                table.add_row(*self._compact_cells(line), key=str(line.note_id), height=3)
+            else:
+                table.add_row(*self._cells(line), key=str(line.note_id))
         if selected is not None and any(line.note_id == selected.note_id for line in self.lines):
             table.move_cursor(row=table.get_row_index(str(selected.note_id)))
         overdue = sum(line.state == "OVERDUE" for line in self.lines)
@@ -257,6 +277,23 @@ class FollowUpsScreen(Screen[None]):
             Text(outcome, style=OUTCOME_STYLES.get(outcome, "")),
             Text(line.behavior),
         ]
+
+    @staticmethod
+    def _compact_cells(line: FollowUpLine) -> list[Text]:
+        """'Li Wei (A001) · due Sun 15 Jun 17:00 (already passed)' / 'AHT then 6:40, now
+        5:30: improved' / the note's first line."""
+        state_style = {"OVERDUE": "bold red", "due": "yellow"}.get(line.state, "dim")
+        text = Text(line.who, style="bold")
+        text.append(f" · due {line.due}")
+        text.append("\n")
+        if line.metric:
+            text.append(f"{line.metric} then {line.then}, now {line.now}")
+            if line.outcome:
+                text.append(": ")
+                text.append(line.outcome, style=OUTCOME_STYLES.get(line.outcome, ""))
+        text.append("\n")
+        text.append(line.behavior, style="dim")
+        return [Text(line.state, style=state_style), text]
 
     @property
     def selected(self) -> FollowUpLine | None:

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from floorwatch.coaching import Note
 from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
+from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.notes_timeline import note_text, when_text
 
 RevisionsOf = Callable[[int], list[Note]]  # blocking: a thread worker
@@ -102,6 +103,7 @@ class NoteScreen(Screen[None]):
         with VerticalScroll(id="note-scroll"):
             yield Static(note_text(self.note, self.row, self.now, self.tz), id="note-body")
             yield Static(Text("Revisions: loading…", style="dim"), id="note-revisions")
+        yield AlertLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
