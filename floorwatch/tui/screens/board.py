@@ -194,7 +194,8 @@ class BoardScreen(Screen[None]):
     def _team_days(self) -> dict[str, list[int]]:
         """The teams' contacts an hour today, recounted at most once a minute (they change by
         the hour; a recount reads every agent's events)."""
-        if time.monotonic() - self._days_at >= DAYS_INTERVAL:
+        teams = {row.team for row in self.board.rows.values()} - {None}
+        if time.monotonic() - self._days_at >= DAYS_INTERVAL or set(self._days) != teams:
             self._days_at = time.monotonic()
             self._days = self.board.team_day()
         return self._days
