@@ -22,7 +22,7 @@ async def test_hostile_names_and_teams_show_literally_on_the_board_and_header() 
         for name in HOSTILE_NAMES:
             assert name in text
         assert "Floor 3 - [bold red]Billing[/]" in text  # the floor name, in the header
-        assert "[red]west[/red] AHT" in text  # a team, in the header's averages
+        assert "[red]west[/red] ▂█ AHT" in text  # a team (its day, then its averages)
         assert app.is_running  # '[@click=app.quit]' did not quit anything
 
 

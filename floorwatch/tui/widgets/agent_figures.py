@@ -131,7 +131,7 @@ def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
         table.add_column(title, justify="right" if right else "left", no_wrap=True)
     for item in analysis.comparisons:
         table.add_row(*_comparison_cells(item, palette))
-    lines = [table, Text("")]
+    lines: list[Table | Text] = [table, Text("")]
     for label, metrics in (("Strengths", analysis.strengths), ("Work on", analysis.weaknesses)):
         names = ", ".join(metric.label for metric in metrics) or "-"
         lines.append(Text.assemble((f"{label}: ", "bold"), names))
