@@ -318,7 +318,7 @@ def test_the_loop_says_feedback_given_praise_on_target_and_the_new_hire_touchpoi
 
 
 class AgentApp(WatchingApp):
-    """The real agent screen, its placeholder replaced by the timeline."""
+    """The real agent screen, which composes its own notes timeline."""
 
     def __init__(self, service: NotesService, config: Config) -> None:
         super().__init__(service)

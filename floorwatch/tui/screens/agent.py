@@ -1,13 +1,14 @@
 """The agent screen: everything about one agent before the conversation. Its figures (each metric
 against its thresholds and window, the team beside it; `floorwatch.tui.widgets.agent_figures`),
 the charts over months (`metric_chart`), the trends in words and the notes timeline, which it
-composes itself. The App sets `show_row` as the board moves."""
+composes itself. The App sets `show_row` as the board moves, and hears `f`/`p` as a `WriteNote`
+message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.measure import Measurement
@@ -23,9 +24,10 @@ from textual.worker import Worker, WorkerState
 from floorwatch.coaching.analysis import AgentAnalysis
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
+from floorwatch.tui.messages import WriteNote
 from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.agent_figures import (
@@ -38,13 +40,10 @@ from floorwatch.tui.widgets.agent_figures import (
 )
 from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.metric_chart import MetricCharts
-from floorwatch.tui.widgets.notes_timeline import NotesTimeline
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, RowOf
 
 AnalysisOf = Callable[[str], AgentAnalysis | None]
 TrendsOf = Callable[[str], list[tuple[MetricConfig, list[Trend]]]]  # blocking: a thread worker
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
 
 WIDE = 160  # columns: from here the notes get a column of their own beside the figures
 
@@ -92,6 +91,7 @@ class AgentScreen(Screen[None]):
         analysis_of: AnalysisOf | None = None,
         trends_of: TrendsOf | None = None,
         notes: NotesService | None = None,
+        row_of: RowOf | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
@@ -102,6 +102,8 @@ class AgentScreen(Screen[None]):
         self.analysis_of = analysis_of
         self.trends_of = trends_of
         self.notes = notes  # None: no notes store (no timeline, no charts)
+        # The agent's row now, for the timeline's 'now' values (default: the last one shown).
+        self.row_of: RowOf = row_of or (lambda: self.row)
         self.today = today
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
@@ -120,9 +122,9 @@ class AgentScreen(Screen[None]):
                 yield Static(id="agent-trends")
             with VerticalScroll(id="agent-notes"):
                 if self.notes is not None:
-                    yield NotesTimeline(self.notes, self.agent, lambda: self.row)
+                    yield NotesTimeline(self.notes, self.agent, self.row_of)
                 else:
-                    yield Static(Text("Coaching notes: loading…", style="dim"))
+                    yield Static(Text("Coaching notes: no notes store here", style="dim"))
         yield AlertLine(id="agent-alert")
         yield Footer(compact=True)
 
@@ -247,15 +249,11 @@ class AgentScreen(Screen[None]):
 
     # -- keys ------------------------------------------------------------------------------------
 
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
-
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind, agent=self.agent)
+        self.post_message(WriteNote(kind, self.agent))
 
     def action_months(self) -> None:
         months = self.charts.toggle_months()

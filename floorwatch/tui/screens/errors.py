@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from floorwatch.feeds.roster import clean_text
 from floorwatch.text.plural import plural
+from floorwatch.text.safe import clean_text
 
 
 def errors_text(statuses: Sequence[Any], floor_errors: Sequence[str]) -> Text:

@@ -15,8 +15,8 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching import Note
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.notes_timeline import note_text, when_text
 

@@ -14,10 +14,10 @@ from rich.text import Text
 
 from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
 from floorwatch.coaching.trend import Trend
-from floorwatch.config.types import Better, Bound, MetricConfig, Threshold
+from floorwatch.config.types import MetricConfig, Threshold
 from floorwatch.live.board import AgentRow
-from floorwatch.reports.board import format_value
 from floorwatch.text.plural import plural
+from floorwatch.text.values import format_value, rule_text, shower
 from floorwatch.tui.themes import Palette
 
 ThresholdOf = Callable[[str, str], Threshold]
@@ -38,23 +38,9 @@ def trends_view(trends: list[tuple[MetricConfig, list[Trend]]]) -> Text:
     return text
 
 
-def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
-    if bound is None:
-        return "-"
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f"{low}–{high}"
-    return format_value(bound, metric.format)
-
-
-def rule_text(metric: MetricConfig, threshold: Threshold) -> str:
+def _rule(metric: MetricConfig, threshold: Threshold) -> str:
     """'green <= 3:30, red > 5:00' in the metric's own terms."""
-    green, red = bound_text(threshold.green, metric), bound_text(threshold.red, metric)
-    if metric.better is Better.BAND:
-        return f"green in {green}, red outside {red}"
-    if metric.better is Better.HIGHER:
-        return f"green >= {green}, red < {red}"
-    return f"green <= {green}, red > {red}"
+    return rule_text(metric.better, threshold.green, threshold.red, shower(metric.format))
 
 
 def metrics_table(
@@ -69,7 +55,7 @@ def metrics_table(
             Text(metric.label),
             Text(format_value(cell.value, metric.format), style=style),
             Text(cell.status.label, style=style),
-            Text(rule_text(metric, threshold_of(row.agent, metric.key))),
+            Text(_rule(metric, threshold_of(row.agent, metric.key))),
             Text(f"{metric.agg.value} over {metric.window_text}"),
             Text(_rows_text(cell.count, metric)),
         )
@@ -101,7 +87,7 @@ def metrics_stacked(
         if metric.min_count > 1:
             text.append(f" (min {metric.min_count})")
         text.append("\n" + " " * label_width)
-        text.append(rule_text(metric, threshold_of(row.agent, metric.key)), style="dim")
+        text.append(_rule(metric, threshold_of(row.agent, metric.key)), style="dim")
     return text
 
 

@@ -35,7 +35,7 @@ from floorwatch.coaching import Note
 from floorwatch.coaching.trend import DAYS_PER_MONTH
 from floorwatch.config.types import Better, Bound, MetricConfig, Threshold
 from floorwatch.live.thresholds import Status, evaluate
-from floorwatch.reports.board import format_value
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import DARK, DIM, Palette
 
 BLOCKS = " ▁▂▃▄▅▆▇█"  # eighths of a cell, bottom up

@@ -25,9 +25,9 @@ from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching import PRAISE, Note, describe_due, follow_up_outcome
 from floorwatch.coaching.loop import PRAISE_TARGET, cadence, feedback_within_24h, praise_ratio
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.notes_service import (
     OUTCOME_STYLES,
     NotesChanged,
