@@ -17,6 +17,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from floorwatch.config.goals_section import GoalsReader
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.types import (
     QUEUE_LOG_COLUMNS,
@@ -52,7 +53,7 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
+SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "goals")
 FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
@@ -125,7 +126,10 @@ class _ConfigReader:
             self.problems.warning(top.values["roster"], f"roster: {roster} does not exist yet")
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh)
+        goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
+        return Config(
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, goals
+        )
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class FieldType(str, Enum):
@@ -168,6 +169,7 @@ class Config:
     roster: Path | None = None
     notes: NotesConfig = NotesConfig()
     ssh: SshConfig = SshConfig()
+    goals: tuple[Any, ...] = ()  # floorwatch.coaching.goals.Goal, from the `goals:` section
 
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)

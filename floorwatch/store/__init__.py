@@ -279,7 +279,7 @@ class NoteStore:
         problems = validate_draft(draft, now, self.tz, self.shift_end)
         if problems:
             raise InvalidNote(problems)
-        due = parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+        due = self._due(draft, now)
         with self._write() as connection:
             cursor = connection.execute(
                 "INSERT INTO notes (agent, author, created_at) VALUES (?, ?, ?)",
@@ -340,7 +340,9 @@ class NoteStore:
             ),
         )
 
-    def _due(self, draft: NoteDraft, now: datetime) -> datetime:
+    def _due(self, draft: NoteDraft, now: datetime) -> datetime | None:
+        if not draft.timeframe.strip():  # a STAR-AR case: no check to come
+            return None
         return parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
 
     def _append(
