@@ -22,13 +22,14 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from floorwatch.config.types import Agg, Better, Config, FeedConfig, MetricConfig
+from floorwatch.config.types import Agg, Better, Bound, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.live.daily_figures import aggregate, floor_days
 from floorwatch.live.metrics import DayClock
 from floorwatch.live.rows import AGENT, TEAM, TS
 from floorwatch.live.thresholds import Status, evaluate, resolve_threshold
 
 PERIODS = ("day", "week", "month")
+CHART_SPAN_DAYS = 182  # the longest growth curve (a month report: six months)
 DAY, VALUE, COUNT, GROUP = "day", "value", "count", "group"
 Kept = tuple[str, str, str, float, int]  # (day, agent, metric, value, count) from the store
 
@@ -173,6 +174,17 @@ class FloorFigures:
         every = pd.concat(pieces)
         return {str(key): _combine(part, metric.agg) for key, part in every.groupby(level=0)}
 
+    def working_days(self, metric: MetricConfig, first: str, last: str) -> int:
+        """The floor days first..last with any row (or kept figure) of the metric."""
+        days: set[str] = set()
+        rows = self.rows.get(metric.field)
+        if rows is not None:
+            days.update(rows.loc[(rows[DAY] >= first) & (rows[DAY] <= last), DAY].unique())
+        part = self.kept.get(metric.key)
+        if part is not None:
+            days.update(part.loc[(part[DAY] >= first) & (part[DAY] <= last), DAY].unique())
+        return len(days)
+
     def _groups(self, agents: pd.Series, by: str) -> pd.Series:
         if by == "agent":
             return agents.rename(GROUP)
@@ -233,13 +245,41 @@ def _latest_teams(frames: list[pd.DataFrame]) -> dict[str, str | None]:
     return {str(a): str(t) for a, t in rows.groupby(AGENT)[TEAM].last().items()}
 
 
+def scaled(threshold: Threshold, factor: float) -> Threshold:
+    """A threshold times `factor` (a day's count target over a week's working days)."""
+
+    def times(bound: Bound | None) -> Bound | None:
+        if bound is None:
+            return None
+        return (bound[0] * factor, bound[1] * factor) if isinstance(bound, tuple) else bound * factor
+
+    return Threshold(times(threshold.green), times(threshold.red))
+
+
+def period_threshold(
+    config: Config, metric: MetricConfig, agent: str | None, team: str | None, days: int
+) -> Threshold:
+    """The thresholds that apply over a period: a count or a sum adds up over the days, so its
+    levels (set for a day) are multiplied by the period's working days (days with rows); a mean,
+    a rate, a p90, a max or a last keep theirs."""
+    threshold = resolve_threshold(config, metric, agent, team)
+    if metric.agg in (Agg.COUNT, Agg.SUM) and days > 1:
+        return scaled(threshold, days)
+    return threshold
+
+
 def status_of(
-    config: Config, metric: MetricConfig, figure: Figure | None, agent: str | None, team: str | None
+    config: Config,
+    metric: MetricConfig,
+    figure: Figure | None,
+    agent: str | None,
+    team: str | None,
+    days: int = 1,
 ) -> Status:
     """The figure judged against the thresholds that apply (NONE under min_count)."""
     if figure is None or figure.value is None or figure.count < metric.min_count:
         return Status.NONE
-    threshold = resolve_threshold(config, metric, agent, team)
+    threshold = period_threshold(config, metric, agent, team, days)
     return evaluate(figure.value, threshold, metric.better)[0]
 
 

@@ -483,6 +483,19 @@ class NoteStore:
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
 
+    def all_daily_figures(self, first: str, last: str) -> list[tuple[str, str, str, float, int]]:
+        """Every (day, agent, metric, value, count) kept for days first..last (ISO, included)."""
+        rows = self._read(
+            "SELECT day, agent, metric, value, count FROM daily_figures "
+            "WHERE day >= ? AND day <= ? ORDER BY day",
+            (first, last),
+        )
+        return [(r["day"], r["agent"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def figure_days(self) -> set[str]:
+        """The floor days that have any daily figure kept."""
+        return {row["day"] for row in self._read("SELECT DISTINCT day FROM daily_figures")}
+
     # -- reds -------------------------------------------------------------------------------------
 
     def record_reds(self, reds: Iterable[tuple[str, str, datetime]]) -> None:
