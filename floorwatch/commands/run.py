@@ -49,5 +49,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # a feed folder that cannot be read, and the like
         raise UserError(f"cannot watch the feeds: {error}") from None
     app.exit_on_hangup = True
-    app.run()
+    from floorwatch.live.day_keeper import DayKeeper
+
+    keeper = DayKeeper(config)  # each closed day's figures, for the trends and reports
+    keeper.start()
+    try:
+        app.run()
+    finally:
+        keeper.stop()
     return 0

@@ -56,6 +56,10 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     floor = Floor(config)
     server = SshServer(config.ssh, build_factory(config, floor))
     await floor.start()
+    from floorwatch.live.day_keeper import DayKeeper
+
+    keeper = DayKeeper(config)  # each closed day's figures, kept without cron
+    keeper.start()
     try:
         await server.start()
         announce(server)
@@ -63,6 +67,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
         log.info("shutting down: ending %d session(s)", len(server.sessions))
         await server.close()
     finally:
+        await asyncio.to_thread(keeper.stop)
         await floor.stop()
 
 

@@ -1,0 +1,62 @@
+"""Daily figures without cron: the keeper `run` and `serve` start keeps the closed days the
+store lacks on start, and the day just closed at each day end; today is never kept."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from floorwatch.config import load_config
+from floorwatch.live.day_keeper import AFTER_DAY_END, DayKeeper
+from floorwatch.store import NoteStore
+from tests.report_support import write_floor
+
+
+def at(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+def test_keeps_missed_days_on_start_then_the_day_just_closed(tmp_path: Path) -> None:
+    config = load_config(write_floor(tmp_path))  # rows 2026-11-01 .. 2026-11-14
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    store.save_daily_figures([("2026-11-03", "A1", "aht", 1.0, 1)])  # kept before: not redone
+    now = [at("2026-11-10T15:00:00")]
+    keeper = DayKeeper(config, store, clock=lambda: now[0])
+    kept = keeper.keep()
+    assert kept == ["2026-11-01", "2026-11-02", "2026-11-04", "2026-11-05", "2026-11-06",
+                    "2026-11-07", "2026-11-08", "2026-11-09"]  # fmt: skip
+    assert "2026-11-10" not in store.figure_days()  # today is still open
+    assert store.daily_figures("A1", "2026-11-03")[0] == ("2026-11-03", "aht", 1.0, 1)
+    aht = {(d, m): v for d, m, v, _ in store.daily_figures("A1", "2026-11-09")}
+    assert aht[("2026-11-09", "aht")] == 250.0
+    # the day ends at midnight: the keeper wakes a minute after it
+    assert keeper.seconds_to_next_day_end() == 9 * 3600 + AFTER_DAY_END
+    now[0] = at("2026-11-11T00:01:00")
+    assert keeper.keep() == ["2026-11-10"]
+    assert "2026-11-10" in store.figure_days()
+    store.close()
+
+
+def test_runs_in_its_own_thread_and_stops(tmp_path: Path) -> None:
+    config = load_config(write_floor(tmp_path))
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    keeper = DayKeeper(config, store, clock=lambda: at("2026-11-05T12:00:00"))
+    thread = keeper.start()
+    deadline = time.monotonic() + 30
+    while keeper.runs == 0 or not keeper.kept_days:
+        assert time.monotonic() < deadline, "the keeper never ran"
+        time.sleep(0.05)
+    keeper.stop()
+    assert not thread.is_alive()
+    assert keeper.kept_days == ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"]
+    store.close()
+
+
+def test_a_store_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
+    config = load_config(write_floor(tmp_path))
+    (tmp_path / "blocker").write_text("a file where the store's folder should be")
+    store = NoteStore(tmp_path / "blocker" / "notes.sqlite3")
+    keeper = DayKeeper(config, store, clock=lambda: at("2026-11-05T12:00:00"))
+    assert keeper.keep() == []
+    assert keeper.last_error
