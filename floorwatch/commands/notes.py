@@ -56,6 +56,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     listing.add_argument("--format", choices=("text", "json", "csv"), default="text")
     listing.add_argument("--all", action="store_true", help="include retracted notes")
+    listing.add_argument(
+        "--cases", action="store_true",
+        help="the case library: STAR-AR cases marked a good or bad example, by metric and topic",
+    )  # fmt: skip
+    listing.add_argument("--example", choices=("good", "bad"), help="with --cases: only these")
+    listing.add_argument("--metric", metavar="KEY", help="with --cases: only cases tagged KEY")
+    listing.add_argument("--topic", metavar="TEXT", help="with --cases: only this topic")
     listing.set_defaults(handler=run_list)
 
     export = actions.add_parser(
@@ -83,9 +90,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_store_arguments(add)
     add.add_argument("--agent", metavar="ID", required=True)
     add.add_argument("--name", metavar="NAME", default="", help="the agent's display name")
-    add.add_argument("--behavior", default="", help="the observable fact (required)")
-    add.add_argument("--effect", default="", help="its impact on customer, team, business")
-    add.add_argument("--suggestion", default="", help="the change to try (required to improve)")
+    add.add_argument(
+        "--template", choices=("best", "grow", "star-ar"), default="best",
+        help="best (Behavior, Effect, Suggestion), grow (a coaching conversation) or star-ar "
+        "(a case review)",
+    )  # fmt: skip
+    add.add_argument("--behavior", default="", help="BEST: the observable fact (required)")
+    add.add_argument("--effect", default="", help="BEST: its impact on customer, team, business")
+    add.add_argument("--suggestion", default="", help="BEST: the change (required to improve)")
+    from floorwatch.coaching.templates import GROW, SECTIONS, STAR_AR
+
+    for template in (GROW, STAR_AR):
+        for name, label, hint in SECTIONS[template]:
+            add.add_argument(f"--{name}", default="", help=f"{template.upper()}: {label}: {hint}")
+    add.add_argument("--example", choices=("good", "bad"), default="",
+                     help="STAR-AR: a good or bad example, for the case library")  # fmt: skip
+    add.add_argument("--topic", default="", help="STAR-AR: the product, problem or customer type")
     add.add_argument(
         "--timeframe", default="", help="when to check again: +1d, tomorrow, 2026-11-30 (required)"
     )
@@ -104,9 +124,13 @@ touchpoint (new hires: a first note within a week, then weekly for a month; ever
 monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
 
 ADD_DESCRIPTION = """\
-Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
-required, and --suggestion for an improvement note. Prints the new note's id. Exits 2 with one
-message per field when the note is incomplete, 1 when the store cannot be written."""
+Writes one note with the same checks as the board's panel. BEST (the default): --behavior and
+--timeframe are required, and --suggestion for an improvement note. --template grow: --goal,
+--reality, --will and --timeframe required (--options too, ideally). --template star-ar: a case
+review: --situation, --action, --result required (--task, --analysis, --reinforcement; the
+timeframe is optional), --example good|bad and --topic put it in the case library (`notes list
+--cases`). Prints the new note's id. Exits 2 with one message per field when the note is
+incomplete, 1 when the store cannot be written."""
 
 
 def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -171,9 +195,49 @@ def run_list(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     since = parse_since(args.since, now, context.tz) if args.since else None
     with context.store as store:
-        notes = store.notes(agent=args.agent, since=since, include_retracted=args.all)
+        exists = store.path.exists()  # listing never creates a store
+        notes = store.notes(agent=args.agent, since=since, include_retracted=args.all) \
+            if exists else []  # fmt: skip
+    if args.cases:
+        notes = case_library(notes, args.example, args.metric, args.topic)
+        if args.format == "text":
+            _write(cases_text(notes, context.tz))
+            return 0
     _write(render(notes, args.format, context.tz))
     return 0
+
+
+def case_library(
+    notes: list[Note], example: str | None, metric: str | None, topic: str | None
+) -> list[Note]:
+    """STAR-AR cases marked good or bad, ordered by metric tag, then topic, then time."""
+    from floorwatch.coaching.templates import STAR_AR
+
+    cases = [
+        n for n in notes
+        if n.template == STAR_AR and n.example
+        and (example is None or n.example == example)
+        and (metric is None or metric in n.tags)
+        and (topic is None or n.topic.strip().lower() == topic.strip().lower())
+    ]  # fmt: skip
+    return sorted(cases, key=lambda n: (",".join(n.tags), n.topic.lower(), n.created_at, n.id))
+
+
+def cases_text(notes: list[Note], tz: tzinfo) -> str:
+    """The case library for a terminal: grouped under `metric / topic` headings."""
+    from floorwatch.feeds.roster import clean_text
+
+    if not notes:
+        return "No cases: mark a STAR-AR note a good or bad example (notes add --template star-ar --example good).\n"
+    lines: list[str] = []
+    heading = None
+    for note in notes:
+        current = f"{', '.join(note.tags) or 'no metric'} / {note.topic or 'no topic'}"
+        if current != heading:
+            heading = current
+            lines.append(f"== {clean_text(current)}")
+        lines.append(_note_text(note, tz).rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 @_store_errors
@@ -213,6 +277,7 @@ def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
         record = note_record(note, tz)
         record["tags"] = ",".join(record["tags"])
         record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
+        record["sections"] = json.dumps(record["sections"], ensure_ascii=False)
         writer.writerow([_cell(record[key]) for key in keys])
     return out.getvalue()
 
@@ -259,13 +324,20 @@ def _note_text(note: Note, tz: tzinfo) -> str:
         head.append(f"(revision {note.revision} by {clean_text(note.revised_by)})")
     if note.retracted:
         head.append(f"RETRACTED: {clean_text(note.reason)}")
+    from floorwatch.coaching.templates import BEST, TITLES, label
+
+    if note.template != BEST:
+        head.append(TITLES.get(note.template, note.template))
+    if note.example:
+        head.append(f"{note.example} example: {clean_text(note.topic) or 'no topic'}")
     lines = ["  ".join(head)]
-    for label, text in (
-        ("Behavior", note.behavior),
-        ("Effect", note.effect),
-        ("Suggestion", note.suggestion),
-    ):
-        lines += _field_lines(label, text, clean_text)
+    if note.template == BEST or not note.sections:
+        sections = [("Behavior", note.behavior), ("Effect", note.effect),
+                    ("Suggestion", note.suggestion)]  # fmt: skip
+    else:
+        sections = [(label(note.template, n), text) for n, text in note.sections if text.strip()]
+    for title, text in sections:
+        lines += _field_lines(title, text, clean_text)
     if note.follow_up_due is not None:
         due = note.follow_up_due.astimezone(tz)
         state = f"closed: {clean_text(note.follow_up_outcome or '')}" if note.follow_up_closed_at \
@@ -463,7 +535,20 @@ def run_add(args: argparse.Namespace) -> int:
     from floorwatch.coaching import NoteDraft, parse_tags
     from floorwatch.store import InvalidNote, resolve_author
 
+    from floorwatch.coaching.templates import BEST, make_sections, section_names
+
     context = open_context(args)
+    sections = () if args.template == BEST else make_sections(args.template, vars(args))
+    stray = [
+        f"--{name}" for name in ("behavior", "effect", "suggestion", "goal", "reality", "options",
+                                 "will", "situation", "task", "action", "result", "analysis",
+                                 "reinforcement")
+        if getattr(args, name) and name not in section_names(args.template)
+    ]  # fmt: skip
+    if stray:
+        print(f"floorwatch notes add: {', '.join(stray)} not in a {args.template} note "
+              f"(its sections: {', '.join(section_names(args.template))})", file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID
     draft = NoteDraft(
         agent=args.agent.strip(),
         agent_name=args.name.strip() or args.agent.strip(),
@@ -474,6 +559,10 @@ def run_add(args: argparse.Namespace) -> int:
         kind=args.kind,
         tags=parse_tags(args.tags),
         visibility=args.visibility,
+        template=args.template,
+        sections=sections,
+        example=args.example,
+        topic=args.topic.strip(),
     )
     author = args.author or resolve_author(context.config_author)
     try:
