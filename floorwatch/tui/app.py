@@ -33,6 +33,7 @@ from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
+from floorwatch.tui.widgets.goals import board_values
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
 from floorwatch.tui.screens.feedback import FeedbackPanel
@@ -266,6 +267,8 @@ class FloorwatchApp(App[None]):
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
+                goals_of=notes.goals if notes is not None else None,
+                goal_values=lambda: board_values(board), today=today,
             )
         )  # fmt: skip
         if self.notes is not None and isinstance(self.screen, AgentScreen):

@@ -23,6 +23,7 @@ from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
+from floorwatch.tui.widgets.goals import GoalsLine, goal_statuses
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
 
@@ -57,6 +58,7 @@ MOVE_KEYS = (
 
 
 SHORT_SCREEN = 20  # rows: below this the events panel is hidden
+GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 
 
@@ -94,6 +96,8 @@ class BoardScreen(Screen[None]):
             id="header",
         )  # fmt: skip
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
+        self.goals_line = GoalsLine(config.metrics, palette, id="board-goals")
+        self.goals: list[Any] = []  # the teams' and the floor's, read from config and store
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self._facts_due = False
@@ -106,6 +110,7 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.goals_line
         yield Static(Text("PAUSED: live updates held, space resumes", style="bold reverse"),
                      id="paused")  # fmt: skip
         yield self.table
@@ -119,6 +124,46 @@ class BoardScreen(Screen[None]):
         self.tick()
         self.table.focus()
         self.set_interval(1.0, self.tick)
+        self.goals_line.display = False  # until there are goals to show
+        self.load_goals()
+        self.set_interval(GOALS_INTERVAL, self.load_goals)
+
+    def load_goals(self) -> None:
+        """Read the goals (config and store) in a thread; the header shows the teams' ones."""
+        notes = getattr(self.app, "notes", None)
+        if notes is not None:
+            self.run_worker(notes.goals, thread=True, group="board-goals", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        if event.worker.group != "board-goals":
+            return
+        if event.state.name == "SUCCESS":
+            self.goals = [g for g in event.worker.result or [] if g.scope != "agent"]
+            self._show_goals()
+        elif event.state.name == "ERROR":
+            self.goals_line.display = True
+            self.goals_line.update(Text(f"Goals cannot be read: {event.worker.error}",
+                                        style="bold red"))  # fmt: skip
+
+    def _show_goals(self) -> None:
+        """Team and floor goals lit by the header's averages (the selected team's only)."""
+        facts = self.header.facts
+        values: dict[tuple[str, str, str], float | None] = {
+            ("team", team, key): value
+            for team, summary in facts.teams.items() for key, (value, _) in summary.items()
+        }  # fmt: skip
+        values.update({("floor", "", key): value for key, (value, _) in facts.floor.items()})
+        team = self.view.team
+        shown = [g for g in self.goals if g.scope == "floor" or team in (None, g.who)]
+        self.goals_line.display = bool(shown)
+        if shown:
+            self.goals_line.show(goal_statuses(shown, values, self.fw_app_today()))
+
+    def fw_app_today(self) -> Any:
+        from datetime import date
+
+        today = getattr(self.app, "floor_today", None)
+        return today() if callable(today) else date.today()
 
     def on_resize(self) -> None:
         # On a short terminal the agents matter more than the events panel.
@@ -183,6 +228,8 @@ class BoardScreen(Screen[None]):
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
         self.header.show(facts)
+        if self.goals:
+            self._show_goals()
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:
