@@ -16,8 +16,17 @@ from floorwatch import __version__
 
 # In the order `--help` lists them.
 COMMANDS = (
-    "run", "demo", "board", "report", "goals", "notes", "history", "check", "simulate", "serve",
-)  # fmt: skip
+    "run",
+    "demo",
+    "board",
+    "report",
+    "goals",
+    "notes",
+    "history",
+    "check",
+    "simulate",
+    "serve",
+)
 
 DESCRIPTION = """\
 A live traffic-light floor monitor for contact-center supervisors: it tails the metric feeds

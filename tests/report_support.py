@@ -65,8 +65,13 @@ def write_notes(store: NoteStore) -> None:
     at = datetime(2026, 11, 8, 10, 0, tzinfo=UTC)
     for agent, author, then in (("A1", "li.wei", 400.0), ("A2", "grace", 300.0)):
         draft = NoteDraft(
-            agent=agent, agent_name=agent, behavior="10:00 AHT over target",
-            suggestion="use the billing macro", timeframe="2026-11-10 12:00",
-            evidence=evidence(then), tags=("aht",), observed_at=at,
-        )  # fmt: skip
+            agent=agent,
+            agent_name=agent,
+            behavior="10:00 AHT over target",
+            suggestion="use the billing macro",
+            timeframe="2026-11-10 12:00",
+            evidence=evidence(then),
+            tags=("aht",),
+            observed_at=at,
+        )
         store.add(draft, author, at)

@@ -38,8 +38,10 @@ def test_follow_ups_then_and_now(document: dict) -> None:
     improved = document["coaching"]["improved"]
     assert (improved["improved"], improved["of"]) == (1, 2)
     assert improved["text"] == "coached metrics improved in 1 of 2 follow-ups"
-    assert improved["by_author"] == {"grace": {"improved": 0, "of": 1},
-                                     "li.wei": {"improved": 1, "of": 1}}  # fmt: skip
+    assert improved["by_author"] == {
+        "grace": {"improved": 0, "of": 1},
+        "li.wei": {"improved": 1, "of": 1},
+    }
     authors = {a["author"]: a for a in document["coaching"]["authors"]}
     assert (authors["li.wei"]["improved"], authors["li.wei"]["follow_ups"]) == (1, 1)
 
@@ -66,5 +68,7 @@ def test_a_follow_up_not_yet_due_is_not_counted(tmp_path: Path) -> None:
 def test_windows() -> None:
     end = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
     start_of_day = datetime(2026, 11, 10, tzinfo=UTC)
-    assert window_start("60m", end, lambda at: start_of_day) == datetime(2026, 11, 10, 11, 0, tzinfo=UTC)
+    assert window_start("60m", end, lambda at: start_of_day) == datetime(
+        2026, 11, 10, 11, 0, tzinfo=UTC
+    )
     assert window_start("today", end, lambda at: start_of_day) == start_of_day

@@ -24,8 +24,16 @@ def test_keeps_missed_days_on_start_then_the_day_just_closed(tmp_path: Path) -> 
     now = [at("2026-11-10T15:00:00")]
     keeper = DayKeeper(config, store, clock=lambda: now[0])
     kept = keeper.keep()
-    assert kept == ["2026-11-01", "2026-11-02", "2026-11-04", "2026-11-05", "2026-11-06",
-                    "2026-11-07", "2026-11-08", "2026-11-09"]  # fmt: skip
+    assert kept == [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-04",
+        "2026-11-05",
+        "2026-11-06",
+        "2026-11-07",
+        "2026-11-08",
+        "2026-11-09",
+    ]
     assert "2026-11-10" not in store.figure_days()  # today is still open
     assert store.daily_figures("A1", "2026-11-03")[0] == ("2026-11-03", "aht", 1.0, 1)
     aht = {(d, m): v for d, m, v, _ in store.daily_figures("A1", "2026-11-09")}

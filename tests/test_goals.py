@@ -32,8 +32,17 @@ START, DUE = date(2026, 12, 1), date(2027, 1, 31)
 
 
 def aht(baseline: float = 300.0, target: float = 210.0, **kw: str) -> Goal:
-    return Goal("G1", kw.get("scope", "floor"), kw.get("who", ""), "aht", baseline, target,
-                START, DUE, kw.get("objective", ""))  # fmt: skip
+    return Goal(
+        "G1",
+        kw.get("scope", "floor"),
+        kw.get("who", ""),
+        "aht",
+        baseline,
+        target,
+        START,
+        DUE,
+        kw.get("objective", ""),
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,12 +107,19 @@ def test_config_goals_section(tmp_path: Path) -> None:
     config = load_config(write_floor(tmp_path))
     team, agent = config.goals
     assert (team.scope, team.who, team.baseline, team.target) == ("team", "North", 420.0, 300.0)
-    assert (agent.key, agent.scope, agent.who, agent.due) == ("config:2", "agent", "A1", date(2026, 11, 30))
+    assert (agent.key, agent.scope, agent.who, agent.due) == (
+        "config:2",
+        "agent",
+        "A1",
+        date(2026, 11, 30),
+    )
 
 
 def test_config_goal_problems_at_their_line(tmp_path: Path) -> None:
     path = write_floor(tmp_path)
-    text = path.read_text().split("goals:")[0] + """goals:
+    text = (
+        path.read_text().split("goals:")[0]
+        + """goals:
   - {metric: aht, from: "3:00", to: "5:00", start: 2026-11-01, due: 2026-11-30}
   - {metric: speed, from: 1, to: 2, start: 2026-11-01, due: 2026-11-30}
   - objective: "Benchmark"
@@ -112,13 +128,16 @@ def test_config_goal_problems_at_their_line(tmp_path: Path) -> None:
     key_results:
       - {metric: csat, from: 80, to: 90}
 """
+    )
     path.write_text(text)
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     lines = str(raised.value).splitlines()
     start = len(text.split("goals:")[0].splitlines()) + 1
-    assert any(f"floor.yaml:{start + 1}:" in line and "goals[0].to must be below from" in line
-               for line in lines), lines  # fmt: skip
+    assert any(
+        f"floor.yaml:{start + 1}:" in line and "goals[0].to must be below from" in line
+        for line in lines
+    ), lines
     assert any(f":{start + 2}:" in line and "unknown metric 'speed'" in line for line in lines)
     assert any("goals[2].due must be after start" in line for line in lines)
     assert any("needs 3 to 5 key results (got 1)" in line for line in lines)
@@ -128,11 +147,47 @@ def test_goals_cli_add_list_checkin(tmp_path: Path, capsys: pytest.CaptureFixtur
     config = str(write_floor(tmp_path))
     store = str(tmp_path / "notes.sqlite3")
     base = ["--config", config, "--store", store]
-    assert main(["goals", "add", *base, "--metric", "aht", "--agent", "A2", "--from", "6:40",
-                 "--to", "5:00", "--start", "2026-11-01", "--due", "2026-12-31"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "goals",
+                "add",
+                *base,
+                "--metric",
+                "aht",
+                "--agent",
+                "A2",
+                "--from",
+                "6:40",
+                "--to",
+                "5:00",
+                "--start",
+                "2026-11-01",
+                "--due",
+                "2026-12-31",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip() == "G1"
-    assert main(["goals", "add", *base, "--metric", "aht", "--from", "5:00", "--to", "6:00",
-                 "--due", "2027-12-31"]) == 2  # fmt: skip
+    assert (
+        main(
+            [
+                "goals",
+                "add",
+                *base,
+                "--metric",
+                "aht",
+                "--from",
+                "5:00",
+                "--to",
+                "6:00",
+                "--due",
+                "2027-12-31",
+            ]
+        )
+        == 2
+    )
     assert "--to must be below --from" in capsys.readouterr().err
     # the week to 2026-11-14: A2's AHT is 350 s (3 days at 400, 4 at 350? no: 11-08 is 400)
     assert main(["goals", "checkin", *base, "--ending", "2026-11-14"]) == 0

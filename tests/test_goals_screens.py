@@ -28,8 +28,9 @@ def goals_app() -> object:
     board, first = build_board()
     config = replace(board.config, goals=GOALS)
     with NoteStore(store_path(config)) as store:  # a goal kept by `floorwatch goals add`
-        GoalBook(store).add(Goal("", "team", "south", "aht", 300.0, 200.0, START, DUE), "li",
-                            datetime.now(UTC))  # fmt: skip
+        GoalBook(store).add(
+            Goal("", "team", "south", "aht", 300.0, 200.0, START, DUE), "li", datetime.now(UTC)
+        )
     floor = FakeFloor(board, first)
     app = FloorwatchApp(config, floor, clock=lambda: floor.now)  # type: ignore[arg-type]
     app.REPAINT_INTERVAL = 0.0

@@ -18,20 +18,37 @@ from floorwatch.store import InvalidNote, NoteStore
 from tests.report_support import evidence
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-GROW_SECTIONS = make_sections(GROW, {
-    "goal": "AHT 9:00 -> 7:00 within a month", "reality": "billing lookups take 3 min",
-    "options": "macro; FAQ; shadow Li", "will": "30 min product study every morning",
-})  # fmt: skip
-CASE = make_sections(STAR_AR, {
-    "situation": "locked out three days, very upset", "task": "solve within 30 minutes",
-    "action": "reset the token, stayed on the line", "result": "restored in 20 min, 5 stars",
-    "analysis": "announce the expected fix time", "reinforcement": "lockout script for all",
-})  # fmt: skip
+GROW_SECTIONS = make_sections(
+    GROW,
+    {
+        "goal": "AHT 9:00 -> 7:00 within a month",
+        "reality": "billing lookups take 3 min",
+        "options": "macro; FAQ; shadow Li",
+        "will": "30 min product study every morning",
+    },
+)
+CASE = make_sections(
+    STAR_AR,
+    {
+        "situation": "locked out three days, very upset",
+        "task": "solve within 30 minutes",
+        "action": "reset the token, stayed on the line",
+        "result": "restored in 20 min, 5 stars",
+        "analysis": "announce the expected fix time",
+        "reinforcement": "lockout script for all",
+    },
+)
 
 
 def grow(**changes: object) -> NoteDraft:
-    base = NoteDraft(agent="A1", template=GROW, sections=GROW_SECTIONS, timeframe="+1w",
-                     tags=("aht",), evidence=evidence(540.0))  # fmt: skip
+    base = NoteDraft(
+        agent="A1",
+        template=GROW,
+        sections=GROW_SECTIONS,
+        timeframe="+1w",
+        tags=("aht",),
+        evidence=evidence(540.0),
+    )
     return NoteDraft(**{**base.__dict__, **changes})
 
 
@@ -75,24 +92,101 @@ def test_store_keeps_sections_through_drafts_and_revisions(tmp_path: Path) -> No
     with pytest.raises(InvalidNote) as invalid:
         store.add(grow(sections=make_sections(GROW, {})), "li", NOW)
     assert "goal" in invalid.value.problems
-    case = store.add(NoteDraft(agent="A2", template=STAR_AR, sections=CASE, example="bad",
-                               topic="access", kind="improvement"), "li", NOW)  # fmt: skip
+    case = store.add(
+        NoteDraft(
+            agent="A2",
+            template=STAR_AR,
+            sections=CASE,
+            example="bad",
+            topic="access",
+            kind="improvement",
+        ),
+        "li",
+        NOW,
+    )
     assert case.follow_up_due is None and case.example == "bad"
     store.close()
 
 
-def test_cli_add_list_export_and_case_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_add_list_export_and_case_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = ["--store", str(tmp_path / "notes.sqlite3")]
-    assert main(["notes", "add", *store, "--agent", "A1", "--template", "grow",
-                 "--goal", "AHT 9:00 -> 7:00", "--reality", "lookups", "--options", "macro",
-                 "--will", "study daily", "--timeframe", "+1w", "--tags", "aht"]) == 0  # fmt: skip
-    for example, topic, tag in (("good", "access", "fcr"), ("bad", "billing", "aht"),
-                                ("good", "billing", "aht")):  # fmt: skip
-        assert main(["notes", "add", *store, "--agent", "A2", "--template", "star-ar",
-                     "--situation", f"{topic} case", "--action", "steps", "--result", "done",
-                     "--example", example, "--topic", topic, "--tags", tag]) == 0  # fmt: skip
-    assert main(["notes", "add", *store, "--agent", "A2", "--template", "star-ar",
-                 "--behavior", "x", "--situation", "s"]) == 2  # fmt: skip
+    assert (
+        main(
+            [
+                "notes",
+                "add",
+                *store,
+                "--agent",
+                "A1",
+                "--template",
+                "grow",
+                "--goal",
+                "AHT 9:00 -> 7:00",
+                "--reality",
+                "lookups",
+                "--options",
+                "macro",
+                "--will",
+                "study daily",
+                "--timeframe",
+                "+1w",
+                "--tags",
+                "aht",
+            ]
+        )
+        == 0
+    )
+    for example, topic, tag in (
+        ("good", "access", "fcr"),
+        ("bad", "billing", "aht"),
+        ("good", "billing", "aht"),
+    ):
+        assert (
+            main(
+                [
+                    "notes",
+                    "add",
+                    *store,
+                    "--agent",
+                    "A2",
+                    "--template",
+                    "star-ar",
+                    "--situation",
+                    f"{topic} case",
+                    "--action",
+                    "steps",
+                    "--result",
+                    "done",
+                    "--example",
+                    example,
+                    "--topic",
+                    topic,
+                    "--tags",
+                    tag,
+                ]
+            )
+            == 0
+        )
+    assert (
+        main(
+            [
+                "notes",
+                "add",
+                *store,
+                "--agent",
+                "A2",
+                "--template",
+                "star-ar",
+                "--behavior",
+                "x",
+                "--situation",
+                "s",
+            ]
+        )
+        == 2
+    )
     capsys.readouterr()
     assert main(["notes", "list", *store]) == 0
     text = capsys.readouterr().out

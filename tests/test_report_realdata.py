@@ -15,10 +15,13 @@ from floorwatch.cli import main
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report" / "helpdesk.yaml"
 # ../shared/realdata beside the repository (a worktree sits one folder deeper than main).
 REALDATA = next(
-    (p / "shared" / "realdata" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared" / "realdata").is_dir()),
+    (
+        p / "shared" / "realdata"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "realdata").is_dir()
+    ),
     Path(__file__).resolve().parents[2] / "shared" / "realdata",
-)  # fmt: skip
+)
 HELPDESK = REALDATA / "call_center_2021q1.csv"
 
 pytestmark = pytest.mark.skipif(not HELPDESK.is_file(), reason="../shared/realdata is not here")
@@ -72,8 +75,9 @@ def expected(calls: pd.DataFrame, first: str, last: str) -> dict[str, dict[str, 
 
 def report(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str) -> dict:
     store = str(tmp_path / "notes.sqlite3")
-    assert main(["report", "--config", str(config), "--store", store, "--format", "json",
-                 *args]) == 0  # fmt: skip
+    assert (
+        main(["report", "--config", str(config), "--store", store, "--format", "json", *args]) == 0
+    )
     return json.loads(capsys.readouterr().out)
 
 
@@ -96,8 +100,12 @@ def test_figures_match_pandas(
     previous: tuple[str, str],
 ) -> None:
     document = report(config, capsys, tmp_path, "--period", period, "--ending", ending)
-    assert document["period"] == {"kind": period, "start": first, "end": last,
-                                  "days": document["period"]["days"]}  # fmt: skip
+    assert document["period"] == {
+        "kind": period,
+        "start": first,
+        "end": last,
+        "days": document["period"]["days"],
+    }
     assert (document["previous"]["start"], document["previous"]["end"]) == previous
     now, before = expected(calls, first, last), expected(calls, *previous)
     agents = {a["agent"]: a for a in document["agents"]}
@@ -106,7 +114,10 @@ def test_figures_match_pandas(
         got = agents[agent]["metrics"] if agent else document["floor"]["metrics"]
         for key, value in metrics.items():
             assert got[key]["value"] == pytest.approx(value, rel=1e-12), (agent, key)
-            assert got[key]["previous"] == pytest.approx(before[agent][key], rel=1e-12), (agent, key)
+            assert got[key]["previous"] == pytest.approx(before[agent][key], rel=1e-12), (
+                agent,
+                key,
+            )
     # a mean over the period is not the mean of the daily means
     rows = calls[(calls["day"] >= first) & (calls["day"] <= last)]
     daily = rows.dropna(subset=["rating"]).groupby("day")["rating"].mean().mean()
@@ -119,12 +130,32 @@ def test_figures_match_pandas(
         assert [row["agent"] for row in document["leaderboards"][key]] == order
 
 
-def test_week_report_formats(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_week_report_formats(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = str(tmp_path / "notes.sqlite3")
     for fmt in ("md", "csv", "html"):
         out = tmp_path / f"week.{fmt}"
-        assert main(["report", "--config", str(config), "--store", store, "--period", "week",
-                     "--ending", "2021-01-17", "--format", fmt, "--out", str(out)]) == 0  # fmt: skip
+        assert (
+            main(
+                [
+                    "report",
+                    "--config",
+                    str(config),
+                    "--store",
+                    store,
+                    "--period",
+                    "week",
+                    "--ending",
+                    "2021-01-17",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         text = out.read_text()
         assert "Diane" in text
     assert "| FCR |" in (tmp_path / "week.md").read_text()

@@ -101,8 +101,19 @@ def follow_up_effects(
                 value = None
             outcome = follow_up_outcome(note, value, item.metric)
             found.append(
-                FollowUpEffect(note.id, note.agent, note.author, item.metric, item.label,
-                               item.value, value, count, item.window, due, outcome)  # fmt: skip
+                FollowUpEffect(
+                    note.id,
+                    note.agent,
+                    note.author,
+                    item.metric,
+                    item.label,
+                    item.value,
+                    value,
+                    count,
+                    item.window,
+                    due,
+                    outcome,
+                )
             )
     return found
 
@@ -112,7 +123,9 @@ def tally(effects: Iterable[FollowUpEffect]) -> Tally:
     return Tally(sum(e.outcome == IMPROVED for e in counted), len(counted))
 
 
-def tallies_by(effects: Iterable[FollowUpEffect], key: Callable[[FollowUpEffect], str]) -> dict[str, Tally]:
+def tallies_by(
+    effects: Iterable[FollowUpEffect], key: Callable[[FollowUpEffect], str]
+) -> dict[str, Tally]:
     grouped: dict[str, list[FollowUpEffect]] = {}
     for effect in effects:
         grouped.setdefault(key(effect), []).append(effect)
@@ -133,13 +146,16 @@ def before_after(
         day = floor_day(note.created_at)
         metrics = [e.metric for e in note.evidence] or list(note.tags)
         for metric in dict.fromkeys(m for m in metrics if m in directions):
-            before = measure_days(note.agent, metric, day - timedelta(days=AROUND_DAYS),
-                                  day - timedelta(days=1))  # fmt: skip
-            after = measure_days(note.agent, metric, day + timedelta(days=1),
-                                 day + timedelta(days=AROUND_DAYS))  # fmt: skip
+            before = measure_days(
+                note.agent, metric, day - timedelta(days=AROUND_DAYS), day - timedelta(days=1)
+            )
+            after = measure_days(
+                note.agent, metric, day + timedelta(days=1), day + timedelta(days=AROUND_DAYS)
+            )
             evidence = next((e for e in note.evidence if e.metric == metric), None)
-            evidence = evidence or Evidence(metric, metric, None, "none", None, None, "", 0,
-                                            directions[metric])  # fmt: skip
+            evidence = evidence or Evidence(
+                metric, metric, None, "none", None, None, "", 0, directions[metric]
+            )
             shifted = replace(note, evidence=(replace(evidence, value=before),))
             outcome = follow_up_outcome(shifted, after, metric)
             found.append(BeforeAfter(note.id, note.agent, metric, day, before, after, outcome))

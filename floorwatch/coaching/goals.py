@@ -158,9 +158,7 @@ def key_results_problem(count: int) -> str:
     """'' when an objective's key results are 3-5, else what is wrong."""
     if KEY_RESULTS_MIN <= count <= KEY_RESULTS_MAX:
         return ""
-    return (
-        f"an objective needs {KEY_RESULTS_MIN} to {KEY_RESULTS_MAX} key results (got {count})"
-    )
+    return f"an objective needs {KEY_RESULTS_MIN} to {KEY_RESULTS_MAX} key results (got {count})"
 
 
 def goals_for(

@@ -187,8 +187,18 @@ class FollowUp:
 
 
 # The fields a draft autosave keeps, all as text (dict[str, str] in the store's drafts table).
-DRAFT_TEXT_FIELDS = ("agent_name", "behavior", "effect", "suggestion", "timeframe", "kind",
-                     "visibility", "template", "example", "topic")  # fmt: skip
+DRAFT_TEXT_FIELDS = (
+    "agent_name",
+    "behavior",
+    "effect",
+    "suggestion",
+    "timeframe",
+    "kind",
+    "visibility",
+    "template",
+    "example",
+    "topic",
+)
 
 
 def draft_fields(draft: NoteDraft) -> dict[str, str]:

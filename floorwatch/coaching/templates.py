@@ -66,8 +66,11 @@ def label(template: str, name: str) -> str:
 
 
 def next_template(template: str) -> str:
-    return TEMPLATES[(TEMPLATES.index(template) + 1) % len(TEMPLATES)] if template in TEMPLATES \
-        else BEST  # fmt: skip
+    return (
+        TEMPLATES[(TEMPLATES.index(template) + 1) % len(TEMPLATES)]
+        if template in TEMPLATES
+        else BEST
+    )
 
 
 def sections_to_json(sections: tuple[tuple[str, str], ...]) -> str:

@@ -28,16 +28,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="goals_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="keep a new goal (or key result); prints its key")
     add.add_argument("--metric", required=True, help="a metric key of the config")
-    add.add_argument("--from", dest="baseline", required=True, metavar="V",
-                     help="the baseline, as thresholds are written: 5:00, 85%%, 3.4")  # fmt: skip
+    add.add_argument(
+        "--from",
+        dest="baseline",
+        required=True,
+        metavar="V",
+        help="the baseline, as thresholds are written: 5:00, 85%%, 3.4",
+    )
     add.add_argument("--to", dest="target", required=True, metavar="V", help="the target")
     add.add_argument("--due", required=True, metavar="YYYY-MM-DD")
     add.add_argument("--start", metavar="YYYY-MM-DD", help="default: today")
     who = add.add_mutually_exclusive_group()
     who.add_argument("--team", metavar="T", help="a team's goal")
     who.add_argument("--agent", metavar="ID", help="an agent's goal (default: the floor's)")
-    add.add_argument("--objective", default="", metavar="TITLE",
-                     help="the OKR objective this is a key result of (3-5 per objective)")  # fmt: skip
+    add.add_argument(
+        "--objective",
+        default="",
+        metavar="TITLE",
+        help="the OKR objective this is a key result of (3-5 per objective)",
+    )
     listing = actions.add_parser("list", help="every goal with its latest check-in")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     checkin = actions.add_parser(
@@ -45,8 +54,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     checkin.add_argument("keys", nargs="*", metavar="KEY", help="only these goals (G3, config:1)")
     checkin.add_argument("--value", metavar="V", help="record this value (one goal) instead")
-    checkin.add_argument("--ending", metavar="YYYY-MM-DD",
-                         help="the week measured ends this floor day (default: yesterday)")  # fmt: skip
+    checkin.add_argument(
+        "--ending",
+        metavar="YYYY-MM-DD",
+        help="the week measured ends this floor day (default: yesterday)",
+    )
     checkin.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login")
     for action in (add, listing, checkin):
         add_config_argument(action)
@@ -102,26 +114,36 @@ def _add(args: argparse.Namespace, config: Any, book: Any) -> int:
     metric = config.metric(args.metric)
     if metric is None:
         known = ", ".join(m.key for m in config.metrics)
-        raise UserError(f"--metric {args.metric!r} is not a metric (metrics: {known})", EXIT_INVALID)
+        raise UserError(
+            f"--metric {args.metric!r} is not a metric (metrics: {known})", EXIT_INVALID
+        )
     if metric.better is Better.BAND:
-        raise UserError(f"{metric.key} is judged in a band: a goal needs lower or higher", EXIT_INVALID)
+        raise UserError(
+            f"{metric.key} is judged in a band: a goal needs lower or higher", EXIT_INVALID
+        )
     baseline, target = parse_level(args.baseline, metric), parse_level(args.target, metric)
     if (target >= baseline) if metric.better is Better.LOWER else (target <= baseline):
         way = "below" if metric.better is Better.LOWER else "above"
-        raise UserError(f"--to must be {way} --from: {metric.key} is better {metric.better.value}",
-                        EXIT_INVALID)  # fmt: skip
+        raise UserError(
+            f"--to must be {way} --from: {metric.key} is better {metric.better.value}", EXIT_INVALID
+        )
     start = _day(args.start, "--start") if args.start else date.today()
     due = _day(args.due, "--due")
     if due <= start:
         raise UserError(f"--due {due} must be after --start {start}", EXIT_INVALID)
-    scope, who = (AGENT, args.agent) if args.agent else (TEAM, args.team) if args.team else (FLOOR, "")
+    scope, who = (
+        (AGENT, args.agent) if args.agent else (TEAM, args.team) if args.team else (FLOOR, "")
+    )
     goal = Goal("", scope, who, metric.key, baseline, target, start, due, args.objective.strip())
     saved = book.add(goal, resolve_author(config.notes.author), datetime.now(UTC))
     print(saved.key)
     same = [g for g in book.goals() if g.objective and g.objective == saved.objective]
     if saved.objective and len(same) < 3:
-        print(f"objective {saved.objective!r} has {len(same)} key result(s): add "
-              f"{3 - len(same)} more (3-5)", file=sys.stderr)  # fmt: skip
+        print(
+            f"objective {saved.objective!r} has {len(same)} key result(s): add "
+            f"{3 - len(same)} more (3-5)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -162,24 +184,36 @@ def _goal_line(config: Any, goal: Any, check: Any) -> str:
     metric = config.metric(goal.metric)
     fmt = metric.format.value if metric else "number"
     who = "floor" if goal.scope == "floor" else f"{goal.scope} {_clean(goal.who)}"
-    line = (f"{goal.key}  {who}: {goal.metric} from {show(goal.baseline, fmt)} to "
-            f"{show(goal.target, fmt)}, {goal.start} to {goal.due}")  # fmt: skip
+    line = (
+        f"{goal.key}  {who}: {goal.metric} from {show(goal.baseline, fmt)} to "
+        f"{show(goal.target, fmt)}, {goal.start} to {goal.due}"
+    )
     if check is None:
         return line + "  (no check-in yet)"
     when = check.checked_at.astimezone().strftime("%Y-%m-%d")
-    return (line + f"  checked {when}: {show(check.value, fmt)}, {percent(check.progress)} done "
-            f"{LIGHT_WORDS.get(check.light, '-')}")  # fmt: skip
+    return (
+        line + f"  checked {when}: {show(check.value, fmt)}, {percent(check.progress)} done "
+        f"{LIGHT_WORDS.get(check.light, '-')}"
+    )
 
 
 def _goal_record(goal: Any, check: Any) -> dict[str, Any]:
     return {
-        "key": goal.key, "scope": goal.scope, "who": goal.who, "metric": goal.metric,
-        "baseline": goal.baseline, "target": goal.target, "start": goal.start.isoformat(),
-        "due": goal.due.isoformat(), "objective": goal.objective, "source": goal.source,
+        "key": goal.key,
+        "scope": goal.scope,
+        "who": goal.who,
+        "metric": goal.metric,
+        "baseline": goal.baseline,
+        "target": goal.target,
+        "start": goal.start.isoformat(),
+        "due": goal.due.isoformat(),
+        "objective": goal.objective,
+        "source": goal.source,
         "checked_at": check.checked_at.isoformat() if check else None,
-        "value": check.value if check else None, "progress": check.progress if check else None,
+        "value": check.value if check else None,
+        "progress": check.progress if check else None,
         "light": check.light if check else None,
-    }  # fmt: skip
+    }
 
 
 def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
@@ -190,18 +224,26 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
     if args.keys:
         unknown = sorted(set(args.keys) - {g.key for g in goals})
         if unknown:
-            raise UserError(f"no goal {', '.join(unknown)} (see `floorwatch goals list`)", EXIT_INVALID)
+            raise UserError(
+                f"no goal {', '.join(unknown)} (see `floorwatch goals list`)", EXIT_INVALID
+            )
         goals = [g for g in goals if g.key in args.keys]
     if not goals:
         print("No goals to check in.")
         return 0
     author = args.author or resolve_author(config.notes.author)
     now = datetime.now(UTC)
-    ending = _day(args.ending, "--ending") if args.ending else datetime.now(tz).date() - timedelta(days=1)
+    ending = (
+        _day(args.ending, "--ending")
+        if args.ending
+        else datetime.now(tz).date() - timedelta(days=1)
+    )
     if args.value is not None:
         if len(goals) != 1:
-            raise UserError("--value records one goal: name it (floorwatch goals checkin G3 --value 4:10)",
-                            EXIT_INVALID)  # fmt: skip
+            raise UserError(
+                "--value records one goal: name it (floorwatch goals checkin G3 --value 4:10)",
+                EXIT_INVALID,
+            )
         metric = config.metric(goals[0].metric)
         values = {goals[0].key: parse_level(args.value, metric) if metric else float(args.value)}
     else:
@@ -218,7 +260,9 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
     return 0
 
 
-def _measure(config: Any, store: Any, goals: list[Any], ending: date, tz: Any) -> dict[str, float | None]:
+def _measure(
+    config: Any, store: Any, goals: list[Any], ending: date, tz: Any
+) -> dict[str, float | None]:
     """Each goal's metric over the week ending `ending` (7 floor days), for its scope."""
     from floorwatch.commands.report import build
     from floorwatch.reports.period import period_ending

@@ -57,9 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--format", choices=("text", "json", "csv"), default="text")
     listing.add_argument("--all", action="store_true", help="include retracted notes")
     listing.add_argument(
-        "--cases", action="store_true",
+        "--cases",
+        action="store_true",
         help="the case library: STAR-AR cases marked a good or bad example, by metric and topic",
-    )  # fmt: skip
+    )
     listing.add_argument("--example", choices=("good", "bad"), help="with --cases: only these")
     listing.add_argument("--metric", metavar="KEY", help="with --cases: only cases tagged KEY")
     listing.add_argument("--topic", metavar="TEXT", help="with --cases: only this topic")
@@ -76,9 +77,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run_export)
 
     report = actions.add_parser(
-        "report", help="the floor's coaching: praise ratio per supervisor, touchpoints due, "
-        "follow-ups overdue", description=REPORT_DESCRIPTION,
-    )  # fmt: skip
+        "report",
+        help="the floor's coaching: praise ratio per supervisor, touchpoints due, "
+        "follow-ups overdue",
+        description=REPORT_DESCRIPTION,
+    )
     _add_store_arguments(report)
     report.add_argument("--days", type=int, default=30, metavar="N", help="the period (30)")
     report.add_argument("--format", choices=("text", "json"), default="text")
@@ -91,10 +94,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--agent", metavar="ID", required=True)
     add.add_argument("--name", metavar="NAME", default="", help="the agent's display name")
     add.add_argument(
-        "--template", choices=("best", "grow", "star-ar"), default="best",
+        "--template",
+        choices=("best", "grow", "star-ar"),
+        default="best",
         help="best (Behavior, Effect, Suggestion), grow (a coaching conversation) or star-ar "
         "(a case review)",
-    )  # fmt: skip
+    )
     add.add_argument("--behavior", default="", help="BEST: the observable fact (required)")
     add.add_argument("--effect", default="", help="BEST: its impact on customer, team, business")
     add.add_argument("--suggestion", default="", help="BEST: the change (required to improve)")
@@ -103,8 +108,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for template in (GROW, STAR_AR):
         for name, label, hint in SECTIONS[template]:
             add.add_argument(f"--{name}", default="", help=f"{template.upper()}: {label}: {hint}")
-    add.add_argument("--example", choices=("good", "bad"), default="",
-                     help="STAR-AR: a good or bad example, for the case library")  # fmt: skip
+    add.add_argument(
+        "--example",
+        choices=("good", "bad"),
+        default="",
+        help="STAR-AR: a good or bad example, for the case library",
+    )
     add.add_argument("--topic", default="", help="STAR-AR: the product, problem or customer type")
     add.add_argument(
         "--timeframe", default="", help="when to check again: +1d, tomorrow, 2026-11-30 (required)"
@@ -196,8 +205,9 @@ def run_list(args: argparse.Namespace) -> int:
     since = parse_since(args.since, now, context.tz) if args.since else None
     with context.store as store:
         exists = store.path.exists()  # listing never creates a store
-        notes = store.notes(agent=args.agent, since=since, include_retracted=args.all) \
-            if exists else []  # fmt: skip
+        notes = (
+            store.notes(agent=args.agent, since=since, include_retracted=args.all) if exists else []
+        )
     if args.cases:
         notes = case_library(notes, args.example, args.metric, args.topic)
         if args.format == "text":
@@ -214,12 +224,14 @@ def case_library(
     from floorwatch.coaching.templates import STAR_AR
 
     cases = [
-        n for n in notes
-        if n.template == STAR_AR and n.example
+        n
+        for n in notes
+        if n.template == STAR_AR
+        and n.example
         and (example is None or n.example == example)
         and (metric is None or metric in n.tags)
         and (topic is None or n.topic.strip().lower() == topic.strip().lower())
-    ]  # fmt: skip
+    ]
     return sorted(cases, key=lambda n: (",".join(n.tags), n.topic.lower(), n.created_at, n.id))
 
 
@@ -228,7 +240,10 @@ def cases_text(notes: list[Note], tz: tzinfo) -> str:
     from floorwatch.feeds.roster import clean_text
 
     if not notes:
-        return "No cases: mark a STAR-AR note a good or bad example (notes add --template star-ar --example good).\n"
+        return (
+            "No cases: mark a STAR-AR note a good or bad example "
+            "(notes add --template star-ar --example good).\n"
+        )
     lines: list[str] = []
     heading = None
     for note in notes:
@@ -332,8 +347,11 @@ def _note_text(note: Note, tz: tzinfo) -> str:
         head.append(f"{note.example} example: {clean_text(note.topic) or 'no topic'}")
     lines = ["  ".join(head)]
     if note.template == BEST or not note.sections:
-        sections = [("Behavior", note.behavior), ("Effect", note.effect),
-                    ("Suggestion", note.suggestion)]  # fmt: skip
+        sections = [
+            ("Behavior", note.behavior),
+            ("Effect", note.effect),
+            ("Suggestion", note.suggestion),
+        ]
     else:
         sections = [(label(note.template, n), text) for n, text in note.sections if text.strip()]
     for title, text in sections:
@@ -512,10 +530,15 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
         for a in report.authors
     ]
     reds = [
-        {"agent": r.agent, "metric": r.metric, "red_at": when(r.red_at), "state": r.state,
-         "note_id": r.note_id}
+        {
+            "agent": r.agent,
+            "metric": r.metric,
+            "red_at": when(r.red_at),
+            "state": r.state,
+            "note_id": r.note_id,
+        }
         for r in report.reds
-    ]  # fmt: skip
+    ]
     return {
         "since": when(report.since),
         "floor": ratio(report.floor),
@@ -533,21 +556,36 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
 def run_add(args: argparse.Namespace) -> int:
     """`notes add`: validate like the panel, save, print the id."""
     from floorwatch.coaching import NoteDraft, parse_tags
-    from floorwatch.store import InvalidNote, resolve_author
-
     from floorwatch.coaching.templates import BEST, make_sections, section_names
+    from floorwatch.store import InvalidNote, resolve_author
 
     context = open_context(args)
     sections = () if args.template == BEST else make_sections(args.template, vars(args))
     stray = [
-        f"--{name}" for name in ("behavior", "effect", "suggestion", "goal", "reality", "options",
-                                 "will", "situation", "task", "action", "result", "analysis",
-                                 "reinforcement")
+        f"--{name}"
+        for name in (
+            "behavior",
+            "effect",
+            "suggestion",
+            "goal",
+            "reality",
+            "options",
+            "will",
+            "situation",
+            "task",
+            "action",
+            "result",
+            "analysis",
+            "reinforcement",
+        )
         if getattr(args, name) and name not in section_names(args.template)
-    ]  # fmt: skip
+    ]
     if stray:
-        print(f"floorwatch notes add: {', '.join(stray)} not in a {args.template} note "
-              f"(its sections: {', '.join(section_names(args.template))})", file=sys.stderr)  # fmt: skip
+        print(
+            f"floorwatch notes add: {', '.join(stray)} not in a {args.template} note "
+            f"(its sections: {', '.join(section_names(args.template))})",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     draft = NoteDraft(
         agent=args.agent.strip(),

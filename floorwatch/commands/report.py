@@ -58,8 +58,10 @@ def run(args: argparse.Namespace) -> int:
         latest = review.document.get("latest_day")
         hint = f"; the latest day with data is {latest} (try --ending {latest})" if latest else ""
         team = f" for team {args.team}" if args.team else ""
-        print(f"floorwatch report: no figures{team} for {period.start}..{period.end}{hint}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"floorwatch report: no figures{team} for {period.start}..{period.end}{hint}",
+            file=sys.stderr,
+        )
     text = render(review, args.format)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

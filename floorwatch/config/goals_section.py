@@ -50,8 +50,12 @@ class GoalsReader:
         found: list[Any] = []
         for index, item in enumerate(items or []):
             where = f"goals[{index}]"
-            keys = self.nodes.mapping(item, where, what="a goal {metric, from, to, start, due} "
-                                      "or an objective {objective, key_results, start, due}")  # fmt: skip
+            keys = self.nodes.mapping(
+                item,
+                where,
+                what="a goal {metric, from, to, start, due} "
+                "or an objective {objective, key_results, start, due}",
+            )
             if keys is None:
                 continue
             if "objective" in keys.values:
@@ -76,8 +80,17 @@ class GoalsReader:
         if scope is None or start is None or due is None or levels is None:
             return None
         metric, baseline, target = levels
-        return Goal(f"config:{number + 1}", scope, who, metric, baseline, target, start, due,
-                    source="config")  # fmt: skip
+        return Goal(
+            f"config:{number + 1}",
+            scope,
+            who,
+            metric,
+            baseline,
+            target,
+            start,
+            due,
+            source="config",
+        )
 
     def objective(self, node: Node, where: str, number: int) -> list[Any]:
         from floorwatch.coaching.goals import Goal, key_results_problem
@@ -93,7 +106,8 @@ class GoalsReader:
         items = entries.read("key_results", self.nodes.sequence)
         if items is not None and key_results_problem(len(items)):
             self.problems.error(
-                entries.values["key_results"], f"{where}.key_results: {key_results_problem(len(items))}"
+                entries.values["key_results"],
+                f"{where}.key_results: {key_results_problem(len(items))}",
             )
         found = []
         for index, item in enumerate(items or []):
@@ -104,8 +118,20 @@ class GoalsReader:
                 continue
             metric, baseline, target = levels
             key = f"config:{number + len(found) + 1}"
-            found.append(Goal(key, scope, who, metric, baseline, target, start, due,  # type: ignore[arg-type]
-                              objective=title or "", source="config"))  # fmt: skip
+            found.append(
+                Goal(
+                    key,
+                    scope,
+                    who,
+                    metric,
+                    baseline,
+                    target,
+                    start,
+                    due,  # type: ignore[arg-type]
+                    objective=title or "",
+                    source="config",
+                )
+            )
         return found
 
     def scope(self, entries: Entries, where: str) -> tuple[str | None, str]:
@@ -161,9 +187,10 @@ class GoalsReader:
             return None
         baseline, target = (
             self.metrics.level(entries.values[k], f"{where}.{k}", scale)
-            if k in entries.values else None
+            if k in entries.values
+            else None
             for k in ("from", "to")
-        )  # fmt: skip
+        )
         if baseline is None or target is None:
             return None
         worse = target > baseline if better is Better.LOWER else target < baseline

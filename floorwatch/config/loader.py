@@ -127,9 +127,7 @@ class _ConfigReader:
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
         goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
-        return Config(
-            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, goals
-        )
+        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, goals)
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""

@@ -31,8 +31,9 @@ WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 300, 110, 34, 10, 22
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1d2330;background:#fff}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccd}
-table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .6em;border-bottom:1px solid #e3e5ea;
-text-align:right;white-space:nowrap}th:first-child,td:first-child,td.text{text-align:left}
+table{border-collapse:collapse;margin:.5em 0}
+td,th{padding:.2em .6em;border-bottom:1px solid #e3e5ea;text-align:right;white-space:nowrap}
+th:first-child,td:first-child,td.text{text-align:left}
 .red{color:#b3261e;font-weight:600}.amber{color:#8a5a00;font-weight:600}.green{color:#1b6e2e}
 .none{color:#777}.prev{color:#777;font-size:.9em}.rank{color:#445;font-size:.85em}
 .charts{display:flex;flex-wrap:wrap;gap:.8em}.chart-box{border:1px solid #e3e5ea;padding:.3em}
@@ -66,17 +67,20 @@ def render_html(review: Review) -> str:
         _scope_table([("floor", document["floor"]["metrics"])], metrics, "scope"),
     ]
     if document["teams"]:
-        parts += ["<h2>Teams</h2>",
-                  _scope_table([(t["team"], t["metrics"]) for t in document["teams"]], metrics,
-                               "team")]  # fmt: skip
+        parts += [
+            "<h2>Teams</h2>",
+            _scope_table([(t["team"], t["metrics"]) for t in document["teams"]], metrics, "team"),
+        ]
     parts += ["<h2>Agents</h2>", _agents_table(document["agents"], metrics)]
     parts += ["<h2>Leaderboards</h2>", _leaderboards(document, fmt, label)]
     parts += ["<h2>Top improvers</h2>", _list(_improver_lines(document, fmt, label))]
     parts += ["<h2>Goals</h2>", _list(goal_lines(document, fmt, label))]
     parts += ["<h2>Coaching</h2>", _list(coaching_lines(document, fmt, label))]
-    parts += ["<h2>Growth curves</h2>",
-              "<p>Daily figures; the report's period shaded, the target dashed, notes marked "
-              "(red: improvement, green: praise; hover for the note).</p>"]  # fmt: skip
+    parts += [
+        "<h2>Growth curves</h2>",
+        "<p>Daily figures; the report's period shaded, the target dashed, notes marked "
+        "(red: improvement, green: praise; hover for the note).</p>",
+    ]
     period = document["period"]
     for agent in document["agents"]:
         name = clean_text(agent["name"])
@@ -88,15 +92,25 @@ def render_html(review: Review) -> str:
             points = review.series.get(agent["agent"], {}).get(key, [])
             target = review.day_targets.get(agent["agent"], {}).get(key)
             target = list(target) if isinstance(target, tuple) else target
-            marks = [m for m in review.marks.get(agent["agent"], [])
-                     if not m["metrics"] or key in m["metrics"]]  # fmt: skip
+            marks = [
+                m
+                for m in review.marks.get(agent["agent"], [])
+                if not m["metrics"] or key in m["metrics"]
+            ]
             parts.append(
                 "<div class='chart-box'>"
                 f"<h4>{escape(clean_text(metric['label']))}</h4>"
-                + chart_svg(points, target, marks, period["start"], period["end"], metric["format"],
-                            f"{name} {metric['label']}")
+                + chart_svg(
+                    points,
+                    target,
+                    marks,
+                    period["start"],
+                    period["end"],
+                    metric["format"],
+                    f"{name} {metric['label']}",
+                )
                 + "</div>"
-            )  # fmt: skip
+            )
         parts.append("</div>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -104,27 +118,37 @@ def render_html(review: Review) -> str:
 
 def _status_cell(item: Mapping[str, Any], fmt: str, rank: bool = False) -> str:
     status = item["status"]
-    text = (f"<span class='{status}'>{escape(show(item['value'], fmt))}</span> "
-            f"<span class='prev'>({escape(show(item['previous'], fmt))})</span>")  # fmt: skip
+    text = (
+        f"<span class='{status}'>{escape(show(item['value'], fmt))}</span> "
+        f"<span class='prev'>({escape(show(item['previous'], fmt))})</span>"
+    )
     if rank and item.get("rank"):
         text += f" <span class='rank'>#{item['rank']}</span>"
     return f"<td title='{escape(STATUS_WORDS[status])}'>{text}</td>"
 
 
-def _scope_table(rows: Sequence[tuple[str, Mapping[str, Any]]], metrics: Sequence[Mapping[str, Any]],
-                 first: str) -> str:  # fmt: skip
+def _scope_table(
+    rows: Sequence[tuple[str, Mapping[str, Any]]], metrics: Sequence[Mapping[str, Any]], first: str
+) -> str:
     head = "".join(f"<th>{escape(clean_text(m['label']))}</th>" for m in metrics)
-    targets = "".join(
-        f"<td class='prev'>{escape(show(rows[0][1][m['key']]['target'], m['format']))}</td>"
-        for m in metrics
-    ) if rows else ""  # fmt: skip
+    targets = (
+        "".join(
+            f"<td class='prev'>{escape(show(rows[0][1][m['key']]['target'], m['format']))}</td>"
+            for m in metrics
+        )
+        if rows
+        else ""
+    )
     body = "".join(
         f"<tr><td class='text'>{escape(clean_text(name))}</td>"
-        + "".join(_status_cell(values[m["key"]], m["format"]) for m in metrics) + "</tr>"
+        + "".join(_status_cell(values[m["key"]], m["format"]) for m in metrics)
+        + "</tr>"
         for name, values in rows
     )
-    return (f"<table><tr><th>{first}</th>{head}</tr>{body}"
-            f"<tr><td class='text prev'>target</td>{targets}</tr></table>")  # fmt: skip
+    return (
+        f"<table><tr><th>{first}</th>{head}</tr>{body}"
+        f"<tr><td class='text prev'>target</td>{targets}</tr></table>"
+    )
 
 
 def _agents_table(agents: Sequence[Mapping[str, Any]], metrics: Sequence[Mapping[str, Any]]) -> str:
@@ -136,26 +160,35 @@ def _agents_table(agents: Sequence[Mapping[str, Any]], metrics: Sequence[Mapping
         + "</tr>"
         for a in agents
     )
-    return (f"<table class='agents'><tr><th>agent</th><th>team</th>{head}</tr>{body}</table>"
-            "<p class='prev'>value (previous period) #rank; colour: status against the "
-            "agent's target</p>")  # fmt: skip
+    return (
+        f"<table class='agents'><tr><th>agent</th><th>team</th>{head}</tr>{body}</table>"
+        "<p class='prev'>value (previous period) #rank; colour: status against the "
+        "agent's target</p>"
+    )
 
 
-def _leaderboards(document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]) -> str:
+def _leaderboards(
+    document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]
+) -> str:
     items = []
     for key, board in document["leaderboards"].items():
         rows = ", ".join(
-            f"{row['rank']}. {escape(clean_text(row['name']))} {escape(show(row['value'], fmt[key]))}"
+            f"{row['rank']}. {escape(clean_text(row['name']))} "
+            f"{escape(show(row['value'], fmt[key]))}"
             for row in board
         )
-        items.append(f"<li><b>{escape(clean_text(label[key]))}</b>: {rows or 'no agent with enough rows'}</li>")
+        rows = rows or "no agent with enough rows"
+        items.append(f"<li><b>{escape(clean_text(label[key]))}</b>: {rows}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def _improver_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]) -> list[str]:
+def _improver_lines(
+    document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]
+) -> list[str]:
     lines = [
-        f"{clean_text(row['name'])}: {label[row['metric']]} {show(row['previous'], fmt[row['metric']])}"
-        f" -> {show(row['value'], fmt[row['metric']])} ({row['change'] * 100:.0f}% better)"
+        f"{clean_text(row['name'])}: {label[row['metric']]} "
+        f"{show(row['previous'], fmt[row['metric']])} -> {show(row['value'], fmt[row['metric']])}"
+        f" ({row['change'] * 100:.0f}% better)"
         for row in document["improvers"]
     ]
     return lines or ["nobody improved on the previous period (or there is no previous period)"]
@@ -188,8 +221,13 @@ def chart_svg(
     ends += [_ordinal(m["day"]) for m in marks]
     low_day, high_day = min(ends), max(ends)
     values = [v for _, v in points]
-    levels = values + ([float(t) for t in target] if isinstance(target, list)
-                       else [float(target)] if target is not None else [])  # fmt: skip
+    levels = values + (
+        [float(t) for t in target]
+        if isinstance(target, list)
+        else [float(target)]
+        if target is not None
+        else []
+    )
     low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
     if high == low:
         high, low = high + 1, low - 1 if low else 0.0
@@ -202,35 +240,51 @@ def chart_svg(
     def y(value: float) -> float:
         return PAD_TOP + (high - value) / (high - low) * plot_h
 
-    out = [f"<svg class='chart' xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' "
-           f"height='{HEIGHT}' viewBox='0 0 {WIDTH} {HEIGHT}' role='img' "
-           f"aria-label='{escape(title, quote=True)}'><title>{escape(title)}</title>"]  # fmt: skip
+    out = [
+        f"<svg class='chart' xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' "
+        f"height='{HEIGHT}' viewBox='0 0 {WIDTH} {HEIGHT}' role='img' "
+        f"aria-label='{escape(title, quote=True)}'><title>{escape(title)}</title>"
+    ]
     left, right = x(_ordinal(period_start)), x(_ordinal(period_end))
-    out.append(f"<rect class='period' x='{left - 2:.1f}' y='{PAD_TOP}' "
-               f"width='{max(right - left + 4, 4):.1f}' height='{plot_h}'/>")  # fmt: skip
+    out.append(
+        f"<rect class='period' x='{left - 2:.1f}' y='{PAD_TOP}' "
+        f"width='{max(right - left + 4, 4):.1f}' height='{plot_h}'/>"
+    )
     base = PAD_TOP + plot_h
     out.append(f"<line class='axis' x1='{PAD_X}' y1='{base}' x2='{WIDTH - 6}' y2='{base}'/>")
     out.append(f"<line class='axis' x1='{PAD_X}' y1='{PAD_TOP}' x2='{PAD_X}' y2='{base}'/>")
-    for level in [float(t) for t in target] if isinstance(target, list) else \
-            [float(target)] if target is not None else []:  # fmt: skip
-        out.append(f"<line class='target' x1='{PAD_X}' y1='{y(level):.1f}' x2='{WIDTH - 6}' "
-                   f"y2='{y(level):.1f}'><title>target {escape(show(level, fmt))}</title></line>")  # fmt: skip
+    for level in (
+        [float(t) for t in target]
+        if isinstance(target, list)
+        else [float(target)]
+        if target is not None
+        else []
+    ):
+        out.append(
+            f"<line class='target' x1='{PAD_X}' y1='{y(level):.1f}' x2='{WIDTH - 6}' "
+            f"y2='{y(level):.1f}'><title>target {escape(show(level, fmt))}</title></line>"
+        )
     if points:
         path = " ".join(
-            f"{'M' if i == 0 else 'L'}{x(_ordinal(d)):.1f},{y(v):.1f}" for i, (d, v) in enumerate(points)
+            f"{'M' if i == 0 else 'L'}{x(_ordinal(d)):.1f},{y(v):.1f}"
+            for i, (d, v) in enumerate(points)
         )
         out.append(f"<path class='curve' d='{path}'/>")
         for day, value in points:
-            out.append(f"<circle class='dot' cx='{x(_ordinal(day)):.1f}' cy='{y(value):.1f}' r='1.6'>"
-                       f"<title>{day}: {escape(show(value, fmt))}</title></circle>")  # fmt: skip
+            out.append(
+                f"<circle class='dot' cx='{x(_ordinal(day)):.1f}' cy='{y(value):.1f}' r='1.6'>"
+                f"<title>{day}: {escape(show(value, fmt))}</title></circle>"
+            )
     else:
         out.append(f"<text x='{PAD_X + 8}' y='{PAD_TOP + plot_h / 2:.0f}'>no daily figures</text>")
     for mark in marks:
         at = x(_ordinal(mark["day"]))
         kind = "praise" if mark["kind"] == "praise" else "improvement"
-        out.append(f"<line class='note {kind}' x1='{at:.1f}' y1='{PAD_TOP}' x2='{at:.1f}' "
-                   f"y2='{base + 4}'><title>note #{mark['id']} ({escape(mark['template'])}, "
-                   f"{kind}) {mark['day']}</title></line>")  # fmt: skip
+        out.append(
+            f"<line class='note {kind}' x1='{at:.1f}' y1='{PAD_TOP}' x2='{at:.1f}' "
+            f"y2='{base + 4}'><title>note #{mark['id']} ({escape(mark['template'])}, "
+            f"{kind}) {mark['day']}</title></line>"
+        )
     out.append(f"<text x='2' y='{PAD_TOP + 8}'>{escape(show(high, fmt))}</text>")
     out.append(f"<text x='2' y='{base}'>{escape(show(low, fmt))}</text>")
     first_day, last_day = date.fromordinal(low_day), date.fromordinal(high_day)

@@ -205,7 +205,9 @@ class FloorFigures:
         key = pd.Series(0, index=chosen.index)
         return float(aggregate(chosen[VALUE], [key], metric.agg).iloc[0]), len(chosen)
 
-    def daily(self, metric: MetricConfig, agent: str, first: str, last: str) -> list[tuple[str, float]]:
+    def daily(
+        self, metric: MetricConfig, agent: str, first: str, last: str
+    ) -> list[tuple[str, float]]:
         """(day, value) of the agent's daily figures first..last: rows, else kept days."""
         found: dict[str, float] = {}
         part = self.kept.get(metric.key)
@@ -251,7 +253,9 @@ def scaled(threshold: Threshold, factor: float) -> Threshold:
     def times(bound: Bound | None) -> Bound | None:
         if bound is None:
             return None
-        return (bound[0] * factor, bound[1] * factor) if isinstance(bound, tuple) else bound * factor
+        return (
+            (bound[0] * factor, bound[1] * factor) if isinstance(bound, tuple) else bound * factor
+        )
 
     return Threshold(times(threshold.green), times(threshold.red))
 
@@ -284,7 +288,10 @@ def status_of(
 
 
 def ranks(
-    config: Config, metric: MetricConfig, figures: Mapping[str, Figure], teams: Mapping[str, str | None]
+    config: Config,
+    metric: MetricConfig,
+    figures: Mapping[str, Figure],
+    teams: Mapping[str, str | None],
 ) -> dict[str, int]:
     """1 = best, per metric, among agents with a figure on at least min_count rows; ties share
     the better rank."""

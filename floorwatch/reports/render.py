@@ -56,10 +56,17 @@ def render_markdown(document: Mapping[str, Any]) -> str:
     label = {m["key"]: m["label"] for m in metrics}
     previous = document["previous"]
     lines = [f"# {cell(period_title(document))}", ""]
-    lines += [f"Previous period: {previous['start']} to {previous['end']}. "
-              f"Generated {document['generated_at']}.", ""]  # fmt: skip
-    lines += ["## The floor", "", "| metric | value | previous | target | status | rows |",
-              "| --- | ---: | ---: | ---: | --- | ---: |"]  # fmt: skip
+    lines += [
+        f"Previous period: {previous['start']} to {previous['end']}. "
+        f"Generated {document['generated_at']}.",
+        "",
+    ]
+    lines += [
+        "## The floor",
+        "",
+        "| metric | value | previous | target | status | rows |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
     for key, item in document["floor"]["metrics"].items():
         lines.append(
             f"| {cell(label[key])} | {show(item['value'], fmt[key])} | "
@@ -70,16 +77,24 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         lines += ["", "## Teams", ""]
         lines += _table(
             ["team", *[label[k] for k in label]],
-            [[t["team"], *[_value_text(t["metrics"][k], fmt[k]) for k in label]]
-             for t in document["teams"]],
-        )  # fmt: skip
+            [
+                [t["team"], *[_value_text(t["metrics"][k], fmt[k]) for k in label]]
+                for t in document["teams"]
+            ],
+        )
     lines += ["", "## Agents", "", "Each figure: value (previous) status #rank.", ""]
     lines += _table(
         ["agent", "name", "team", *[label[k] for k in label]],
-        [[a["agent"], a["name"], a["team"] or "",
-          *[_value_text(a["metrics"][k], fmt[k], rank=True) for k in label]]
-         for a in document["agents"]],
-    )  # fmt: skip
+        [
+            [
+                a["agent"],
+                a["name"],
+                a["team"] or "",
+                *[_value_text(a["metrics"][k], fmt[k], rank=True) for k in label],
+            ]
+            for a in document["agents"]
+        ],
+    )
     lines += ["", "## Leaderboards", ""]
     for key, board in document["leaderboards"].items():
         top = ", ".join(
@@ -90,26 +105,30 @@ def render_markdown(document: Mapping[str, Any]) -> str:
     for row in document["improvers"] or []:
         lines.append(
             f"- {cell(row['name'])}: {cell(label[row['metric']])} "
-            f"{show(row['previous'], fmt[row['metric']])} -> {show(row['value'], fmt[row['metric']])}"
-            f" ({row['change'] * 100:.0f}% better)"
+            f"{show(row['previous'], fmt[row['metric']])} -> "
+            f"{show(row['value'], fmt[row['metric']])} ({row['change'] * 100:.0f}% better)"
         )
     if not document["improvers"]:
         lines.append("- nobody improved on the previous period (or there is no previous period)")
-    lines += ["", "## Goals", ""] + goal_lines(document, fmt, label)
-    lines += ["", "## Coaching", ""] + coaching_lines(document, fmt, label)
+    lines += ["", "## Goals", "", *goal_lines(document, fmt, label)]
+    lines += ["", "## Coaching", "", *coaching_lines(document, fmt, label)]
     return "\n".join(lines) + "\n"
 
 
 def _value_text(item: Mapping[str, Any], fmt: str, rank: bool = False) -> str:
-    text = f"{show(item['value'], fmt)} ({show(item['previous'], fmt)}) {STATUS_WORDS[item['status']]}"
+    text = (
+        f"{show(item['value'], fmt)} ({show(item['previous'], fmt)}) {STATUS_WORDS[item['status']]}"
+    )
     if rank and item.get("rank"):
         text += f" #{item['rank']}"
     return text
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
-             "| " + " | ".join("---" for _ in header) + " |"]  # fmt: skip
+    lines = [
+        "| " + " | ".join(cell(h) for h in header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+    ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return lines
 
@@ -130,7 +149,9 @@ def goal_text(goal: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[st
     return text
 
 
-def goal_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]) -> list[str]:
+def goal_lines(
+    document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]
+) -> list[str]:
     lines = []
     by_key = {g["key"]: g for g in document["goals"]}
     for objective in document["objectives"]:
@@ -147,7 +168,9 @@ def goal_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: Mappi
     return lines or ["- no goals: add them under `goals:` in the config or `floorwatch goals add`"]
 
 
-def coaching_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]) -> list[str]:
+def coaching_lines(
+    document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]
+) -> list[str]:
     coaching = document["coaching"]
     feedback = coaching["feedback_24h"]
     lines = [
@@ -165,12 +188,17 @@ def coaching_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: M
             f"improved in {author['improved']} of {author['follow_ups']} follow-ups"
         )
     if coaching["follow_ups"]:
-        lines += ["", "Follow-ups due in the period (then: the note's evidence; now: the same "
-                  "window ending at the due time):", ""]  # fmt: skip
+        lines += [
+            "",
+            "Follow-ups due in the period (then: the note's evidence; now: the same "
+            "window ending at the due time):",
+            "",
+        ]
         for item in coaching["follow_ups"]:
             form = fmt.get(item["metric"], "number")
             lines.append(
-                f"- note #{item['note']} {cell(item['agent'])} {cell(label.get(item['metric'], item['metric']))}: "
+                f"- note #{item['note']} {cell(item['agent'])} "
+                f"{cell(label.get(item['metric'], item['metric']))}: "
                 f"then {show(item['then'], form)}, now {show(item['now'], form)} "
                 f"({item['window']} to {item['checked_at']}): {item['outcome'] or 'no figure'}"
             )
@@ -180,8 +208,9 @@ def coaching_lines(document: Mapping[str, Any], fmt: Mapping[str, str], label: M
             form = fmt.get(item["metric"], "number")
             lines.append(
                 f"- note #{item['note']} {item['day']} {cell(item['agent'])} "
-                f"{cell(label.get(item['metric'], item['metric']))}: before {show(item['before'], form)}, "
-                f"after {show(item['after'], form)}: {item['outcome'] or 'no figure'}"
+                f"{cell(label.get(item['metric'], item['metric']))}: "
+                f"before {show(item['before'], form)}, after {show(item['after'], form)}: "
+                f"{item['outcome'] or 'no figure'}"
             )
     return lines
 
@@ -190,8 +219,23 @@ def render_csv(document: Mapping[str, Any]) -> str:
     """One line per agent and metric (then team and floor lines): values in base units."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["scope", "agent", "name", "team", "metric", "value", "previous", "target",
-                     "status", "rank", "count", "period_start", "period_end"])  # fmt: skip
+    writer.writerow(
+        [
+            "scope",
+            "agent",
+            "name",
+            "team",
+            "metric",
+            "value",
+            "previous",
+            "target",
+            "status",
+            "rank",
+            "count",
+            "period_start",
+            "period_end",
+        ]
+    )
     start, end = document["period"]["start"], document["period"]["end"]
 
     def number(value: Any) -> str:
@@ -201,10 +245,23 @@ def render_csv(document: Mapping[str, Any]) -> str:
 
     def lines(scope: str, agent: str, name: str, team: str, metrics: Mapping[str, Any]) -> None:
         for key, item in metrics.items():
-            writer.writerow([scope, _safe(agent), _safe(name), _safe(team), key,
-                             number(item["value"]), number(item["previous"]),
-                             number(item["target"]), item["status"], item.get("rank") or "",
-                             item["count"], start, end])  # fmt: skip
+            writer.writerow(
+                [
+                    scope,
+                    _safe(agent),
+                    _safe(name),
+                    _safe(team),
+                    key,
+                    number(item["value"]),
+                    number(item["previous"]),
+                    number(item["target"]),
+                    item["status"],
+                    item.get("rank") or "",
+                    item["count"],
+                    start,
+                    end,
+                ]
+            )
 
     for agent in document["agents"]:
         lines("agent", agent["agent"], agent["name"], agent["team"] or "", agent["metrics"])

@@ -86,16 +86,19 @@ def build_review(
     first, last = period.day_texts()
     prev = period.previous()
     p_first, p_last = prev.day_texts()
-    agents = [a for a in figures.agents(first, last)
-              if inputs.team is None or figures.team_of(a) == inputs.team]  # fmt: skip
+    agents = [
+        a
+        for a in figures.agents(first, last)
+        if inputs.team is None or figures.team_of(a) == inputs.team
+    ]
     teams = sorted({t for a in agents if (t := figures.team_of(a))})
     names = {a: inputs.names.get(a) or a for a in agents}
     doc: dict[str, Any] = {
         "period": {"kind": period.kind, "start": first, "end": last, "days": period.days},
         "previous": {"start": p_first, "end": p_last},
-        "generated_at": (inputs.generated_at or datetime.now(tz)).astimezone(tz).isoformat(
-            timespec="seconds"
-        ),
+        "generated_at": (inputs.generated_at or datetime.now(tz))
+        .astimezone(tz)
+        .isoformat(timespec="seconds"),
         "floor": {"name": config.floor.name, "team": inputs.team, "metrics": {}},
         "teams": [{"team": t, "metrics": {}} for t in teams],
         "agents": [
@@ -103,10 +106,16 @@ def build_review(
             for a in agents
         ],
         "metrics": [
-            {"key": m.key, "label": m.label, "format": m.format.value, "agg": m.agg.value,
-             "better": m.better.value, "window": m.window_text}
+            {
+                "key": m.key,
+                "label": m.label,
+                "format": m.format.value,
+                "agg": m.agg.value,
+                "better": m.better.value,
+                "window": m.window_text,
+            }
             for m in config.metrics
-        ],  # fmt: skip
+        ],
         "leaderboards": {},
     }
     scope_values: dict[tuple[str, str, str], float | None] = {}
@@ -115,12 +124,17 @@ def build_review(
         days = figures.working_days(metric, first, last)
         now_agents = figures.figures(metric, first, last, "agent")
         before_agents = figures.figures(metric, p_first, p_last, "agent")
-        agent_ranks = ranks(config, metric, {a: now_agents[a] for a in agents if a in now_agents},
-                            {a: figures.team_of(a) for a in agents})  # fmt: skip
+        agent_ranks = ranks(
+            config,
+            metric,
+            {a: now_agents[a] for a in agents if a in now_agents},
+            {a: figures.team_of(a) for a in agents},
+        )
         for entry in doc["agents"]:
             agent, team = entry["agent"], entry["team"]
-            cell = _cell(config, metric, now_agents.get(agent), before_agents.get(agent), agent,
-                         team, days)  # fmt: skip
+            cell = _cell(
+                config, metric, now_agents.get(agent), before_agents.get(agent), agent, team, days
+            )
             cell["rank"] = agent_ranks.get(agent)
             entry["metrics"][metric.key] = cell
             scope_values[("agent", agent, metric.key)] = cell["value"]
@@ -130,8 +144,15 @@ def build_review(
         by_team = figures.figures(metric, first, last, "team")
         by_team_before = figures.figures(metric, p_first, p_last, "team")
         for entry in doc["teams"]:
-            cell = _cell(config, metric, by_team.get(entry["team"]),
-                         by_team_before.get(entry["team"]), None, entry["team"], days)  # fmt: skip
+            cell = _cell(
+                config,
+                metric,
+                by_team.get(entry["team"]),
+                by_team_before.get(entry["team"]),
+                None,
+                entry["team"],
+                days,
+            )
             entry["metrics"][metric.key] = cell
             scope_values[("team", entry["team"], metric.key)] = cell["value"]
         if inputs.team is None:
@@ -149,16 +170,24 @@ def build_review(
         ]
     improvements.sort(key=lambda item: (-item[0], item[1], item[2].key))
     doc["improvers"] = [
-        {"agent": a, "name": names[a], "metric": m.key, "previous": c["previous"],
-         "value": c["value"], "change": round(change, 6)}
+        {
+            "agent": a,
+            "name": names[a],
+            "metric": m.key,
+            "previous": c["previous"],
+            "value": c["value"],
+            "change": round(change, 6),
+        }
         for change, a, m, c in improvements[:TOP_IMPROVERS]
-    ]  # fmt: skip
+    ]
     doc["goals"], doc["objectives"] = _goals(inputs, agents, teams, figures, scope_values, period)
     notes = [n for n in live(inputs.notes) if n.agent in set(agents) or inputs.team is None]
     doc["coaching"] = _coaching(config, figures, period, inputs, notes, tz)
     series, marks = _charts(config, figures, period, agents, notes, tz)
     day_targets = {
-        a: {m.key: resolve_threshold(config, m, a, figures.team_of(a)).green for m in config.metrics}
+        a: {
+            m.key: resolve_threshold(config, m, a, figures.team_of(a)).green for m in config.metrics
+        }
         for a in agents
     }
     return Review(doc, series, marks, day_targets)
@@ -208,27 +237,46 @@ def _goals(
     period: Period,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     chosen = [
-        g for g in inputs.goals
-        if g.scope == "floor" or (g.scope == "team" and (inputs.team in (None, g.who)))
+        g
+        for g in inputs.goals
+        if g.scope == "floor"
+        or (g.scope == "team" and (inputs.team in (None, g.who)))
         or (g.scope == "agent" and g.who in agents)
-    ]  # fmt: skip
+    ]
     statuses = [goal_status(g, values.get((g.scope, g.who, g.metric)), period.end) for g in chosen]
     goals = []
     for status in statuses:
         goal = status.goal
         beside = team_goal_beside(goal, chosen, figures.team_of(goal.who))
-        goals.append({
-            "key": goal.key, "scope": goal.scope, "who": goal.who, "metric": goal.metric,
-            "objective": goal.objective, "baseline": goal.baseline, "target": goal.target,
-            "start": goal.start.isoformat(), "due": goal.due.isoformat(), "value": status.value,
-            "progress": status.progress, "light": status.light, "score": status.score,
-            "team_goal": beside.key if beside else None,
-        })  # fmt: skip
+        goals.append(
+            {
+                "key": goal.key,
+                "scope": goal.scope,
+                "who": goal.who,
+                "metric": goal.metric,
+                "objective": goal.objective,
+                "baseline": goal.baseline,
+                "target": goal.target,
+                "start": goal.start.isoformat(),
+                "due": goal.due.isoformat(),
+                "value": status.value,
+                "progress": status.progress,
+                "light": status.light,
+                "score": status.score,
+                "team_goal": beside.key if beside else None,
+            }
+        )
     okrs = [
-        {"title": o.title, "progress": o.progress, "light": o.light, "score": o.score,
-         "complete": o.complete, "key_results": [s.goal.key for s in o.key_results]}
+        {
+            "title": o.title,
+            "progress": o.progress,
+            "light": o.light,
+            "score": o.score,
+            "complete": o.complete,
+            "key_results": [s.goal.key for s in o.key_results],
+        }
         for o in objectives(statuses)
-    ]  # fmt: skip
+    ]
     return goals, okrs
 
 
@@ -243,11 +291,14 @@ def _coaching(
     start = day_start(period.start, config, tz)
     end = day_start(period.end + timedelta(days=1), config, tz)
     in_period = [n for n in notes if start <= n.created_at < end]
-    floor = floor_coaching(notes, inputs.hire_dates, inputs.names, end, tz, period.days,
-                           inputs.reds)  # fmt: skip
+    floor = floor_coaching(
+        notes, inputs.hire_dates, inputs.names, end, tz, period.days, inputs.reds
+    )
     metrics = {m.key: m for m in config.metrics}
 
-    def measure(agent: str, key: str, begin: datetime, finish: datetime) -> tuple[float | None, int]:
+    def measure(
+        agent: str, key: str, begin: datetime, finish: datetime
+    ) -> tuple[float | None, int]:
         metric = metrics.get(key)
         if metric is None:
             return None, 0
@@ -259,11 +310,19 @@ def _coaching(
         return None if found is None or found.count < metrics[key].min_count else found.value
 
     effects = follow_up_effects(
-        notes, measure, start, end, lambda at: day_start(floor_day(at, config, tz), config, tz),
+        notes,
+        measure,
+        start,
+        end,
+        lambda at: day_start(floor_day(at, config, tz), config, tz),
         {m.key: m.min_count for m in config.metrics},
     )
-    around = before_after(in_period, measure_days, lambda at: floor_day(at, config, tz),
-                          {m.key: m.better.value for m in config.metrics})  # fmt: skip
+    around = before_after(
+        in_period,
+        measure_days,
+        lambda at: floor_day(at, config, tz),
+        {m.key: m.better.value for m in config.metrics},
+    )
     floor_tally = tally(effects)
     by_author = tallies_by(effects, lambda e: e.author)
     return {
@@ -271,30 +330,53 @@ def _coaching(
         "praise": sum(n.kind == PRAISE for n in in_period),
         "improvement": sum(n.kind != PRAISE for n in in_period),
         "authors": [
-            {"author": a.author, "notes": a.notes, "agents": a.agents,
-             "praise": a.ratio.praise, "improvement": a.ratio.improvement,
-             "ratio": a.ratio.ratio, "on_target": a.ratio.on_target,
-             "improved": by_author[a.author].improved if a.author in by_author else 0,
-             "follow_ups": by_author[a.author].of if a.author in by_author else 0}
+            {
+                "author": a.author,
+                "notes": a.notes,
+                "agents": a.agents,
+                "praise": a.ratio.praise,
+                "improvement": a.ratio.improvement,
+                "ratio": a.ratio.ratio,
+                "on_target": a.ratio.on_target,
+                "improved": by_author[a.author].improved if a.author in by_author else 0,
+                "follow_ups": by_author[a.author].of if a.author in by_author else 0,
+            }
             for a in floor.authors
-        ],  # fmt: skip
+        ],
         "feedback_24h": {s: floor.red_count(s) for s in ("given", "missed", "pending")},
         "follow_ups": [
-            {"note": e.note_id, "agent": e.agent, "author": e.author, "metric": e.metric,
-             "then": e.then, "now": e.now, "count": e.now_count, "window": e.window,
-             "checked_at": e.checked_at.astimezone(tz).isoformat(timespec="minutes"),
-             "outcome": e.outcome}
+            {
+                "note": e.note_id,
+                "agent": e.agent,
+                "author": e.author,
+                "metric": e.metric,
+                "then": e.then,
+                "now": e.now,
+                "count": e.now_count,
+                "window": e.window,
+                "checked_at": e.checked_at.astimezone(tz).isoformat(timespec="minutes"),
+                "outcome": e.outcome,
+            }
             for e in effects
-        ],  # fmt: skip
+        ],
         "improved": {
-            "improved": floor_tally.improved, "of": floor_tally.of, "text": floor_tally.text(),
+            "improved": floor_tally.improved,
+            "of": floor_tally.of,
+            "text": floor_tally.text(),
             "by_author": {a: {"improved": t.improved, "of": t.of} for a, t in by_author.items()},
-        },  # fmt: skip
+        },
         "before_after": [
-            {"note": b.note_id, "agent": b.agent, "metric": b.metric, "day": b.day.isoformat(),
-             "before": b.before, "after": b.after, "outcome": b.outcome}
+            {
+                "note": b.note_id,
+                "agent": b.agent,
+                "metric": b.metric,
+                "day": b.day.isoformat(),
+                "before": b.before,
+                "after": b.after,
+                "outcome": b.outcome,
+            }
             for b in around
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -317,7 +399,12 @@ def _charts(
         day = floor_day(note.created_at, config, tz).isoformat()
         if first <= day <= last:
             marks.setdefault(note.agent, []).append(
-                {"day": day, "id": note.id, "kind": note.kind, "template": note.template,
-                 "metrics": [e.metric for e in note.evidence] or list(note.tags)}
-            )  # fmt: skip
+                {
+                    "day": day,
+                    "id": note.id,
+                    "kind": note.kind,
+                    "template": note.template,
+                    "metrics": [e.metric for e in note.evidence] or list(note.tags),
+                }
+            )
     return series, marks

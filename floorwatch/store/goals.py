@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from floorwatch.store import NoteStore
 
 
-
 @dataclass(frozen=True)
 class CheckIn:
     goal_key: str
@@ -46,10 +45,19 @@ class GoalBook:
             cursor = connection.execute(
                 "INSERT INTO goals (scope, who, metric, baseline, target, start_day, due_day, "
                 "objective, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (goal.scope, goal.who, goal.metric, goal.baseline, goal.target,
-                 goal.start.isoformat(), goal.due.isoformat(), goal.objective, to_text(now),
-                 author),
-            )  # fmt: skip
+                (
+                    goal.scope,
+                    goal.who,
+                    goal.metric,
+                    goal.baseline,
+                    goal.target,
+                    goal.start.isoformat(),
+                    goal.due.isoformat(),
+                    goal.objective,
+                    to_text(now),
+                    author,
+                ),
+            )
             goal_id = int(cursor.lastrowid or 0)
         return Goal(**{**goal.__dict__, "key": f"G{goal_id}", "source": "store"})
 
@@ -117,8 +125,15 @@ class GoalBook:
             at = from_text(row["checked_at"])
             assert at is not None
             found.append(
-                CheckIn(row["goal_key"], at, row["value"], row["progress"], row["light"],
-                        row["checked_by"], row["comment"])  # fmt: skip
+                CheckIn(
+                    row["goal_key"],
+                    at,
+                    row["value"],
+                    row["progress"],
+                    row["light"],
+                    row["checked_by"],
+                    row["comment"],
+                )
             )
         return found
 

@@ -33,13 +33,13 @@ from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
-from floorwatch.tui.widgets.goals import board_values
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
 from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
+from floorwatch.tui.widgets.goals import board_values
 from floorwatch.tui.widgets.notes_timeline import mount_timeline
 
 if TYPE_CHECKING:

@@ -142,16 +142,18 @@ class BoardScreen(Screen[None]):
             self._show_goals()
         elif event.state.name == "ERROR":
             self.goals_line.display = True
-            self.goals_line.update(Text(f"Goals cannot be read: {event.worker.error}",
-                                        style="bold red"))  # fmt: skip
+            self.goals_line.update(
+                Text(f"Goals cannot be read: {event.worker.error}", style="bold red")
+            )
 
     def _show_goals(self) -> None:
         """Team and floor goals lit by the header's averages (the selected team's only)."""
         facts = self.header.facts
         values: dict[tuple[str, str, str], float | None] = {
             ("team", team, key): value
-            for team, summary in facts.teams.items() for key, (value, _) in summary.items()
-        }  # fmt: skip
+            for team, summary in facts.teams.items()
+            for key, (value, _) in summary.items()
+        }
         values.update({("floor", "", key): value for key, (value, _) in facts.floor.items()})
         team = self.view.team
         shown = [g for g in self.goals if g.scope == "floor" or team in (None, g.who)]

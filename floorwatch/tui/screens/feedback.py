@@ -37,17 +37,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from floorwatch.coaching.templates import (
-    BEST,
-    EXAMPLES,
-    PREFILL_SECTION,
-    SECTIONS,
-    STAR_AR,
-    TEMPLATES,
-    TITLES,
-    next_template,
-    section_names,
-)
 from floorwatch.coaching import (
     IMPROVEMENT,
     KINDS,
@@ -66,6 +55,17 @@ from floorwatch.coaching import (
     parse_timeframe,
     validate_draft,
 )
+from floorwatch.coaching.templates import (
+    BEST,
+    EXAMPLES,
+    PREFILL_SECTION,
+    SECTIONS,
+    STAR_AR,
+    TEMPLATES,
+    TITLES,
+    next_template,
+    section_names,
+)
 from floorwatch.feeds.roster import clean_text
 from floorwatch.store import InvalidNote, StoreError
 
@@ -82,8 +82,11 @@ TEXT_FIELDS = ("behavior", "effect", "suggestion")
 # Where each validate_draft problem is shown and which widget gets the focus for it.
 FIELD_ORDER = (
     *(name for template in TEMPLATES for name in section_names(template)),
-    "timeframe", "kind", "visibility", "example",
-)  # fmt: skip
+    "timeframe",
+    "kind",
+    "visibility",
+    "example",
+)
 SECTION_LINES = {"behavior": 4, "reality": 3, "situation": 3, "action": 3, "options": 3}
 
 
@@ -201,12 +204,14 @@ class FeedbackPanel(ModalScreen[Note | None]):
                     with Vertical(classes="option"):
                         yield Label("Case library", classes="field-label")
                         yield Select(
-                            [("not a case", ""), ("good example", "good"),
-                             ("bad example", "bad")],
-                            allow_blank=False, id="example",
-                        )  # fmt: skip
+                            [("not a case", ""), ("good example", "good"), ("bad example", "bad")],
+                            allow_blank=False,
+                            id="example",
+                        )
                     with Vertical(classes="option wide"):
-                        yield Label("Topic (product, problem, customer type)", classes="field-label")
+                        yield Label(
+                            "Topic (product, problem, customer type)", classes="field-label"
+                        )
                         yield Input(id="topic", placeholder="account access")
                 yield Static(id="example-error", classes="field-error")
                 yield Label("Timeframe: when you check again", classes="field-label")
@@ -239,8 +244,10 @@ class FeedbackPanel(ModalScreen[Note | None]):
                 yield Static(id="visibility-error", classes="field-error")
             yield Static(id="feedback-status")
             yield Static(
-                Text("tab next field · ctrl+t template · ctrl+s save · esc close (asks first)",
-                     style="dim"),  # fmt: skip
+                Text(
+                    "tab next field · ctrl+t template · ctrl+s save · esc close (asks first)",
+                    style="dim",
+                ),
                 id="feedback-keys",
             )
 
@@ -291,8 +298,11 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     def _show_title(self) -> None:
         kind = self.query_one("#kind", Select).value
-        what = {BEST: "Praise for " if kind == PRAISE else "Coaching note for ",
-                "grow": "GROW conversation with ", STAR_AR: "STAR-AR case: "}[self.template]  # fmt: skip
+        what = {
+            BEST: "Praise for " if kind == PRAISE else "Coaching note for ",
+            "grow": "GROW conversation with ",
+            STAR_AR: "STAR-AR case: ",
+        }[self.template]
         title = Text(what, style="bold")
         title.append(self.agent_name, style="bold")
         title.append(f"  {clean_text(self.agent)}")
@@ -335,8 +345,9 @@ class FeedbackPanel(ModalScreen[Note | None]):
         for template in TEMPLATES[1:]:
             for name in section_names(template):
                 self.query_one(f"#{name}", TextArea).load_text(values.get(name, ""))
-        self.query_one("#example", Select).value = draft.example if draft.example in EXAMPLES \
-            else ""  # fmt: skip
+        self.query_one("#example", Select).value = (
+            draft.example if draft.example in EXAMPLES else ""
+        )
         self.query_one("#topic", Input).value = draft.topic
         self._show_template()
         self.query_one("#timeframe", Input).value = draft.timeframe
@@ -351,9 +362,14 @@ class FeedbackPanel(ModalScreen[Note | None]):
         kind = self.query_one("#kind", Select).value
         visibility = self.query_one("#visibility", Select).value
         template = self.template
-        sections = () if template == BEST else tuple(
-            (name, self.query_one(f"#{name}", TextArea).text) for name in section_names(template)
-        )  # fmt: skip
+        sections = (
+            ()
+            if template == BEST
+            else tuple(
+                (name, self.query_one(f"#{name}", TextArea).text)
+                for name in section_names(template)
+            )
+        )
         example = self.query_one("#example", Select).value if template == STAR_AR else ""
         return replace(
             self._base,

@@ -43,8 +43,10 @@ def goal_line(status: GoalStatus, metrics: Mapping[str, MetricConfig], palette: 
         text.append("- no figure now", style="dim")
         return text
     level = LIGHT_STATUS[status.light or RED]
-    text.append(f"{status.progress * 100:.0f}% {level.shape} {status.light}",
-                style=palette.for_status(level))  # fmt: skip
+    text.append(
+        f"{status.progress * 100:.0f}% {level.shape} {status.light}",
+        style=palette.for_status(level),
+    )
     if status.score is not None:
         text.append(f"  score {status.score:.2f}")
     return text
