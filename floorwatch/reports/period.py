@@ -146,7 +146,11 @@ class FloorFigures:
 
     def figures(self, metric: MetricConfig, first: str, last: str, by: str) -> dict[str, Figure]:
         """The metric over floor days first..last (ISO, both included), per agent (`by`
-        'agent'), team ('team') or for the floor ('floor', key '')."""
+        'agent'), team ('team') or for the floor ('floor', key ''). A `last` (a status
+        snapshot) has no meaning over several agents' rows: a team's or the floor's is the mean
+        of its agents' (as the board's header averages them)."""
+        if by != "agent" and metric.agg is Agg.LAST:
+            return self._mean_of_agents(metric, first, last, by)
         pieces = []
         rows = self.rows.get(metric.field)
         row_days: set[str] = set()
@@ -191,6 +195,20 @@ class FloorFigures:
         if by == "team":
             return agents.map(lambda a: self.teams.get(a)).rename(GROUP)
         return pd.Series("", index=agents.index, name=GROUP)
+
+    def _mean_of_agents(
+        self, metric: MetricConfig, first: str, last: str, by: str
+    ) -> dict[str, Figure]:
+        agents = self.figures(metric, first, last, "agent")
+        grouped: dict[str, list[Figure]] = {}
+        for agent, figure in agents.items():
+            group = "" if by == "floor" else self.teams.get(agent)
+            if group is not None and figure.value is not None:
+                grouped.setdefault(group, []).append(figure)
+        return {
+            group: Figure(float(np.mean([f.value for f in items])), sum(f.count for f in items))
+            for group, items in grouped.items()
+        }
 
     def window(
         self, metric: MetricConfig, agent: str, start: float, end: float
