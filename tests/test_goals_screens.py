@@ -10,6 +10,7 @@ from floorwatch.coaching.goals import Goal
 from floorwatch.store import NoteStore, store_path
 from floorwatch.store.goals import GoalBook
 from floorwatch.tui.screens.agent import AgentScreen
+from floorwatch.tui.themes import DARK
 from floorwatch.tui.widgets.goals import GoalsLine
 from tests.app_support import FakeFloor, build_board
 from tests.notes_support import wait_for
@@ -65,4 +66,24 @@ async def test_board_header_shows_team_and_floor_goals() -> None:
         text = line.plain()
         assert "team north AHT" in text and "team south AHT" in text and "floor CSAT" in text
         assert "agent A001" not in text  # personal goals live on the agent screen
-        assert "%" in text.splitlines()[0]
+        lines = text.splitlines()
+        assert "floor CSAT" in lines[0] and "team north" in lines[1] and "team south" in lines[2]
+        board = app.screen  # type: ignore[attr-defined]
+        for _ in range(6):  # t cycles the teams: stop at north
+            await pilot.press("t")
+            if board.view.team == "north":
+                break
+        assert board.view.team == "north"  # one team: its goals and the floor's
+        await wait_for(pilot, lambda: "team south" not in line.plain())
+        assert "team north" in line.plain() and "floor CSAT" in line.plain()
+
+
+def test_board_goals_are_capped_with_a_count() -> None:
+    from floorwatch.coaching.goals import goal_status
+    from floorwatch.tui.widgets.goals import goals_text
+    from tests.app_support import load_fixture_config
+
+    config = load_fixture_config()
+    statuses = [goal_status(GOALS[2], 90.0, START)] * 5
+    text = goals_text(statuses, config.metrics, DARK, limit=3).plain
+    assert text.count("floor CSAT") == 2 and text.splitlines()[-1].strip().startswith("+3 more")

@@ -58,6 +58,7 @@ MOVE_KEYS = (
 
 
 SHORT_SCREEN = 20  # rows: below this the events panel is hidden
+GOALS_LINES = 3  # the board's goals take at most this many lines: the agents come first
 GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 
@@ -96,7 +97,7 @@ class BoardScreen(Screen[None]):
             id="header",
         )  # fmt: skip
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
-        self.goals_line = GoalsLine(config.metrics, palette, id="board-goals")
+        self.goals_line = GoalsLine(config.metrics, palette, limit=GOALS_LINES, id="board-goals")
         self.goals: list[Any] = []  # the teams' and the floor's, read from config and store
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
@@ -156,7 +157,10 @@ class BoardScreen(Screen[None]):
         }
         values.update({("floor", "", key): value for key, (value, _) in facts.floor.items()})
         team = self.view.team
-        shown = [g for g in self.goals if g.scope == "floor" or team in (None, g.who)]
+        shown = sorted(
+            (g for g in self.goals if g.scope == "floor" or team in (None, g.who)),
+            key=lambda g: (g.scope != "floor", g.who, g.metric, g.due),
+        )
         self.goals_line.display = bool(shown)
         if shown:
             self.goals_line.show(goal_statuses(shown, values, self.fw_app_today()))

@@ -53,9 +53,16 @@ def goal_line(status: GoalStatus, metrics: Mapping[str, MetricConfig], palette: 
 
 
 def goals_text(
-    statuses: Sequence[GoalStatus], metrics: Sequence[MetricConfig], palette: Palette
+    statuses: Sequence[GoalStatus],
+    metrics: Sequence[MetricConfig],
+    palette: Palette,
+    limit: int | None = None,
 ) -> Text:
+    """One goal a line; past `limit` lines, '+N more goals' (the agent screen lists them all)."""
     by_key = {m.key: m for m in metrics}
+    hidden = 0
+    if limit is not None and len(statuses) > limit:
+        statuses, hidden = statuses[: limit - 1], len(statuses) - (limit - 1)
     text = Text("Goals: ", style="bold", end="")
     if not statuses:
         text.append("none set (goals: in the config, or floorwatch goals add)", style="dim")
@@ -64,6 +71,8 @@ def goals_text(
         if index:
             text.append("\n       ")
         text.append_text(goal_line(status, by_key, palette))
+    if hidden:
+        text.append(f"\n       +{hidden} more goals (t: one team's)", style="dim")
     return text
 
 
@@ -73,19 +82,25 @@ class GoalsLine(Static):
     DEFAULT_CSS = "GoalsLine { height: auto; padding: 0 1; }"
 
     def __init__(
-        self, metrics: Sequence[MetricConfig], palette: Palette = DARK, *, id: str | None = None
+        self,
+        metrics: Sequence[MetricConfig],
+        palette: Palette = DARK,
+        *,
+        limit: int | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.limit = limit
         self.metrics = tuple(metrics)
         self.palette = palette
         self.statuses: tuple[GoalStatus, ...] = ()
 
     def show(self, statuses: Sequence[GoalStatus]) -> None:
         self.statuses = tuple(statuses)
-        self.update(goals_text(self.statuses, self.metrics, self.palette))
+        self.update(goals_text(self.statuses, self.metrics, self.palette, self.limit))
 
     def plain(self) -> str:
-        return goals_text(self.statuses, self.metrics, self.palette).plain
+        return goals_text(self.statuses, self.metrics, self.palette, self.limit).plain
 
 
 GoalsOf = Callable[[], list[Goal]]  # the config's goals and the store's (blocking: a worker)
