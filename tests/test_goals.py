@@ -201,8 +201,15 @@ def test_goals_cli_add_list_checkin(tmp_path: Path, capsys: pytest.CaptureFixtur
     listed = {g["key"]: g for g in json.loads(capsys.readouterr().out)}
     assert set(listed) == {"config:1", "config:2", "G1"}
     assert listed["G1"]["value"] == 350.0 and listed["G1"]["light"] == AMBER
+    for number in range(6):  # an objective takes 3 to 5 key results
+        code = main(["goals", "add", *base, "--metric", "csat", "--from", "80", "--to", "90",
+                     "--due", "2027-12-31", "--objective", "Benchmark"])  # fmt: skip
+        assert code == (0 if number < 5 else 2)
+    err = capsys.readouterr().err
+    assert "has 1 key result(s): add 2 more (3-5)" in err
+    assert "has 5 key results already" in err
     with NoteStore(store) as opened:
         book = GoalBook(opened)
         assert [c.value for c in book.check_ins("G1")][-1] == 350.0
         book.end("G1", "li.wei", datetime.now(UTC), "team reorganised")
-        assert book.goals() == []
+        assert [g.objective for g in book.goals()] == ["Benchmark"] * 5

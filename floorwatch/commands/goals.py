@@ -134,7 +134,18 @@ def _add(args: argparse.Namespace, config: Any, book: Any) -> int:
     scope, who = (
         (AGENT, args.agent) if args.agent else (TEAM, args.team) if args.team else (FLOOR, "")
     )
-    goal = Goal("", scope, who, metric.key, baseline, target, start, due, args.objective.strip())
+    objective = args.objective.strip()
+    if objective:
+        from floorwatch.coaching.goals import KEY_RESULTS_MAX
+
+        already = [g for g in _all_goals(config, book) if g.objective == objective]
+        if len(already) >= KEY_RESULTS_MAX:
+            raise UserError(
+                f"objective {objective!r} has {len(already)} key results already: "
+                f"an objective has 3 to {KEY_RESULTS_MAX}",
+                EXIT_INVALID,
+            )
+    goal = Goal("", scope, who, metric.key, baseline, target, start, due, objective)
     saved = book.add(goal, resolve_author(config.notes.author), datetime.now(UTC))
     print(saved.key)
     same = [g for g in book.goals() if g.objective and g.objective == saved.objective]

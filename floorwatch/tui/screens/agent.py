@@ -37,8 +37,8 @@ ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
 TrendsOf = Callable[[str], list[tuple[MetricConfig, list[Trend]]]]  # blocking: a thread worker
 NO_HISTORY = (
-    "Trend over months: no daily figures kept yet (`floorwatch history build`, run daily, "
-    "keeps them; `run` and `serve` keep each closed day's)"
+    "Trend over months: no daily figures kept yet (`run` and `serve` keep each closed day's; "
+    "`floorwatch history build` backfills)"
 )
 
 
