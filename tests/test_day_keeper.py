@@ -68,3 +68,71 @@ def test_a_store_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -
     keeper = DayKeeper(config, store, clock=lambda: at("2026-11-05T12:00:00"))
     assert keeper.keep() == []
     assert keeper.last_error
+
+
+class FakeKeeper:
+    made: list[FakeKeeper] = []
+
+    def __init__(self, config: object) -> None:
+        self.started = self.stopped = False
+        FakeKeeper.made.append(self)
+
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_run_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from floorwatch.commands import run as run_command
+    from floorwatch.live import day_keeper
+    from floorwatch.tui import app as app_module
+
+    FakeKeeper.made.clear()
+    monkeypatch.setattr(day_keeper, "DayKeeper", FakeKeeper)
+    seen: list[bool] = []
+    monkeypatch.setattr(
+        app_module.FloorwatchApp, "run", lambda self: seen.append(FakeKeeper.made[0].started)
+    )
+    args = argparse.Namespace(
+        config=str(write_floor(tmp_path)), wall=False, page_seconds=10.0, author=None, theme=None
+    )
+    assert run_command.run(args) == 0
+    assert seen == [True] and FakeKeeper.made[0].stopped
+
+
+async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from floorwatch.live import day_keeper
+    from floorwatch.ssh import serve as serve_module
+
+    class FakeFloor:
+        def __init__(self, config: object) -> None: ...
+
+        async def start(self) -> None: ...
+
+        async def stop(self) -> None: ...
+
+    class FakeServer:
+        sessions: list[object] = []
+
+        def __init__(self, *args: object) -> None: ...
+
+        async def start(self) -> None: ...
+
+        async def close(self) -> None: ...
+
+    async def no_wait() -> None:
+        assert FakeKeeper.made[0].started
+
+    FakeKeeper.made.clear()
+    monkeypatch.setattr(day_keeper, "DayKeeper", FakeKeeper)
+    monkeypatch.setattr(serve_module, "Floor", FakeFloor)
+    monkeypatch.setattr(serve_module, "SshServer", FakeServer)
+    monkeypatch.setattr(serve_module, "announce", lambda server: None)
+    monkeypatch.setattr(serve_module, "wait_for_stop_signal", no_wait)
+    config = load_config(write_floor(tmp_path))
+    await serve_module.serve(config, build_factory=lambda config, floor: None)
+    assert FakeKeeper.made[0].stopped
