@@ -73,8 +73,9 @@ def test_a_store_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -
 class FakeKeeper:
     made: list[FakeKeeper] = []
 
-    def __init__(self, config: object) -> None:
+    def __init__(self, config: object, **board: object) -> None:
         self.started = self.stopped = False
+        self.board = board  # earliest and loaded: the board's, so the keeper reads only when due
         FakeKeeper.made.append(self)
 
     def start(self) -> None:
@@ -102,6 +103,7 @@ def test_run_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # 
     )
     assert run_command.run(args) == 0
     assert seen == [True] and FakeKeeper.made[0].stopped
+    assert set(FakeKeeper.made[0].board) == {"earliest", "loaded"}
 
 
 async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +111,9 @@ async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> N
     from floorwatch.ssh import serve as serve_module
 
     class FakeFloor:
+        earliest = None
+        loaded = True
+
         def __init__(self, config: object) -> None: ...
 
         async def start(self) -> None: ...
@@ -136,3 +141,48 @@ async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> N
     config = load_config(write_floor(tmp_path))
     await serve_module.serve(config, build_factory=lambda config, floor: None)
     assert FakeKeeper.made[0].stopped
+
+
+def test_reads_the_feeds_only_when_the_board_holds_a_closed_day(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:
+    from floorwatch.live import day_keeper
+
+    config = load_config(write_floor(tmp_path))
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    reads: list[int] = []
+    real = day_keeper.FloorFeeds
+
+    def counting(config: object) -> object:
+        reads.append(1)
+        return real(config)
+
+    monkeypatch.setattr(day_keeper, "FloorFeeds", counting)
+    now = at("2026-11-10T15:00:00")
+    oldest: list[float | None] = [None]
+    keeper = DayKeeper(config, store, clock=lambda: now, earliest=lambda: oldest[0])
+    assert keeper.keep() == [] and reads == []  # no rows on the board yet
+    oldest[0] = at("2026-11-10T08:00:00")
+    assert keeper.keep() == [] and reads == []  # only today's rows: nothing closed to keep
+    oldest[0] = at("2026-11-09T08:00:00")
+    assert keeper.keep()[-1] == "2026-11-09" and reads == [1]
+    store.close()
+
+
+def test_waits_for_the_board_to_load(tmp_path: Path) -> None:
+    config = load_config(write_floor(tmp_path))
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    loaded = [False]
+    keeper = DayKeeper(
+        config, store, clock=lambda: at("2026-11-05T12:00:00"), loaded=lambda: loaded[0]
+    )
+    keeper.start()
+    time.sleep(0.3)
+    assert keeper.runs == 0
+    loaded[0] = True
+    deadline = time.monotonic() + 30
+    while not keeper.kept_days:
+        assert time.monotonic() < deadline, "the keeper never ran once the board had loaded"
+        time.sleep(0.05)
+    keeper.stop()
+    store.close()

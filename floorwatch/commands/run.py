@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     app.exit_on_hangup = True
     from floorwatch.live.day_keeper import DayKeeper
 
-    keeper = DayKeeper(config)  # each closed day's figures, for the trends and reports
+    floor = app.floor  # each closed day's figures, for the trends and reports
+    keeper = DayKeeper(config, earliest=lambda: floor.earliest, loaded=lambda: bool(floor.loaded))
     keeper.start()
     try:
         app.run()

@@ -1,12 +1,15 @@
 """Daily figures without cron: `run` and `serve` keep each closed day's figures themselves.
 
-A `DayKeeper` runs in a thread of its own beside the board. On start it keeps every closed
-floor day the feeds hold that the store lacks (the days missed while nothing ran); then, at
+A `DayKeeper` runs in a thread of its own beside the board. Once the board has loaded the feeds,
+it keeps every closed floor day the feeds hold that the store lacks (the days missed while
+nothing ran); then, at
 each day end (`floor.day_starts` in `floor.timezone`, plus a minute for late rows), it keeps
 the day just closed, and again any day missing. A day is closed once the next one has begun (on
 a `clock: data` floor: once the feeds hold a later day). The figures are those of
 `floorwatch history build` (`floorwatch.live.daily_figures`), which stays for backfills.
-Failures are logged and retried at the next day end; they never stop the board.
+Failures are logged and retried at the next day end; they never stop the board. Reading the
+feeds again costs a cold load's time and memory, so the keeper asks the board first (`earliest`:
+the oldest row it ingested) and reads only when the feeds hold a closed day.
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from floorwatch.config.types import Config
+from floorwatch.feeds import FloorFeeds
+from floorwatch.feeds.memory import release_unused_memory
+from floorwatch.live.daily_figures import DAY, daily_figures
 from floorwatch.live.metrics import DayClock
 
 log = logging.getLogger(__name__)
 
+LOAD_POLL = 1.0  # seconds between looks at whether the board has loaded the feeds
 AFTER_DAY_END = 60.0  # seconds after the day end before its figures are kept: late rows land
 
 
@@ -34,11 +42,15 @@ class DayKeeper:
         store: object | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        earliest: Callable[[], float | None] | None = None,
+        loaded: Callable[[], bool] | None = None,
     ) -> None:
         from floorwatch.store import NoteStore, store_path
 
         self.config = config
         self.clock = clock
+        self.earliest = earliest  # the board's oldest row time (None: no rows yet)
+        self.loaded = loaded  # whether the board has read the feeds once
         self.day_clock = DayClock(config.floor.timezone, config.floor.day_starts)
         self._own_store = store is None
         self.store = store if store is not None else NoteStore(store_path(config))
@@ -62,6 +74,9 @@ class DayKeeper:
             self.store.close()  # type: ignore[attr-defined]
 
     def _run(self) -> None:
+        while self.loaded is not None and not self.loaded():  # after the board's cold load
+            if self._stop.wait(LOAD_POLL):
+                return
         while not self._stop.is_set():
             self.keep()
             self._stop.wait(self.seconds_to_next_day_end())
@@ -93,9 +108,16 @@ class DayKeeper:
         return kept
 
     def _keep(self) -> list[str]:
-        from floorwatch.feeds import FloorFeeds
-        from floorwatch.live.daily_figures import DAY, daily_figures
+        if self.earliest is not None and self.config.floor.clock != "data":
+            oldest = self.earliest()
+            if oldest is None or oldest >= self.day_clock.start(self.clock()):
+                return []  # the feeds hold no closed day: nothing to read
+        try:
+            return self._keep_from_feeds()
+        finally:
+            release_unused_memory()  # a cold load's buffers: given back
 
+    def _keep_from_feeds(self) -> list[str]:
         feeds = FloorFeeds(self.config)
         try:
             updates = feeds.load_all()
@@ -108,10 +130,12 @@ class DayKeeper:
         today = days[-1] if self.config.floor.clock == "data" else self.today()
         closed = [day for day in days if day < today]
         just_closed = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
-        have = self.store.figure_days() if self.store.path.exists() else set()  # type: ignore[attr-defined]
+        store: Any = self.store
+        have = store.figure_days() if store.path.exists() else set()
         wanted = [day for day in closed if day not in have or day == just_closed]
         if not wanted:
             return []
-        chosen = figures[figures[DAY].isin(wanted)]
-        self.store.save_daily_figures(chosen.itertuples(index=False, name=None))  # type: ignore[attr-defined]
+        store.save_daily_figures(
+            figures[figures[DAY].isin(wanted)].itertuples(index=False, name=None)
+        )
         return wanted

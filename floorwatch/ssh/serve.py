@@ -58,7 +58,9 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     await floor.start()
     from floorwatch.live.day_keeper import DayKeeper
 
-    keeper = DayKeeper(config)  # each closed day's figures, kept without cron
+    keeper = DayKeeper(  # each closed day's figures, kept without cron
+        config, earliest=lambda: floor.earliest, loaded=lambda: floor.loaded
+    )
     keeper.start()
     try:
         await server.start()
