@@ -51,6 +51,9 @@ def test_html_report_in_chromium(tmp_path: Path) -> None:
             # one note per agent, marked on the AHT curve (the metric of its evidence)
             assert page.locator("svg.chart line.note").count() == 2
             assert "note #1" in page.locator("svg.chart line.note").first.inner_html()
+            # the team's and A1's goals, each with its progress bar and light
+            assert page.locator("table.goals svg.goal-bar").count() == 2
+            assert page.locator("table.goals svg.goal-bar rect.done").count() == 2
             text = page.locator("body").inner_text()
             assert "coached metrics improved in 1 of 2 follow-ups" in text
             assert "Ann <b>One</b>" in text  # a name with markup stays text

@@ -74,7 +74,7 @@ def render_html(review: Review) -> str:
     parts += ["<h2>Agents</h2>", _agents_table(document["agents"], metrics)]
     parts += ["<h2>Leaderboards</h2>", _leaderboards(document, fmt, label)]
     parts += ["<h2>Top improvers</h2>", _list(_improver_lines(document, fmt, label))]
-    parts += ["<h2>Goals</h2>", _list(goal_lines(document, fmt, label))]
+    parts += ["<h2>Goals</h2>", _goals_table(document, fmt, label)]
     parts += ["<h2>Coaching</h2>", _list(coaching_lines(document, fmt, label))]
     parts += [
         "<h2>Growth curves</h2>",
@@ -192,6 +192,80 @@ def _improver_lines(
         for row in document["improvers"]
     ]
     return lines or ["nobody improved on the previous period (or there is no previous period)"]
+
+
+LIGHT_COLOURS = {"red": "#b3261e", "amber": "#c98a00", "green": "#1b6e2e"}
+
+
+def progress_bar(share: float | None, light: str | None) -> str:
+    """The share of the way done as a bar, with the 30% and 70% edges of the lights marked."""
+    width, height = 160, 12
+    out = [
+        f"<svg class='goal-bar' xmlns='http://www.w3.org/2000/svg' width='{width}' "
+        f"height='{height}' viewBox='0 0 {width} {height}' role='img' "
+        f"aria-label='{percent(share)} done'>",
+        f"<rect x='0' y='0' width='{width}' height='{height}' fill='#eef0f4'/>",
+    ]
+    if share is not None:
+        colour = LIGHT_COLOURS.get(light or "", "#777")
+        out.append(
+            f"<rect class='done' x='0' y='0' width='{share * width:.1f}' height='{height}' "
+            f"fill='{colour}'/>"
+        )
+    for edge in (0.3, 0.7):
+        out.append(
+            f"<line x1='{edge * width:.0f}' y1='0' x2='{edge * width:.0f}' y2='{height}' "
+            "stroke='#556' stroke-width='1'/>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _goals_table(
+    document: Mapping[str, Any], fmt: Mapping[str, str], label: Mapping[str, str]
+) -> str:
+    if not document["goals"]:
+        return _list(goal_lines(document, fmt, label))
+    rows = []
+    by_key = {g["key"]: g for g in document["goals"]}
+    order = [k for o in document["objectives"] for k in o["key_results"]]
+    order += [g["key"] for g in document["goals"] if g["key"] not in order]
+    titles = {k: o for o in document["objectives"] for k in o["key_results"]}
+    shown_objectives: set[str] = set()
+    for key in order:
+        goal = by_key[key]
+        objective = titles.get(key)
+        if objective is not None and objective["title"] not in shown_objectives:
+            shown_objectives.add(objective["title"])
+            score = "" if objective["score"] is None else f", score {objective['score']:.2f}"
+            warn = "" if objective["complete"] else " (needs 3-5 key results)"
+            rows.append(
+                f"<tr><td class='text' colspan='4'><b>Objective: "
+                f"{escape(clean_text(objective['title']))}</b>{escape(warn)}</td>"
+                f"<td class='text'>{progress_bar(objective['progress'], objective['light'])}</td>"
+                f"<td class='text {objective['light'] or 'none'}'>{percent(objective['progress'])} "
+                f"{escape(LIGHT_WORDS[objective['light']])}{escape(score)}</td></tr>"
+            )
+        form = fmt.get(goal["metric"], "number")
+        who = "floor" if goal["scope"] == "floor" else f"{goal['scope']} {clean_text(goal['who'])}"
+        beside = f" (team goal {goal['team_goal']})" if goal.get("team_goal") else ""
+        score = "" if goal["score"] is None else f", score {goal['score']:.2f}"
+        rows.append(
+            f"<tr><td class='text'>{escape(goal['key'])}</td>"
+            f"<td class='text'>{escape(who)}{escape(beside)}</td>"
+            f"<td class='text'>{escape(clean_text(label.get(goal['metric'], goal['metric'])))} "
+            f"{escape(show(goal['baseline'], form))} &#8594; {escape(show(goal['target'], form))} "
+            f"by {goal['due']}</td>"
+            f"<td>{escape(show(goal['value'], form))}</td>"
+            f"<td class='text'>{progress_bar(goal['progress'], goal['light'])}</td>"
+            f"<td class='text {goal['light'] or 'none'}'>{percent(goal['progress'])} "
+            f"{escape(LIGHT_WORDS[goal['light']])}{escape(score)}</td></tr>"
+        )
+    head = (
+        "<tr><th>goal</th><th>whose</th><th>from &#8594; target</th><th>now</th>"
+        "<th>progress (30% / 70% marked)</th><th>light</th></tr>"
+    )
+    return f"<table class='goals'>{head}{''.join(rows)}</table>"
 
 
 def _list(lines: Sequence[str]) -> str:
