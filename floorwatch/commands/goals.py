@@ -256,7 +256,9 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
                 EXIT_INVALID,
             )
         metric = config.metric(goals[0].metric)
-        values = {goals[0].key: parse_level(args.value, metric) if metric else float(args.value)}
+        values: dict[str, float | None] = {
+            goals[0].key: parse_level(args.value, metric) if metric else float(args.value)
+        }
     else:
         values = _measure(config, book.store, goals, ending, tz)
     for goal in goals:

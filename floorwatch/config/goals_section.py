@@ -109,12 +109,12 @@ class GoalsReader:
                 entries.values["key_results"],
                 f"{where}.key_results: {key_results_problem(len(items))}",
             )
-        found = []
+        found: list[Goal] = []
         for index, item in enumerate(items or []):
             at = f"{where}.key_results[{index}]"
             kr = self.nodes.mapping(item, at, KEY_RESULT_KEYS, KEY_RESULT_KEYS)
             levels = self.levels(kr, at, kr.read("metric", self.nodes.text)) if kr else None
-            if levels is None or None in (title, scope, start, due):
+            if levels is None or title is None or scope is None or start is None or due is None:
                 continue
             metric, baseline, target = levels
             key = f"config:{number + len(found) + 1}"
@@ -127,8 +127,8 @@ class GoalsReader:
                     baseline,
                     target,
                     start,
-                    due,  # type: ignore[arg-type]
-                    objective=title or "",
+                    due,
+                    objective=title,
                     source="config",
                 )
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from floorwatch.coaching.goals import Goal, light
 from floorwatch.store.schema import from_text, to_text
@@ -116,7 +116,7 @@ class GoalBook:
         """Check-ins (of one goal, or all), oldest first."""
         if not self.store.path.exists():
             return []
-        sql, params = "SELECT * FROM goal_checkins", ()
+        sql, params = "SELECT * FROM goal_checkins", cast(tuple[str, ...], ())
         if key is not None:
             sql, params = sql + " WHERE goal_key = ?", (key,)
         rows = self.store._read(sql + " ORDER BY checked_at", params)
