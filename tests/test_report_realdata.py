@@ -12,7 +12,7 @@ import pytest
 
 from floorwatch.cli import main
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report" / "helpdesk.yaml"
+FIXTURE = Path(__file__).resolve().parents[1] / "config" / "helpdesk-2021.yaml"
 # ../shared/realdata beside the repository (a worktree sits one folder deeper than main).
 REALDATA = next(
     (
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not HELPDESK.is_file(), reason="../shared/realda
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture config, its feed pointed at wherever ../shared/realdata is."""
-    text = FIXTURE.read_text().replace("../../../../shared/realdata", str(REALDATA))
+    text = FIXTURE.read_text().replace("../../shared/realdata", str(REALDATA))
     path = tmp_path_factory.mktemp("helpdesk") / "helpdesk.yaml"
     path.write_text(text)
     return path
