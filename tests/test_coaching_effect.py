@@ -46,6 +46,15 @@ def test_follow_ups_then_and_now(document: dict) -> None:
     assert (authors["li.wei"]["improved"], authors["li.wei"]["follow_ups"]) == (1, 1)
 
 
+def test_notes_written_in_the_period(document: dict) -> None:
+    written = document["coaching"]["written"]
+    assert [(n["agent"], n["author"], n["metrics"]) for n in written] == [
+        ("A1", "li.wei", ["aht"]),
+        ("A2", "grace", ["aht"]),
+    ]
+    assert document["coaching"]["notes"] == 2 and document["coaching"]["improvement"] == 2
+
+
 def test_before_and_after_each_note(document: dict) -> None:
     around = {item["agent"]: item for item in document["coaching"]["before_after"]}
     # 7 floor days before 2026-11-08 (01..07) and after it (09..15; the floor has up to 14)

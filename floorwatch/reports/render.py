@@ -187,6 +187,15 @@ def coaching_lines(
             f"praise {ratio}{'' if author['on_target'] else ' (below 3:1)'}; coached metrics "
             f"improved in {author['improved']} of {author['follow_ups']} follow-ups"
         )
+    if coaching.get("written"):
+        lines += ["", "Notes written in the period:", ""]
+        for item in coaching["written"]:
+            metrics = ", ".join(label.get(m, m) for m in item["metrics"]) or "no metric"
+            lines.append(
+                f"- #{item['id']} {item['created_at']} {cell(item['agent'])} by "
+                f"{cell(item['author'])}: {item['template'].upper()} {item['kind']} "
+                f"({cell(metrics)})"
+            )
     if coaching["follow_ups"]:
         lines += [
             "",

@@ -12,7 +12,7 @@ Contract (values in base units as in `board --once`: seconds, fractions 0..1):
      "goals": [{"key", "scope", "who", "metric", "objective", "baseline", "target", "start",
                 "due", "value", "progress", "light", "score", "team_goal"}],
      "objectives": [{"title", "progress", "light", "score", "complete", "key_results"}],
-     "coaching": {"notes", "praise", "improvement", "authors", "feedback_24h",
+     "coaching": {"notes", "written", "praise", "improvement", "authors", "feedback_24h",
                   "follow_ups", "improved", "before_after"}}
 `target` is the green bound that applies (a [low, high] pair for a band); `status` red | amber |
 green | none (fewer rows than min_count); `rank` 1 = best among agents with a status.
@@ -327,6 +327,18 @@ def _coaching(
     by_author = tallies_by(effects, lambda e: e.author)
     return {
         "notes": len(in_period),
+        "written": [
+            {
+                "id": n.id,
+                "agent": n.agent,
+                "author": n.author,
+                "kind": n.kind,
+                "template": n.template,
+                "created_at": n.created_at.astimezone(tz).isoformat(timespec="minutes"),
+                "metrics": [e.metric for e in n.evidence] or list(n.tags),
+            }
+            for n in in_period
+        ],
         "praise": sum(n.kind == PRAISE for n in in_period),
         "improvement": sum(n.kind != PRAISE for n in in_period),
         "authors": [
