@@ -27,10 +27,11 @@ if TYPE_CHECKING:
     from floorwatch.config.types import Config
     from floorwatch.store import NoteStore
 
-HELP = "list, export or add BEST coaching notes"
+HELP = "list, export or add coaching notes (BEST, GROW, STAR-AR); the case library; report"
 DESCRIPTION = """\
-The BEST coaching notes (Behavior, Effect, Suggestion, Timeframe) that supervisors write on the
-board, kept in one SQLite file: --store PATH, else notes.path in the config, else the user data
+The coaching notes supervisors write on the board: BEST feedback (Behavior, Effect, Suggestion,
+Timeframe), GROW conversations and STAR-AR case reviews (the good and bad examples are the case
+library: `list --cases`), kept in one SQLite file: --store PATH, else notes.path in the config, else the user data
 folder. Notes are never deleted: an edit or a retraction is a new revision."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
