@@ -27,12 +27,12 @@ if TYPE_CHECKING:
     from floorwatch.config.types import Config
     from floorwatch.store import NoteStore
 
-HELP = "list, export or add coaching notes (BEST, GROW, STAR-AR); the case library; report"
+HELP = "coaching notes (BEST, GROW, STAR-AR): list, export, add, report; the case library"
 DESCRIPTION = """\
 The coaching notes supervisors write on the board: BEST feedback (Behavior, Effect, Suggestion,
 Timeframe), GROW conversations and STAR-AR case reviews (the good and bad examples are the case
-library: `list --cases`), kept in one SQLite file: --store PATH, else notes.path in the config, else the user data
-folder. Notes are never deleted: an edit or a retraction is a new revision."""
+library: `list --cases`), kept in one SQLite file: --store PATH, else notes.path in the config,
+else the user data folder. Notes are never deleted: an edit or a retraction is a new revision."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists

@@ -118,6 +118,7 @@ class FloorFigures:
                 rows = pd.concat(frames, ignore_index=True).sort_values(TS, kind="stable")
                 rows[DAY] = floor_days(rows[TS].to_numpy(), self.clock)
                 self.rows[metric.field] = rows.reset_index(drop=True)
+        self._positions: dict[str, dict[str, np.ndarray]] = {}
         self.teams = _latest_teams(seen_teams)
         self.teams.update({a: t for a, t in (teams or {}).items() if t})
         kept_frame = pd.DataFrame(list(kept), columns=[DAY, AGENT, "metric", VALUE, COUNT])
@@ -144,15 +145,19 @@ class FloorFigures:
 
     # -- figures ----------------------------------------------------------------------------------
 
-    def figures(self, metric: MetricConfig, first: str, last: str, by: str) -> dict[str, Figure]:
+    def figures(
+        self, metric: MetricConfig, first: str, last: str, by: str, agent: str | None = None
+    ) -> dict[str, Figure]:
         """The metric over floor days first..last (ISO, both included), per agent (`by`
-        'agent'), team ('team') or for the floor ('floor', key ''). A `last` (a status
-        snapshot) has no meaning over several agents' rows: a team's or the floor's is the mean
-        of its agents' (as the board's header averages them)."""
+        'agent'; only `agent`'s when given), team ('team') or for the floor ('floor', key '').
+        A `last` (a status snapshot) has no meaning over several agents' rows: a team's or the
+        floor's is the mean of its agents' (as the board's header averages them)."""
         if by != "agent" and metric.agg is Agg.LAST:
             return self._mean_of_agents(metric, first, last, by)
         pieces = []
         rows = self.rows.get(metric.field)
+        if rows is not None and agent is not None:
+            rows = self.agent_rows(metric.field, agent)
         row_days: set[str] = set()
         if rows is not None:
             chosen = rows[(rows[DAY] >= first) & (rows[DAY] <= last)]
@@ -166,6 +171,8 @@ class FloorFigures:
                 day = chosen[DAY].groupby(groups).max()
                 pieces.append(pd.DataFrame({VALUE: value, COUNT: count, DAY: day, "rows": True}))
         part = self.kept.get(metric.key)
+        if part is not None and agent is not None:
+            part = part[part[AGENT] == agent]
         if part is not None:
             days = part[(part[DAY] >= first) & (part[DAY] <= last) & ~part[DAY].isin(row_days)]
             if len(days):
@@ -177,6 +184,14 @@ class FloorFigures:
             return {}
         every = pd.concat(pieces)
         return {str(key): _combine(part, metric.agg) for key, part in every.groupby(level=0)}
+
+    def agent_rows(self, field: str, agent: str) -> pd.DataFrame:
+        """One agent's rows of a field, in time order (an index per field, built once)."""
+        if field not in self._positions:
+            self._positions[field] = self.rows[field].groupby(AGENT, sort=False).indices
+        positions = self._positions[field].get(agent)
+        rows = self.rows[field]
+        return rows.iloc[positions] if positions is not None else rows.iloc[0:0]
 
     def working_days(self, metric: MetricConfig, first: str, last: str) -> int:
         """The floor days first..last with any row (or kept figure) of the metric."""
@@ -214,10 +229,10 @@ class FloorFigures:
         self, metric: MetricConfig, agent: str, start: float, end: float
     ) -> tuple[float | None, int]:
         """The metric over the agent's rows with start <= ts < end (epoch seconds)."""
-        rows = self.rows.get(metric.field)
-        if rows is None:
+        if metric.field not in self.rows:
             return None, 0
-        chosen = rows[(rows[AGENT] == agent) & (rows[TS] >= start) & (rows[TS] < end)]
+        rows = self.agent_rows(metric.field, agent)
+        chosen = rows[(rows[TS] >= start) & (rows[TS] < end)]
         if not len(chosen):
             return None, 0
         key = pd.Series(0, index=chosen.index)
@@ -232,9 +247,9 @@ class FloorFigures:
         if part is not None:
             mine = part[(part[AGENT] == agent) & (part[DAY] >= first) & (part[DAY] <= last)]
             found.update(zip(mine[DAY], mine[VALUE].astype(float), strict=True))
-        rows = self.rows.get(metric.field)
-        if rows is not None:
-            mine = rows[(rows[AGENT] == agent) & (rows[DAY] >= first) & (rows[DAY] <= last)]
+        if metric.field in self.rows:
+            rows = self.agent_rows(metric.field, agent)
+            mine = rows[(rows[DAY] >= first) & (rows[DAY] <= last)]
             if len(mine):
                 by_day = aggregate(mine[VALUE], [mine[DAY]], metric.agg)
                 found.update({str(d): float(v) for d, v in by_day.items()})

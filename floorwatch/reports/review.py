@@ -305,7 +305,9 @@ def _coaching(
         return figures.window(metric, agent, begin.timestamp(), finish.timestamp())
 
     def measure_days(agent: str, key: str, first: date, last: date) -> float | None:
-        figure = figures.figures(metrics[key], first.isoformat(), last.isoformat(), "agent")
+        figure = figures.figures(
+            metrics[key], first.isoformat(), last.isoformat(), "agent", agent=agent
+        )
         found = figure.get(agent)
         return None if found is None or found.count < metrics[key].min_count else found.value
 
