@@ -35,6 +35,10 @@ def percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def cell(text: Any) -> str:
     """Untrusted text for a Markdown table cell."""
     return clean_text(str(text if text is not None else "")).replace("|", "\\|")
@@ -174,7 +178,7 @@ def coaching_lines(
     coaching = document["coaching"]
     feedback = coaching["feedback_24h"]
     lines = [
-        f"- {coaching['notes']} notes in the period: {coaching['praise']} praise, "
+        f"- {plural(coaching['notes'], 'note')} in the period: {coaching['praise']} praise, "
         f"{coaching['improvement']} improvement",
         f"- Feedback within 24 h of a red: given {feedback['given']}, missed "
         f"{feedback['missed']}, pending {feedback['pending']}",
@@ -183,7 +187,8 @@ def coaching_lines(
     for author in coaching["authors"]:
         ratio = "-" if author["ratio"] is None else f"{author['ratio']:.1f}:1"
         lines.append(
-            f"- {cell(author['author'])}: {author['notes']} notes on {author['agents']} agents, "
+            f"- {cell(author['author'])}: {plural(author['notes'], 'note')} on "
+            f"{plural(author['agents'], 'agent')}, "
             f"praise {ratio}{'' if author['on_target'] else ' (below 3:1)'}; coached metrics "
             f"improved in {author['improved']} of {author['follow_ups']} follow-ups"
         )
