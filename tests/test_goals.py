@@ -115,6 +115,29 @@ def test_config_goals_section(tmp_path: Path) -> None:
     )
 
 
+def test_config_goal_ids(tmp_path: Path) -> None:
+    path = write_floor(tmp_path)
+    head = path.read_text().split("goals:")[0]
+    path.write_text(
+        head
+        + """goals:
+  - {id: aht-north, team: North, metric: aht, from: 420, to: 300,
+     start: 2026-11-01, due: 2026-11-30}
+  - {metric: csat, from: 80, to: 90, start: 2026-11-01, due: 2026-11-30}
+"""
+    )
+    assert [g.key for g in load_config(path).goals] == ["config:aht-north", "config:2"]
+    path.write_text(
+        head
+        + """goals:
+  - {id: x, metric: aht, from: 420, to: 300, start: 2026-11-01, due: 2026-11-30}
+  - {id: x, metric: csat, from: 80, to: 90, start: 2026-11-01, due: 2026-11-30}
+"""
+    )
+    with pytest.raises(ConfigError, match=r"goals\[1\]\.id 'x' is used twice"):
+        load_config(path)
+
+
 def test_config_goal_problems_at_their_line(tmp_path: Path) -> None:
     path = write_floor(tmp_path)
     text = (
@@ -133,6 +156,7 @@ def test_config_goal_problems_at_their_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     lines = str(raised.value).splitlines()
+    assert not any("unknown key 'id'" in line for line in lines)
     start = len(text.split("goals:")[0].splitlines()) + 1
     assert any(
         f"floor.yaml:{start + 1}:" in line and "goals[0].to must be below from" in line

@@ -1,7 +1,8 @@
 """The `goals:` section: SMART goals and OKR objectives for the floor, a team or an agent.
 
     goals:
-      - metric: aht                 # a goal: one metric from a baseline to a target
+      - id: aht-north               # optional: its key (config:aht-north); else config:N
+        metric: aht                 # a goal: one metric from a baseline to a target
         team: North                 # or agent: A001; neither: the floor's
         from: "5:00"                # in the metric's units, as thresholds are written
         to: "3:30"
@@ -19,6 +20,7 @@ Every problem is reported at its line and column, with the others (config/loader
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +32,10 @@ from floorwatch.config.yaml_nodes import Entries, NodeReader, did_you_mean
 if TYPE_CHECKING:
     from floorwatch.config.metrics_section import MetricsReader
 
-GOAL_KEYS = ("metric", "team", "agent", "from", "to", "start", "due")
+GOAL_KEYS = ("id", "metric", "team", "agent", "from", "to", "start", "due")
 OBJECTIVE_KEYS = ("objective", "team", "agent", "start", "due", "key_results")
-KEY_RESULT_KEYS = ("metric", "from", "to")
+KEY_RESULT_KEYS = ("id", "metric", "from", "to")
+ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
 
 
 class GoalsReader:
@@ -42,6 +45,7 @@ class GoalsReader:
         self.nodes = nodes
         self.problems = nodes.problems
         self.metrics = metrics
+        self.ids: set[str] = set()
 
     def goals(self, node: Node | None) -> tuple[Any, ...]:
         if node is None:
@@ -81,7 +85,7 @@ class GoalsReader:
             return None
         metric, baseline, target = levels
         return Goal(
-            f"config:{number + 1}",
+            self.key(entries, where, number + 1),
             scope,
             who,
             metric,
@@ -117,7 +121,7 @@ class GoalsReader:
             if levels is None or title is None or scope is None or start is None or due is None:
                 continue
             metric, baseline, target = levels
-            key = f"config:{number + len(found) + 1}"
+            key = self.key(kr, at, number + len(found) + 1)  # type: ignore[arg-type]
             found.append(
                 Goal(
                     key,
@@ -133,6 +137,21 @@ class GoalsReader:
                 )
             )
         return found
+
+    def key(self, entries: Entries, where: str, number: int) -> str:
+        """`config:ID` with an `id:`, else `config:N` by position (check-ins are kept under
+        it: give an id to keep them attached when goals are reordered)."""
+        given = entries.read("id", self.nodes.text)
+        if given is None:
+            return f"config:{number}"
+        if not ID_PATTERN.fullmatch(given) or given.isdigit():
+            message = f"{where}.id must be letters, digits, . _ - and not a number (got {given!r})"
+            self.problems.error(entries.values["id"], message)
+        key = f"config:{given}"
+        if key in self.ids:
+            self.problems.error(entries.values["id"], f"{where}.id {given!r} is used twice")
+        self.ids.add(key)
+        return key
 
     def scope(self, entries: Entries, where: str) -> tuple[str | None, str]:
         team = entries.read("team", self.nodes.text)
