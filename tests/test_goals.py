@@ -237,3 +237,11 @@ def test_goals_cli_add_list_checkin(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert [c.value for c in book.check_ins("G1")][-1] == 350.0
         book.end("G1", "li.wei", datetime.now(UTC), "team reorganised")
         assert [g.objective for g in book.goals()] == ["Benchmark"] * 5
+
+
+@pytest.mark.parametrize("name", ["floorwatch.yaml", "helpdesk-2021.yaml"])
+def test_example_configs_goals_load(name: str) -> None:
+    config = load_config(Path(__file__).resolve().parents[1] / "config" / name)
+    assert len(config.goals) == 5
+    (objective,) = {g.objective for g in config.goals if g.objective}
+    assert len([g for g in config.goals if g.objective == objective]) == 3

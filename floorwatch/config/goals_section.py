@@ -116,7 +116,7 @@ class GoalsReader:
         found: list[Goal] = []
         for index, item in enumerate(items or []):
             at = f"{where}.key_results[{index}]"
-            kr = self.nodes.mapping(item, at, KEY_RESULT_KEYS, KEY_RESULT_KEYS)
+            kr = self.nodes.mapping(item, at, KEY_RESULT_KEYS, ("metric", "from", "to"))
             levels = self.levels(kr, at, kr.read("metric", self.nodes.text)) if kr else None
             if levels is None or title is None or scope is None or start is None or due is None:
                 continue
