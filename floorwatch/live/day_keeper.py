@@ -74,9 +74,14 @@ class DayKeeper:
             self.store.close()  # type: ignore[attr-defined]
 
     def _run(self) -> None:
-        while self.loaded is not None and not self.loaded():  # after the board's cold load
-            if self._stop.wait(LOAD_POLL):
-                return
+        try:
+            while self.loaded is not None and not self.loaded():  # after the board's cold load
+                if self._stop.wait(LOAD_POLL):
+                    return
+        except Exception as error:  # never take the board down with us
+            self.last_error = str(error)
+            log.warning("daily figures not kept: %s", error)
+            return
         while not self._stop.is_set():
             self.keep()
             self._stop.wait(self.seconds_to_next_day_end())
