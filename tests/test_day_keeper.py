@@ -114,6 +114,13 @@ async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> N
         earliest = None
         loaded = True
 
+        class reds:
+            @staticmethod
+            def keep(store: object) -> None: ...
+
+            @staticmethod
+            def release() -> None: ...
+
         def __init__(self, config: object) -> None: ...
 
         async def start(self) -> None: ...

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -169,7 +168,9 @@ def _list(args: argparse.Namespace, config: Any, book: Any) -> int:
     latest = {c.goal_key: c for c in book.check_ins()}
     if args.format == "json":
         rows = [_goal_record(goal, latest.get(goal.key)) for goal in goals]
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        from floorwatch.text.safe import json_text
+
+        sys.stdout.write(json_text(rows) + "\n")
         return 0
     if not goals:
         print("No goals: add them under goals: in the config, or with `floorwatch goals add`.")
@@ -297,7 +298,7 @@ def _measure(
 
 
 def _clean(text: str) -> str:
-    from floorwatch.feeds.roster import clean_text
+    from floorwatch.text.safe import clean_text
 
     return clean_text(text)
 

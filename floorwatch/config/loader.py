@@ -17,6 +17,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from floorwatch.config.formats import format_names, guess_format
 from floorwatch.config.goals_section import GoalsReader
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.types import (
@@ -60,9 +61,6 @@ FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
     "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
 )  # fmt: skip
-FORMATS = ("csv", "tsv", "jsonl", "queue_log")
-EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
-EXTENSION_FORMATS.update({".jsonl": "jsonl", ".ndjson": "jsonl"})
 SSH_KEY_TYPES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
 
 
@@ -271,12 +269,13 @@ class _ConfigReader:
 
     def feed_format(self, entries: Entries, path_text: str) -> str | None:
         if "format" in entries.values:
-            return self.nodes.choice(entries.values["format"], entries.path("format"), FORMATS)
-        name = Path(path_text).name.lower()
-        guessed = "queue_log" if "queue_log" in name else EXTENSION_FORMATS.get(Path(name).suffix)
+            formats = format_names()
+            return self.nodes.choice(entries.values["format"], entries.path("format"), formats)
+        guessed = guess_format(path_text)
         if guessed is None and path_text:
             message = f"{entries.path('format')} is needed: {path_text!r} does not tell"
-            self.problems.error(entries.values["path"], f"{message} ({', '.join(FORMATS)})")
+            known = ", ".join(format_names())
+            self.problems.error(entries.values["path"], f"{message} ({known})")
         return guessed
 
     def time_spec(self, node: Node, where: str) -> TimeSpec | None:

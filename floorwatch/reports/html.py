@@ -14,7 +14,6 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from floorwatch.feeds.roster import clean_text
 from floorwatch.reports.render import (
     LIGHT_WORDS,
     STATUS_WORDS,
@@ -25,6 +24,7 @@ from floorwatch.reports.render import (
     show,
 )
 from floorwatch.reports.review import Review
+from floorwatch.text.safe import clean_text
 
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 300, 110, 34, 10, 22
 

@@ -84,7 +84,7 @@ def badness(value: float, metric: MetricConfig, green: object = None) -> float:
     if metric.better is Better.HIGHER:
         return -value
     if metric.better is Better.BAND and isinstance(green, tuple):
-        low, high = green
+        low, high = float(green[0]), float(green[1])
         return max(low - value, value - high, 0.0)
     return value
 

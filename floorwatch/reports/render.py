@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from floorwatch.config.types import MetricFormat
-from floorwatch.feeds.roster import clean_text
-from floorwatch.reports.board import _safe, format_value
+from floorwatch.text.safe import clean_text, csv_cell, json_text
+from floorwatch.text.values import format_value
 
 STATUS_WORDS = {"red": "■ RED", "amber": "▲ AMBER", "green": "● GREEN", "none": "- n/a"}
 LIGHT_WORDS = {"red": "■ red", "amber": "▲ amber", "green": "● green", None: "-"}
 
 
 def render_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def show(value: Any, fmt: str) -> str:
@@ -262,9 +261,9 @@ def render_csv(document: Mapping[str, Any]) -> str:
             writer.writerow(
                 [
                     scope,
-                    _safe(agent),
-                    _safe(name),
-                    _safe(team),
+                    csv_cell(agent),
+                    csv_cell(name),
+                    csv_cell(team),
                     key,
                     number(item["value"]),
                     number(item["previous"]),

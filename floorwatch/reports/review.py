@@ -222,6 +222,7 @@ def _improvement(metric: MetricConfig, cell: Mapping[str, Any], threshold: Any) 
     value, previous = cell["value"], cell["previous"]
     if value is None or previous is None or cell["status"] == "none":
         return None
+    value, previous = float(value), float(previous)
     gain = badness(previous, metric, threshold.green) - badness(value, metric, threshold.green)
     if gain <= 0:
         return None

@@ -6,29 +6,35 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
-from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.messages import (
+    CycleTheme,
+    MergedUpdate,
+    OpenAgent,
+    ShowErrors,
+    ShowFollowUps,
+    WriteNote,
+)
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
-from floorwatch.tui.widgets.goals import GoalsLine, goal_statuses
+from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, goal_statuses
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
 
 # (key, action, footer label, help text): the single list the footer, the `?` screen and the
 # command palette are built from, so they cannot disagree.
@@ -78,12 +84,16 @@ class BoardScreen(Screen[None]):
         *,
         palette: Palette,
         clock: Callable[[], float],
+        facts_interval: float = FACTS_INTERVAL,
+        goals_of: GoalsOf | None = None,
+        today_of: Callable[[], date] | None = None,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
         self.board = board
         self.palette = palette
         self.clock = clock
+        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.table = BoardTable(
             config.metrics,
             palette=palette,
@@ -99,15 +109,13 @@ class BoardScreen(Screen[None]):
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
         self.goals_line = GoalsLine(config.metrics, palette, limit=GOALS_LINES, id="board-goals")
         self.goals: list[Any] = []  # the teams' and the floor's, read from config and store
+        self.goals_of = goals_of  # blocking (the store): run in a thread worker
+        self.today_of = today_of or date.today
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
-
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -131,17 +139,16 @@ class BoardScreen(Screen[None]):
 
     def load_goals(self) -> None:
         """Read the goals (config and store) in a thread; the header shows the teams' ones."""
-        notes = getattr(self.app, "notes", None)
-        if notes is not None:
-            self.run_worker(notes.goals, thread=True, group="board-goals", exit_on_error=False)
+        if self.goals_of is not None:
+            self.run_worker(self.goals_of, thread=True, group="board-goals", exit_on_error=False)
 
-    def on_worker_state_changed(self, event: Any) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "board-goals":
             return
-        if event.state.name == "SUCCESS":
+        if event.state is WorkerState.SUCCESS:
             self.goals = [g for g in event.worker.result or [] if g.scope != "agent"]
             self._show_goals()
-        elif event.state.name == "ERROR":
+        elif event.state is WorkerState.ERROR:
             self.goals_line.display = True
             self.goals_line.update(
                 Text(f"Goals cannot be read: {event.worker.error}", style="bold red")
@@ -163,13 +170,7 @@ class BoardScreen(Screen[None]):
         )
         self.goals_line.display = bool(shown)
         if shown:
-            self.goals_line.show(goal_statuses(shown, values, self.fw_app_today()))
-
-    def fw_app_today(self) -> Any:
-        from datetime import date
-
-        today = getattr(self.app, "floor_today", None)
-        return today() if callable(today) else date.today()
+            self.goals_line.show(goal_statuses(shown, values, self.today_of()))
 
     def on_resize(self) -> None:
         # On a short terminal the agents matter more than the events panel.
@@ -213,8 +214,7 @@ class BoardScreen(Screen[None]):
     def _facts_soon(self) -> None:
         """Counts and averages scan every agent: show them now if the last time was a second
         ago, else at the next tick (at most once a second under load)."""
-        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
-        if time.monotonic() - self._facts_at >= interval:
+        if time.monotonic() - self._facts_at >= self.facts_interval:
             self._show_facts()
         else:
             self._facts_due = True
@@ -265,10 +265,11 @@ class BoardScreen(Screen[None]):
 
     def action_open_agent(self) -> None:
         if self.table.selected is not None:
-            self.fw_app.open_agent(self.table.selected)
+            self.post_message(OpenAgent(self.table.selected))
 
     def on_board_table_opened(self, message: BoardTable.Opened) -> None:
-        self.fw_app.open_agent(message.agent)
+        message.stop()
+        self.post_message(OpenAgent(message.agent))
 
     def action_cycle_team(self) -> None:
         team = self.view.cycle_team()
@@ -298,16 +299,16 @@ class BoardScreen(Screen[None]):
             self.set_class(True, "-paused")
 
     def action_errors(self) -> None:
-        self.fw_app.show_errors()
+        self.post_message(ShowErrors())
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind)
+        self.post_message(WriteNote(kind, self.table.selected))
 
     def action_follow_ups(self) -> None:
-        self.fw_app.action_follow_ups()
+        self.post_message(ShowFollowUps())
 
     def action_theme(self) -> None:
-        self.fw_app.cycle_theme()
+        self.post_message(CycleTheme())
 
     def action_help(self) -> None:
         from floorwatch.tui.screens.help import HelpScreen

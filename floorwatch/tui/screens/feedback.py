@@ -66,8 +66,8 @@ from floorwatch.coaching.templates import (
     next_template,
     section_names,
 )
-from floorwatch.feeds.roster import clean_text
 from floorwatch.store import InvalidNote, StoreError
+from floorwatch.text.safe import clean_text
 
 if TYPE_CHECKING:
     from floorwatch.config.types import Config

@@ -13,9 +13,9 @@ from textual.widgets import Static
 
 from floorwatch.coaching.goals import AMBER, GREEN, RED, Goal, GoalStatus, goal_status
 from floorwatch.config.types import MetricConfig, MetricFormat
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import DARK, Palette
 
 LIGHT_STATUS = {RED: Status.RED, AMBER: Status.AMBER, GREEN: Status.GREEN}
