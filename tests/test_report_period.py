@@ -117,3 +117,14 @@ def test_team_filter_and_count_targets(tmp_path: Path, capsys: pytest.CaptureFix
         "the latest day with data is 2026-11-14 (try --ending 2026-11-14)"
         in capsys.readouterr().err
     )
+
+
+def test_daily_series_for_all_agents_equal_one_by_one(tmp_path: Path) -> None:
+    kept = [(f"2026-11-0{d}", "A1", "aht", 400.0, 3) for d in range(1, 8)]
+    config, figures = figures_of(tmp_path, kept, "2026-11-05")
+    for metric in config.metrics:
+        together = figures.daily_all(metric, "2026-11-01", "2026-11-14")
+        for agent in ("A1", "A2"):
+            alone = figures.daily(metric, agent, "2026-11-01", "2026-11-14")
+            assert together.get(agent, []) == alone
+            assert alone  # every agent has days

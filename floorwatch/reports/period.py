@@ -183,7 +183,16 @@ class FloorFigures:
         if not pieces:
             return {}
         every = pd.concat(pieces)
-        return {str(key): _combine(part, metric.agg) for key, part in every.groupby(level=0)}
+        shared = every.index.duplicated(keep=False)
+        # A group with one piece (the usual case: rows only) is its figure as it stands.
+        alone = every[~shared]
+        found = {
+            str(key): Figure(float(value), int(count))
+            for key, value, count in zip(alone.index, alone[VALUE], alone[COUNT], strict=True)
+        }
+        for key, part in every[shared].groupby(level=0):
+            found[str(key)] = _combine(part, metric.agg)
+        return found
 
     def agent_rows(self, field: str, agent: str) -> pd.DataFrame:
         """One agent's rows of a field, in time order (an index per field, built once)."""
@@ -208,7 +217,7 @@ class FloorFigures:
         if by == "agent":
             return agents.rename(GROUP)
         if by == "team":
-            return agents.map(lambda a: self.teams.get(a)).rename(GROUP)
+            return agents.map(self.teams).rename(GROUP)  # an agent without a team: NaN
         return pd.Series("", index=agents.index, name=GROUP)
 
     def _mean_of_agents(
@@ -237,6 +246,25 @@ class FloorFigures:
             return None, 0
         key = pd.Series(0, index=chosen.index)
         return float(aggregate(chosen[VALUE], [key], metric.agg).iloc[0]), len(chosen)
+
+    def daily_all(
+        self, metric: MetricConfig, first: str, last: str
+    ) -> dict[str, list[tuple[str, float]]]:
+        """`daily` for every agent at once: one grouping over the span, not one per agent."""
+        found: dict[str, dict[str, float]] = {}
+        part = self.kept.get(metric.key)
+        if part is not None:
+            kept = part[(part[DAY] >= first) & (part[DAY] <= last)]
+            for agent, day, value in zip(kept[AGENT], kept[DAY], kept[VALUE], strict=True):
+                found.setdefault(str(agent), {})[str(day)] = float(value)
+        rows = self.rows.get(metric.field)
+        if rows is not None:
+            chosen = rows[(rows[DAY] >= first) & (rows[DAY] <= last)]
+            if len(chosen):
+                by_day = aggregate(chosen[VALUE], [chosen[AGENT], chosen[DAY]], metric.agg)
+                for (agent, day), value in by_day.items():
+                    found.setdefault(str(agent), {})[str(day)] = float(value)
+        return {agent: sorted(days.items()) for agent, days in found.items()}
 
     def daily(
         self, metric: MetricConfig, agent: str, first: str, last: str

@@ -405,9 +405,9 @@ def _charts(
 ) -> tuple[dict[str, dict[str, list[tuple[str, float]]]], dict[str, list[dict[str, Any]]]]:
     first = (period.end - timedelta(days=CHART_DAYS[period.kind] - 1)).isoformat()
     last = period.end.isoformat()
+    by_metric = {m.key: figures.daily_all(m, first, last) for m in config.metrics}
     series = {
-        agent: {m.key: figures.daily(m, agent, first, last) for m in config.metrics}
-        for agent in agents
+        agent: {m.key: by_metric[m.key].get(agent, []) for m in config.metrics} for agent in agents
     }
     marks: dict[str, list[dict[str, Any]]] = {}
     for note in notes:
