@@ -281,7 +281,7 @@ def _measure(
     from floorwatch.commands.report import build
     from floorwatch.reports.period import period_ending
 
-    review = build(config, store, period_ending("week", ending), None, tz)
+    review = build(config, store, period_ending("week", ending), None, tz, charts=False)
     values = {}
     document = review.document
     for goal in goals:

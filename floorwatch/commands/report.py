@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     period = period_ending(args.period, ending)
     store = NoteStore(Path(args.store) if args.store else store_path(config), tz=tz)
     try:
-        review = build(config, store, period, args.team, tz)
+        review = build(config, store, period, args.team, tz, charts=args.format == "html")
     except StoreError as error:
         raise UserError(str(error), exit_code=EXIT_STORE) from None
     finally:
@@ -71,8 +71,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def build(config: Any, store: Any, period: Any, team: str | None, tz: Any) -> Any:
-    """Read the feeds, the store's daily figures, notes, reds and goals; build the review."""
+def build(
+    config: Any, store: Any, period: Any, team: str | None, tz: Any, charts: bool = True
+) -> Any:
+    """Read the feeds, the store's daily figures, notes, reds and goals; build the review (with
+    the growth curves' series when `charts`: only HTML draws them)."""
     from floorwatch.commands.notes import _roster_facts
     from floorwatch.feeds import FloorFeeds
     from floorwatch.reports.period import CHART_SPAN_DAYS, FloorFigures
@@ -98,7 +101,7 @@ def build(config: Any, store: Any, period: Any, team: str | None, tz: Any) -> An
         hire_dates=hire_dates,
         team=team,
     )
-    review = build_review(config, figures, period, inputs, tz)
+    review = build_review(config, figures, period, inputs, tz, charts=charts)
     review.document["latest_day"] = figures.last_day()
     return review
 

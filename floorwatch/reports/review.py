@@ -81,8 +81,14 @@ def floor_day(at: datetime, config: Config, tz: tzinfo) -> date:
 
 
 def build_review(
-    config: Config, figures: FloorFigures, period: Period, inputs: ReviewInputs, tz: tzinfo
+    config: Config,
+    figures: FloorFigures,
+    period: Period,
+    inputs: ReviewInputs,
+    tz: tzinfo,
+    charts: bool = True,
 ) -> Review:
+    """The report's document; with `charts`, the growth curves' series and note marks too."""
     first, last = period.day_texts()
     prev = period.previous()
     p_first, p_last = prev.day_texts()
@@ -183,7 +189,7 @@ def build_review(
     doc["goals"], doc["objectives"] = _goals(inputs, agents, teams, figures, scope_values, period)
     notes = [n for n in live(inputs.notes) if n.agent in set(agents) or inputs.team is None]
     doc["coaching"] = _coaching(config, figures, period, inputs, notes, tz)
-    series, marks = _charts(config, figures, period, agents, notes, tz)
+    series, marks = _charts(config, figures, period, agents, notes, tz) if charts else ({}, {})
     day_targets = {
         a: {
             m.key: resolve_threshold(config, m, a, figures.team_of(a)).green for m in config.metrics
