@@ -26,6 +26,7 @@ COMMANDS = (
     "check",
     "simulate",
     "serve",
+    "web",
 )
 
 DESCRIPTION = """\

@@ -45,8 +45,8 @@ def figures_of(tmp_path: Path, kept: list[tuple[str, str, str, float, int]], dro
     feeds = FloorFeeds(config)
     updates = feeds.load_all()
     feeds.close()
+    from floorwatch.live.clock import DayClock
     from floorwatch.live.daily_figures import floor_days
-    from floorwatch.live.metrics import DayClock
 
     clock = DayClock("UTC", "00:00")
     batches = []

@@ -24,8 +24,8 @@ from typing import Any
 from floorwatch.config.types import Config
 from floorwatch.feeds import FloorFeeds
 from floorwatch.feeds.memory import release_unused_memory
+from floorwatch.live.clock import DayClock
 from floorwatch.live.daily_figures import DAY, daily_figures
-from floorwatch.live.metrics import DayClock
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Agg, Better, Bound, Config, FeedConfig, MetricConfig, Threshold
+from floorwatch.live.clock import DayClock
 from floorwatch.live.daily_figures import aggregate, floor_days
-from floorwatch.live.metrics import DayClock
 from floorwatch.live.rows import AGENT, TEAM, TS
 from floorwatch.live.thresholds import Status, evaluate, resolve_threshold
 
