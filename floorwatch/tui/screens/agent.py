@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching.analysis import AgentAnalysis
+from floorwatch.coaching.goals import Goal, goals_for
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow
@@ -39,6 +40,7 @@ from floorwatch.tui.widgets.agent_figures import (
     trends_view,
 )
 from floorwatch.tui.widgets.alert_line import AlertLine
+from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, Values, goal_statuses
 from floorwatch.tui.widgets.metric_chart import MetricCharts
 from floorwatch.tui.widgets.notes_timeline import NotesTimeline, RowOf
 
@@ -58,6 +60,7 @@ class AgentScreen(Screen[None]):
     AgentScreen #agent-title { height: auto; padding: 0 1; background: $panel; }
     AgentScreen #agent-body { height: 1fr; }
     AgentScreen #agent-facts { height: auto; overflow-y: hidden; padding: 0 1; }
+    AgentScreen #agent-goals { padding: 1 0 0 0; }
     AgentScreen #agent-metrics { height: auto; padding: 1 0; }
     AgentScreen #agent-analysis { height: auto; padding: 0 0 1 0; }
     AgentScreen #agent-charts { height: auto; }
@@ -92,6 +95,8 @@ class AgentScreen(Screen[None]):
         trends_of: TrendsOf | None = None,
         notes: NotesService | None = None,
         row_of: RowOf | None = None,
+        goals_of: GoalsOf | None = None,
+        goal_values: Callable[[], Values] | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
@@ -104,7 +109,10 @@ class AgentScreen(Screen[None]):
         self.notes = notes  # None: no notes store (no timeline, no charts)
         # The agent's row now, for the timeline's 'now' values (default: the last one shown).
         self.row_of: RowOf = row_of or (lambda: self.row)
-        self.today = today
+        self.goals_of = goals_of
+        self.goal_values = goal_values
+        self.today = today or date.today()  # the floor's day, for the charts and the goals
+        self.goals: list[Goal] = []
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
         self.charts = MetricCharts(
@@ -116,6 +124,7 @@ class AgentScreen(Screen[None]):
         yield Static(id="agent-title")
         with VerticalScroll(id="agent-body"):
             with VerticalScroll(id="agent-facts"):
+                yield GoalsLine(self.config.metrics, self.palette, id="agent-goals")
                 yield Static(id="agent-metrics")
                 yield Static(id="agent-analysis")
                 yield self.charts
@@ -135,7 +144,9 @@ class AgentScreen(Screen[None]):
             trends_of, agent = self.trends_of, self.agent
             self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends",
                             exit_on_error=False)  # fmt: skip
-        if self.notes is not None and self.today is not None:
+        if self.goals_of is not None:
+            self.run_worker(self.goals_of, thread=True, group="agent-goals", exit_on_error=False)
+        if self.notes is not None:
             notes, agent, today = self.notes, self.agent, self.today
             self.run_worker(lambda: notes.agent_figures(agent, today), thread=True,
                             group="agent-figures", exit_on_error=False)  # fmt: skip
@@ -164,9 +175,23 @@ class AgentScreen(Screen[None]):
         """The room the figures have: half the screen when wide, less padding and scrollbar."""
         return (width // 2 if width >= WIDE else width) - 3
 
+    def show_goals(self) -> None:
+        """The agent's goals (each beside its team goal) and the floor's, lit by the board now."""
+        team = self.row.team if self.row is not None else None
+        mine = goals_for(self.goals, agent=self.agent, team=team)
+        values = self.goal_values() if self.goal_values is not None else {}
+        self.query_one("#agent-goals", GoalsLine).show(goal_statuses(mine, values, self.today))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group, state = event.worker.group, event.state
-        if group == "agent-trends":
+        if group == "agent-goals":
+            if state is WorkerState.SUCCESS:
+                self.goals = list(event.worker.result or [])
+                self.show_goals()
+            elif state is WorkerState.ERROR:
+                message = f"Goals cannot be read: {event.worker.error}"
+                self.query_one("#agent-goals", GoalsLine).update(Text(message, style="bold red"))
+        elif group == "agent-trends":
             trends = self.query_one("#agent-trends", Static)
             if state is WorkerState.SUCCESS:
                 trends.update(trends_view(event.worker.result or []))
@@ -237,6 +262,8 @@ class AgentScreen(Screen[None]):
             if self._measure(view.renderables[0]) > width:
                 view = analysis_stacked(analysis, self.palette)
         self.query_one("#agent-analysis", Static).update(view)
+        if self.goals:
+            self.show_goals()
 
     def _measure(self, renderable: Any) -> int:
         """The width `renderable` needs to show whole."""

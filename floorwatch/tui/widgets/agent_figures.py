@@ -22,8 +22,8 @@ from floorwatch.tui.themes import Palette
 
 ThresholdOf = Callable[[str, str], Threshold]
 NO_HISTORY = (
-    "Trend over months: no daily figures kept yet (`floorwatch history build`, run daily, "
-    "keeps them)"
+    "Trend over months: no daily figures kept yet (`run` and `serve` keep each closed day's; "
+    "`floorwatch history build` backfills)"
 )
 
 

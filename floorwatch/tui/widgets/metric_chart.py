@@ -355,8 +355,8 @@ class MetricCharts(Widget):
         if not any(self.figures.values()) or self.today is None:
             return [
                 Text(
-                    "Charts over months: no daily figures kept yet (`floorwatch history "
-                    "build`, run daily, keeps them)",
+                    "Charts over months: no daily figures kept yet (`run` and `serve` keep "
+                    "each closed day's; `floorwatch history build` backfills)",
                     style="dim",
                 )
             ]
