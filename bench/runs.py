@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import random
+import re
 import signal
 import sys
 import threading
@@ -188,26 +189,29 @@ class PacedWriter:
 
 # -- what the screen shows: rows moving, bytes per region -----------------------------------------
 
-_ROW_EDGE = " ▶│┃║|"  # a row's leading selection mark or table border
+_CELL_GAP = re.compile(r"\s{2,}|[│┃║|]")  # between two cells of a board's row
 
 
 class RowNames:
-    """Which screen lines are agent rows, and whose: a line's first cell (after a selection
-    mark or border, up to two spaces or a border) that is an agent's name, whole or cut short
-    with an ellipsis. The cell text is the row's identity: the same agent always shows the same."""
+    """Which screen lines are agent rows, and whose: a line with a cell (cells are parted by
+    two spaces or a border) that is an agent's name, whole or cut short with an ellipsis. The
+    cell text is the row's identity: the same agent always shows the same."""
 
     def __init__(self, names: Iterable[str], shortest: int = 4) -> None:
         self.names = set(names)
         self.prefixes = {name[:cut] for name in self.names for cut in range(shortest, len(name))}
 
-    def first_cell(self, line: str) -> str:
-        cell = line.strip(_ROW_EDGE).split("  ", 1)[0]
-        return cell.split("│", 1)[0].strip()
-
     def of(self, line: str) -> str | None:
-        cell = self.first_cell(line)
-        if cell in self.names or (cell.endswith("…") and cell[:-1] in self.prefixes):
-            return cell
+        for cell in _CELL_GAP.split(line):
+            cell = cell.strip()
+            cut = cell.find("…")  # a cut name may run into the next cell by one space
+            # A narrow column may leave one space between a name and the cell before it.
+            starts = [0, *(i + 1 for i, char in enumerate(cell) if char == " ")]
+            for start in starts:
+                if cell[start:] in self.names:
+                    return cell[start:]
+                if cut > start and cell[start:cut] in self.prefixes:
+                    return cell[start : cut + 1]
         return None
 
     def shown(self, lines: list[str]) -> dict[str, int]:
