@@ -29,8 +29,9 @@ from pathlib import Path
 import pyte
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-# A cursor move to row;column (CUP): Textual writes each changed stretch of a line after one.
-_CURSOR_TO = re.compile(rb"\x1b\[(\d*)(?:;\d*)?H")
+# Cursor moves between rows: to row;column (CUP, how Textual starts each changed stretch of a
+# line), n rows up or down (how Rich's live display goes back over its table), a newline.
+_CURSOR_MOVE = re.compile(rb"\x1b\[(\d*)(?:;\d*)?([HfAB])|\n")
 ScreenTest = Callable[[list[str]], bool]
 
 
@@ -108,9 +109,16 @@ class Terminal:
         """Charge each stretch of output to the row the cursor was moved to before it (a move
         split between two chunks is charged to the previous row: a few bytes)."""
         start = 0
-        for move in _CURSOR_TO.finditer(chunk):
+        for move in _CURSOR_MOVE.finditer(chunk):
             self.row_bytes[self._row] += move.start() - start
-            self._row = min(max(int(move.group(1) or 1) - 1, 0), self.rows - 1)
+            count, kind = int(move.group(1) or 1), move.group(2)
+            if kind in (b"H", b"f"):
+                row = count - 1
+            elif kind == b"A":
+                row = self._row - count
+            else:  # B, or a newline (the pty turns it into CR LF)
+                row = self._row + (count if kind else 1)
+            self._row = min(max(row, 0), self.rows - 1)
             start = move.start()
         self.row_bytes[self._row] += len(chunk) - start
 

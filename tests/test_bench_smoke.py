@@ -62,7 +62,8 @@ def test_terminal_reads_the_screen_and_counts_bytes() -> None:
 def test_terminal_charges_bytes_to_the_row_the_cursor_went_to() -> None:
     script = (
         "import sys; w = sys.stdout.write\n"
-        "w('\\x1b[2;1Habc\\x1b[4;3H' + 'x' * 100 + '\\x1b[1;1Hend'); sys.stdout.flush()\n"
+        "w('\\x1b[2;1Habc\\x1b[4;3H' + 'x' * 100 + '\\x1b[2Ayz\\x1b[1;1Hend')\n"
+        "sys.stdout.flush()\n"
         "sys.stdin.readline()"
     )
     with Terminal([sys.executable, "-c", script], cols=40, rows=6) as terminal:
@@ -70,7 +71,8 @@ def test_terminal_charges_bytes_to_the_row_the_cursor_went_to() -> None:
         rows, written = terminal.bytes_by_row(), terminal.bytes_out
         terminal.send(b"\r")
     assert rows[3] == len("\x1b[4;3H") + 100
-    assert rows[1] == len("\x1b[2;1Habc") and rows[0] >= len("\x1b[1;1Hend")
+    assert rows[1] == len("\x1b[2;1Habc") + len("\x1b[2Ayz")  # two rows up from the 4th
+    assert rows[0] >= len("\x1b[1;1Hend")
     assert sum(rows) == written
 
 
