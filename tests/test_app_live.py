@@ -425,3 +425,28 @@ async def test_a_rerank_keeps_the_selected_agent_selected_and_in_view() -> None:
         assert table(app).selected == "Q1" and table(app).selected_index == 0
         assert table(app)._is_visible(0)
         assert row_line(app, "Quinn Amber").startswith("▶")
+
+
+async def test_with_the_data_clock_notes_speak_the_boards_time() -> None:
+    """A replay: the Behavior prefill's time and the notes' now are the board's, not the wall's."""
+    from textual.widgets import TextArea
+
+    from floorwatch.tui.app import FloorwatchApp
+    from floorwatch.tui.screens.feedback import FeedbackPanel
+    from tests.app_support import FakeFloor, build_board, load_fixture_config
+
+    config = load_fixture_config()
+    config = replace(config, floor=replace(config.floor, clock="data"))
+    board, first = build_board(config)  # the board is at NOW, 10:42:00 UTC
+    floor = FakeFloor(board, first)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now + 3 * 3600)  # the wall: 13:42
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.notes is not None
+        assert app.notes.now() == datetime.fromtimestamp(board.now, UTC)  # type: ignore[arg-type]
+        assert app.floor_clock.today() == datetime.fromtimestamp(board.now, UTC).date()
+        await pilot.press("f")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, FeedbackPanel)
+        assert panel.query_one("#behavior", TextArea).text.startswith("10:42 ")
