@@ -19,6 +19,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch.config.formats import format_names, guess_format
+from floorwatch.config.goals_section import GoalsReader
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.types import (
     QUEUE_LOG_COLUMNS,
@@ -55,9 +56,12 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web")
+SECTIONS = (
+    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals",
+)  # fmt: skip
 FLOOR_KEYS = (
     "name", "timezone", "day_starts", "shift_end", "clock", "future_tolerance", "bell", "theme",
+    "rerank_seconds",
 )  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
@@ -129,7 +133,10 @@ class _ConfigReader:
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
         web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web)
+        goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
+        return Config(
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web, goals
+        )
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
@@ -157,6 +164,8 @@ class _ConfigReader:
                 values[key] = self.timezone(value, where)
             elif key == "future_tolerance":
                 values[key] = self.nodes.duration(value, where)
+            elif key == "rerank_seconds":
+                values[key] = self.nodes.duration(value, where, "like 10, 10s or 1m")
             else:
                 values[key] = self.time_of_day(value, where)
         present = {key: value for key, value in values.items() if value is not None}

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class FieldType(str, Enum):
@@ -133,6 +134,7 @@ class FloorConfig:
     future_tolerance: float = 300.0  # seconds
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
+    rerank_seconds: float = 10.0  # worst-first: how long a row may hold its place (calm board)
 
     @property
     def shift_end_time(self) -> datetime.time:
@@ -200,6 +202,7 @@ class Config:
     notes: NotesConfig = NotesConfig()
     ssh: SshConfig = SshConfig()
     web: WebConfig = WebConfig()
+    goals: tuple[Any, ...] = ()  # floorwatch.coaching.goals.Goal, from the `goals:` section
 
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,7 +348,7 @@ class NoteStore:
         problems = validate_draft(draft, now, self.tz, self.shift_end)
         if problems:
             raise InvalidNote(problems)
-        due = parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+        due = self._due(draft, now)
         with self._write() as connection:
             cursor = connection.execute(
                 "INSERT INTO notes (agent, author, created_at) VALUES (?, ?, ?)",
@@ -409,7 +409,9 @@ class NoteStore:
             ),
         )
 
-    def _due(self, draft: NoteDraft, now: datetime) -> datetime:
+    def _due(self, draft: NoteDraft, now: datetime) -> datetime | None:
+        if not draft.timeframe.strip():  # a STAR-AR case: no check to come
+            return None
         return parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
 
     def _append(
@@ -488,15 +490,18 @@ class NoteStore:
         """Every note whose follow-up is still open (rules in coaching.open_follow_ups)."""
         return open_follow_ups(self.notes(reader=reader))
 
-    def follow_ups(self, now: datetime, reader: Reader | None = None) -> list[FollowUp]:
-        """Open follow-ups due by the end of today (floor time); overdue ones flagged. The same
-        as coaching.due_follow_ups over every note, but reads only the candidates and the notes
-        recent enough to be their check-ins."""
+    def follow_ups(
+        self, now: datetime, days_ahead: int = 0, reader: Reader | None = None
+    ) -> list[FollowUp]:
+        """Open follow-ups due by the end of today (floor time), or `days_ahead` days after;
+        overdue ones flagged. The same as coaching.due_follow_ups over every note, but reads
+        only the candidates and the notes recent enough to be their check-ins."""
+        until = end_of_day(now, self.tz) + timedelta(days=days_ahead)
         visible, who = visible_to(reader)
         rows = self._read(
             f"{LATEST} AND r.retracted = 0 AND r.follow_up_closed_at IS NULL "
             f"AND r.follow_up_due IS NOT NULL AND r.follow_up_due < ?{visible}",
-            (to_text(end_of_day(now, self.tz)), *who),
+            (to_text(until), *who),
         )
         candidates = [note_from_row(row) for row in rows]
         dues = [note.follow_up_due for note in candidates if note.follow_up_due is not None]
@@ -504,7 +509,7 @@ class NoteStore:
             return []
         check_ins = self.notes(since=min(dues) - FOLLOW_UP_EARLY, reader=reader)
         merged = {note.id: note for note in (*candidates, *check_ins)}
-        return due_follow_ups(merged.values(), now, self.tz)
+        return due_follow_ups(merged.values(), now, self.tz, days_ahead)
 
     # -- drafts ---------------------------------------------------------------------------------
 
@@ -558,6 +563,19 @@ class NoteStore:
             (agent, since),
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def all_daily_figures(self, first: str, last: str) -> list[tuple[str, str, str, float, int]]:
+        """Every (day, agent, metric, value, count) kept for days first..last (ISO, included)."""
+        rows = self._read(
+            "SELECT day, agent, metric, value, count FROM daily_figures "
+            "WHERE day >= ? AND day <= ? ORDER BY day",
+            (first, last),
+        )
+        return [(r["day"], r["agent"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def figure_days(self) -> set[str]:
+        """The floor days that have any daily figure kept."""
+        return {row["day"] for row in self._read("SELECT DISTINCT day FROM daily_figures")}
 
     def figure_agents(self) -> list[str]:
         """Every agent with daily figures, sorted."""

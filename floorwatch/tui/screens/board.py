@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
@@ -31,6 +33,7 @@ from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
+from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, goal_statuses
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
 
@@ -50,7 +53,7 @@ BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("e", "errors", "errors", "feed errors: rejected rows and their reasons, per file"),
     ("f", "feedback('coaching')", "note", "write a BEST coaching note for the selected agent"),
     ("p", "feedback('praise')", "praise", "write a BEST note as praise"),
-    ("u", "follow_ups", "follow-ups", "follow-ups due and overdue"),
+    ("u", "follow_ups", "follow-ups", "follow-ups overdue, due today and this week"),
     ("c", "theme", "theme", "cycle the colours: dark, light, colour-blind"),
     ("question_mark", "help", "help", "this help"),
 )
@@ -64,7 +67,10 @@ MOVE_KEYS = (
 
 
 SHORT_SCREEN = 20  # rows: below this the events panel is hidden
+GOALS_LINES = 3  # the board's goals take at most this many lines: the agents come first
+GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+DAYS_INTERVAL = 60.0  # seconds between recounts of the teams' day (the header's sparklines)
 
 
 class BoardScreen(Screen[None]):
@@ -84,6 +90,8 @@ class BoardScreen(Screen[None]):
         clock: Callable[[], float],
         facts_interval: float = FACTS_INTERVAL,
         floor_clock: FloorClock | None = None,
+        goals_of: GoalsOf | None = None,
+        today_of: Callable[[], date] | None = None,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
@@ -105,15 +113,22 @@ class BoardScreen(Screen[None]):
             id="header",
         )  # fmt: skip
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
+        self.goals_line = GoalsLine(config.metrics, palette, limit=GOALS_LINES, id="board-goals")
+        self.goals: list[Any] = []  # the teams' and the floor's, read from config and store
+        self.goals_of = goals_of  # blocking (the store): run in a thread worker
+        self.today_of = today_of or date.today
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self.last_search: str | None = None  # what `/` looked for: n / N find it again
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
+        self._days: dict[str, list[int]] = {}
+        self._days_at = -math.inf
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.goals_line
         yield Static(Text("PAUSED: live updates held, space resumes", style="bold reverse"),
                      id="paused")  # fmt: skip
         yield self.table
@@ -127,6 +142,44 @@ class BoardScreen(Screen[None]):
         self.tick()
         self.table.focus()
         self.set_interval(1.0, self.tick)
+        self.goals_line.display = False  # until there are goals to show
+        self.load_goals()
+        self.set_interval(GOALS_INTERVAL, self.load_goals)
+
+    def load_goals(self) -> None:
+        """Read the goals (config and store) in a thread; the header shows the teams' ones."""
+        if self.goals_of is not None:
+            self.run_worker(self.goals_of, thread=True, group="board-goals", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "board-goals":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.goals = [g for g in event.worker.result or [] if g.scope != "agent"]
+            self._show_goals()
+        elif event.state is WorkerState.ERROR:
+            self.goals_line.display = True
+            self.goals_line.update(
+                Text(f"Goals cannot be read: {event.worker.error}", style="bold red")
+            )
+
+    def _show_goals(self) -> None:
+        """Team and floor goals lit by the header's averages (the selected team's only)."""
+        facts = self.header.facts
+        values: dict[tuple[str, str, str], float | None] = {
+            ("team", team, key): value
+            for team, summary in facts.teams.items()
+            for key, (value, _) in summary.items()
+        }
+        values.update({("floor", "", key): value for key, (value, _) in facts.floor.items()})
+        team = self.view.team
+        shown = sorted(
+            (g for g in self.goals if g.scope == "floor" or team in (None, g.who)),
+            key=lambda g: (g.scope != "floor", g.who, g.metric, g.due),
+        )
+        self.goals_line.display = bool(shown)
+        if shown:
+            self.goals_line.show(goal_statuses(shown, values, self.today_of()))
 
     def on_resize(self) -> None:
         # On a short terminal the agents matter more than the events panel.
@@ -146,7 +199,10 @@ class BoardScreen(Screen[None]):
 
     def floor_changed(self, update: MergedUpdate) -> None:
         """Apply a (coalesced) floor update, or hold it while paused."""
+        went_stale = bool(update.stale) != bool(self.last.stale)
         self.last = update
+        if went_stale:  # the header's STALE banner: the cells keep their status marks
+            self._facts_soon()
         self.feed_status.show(update.statuses, update.stale, update.loaded, self.clock())
         if self.view.paused:
             self.pending = update if self.pending is None else self.pending.then(update)
@@ -180,6 +236,7 @@ class BoardScreen(Screen[None]):
         else:
             freshness = "feeds ok" if self.last.loaded else "loading…"
         facts = HeaderFacts(
+            days=self._team_days(),
             counts=self.board.counts(self.view.team),
             teams=self.board.team_summary(),
             floor=self.board.floor_summary(),
@@ -190,6 +247,17 @@ class BoardScreen(Screen[None]):
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
         self.header.show(facts)
+        if self.goals:
+            self._show_goals()
+
+    def _team_days(self) -> dict[str, list[int]]:
+        """The teams' contacts an hour today, recounted at most once a minute (they change by
+        the hour; a recount reads every agent's events)."""
+        teams = {row.team for row in self.board.rows.values()} - {None}
+        if time.monotonic() - self._days_at >= DAYS_INTERVAL or set(self._days) != teams:
+            self._days_at = time.monotonic()
+            self._days = self.board.team_day()
+        return self._days
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -252,9 +320,9 @@ class BoardScreen(Screen[None]):
         self.notify(f"Team: {team or 'all'}", timeout=2, markup=False)
 
     def action_cycle_sort(self) -> None:
-        sort = self.view.cycle_sort()
+        self.view.cycle_sort()
         self._show_facts()
-        self.notify(f"Sort: {sort}", timeout=2, markup=False)
+        self.notify(f"Sort: {self.view.sort_label}", timeout=2, markup=False)
 
     def action_only(self, colour: str) -> None:
         status = {"red": Status.RED, "amber": Status.AMBER, "green": Status.GREEN}[colour]
