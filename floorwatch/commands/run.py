@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             wall=args.wall,
             page_seconds=args.page_seconds,
             author=args.author,
-            role=args.role,
+            role=getattr(args, "role", None),
         )
     except OSError as error:  # a feed folder that cannot be read, and the like
         raise UserError(f"cannot watch the feeds: {error}") from None
