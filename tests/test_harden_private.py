@@ -143,3 +143,15 @@ def test_an_ssh_user_may_be_a_manager(tmp_path: Path) -> None:
     key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
     book = KeyBook((SshUser("mo", "manager", (key,)),))
     assert book._people["mo"].role == "manager"
+
+
+def test_the_period_report_reads_notes_with_the_readers_eyes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from floorwatch.commands.report import report_reader
+
+    config = load_config(write_config(tmp_path))
+    assert report_reader(config, None) == Reader("li.wei", manager=False)
+    assert report_reader(config, "manager").manager
+    managed = replace(config, notes=replace(config.notes, role="manager"))
+    assert report_reader(managed, None).manager

@@ -35,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     parser.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
     parser.add_argument("--store", metavar="PATH", help="the notes file (default: notes.path)")
+    parser.add_argument(
+        "--role",
+        choices=("supervisor", "manager"),
+        help="others' private notes count only for a manager (default: notes.role)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -49,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     period = period_ending(args.period, ending)
     store = NoteStore(Path(args.store) if args.store else store_path(config), tz=tz)
     try:
-        review = build(config, store, period, args.team, tz, charts=args.format == "html")
+        reader = report_reader(config, getattr(args, "role", None))
+        review = build(
+            config, store, period, args.team, tz, charts=args.format == "html", reader=reader
+        )
     except StoreError as error:
         raise UserError(str(error), exit_code=EXIT_STORE) from None
     finally:
@@ -71,8 +79,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_reader(config: Any, role: str | None) -> Any:
+    """Whose notes the report may use: a private note counts for its author and managers."""
+    from floorwatch.store import Reader, resolve_author
+
+    role = role or config.notes.role
+    return Reader(resolve_author(config.notes.author), manager=role == "manager")
+
+
 def build(
-    config: Any, store: Any, period: Any, team: str | None, tz: Any, charts: bool = True
+    config: Any,
+    store: Any,
+    period: Any,
+    team: str | None,
+    tz: Any,
+    charts: bool = True,
+    reader: Any = None,
 ) -> Any:
     """Read the feeds, the store's daily figures, notes, reds and goals; build the review (with
     the growth curves' series when `charts`: only HTML draws them)."""
@@ -94,7 +116,7 @@ def build(
     roster_teams = _roster_teams(config)
     figures = FloorFigures(config, [(u.feed, u.rows) for u in updates], kept, roster_teams)
     inputs = ReviewInputs(
-        notes=store.notes() if exists else [],
+        notes=store.notes(reader=reader) if exists else [],
         reds=store.reds(datetime.combine(period.start, datetime.min.time(), tz)) if exists else [],
         goals=[*config.goals, *GoalBook(store).goals()],
         names={**_feed_names(updates), **{a: n for a, n in names.items() if n}},
