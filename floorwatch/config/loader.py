@@ -17,8 +17,11 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from floorwatch.config.live_section import LiveSectionsReader
 from floorwatch.config.metrics_section import MetricsReader
+from floorwatch.config.presets import PRESETS, apply_preset
 from floorwatch.config.types import (
+    FEED_KINDS,
     QUEUE_LOG_COLUMNS,
     Config,
     FeedConfig,
@@ -52,12 +55,18 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
-FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
+SECTIONS = (
+    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "states", "queues",
+)  # fmt: skip
+FLOOR_KEYS = (
+    "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "state_counts",
+    "offline_hides",
+)  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
-    "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
+    "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval", "state",
+    "reason", "queue", "contact", "event", "wait", "preset",
 )  # fmt: skip
 FORMATS = ("csv", "tsv", "jsonl", "queue_log")
 EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
@@ -116,6 +125,7 @@ class _ConfigReader:
         if top is None:
             return None
         metrics_reader = MetricsReader(self.nodes)
+        self.live = LiveSectionsReader(self.nodes)
         floor = self.floor(self.section(top, "floor"))
         feeds = self.feeds(top.get("feeds"))
         metrics = metrics_reader.metrics(top.get("metrics"), feeds)
@@ -125,7 +135,11 @@ class _ConfigReader:
             self.problems.warning(top.values["roster"], f"roster: {roster} does not exist yet")
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh)
+        states = self.live.states(self.section(top, "states"))
+        queues = self.live.queues(self.section(top, "queues"))
+        return Config(
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, states, queues
+        )
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
@@ -145,8 +159,10 @@ class _ConfigReader:
             where = f"floor.{key}"
             if key in FLOOR_CHOICES:
                 values[key] = self.nodes.choice(value, where, FLOOR_CHOICES[key])
-            elif key == "bell":
+            elif key in ("bell", "state_counts"):
                 values[key] = self.nodes.flag(value, where)
+            elif key == "offline_hides":
+                values[key] = self.nodes.duration(value, where)
             elif key == "name":
                 values[key] = self.nodes.text(value, where)
             elif key == "timezone":
@@ -200,15 +216,19 @@ class _ConfigReader:
 
     def feed(self, node: Node, where: str) -> FeedConfig | None:
         name_column = self.name_column(node, where)
-        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent"))
+        entries = self.nodes.mapping(node, where, FEED_KEYS, _required_feed_keys(node))
         if entries is None:
             return None
+        preset = entries.read("preset", self.nodes.one_of(*PRESETS))
         if name_column is not None and "name_column" in entries.values:
             message = f"{where}.name_column repeats the display-name column given as a second name"
             self.problems.error(entries.keys["name_column"], message)
         text = {k: entries.read(k, self.nodes.text) for k in ("name", "path", "agent", "delimiter")}
         path_text = text["path"] or ""
-        fmt = self.feed_format(entries, path_text)
+        fmt = PRESETS[preset].format if preset else self.feed_format(entries, path_text)
+        kind = entries.read("kind", self.nodes.one_of(*FEED_KINDS)) or (
+            PRESETS[preset].kind if preset else "events"
+        )
         feed_glob = os.path.join(self.base_dir, os.path.expanduser(path_text))
         if path_text and not glob.glob(feed_glob, recursive=True):
             message = f"{where}.path {path_text!r} matches no file yet (looked for {feed_glob})"
@@ -222,7 +242,7 @@ class _ConfigReader:
             path=path_text,
             glob=feed_glob,
             format=fmt or "csv",
-            kind=entries.read("kind", self.nodes.one_of("events", "snapshot")) or "events",
+            kind=kind,
             time=entries.read("time", self.time_spec),
             agent=text["agent"] or "",
             fields=entries.read("fields", self.fields) or (),
@@ -234,7 +254,12 @@ class _ConfigReader:
             stale_after=entries.read("stale_after", self.nodes.duration) or 120.0,
             poll=bool(entries.read("poll", self.nodes.flag)),
             poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
+            preset=preset,
+            **self.live.columns(entries, kind, fmt, where, bool(preset)),  # type: ignore[arg-type]
         )
+        self.live.check_fields(entries, feed, where)
+        if preset:
+            feed = apply_preset(feed, PRESETS[preset])
         if feed.format == "queue_log":
             self.queue_log_columns(node, feed, where)
         return feed
@@ -370,6 +395,22 @@ class _ConfigReader:
         if not keys:
             self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
         return SshUser(name or "", role or "wall", keys)
+
+
+def _required_feed_keys(node: Node) -> tuple[str, ...]:
+    """A feed names its agent column, except a preset (it knows its columns), a queue feed (a
+    caller waiting has no agent yet) and an Asterisk queue_log's states (its lines say)."""
+    kind, fmt, preset = (first_value(node, key) for key in ("kind", "format", "preset"))
+    kind_text = kind.value if isinstance(kind, ScalarNode) else "events"
+    fmt_text = fmt.value if isinstance(fmt, ScalarNode) else None
+    path = first_value(node, "path")
+    if fmt_text is None and isinstance(path, ScalarNode) and "queue_log" in path.value.lower():
+        fmt_text = "queue_log"
+    if preset is not None or kind_text == "queue" or (
+        kind_text == "states" and fmt_text == "queue_log"
+    ):
+        return ("name", "path")
+    return ("name", "path", "agent")
 
 
 def _scalar_named(node: Node, text: str) -> ScalarNode | None:
