@@ -13,6 +13,8 @@ from floorwatch.config.metrics_section import MetricsReader, Scale
 from floorwatch.config.types import (
     STATE_CATEGORIES,
     FeedConfig,
+    FieldSpec,
+    FieldType,
     QueueConfig,
     QueueLimit,
     QueuesConfig,
@@ -141,7 +143,12 @@ class LiveSectionsReader:
                     self.problems.error(entries.keys[column], message)
         return found
 
-    def check_fields(self, entries: Entries, feed: FeedConfig, where: str) -> None:
+    def finish(self, entries: Entries, feed: FeedConfig, where: str) -> FeedConfig:
+        """A states or queue feed has no metric fields; a queue feed's wait column is read as
+        its one field, `wait` (seconds)."""
         if feed.kind in KIND_COLUMNS and feed.fields:
             message = f"{where}.fields: a kind: {feed.kind} feed has no metric fields"
             self.problems.error(entries.keys["fields"], message)
+        if feed.kind == "queue" and feed.wait_column:
+            return replace(feed, fields=(FieldSpec("wait", feed.wait_column, FieldType.SECONDS),))
+        return feed

@@ -257,7 +257,7 @@ class _ConfigReader:
             preset=preset,
             **self.live.columns(entries, kind, fmt, where, bool(preset)),  # type: ignore[arg-type]
         )
-        self.live.check_fields(entries, feed, where)
+        feed = self.live.finish(entries, feed, where)
         if preset:
             feed = apply_preset(feed, PRESETS[preset])
         if feed.format == "queue_log":

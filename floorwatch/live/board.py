@@ -23,7 +23,10 @@ from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Th
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
 from floorwatch.live.indexes import GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
+from floorwatch.live.presence import Presence
+from floorwatch.live.queues import QueueFigures
 from floorwatch.live.rows import TS
+from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import Status, evaluate, resolve_threshold, worst
 
 
@@ -52,6 +55,8 @@ class AgentRow:
     red_at_start: bool = False  # red already when the board started: red_since is the start
     hire_date: str | None = None  # from the roster, ISO date
     excess: float = 0.0  # the cells' excess summed: orders agents within a colour
+    state: AgentState | None = None  # what the agent is doing now (a states feed), if known
+    metrics_status: Status = Status.NONE  # the worst of the cells alone (status may add the state)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class BoardDelta:
     transitions: tuple[Transition, ...] = ()
     now: float = 0.0
     first: bool = False
+    queues: bool = False  # the queues' figures changed
 
     @property
     def empty(self) -> bool:
@@ -98,6 +104,7 @@ class BoardDelta:
             transitions=self.transitions + later.transitions,
             now=max(self.now, later.now),
             first=self.first or later.first,
+            queues=self.queues or later.queues,
         )
 
 
@@ -127,6 +134,8 @@ class Board:
     def __post_init__(self) -> None:
         self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
         self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
+        self.presence = Presence(self.config)
+        self._state_touched: set[str] = set()
         if self.roster is None and self.config.roster is not None:
             self.roster = self._load_roster(self.config.roster)
         self.now: float | None = None  # board time of the last tick
@@ -153,6 +162,12 @@ class Board:
 
     def ingest(self, feed: FeedConfig, batch: pd.DataFrame) -> None:
         """Add parsed rows (schema in floorwatch.live.rows) from `feed`; cheap per row."""
+        if feed.kind == "states":
+            self._state_touched |= self.presence.ingest_states(batch)
+            return
+        if feed.kind == "queue":
+            self.presence.ingest_queue(batch)
+            return
         ingested = self.engine.ingest(batch, snapshot=feed.kind == "snapshot")
         for labels, latest in (
             (self._feed_names, ingested.names),
@@ -187,7 +202,12 @@ class Board:
         added: set[str] = set()
         removed: set[str] = set()
         transitions: list[Transition] = []
-        for agent, keys in self.engine.advance(now).items():
+        due = self.engine.advance(now)
+        touched_states, queues_changed = self.presence.advance(now)
+        for agent in touched_states | self._state_touched:
+            due.setdefault(agent, set())
+        self._state_touched = set()
+        for agent, keys in due.items():
             old = self.rows.get(agent)
             row = self._row(agent, keys, old, now)
             if row is None:
@@ -215,13 +235,15 @@ class Board:
             transitions=tuple(transitions),
             now=now,
             first=first,
+            queues=queues_changed,
         )
 
     def _now(self, now: float | None) -> float:
         if now is not None:
             return now
-        if self.config.floor.clock == "data" and self.engine.newest is not None:
-            return self.engine.newest
+        newest = [t for t in (self.engine.newest, self.presence.newest) if t is not None]
+        if self.config.floor.clock == "data" and newest:
+            return max(newest)
         return self.clock()
 
     def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
@@ -234,9 +256,13 @@ class Board:
             else self._cell(agent, team, metric)
             for key, metric in self.metrics.items()
         }
-        if not any(cell.count for cell in cells.values()):
+        state = self.presence.state(agent)
+        metrics_status = worst(cell.status for cell in cells.values())
+        if not any(cell.count for cell in cells.values()) and state is None:
             return None
-        status = worst(cell.status for cell in cells.values())
+        if metrics_status is not Status.RED and self.presence.hidden(agent, now):
+            return None  # offline for floor.offline_hides: off the board unless red for metrics
+        status = max(metrics_status, self.presence.state_status(state, now))
         red_since, red_at_start = None, False
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
@@ -253,12 +279,23 @@ class Board:
             red_at_start=red_at_start,
             hire_date=hire_date,
             excess=sum(cell.excess for cell in cells.values()),
+            state=state,
+            metrics_status=metrics_status,
         )
 
     def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
         entry = self.roster.get(agent) if self.roster is not None else None
-        name = (entry.name if entry else None) or self._feed_names.get(agent) or agent
-        team = (entry.team if entry else None) or self._feed_teams.get(agent)
+        name = (
+            (entry.name if entry else None)
+            or self._feed_names.get(agent)
+            or self.presence.names.get(agent)
+            or agent
+        )
+        team = (
+            (entry.team if entry else None)
+            or self._feed_teams.get(agent)
+            or self.presence.teams.get(agent)
+        )
         return name, team, entry.hire_date if entry else None
 
     def _cell(self, agent: str, team: str | None, metric: MetricConfig) -> MetricCell:
@@ -283,8 +320,13 @@ class Board:
         sort: str = "status",
         team: str | None = None,
         only: Iterable[Status] | None = None,
+        *,
+        teams: Iterable[str] | None = None,
+        category: str | None = None,
     ) -> list[str]:
-        """Agent ids in display order: sort is 'status' (worst first), 'name' or a metric key.
+        """Agent ids in display order: sort is 'status' (worst first), 'name', 'state' (longest
+        in its state first) or a metric key. `team` keeps one team, `teams` a supervisor's
+        scope, `category` the agents whose state is in that category.
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
         thresholds first; ties by name then id, so rows never swap places for nothing. A metric
@@ -293,9 +335,10 @@ class Board:
         index = self._sorts.get(sort)
         if index is None:
             index = self._sorts[sort] = SortIndex(self._sort_key(sort), self.rows)
-        if team is None and wanted is None:
+        scope = frozenset(teams) if teams is not None else None
+        if team is None and wanted is None and scope is None and category is None:
             return list(index.ids())
-        cache_key = ("sort", sort, team, wanted)
+        cache_key = ("sort", sort, team, wanted, scope, category)
         cached = self._cache.get(cache_key)
         if cached is None:
             rows = self.rows
@@ -304,6 +347,8 @@ class Board:
                 for agent in index.ids()
                 if (team is None or rows[agent].team == team)
                 and (wanted is None or rows[agent].status in wanted)
+                and (scope is None or rows[agent].team in scope)
+                and (category is None or _category(rows[agent]) == category)
             ]
             self._cache[cache_key] = cached
         return list(cached)  # type: ignore[call-overload]
@@ -313,6 +358,13 @@ class Board:
             return lambda row: (-row.status, -row.excess, row.name.casefold(), row.name, row.agent)
         if sort == "name":
             return lambda row: (row.name.casefold(), row.name, row.agent)
+        if sort == "state":  # the longest in its state first: `since` orders it for good
+            return lambda row: (
+                row.state is None,
+                row.state.since if row.state is not None else 0.0,
+                row.name.casefold(),
+                row.agent,
+            )
         metric = self.metrics.get(sort)
         if metric is None:
             raise ValueError(f"unknown sort {sort!r}: use status, name or a metric key")
@@ -330,17 +382,41 @@ class Board:
         """The teams on the board, sorted (for the team filter)."""
         return sorted({row.team for row in self.rows.values() if row.team is not None})
 
-    def counts(self, team: str | None = None) -> dict[Status, int]:
-        """Agents per overall status (all four keys present)."""
-        cache_key = ("counts", team)
+    def counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[Status, int]:
+        """Agents per overall status (all four keys present), in `team` or the `teams` scope."""
+        scope = frozenset(teams) if teams is not None else None
+        cache_key = ("counts", team, scope)
         cached = self._cache.get(cache_key)
         if cached is None:
             counts = dict.fromkeys(Status, 0)
             for row in self.rows.values():
-                if team is None or row.team == team:
+                if (team is None or row.team == team) and (scope is None or row.team in scope):
                     counts[row.status] += 1
             self._cache[cache_key] = cached = counts
         return dict(cached)  # type: ignore[call-overload]
+
+    def state_counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Agents on the board per state category (every category present)."""
+        scope = frozenset(teams) if teams is not None else None
+        cache_key = ("states", team, scope)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            agents = [
+                row.agent
+                for row in self.rows.values()
+                if (team is None or row.team == team) and (scope is None or row.team in scope)
+            ]
+            self._cache[cache_key] = cached = self.presence.counts(agents)
+        return dict(cached)  # type: ignore[call-overload]
+
+    @property
+    def queue_figures(self) -> tuple[QueueFigures, ...]:
+        """Every queue's figures as of the last tick."""
+        return self.presence.queue_figures
 
     def team_summary(self) -> dict[str, Summary]:
         """Per team and metric: the mean of the agents' values (cells with at least min_count
@@ -389,6 +465,10 @@ class Board:
         whatever its window (for 'did the metric improve after the note'). Only events the
         board still keeps count: the longest window, today, plus `retain` seconds."""
         return self.engine.metric_value(agent, metric_key, start, end)
+
+
+def _category(row: AgentRow) -> str | None:
+    return row.state.category if row.state is not None else None
 
 
 def _transitions(old: AgentRow | None, new: AgentRow, now: float) -> list[Transition]:
