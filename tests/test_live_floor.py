@@ -57,7 +57,9 @@ def iso(offset: float) -> str:
     return f"2024-06-01T10:{int(offset) // 60:02d}:{int(offset) % 60:02d}Z"
 
 
-def make_floor(tmp_path: Path, counts: bool = True, jsonl: bool = False) -> tuple[Board, FloorFeeds]:
+def make_floor(
+    tmp_path: Path, counts: bool = True, jsonl: bool = False
+) -> tuple[Board, FloorFeeds]:
     states_path = "states.jsonl" if jsonl else "states.csv"
     (tmp_path / "floorwatch.yaml").write_text(
         CONFIG.format(counts=str(counts).lower(), states_path=states_path)
@@ -83,7 +85,10 @@ def add(path: Path, text: str) -> None:
 
 def test_break_past_red_turns_the_row_red_with_no_new_row(tmp_path: Path) -> None:
     board, feeds = make_floor(tmp_path)
-    add(tmp_path / "states.csv", f"{iso(0)},a1,Ana,North,Break,Coffee\n{iso(0)},a2,Bo,North,Available,\n")
+    add(
+        tmp_path / "states.csv",
+        f"{iso(0)},a1,Ana,North,Break,Coffee\n{iso(0)},a2,Bo,North,Available,\n",
+    )
     ingest(board, feeds)
     delta = board.tick(T0 + 60)
     assert delta.added == {"a1", "a2"}
@@ -245,7 +250,10 @@ def test_an_asterisk_queue_log_gives_events_states_and_queues(tmp_path: Path) ->
     (support,) = board.queue_figures
     assert support.waiting == 0 and support.answered == 1 and support.abandoned == 2
     assert support.asa == 10
-    add(tmp_path / "queue_log", ql(90, "c1", "support", "PJSIP/1001", "COMPLETECALLER", "10", "79", "1"))
+    add(
+        tmp_path / "queue_log",
+        ql(90, "c1", "support", "PJSIP/1001", "COMPLETECALLER", "10", "79", "1"),
+    )
     add(tmp_path / "queue_log", ql(91, "NONE", "NONE", "PJSIP/1002", "UNPAUSEALL", ""))
     for update in feeds.poll():
         board.ingest(update.feed, update.rows)
@@ -277,3 +285,32 @@ def test_live_config_errors_name_their_line(tmp_path: Path) -> None:
     text = str(error.value)
     assert "floorwatch.yaml:2:5: feeds[0]: kind: states needs `state: COLUMN`" in text
     assert "floorwatch.yaml:5:21: states.Break.category must be one of" in text
+
+
+def test_board_json_has_queues_and_each_agents_state(tmp_path: Path) -> None:
+    from floorwatch.reports.board import board_document, render_text
+
+    board, feeds = make_floor(tmp_path)
+    add(tmp_path / "states.csv", f"{iso(0)},a1,Ana,North,Break,Coffee\n")
+    add(tmp_path / "calls.csv", f"{iso(0)},a2,100\n")
+    add(tmp_path / "queue.csv", f"{iso(0)},Sales,c1,enter\n{iso(10)},Sales,c2,enter\n")
+    add(tmp_path / "queue.csv", f"{iso(15)},Sales,c2,answer\n")
+    ingest(board, feeds)
+    board.tick(T0 + 1300)
+    document = board_document(board, board.config, feeds.statuses(), T0 + 1300)
+    assert document["queues"] == [
+        {
+            "queue": "Sales", "waiting": 1, "longest_wait": 1300.0, "service_level": 1.0,
+            "abandon_rate": 0.0, "asa": 5.0, "status": "red",
+        }
+    ]  # fmt: skip
+    agents = {a["agent"]: a for a in document["agents"]}
+    assert agents["a1"]["state"] == {
+        "name": "Break", "category": "away", "reason": "Coffee",
+        "since": "2024-06-01T10:00:00+00:00", "status": "red",
+    }  # fmt: skip
+    assert agents["a1"]["status"] == "red"
+    assert agents["a2"]["state"] is None
+    text = render_text(board, board.config, feeds.statuses(), T0 + 1300)
+    assert "Break 21:40 ■ Coffee" in text
+    assert "■ RED Sales: 1 waiting, oldest 21:40, SL 100%, abandoned 0%, ASA 0:05" in text

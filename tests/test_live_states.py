@@ -40,7 +40,7 @@ def test_limits_turn_at_their_edges() -> None:
 
 def test_label_shows_reason_and_time_in_state() -> None:
     state = AgentState("Break", "away", T0, reason="Coffee")
-    assert state.label(T0 + 22 * 60 + 14.7) == "Break (Coffee) 22:14"
+    assert state.label(T0 + 22 * 60 + 14.7) == "Break 22:14 Coffee"
     assert clock_text(3725) == "1:02:05"
     assert AgentState("Break", "away", T0 + 5).label(T0) == "Break 0:00"  # a clock ahead
 

@@ -94,7 +94,8 @@ def test_format_value(value: float | None, fmt: MetricFormat, text: str) -> None
 def test_json_contract_shape_and_order() -> None:
     board, cfg = sample()
     document = json.loads(render_json(board, cfg, STATUSES, T0 + 60))  # type: ignore[arg-type]
-    assert set(document) == {"generated_at", "floor", "agents", "feeds"}
+    assert set(document) == {"generated_at", "floor", "queues", "agents", "feeds"}
+    assert document["queues"] == []  # no queue feed
     assert document["floor"] == "Test floor"
     generated = datetime.fromisoformat(document["generated_at"])
     assert generated.timestamp() == T0 + 60 and generated.utcoffset() is not None
@@ -102,7 +103,7 @@ def test_json_contract_shape_and_order() -> None:
         [a["agent"] for a in document["agents"]] == board.sorted_ids() == ["A3", "A1", "A2", "A4"]
     )
     for agent in document["agents"]:
-        assert set(agent) == {"agent", "name", "team", "status", "metrics"}
+        assert set(agent) == {"agent", "name", "team", "status", "state", "metrics"}
         assert agent["status"] in {"red", "amber", "green", "none"}
         assert list(agent["metrics"]) == ["aht", "fcr"]
         for cell in agent["metrics"].values():
@@ -115,6 +116,7 @@ def test_json_contract_shape_and_order() -> None:
         "name": "Li Wei",
         "team": "Billing",
         "status": "amber",
+        "state": None,  # no states feed
         "metrics": {
             "aht": {"value": 312.0, "status": "amber", "count": 1},  # seconds, not "5:12"
             "fcr": {"value": 1.0, "status": "green", "count": 1},  # a fraction, not 100

@@ -53,10 +53,30 @@ def report_feed_rows(config) -> None:
     from floorwatch.feeds import FloorFeeds
 
     feeds = FloorFeeds(config)
-    feeds.load_all()
+    updates = feeds.load_all()
     for status in feeds.statuses():
         print(f"  {status.path}: {status.rows} rows, {status.rejected} rejected")
         for reason in status.errors[:MAX_ERRORS_SHOWN]:
             print(f"    {reason}")
         if status.rejected > MAX_ERRORS_SHOWN:
             print(f"    ... and {status.rejected - MAX_ERRORS_SHOWN} more")
+    report_unknown_states(config, updates)
+
+
+def report_unknown_states(config, updates) -> None:  # type: ignore[no-untyped-def]
+    """States feeds' raw states that `states:` does not list: said once each."""
+    from floorwatch.live.states import STATE
+
+    known = {state.name for state in config.states}
+    for feed in config.feeds:
+        if feed.kind != "states":
+            continue
+        seen: dict[str, None] = {}
+        for update in updates:
+            if update.feed.name == feed.name and STATE in update.rows:
+                seen.update(dict.fromkeys(update.rows[STATE].tolist()))
+        unknown = [name for name in seen if name not in known]
+        if unknown:
+            names = ", ".join(repr(name) for name in unknown)
+            said = "states not in `states:` (shown as they are, category other)"
+            print(f"  feed {feed.name}: {said}: {names}")

@@ -375,7 +375,9 @@ class _ConfigReader:
         return text
 
     def ssh_user(self, node: Node, where: str) -> SshUser | None:
-        entries = self.nodes.mapping(node, where, ("name", "role", "keys"), ("name", "role"))
+        entries = self.nodes.mapping(
+            node, where, ("name", "role", "keys", "teams"), ("name", "role")
+        )
         if entries is None:
             return None
         name = entries.read("name", self.nodes.text)
@@ -394,7 +396,8 @@ class _ConfigReader:
                 self.problems.error(at or entries.node, f"{message} {example}")
         if not keys:
             self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
-        return SshUser(name or "", role or "wall", keys)
+        teams = entries.read("teams", self.nodes.texts) or ()
+        return SshUser(name or "", role or "wall", keys, teams)
 
 
 def _required_feed_keys(node: Node) -> tuple[str, ...]:
@@ -406,8 +409,10 @@ def _required_feed_keys(node: Node) -> tuple[str, ...]:
     path = first_value(node, "path")
     if fmt_text is None and isinstance(path, ScalarNode) and "queue_log" in path.value.lower():
         fmt_text = "queue_log"
-    if preset is not None or kind_text == "queue" or (
-        kind_text == "states" and fmt_text == "queue_log"
+    if (
+        preset is not None
+        or kind_text == "queue"
+        or (kind_text == "states" and fmt_text == "queue_log")
     ):
         return ("name", "path")
     return ("name", "path", "agent")

@@ -38,11 +38,32 @@ FIVE9_CALL_LOG = Preset(
     name="five9_call_log",
     title="Five9 Call Log report (Reports > Call Log), exported as CSV",
     header=(
-        "CALL ID", "TIMESTAMP", "CAMPAIGN", "CALL TYPE", "AGENT", "AGENT NAME", "DISPOSITION",
-        "ANI", "CUSTOMER NAME", "DNIS", "CALL TIME", "BILL TIME (ROUNDED)", "COST", "IVR TIME",
-        "QUEUE WAIT TIME", "RING TIME", "TALK TIME", "HOLD TIME", "PARK TIME",
-        "AFTER CALL WORK TIME", "TRANSFERS", "CONFERENCES", "HOLDS", "ABANDONED", "RECORDINGS",
-    ),  # fmt: skip
+        "CALL ID",
+        "TIMESTAMP",
+        "CAMPAIGN",
+        "CALL TYPE",
+        "AGENT",
+        "AGENT NAME",
+        "DISPOSITION",
+        "ANI",
+        "CUSTOMER NAME",
+        "DNIS",
+        "CALL TIME",
+        "BILL TIME (ROUNDED)",
+        "COST",
+        "IVR TIME",
+        "QUEUE WAIT TIME",
+        "RING TIME",
+        "TALK TIME",
+        "HOLD TIME",
+        "PARK TIME",
+        "AFTER CALL WORK TIME",
+        "TRANSFERS",
+        "CONFERENCES",
+        "HOLDS",
+        "ABANDONED",
+        "RECORDINGS",
+    ),
     format="csv",
     kind="events",
     # Five9 writes 'Mon, 15 Jan 2024 10:15:30' in the account's time zone (floor.timezone)
@@ -71,16 +92,24 @@ AMAZON_CONNECT_AGENT_ACTIVITY = Preset(
     kind="states",
     time=TimeSpec(("Start time",)),
     agent="Agent",
-    state_column="Status",  # Available, Offline, a custom status, Connected, Busy, After contact work, ...
+    state_column="Status",  # Available, Offline, a custom status, Connected, Busy, ...
 )
 
 GENESYS_AGENT_PERFORMANCE = Preset(
     name="genesys_agent_performance",
     title="Genesys Cloud Agents Performance view (Performance > Workspace), Export as CSV",
     header=(
-        "Agent Name", "Interval Start", "Interval End", "Media Type", "Answered", "AHT",
-        "Avg Talk", "Avg Hold", "Avg ACW", "Transferred",
-    ),  # fmt: skip
+        "Agent Name",
+        "Interval Start",
+        "Interval End",
+        "Media Type",
+        "Answered",
+        "AHT",
+        "Avg Talk",
+        "Avg Hold",
+        "Avg ACW",
+        "Transferred",
+    ),
     format="csv",
     kind="snapshot",  # a row per agent and interval: each agent's latest interval holds
     time=TimeSpec(("Interval Start",)),

@@ -57,7 +57,9 @@ class QueueFigures:
 @dataclass
 class _Queue:
     waiting: dict[str, float] = field(default_factory=dict)  # contact -> entered at
-    outcomes: deque[tuple[float, bool, float]] = field(default_factory=deque)  # (at, answered, wait)
+    outcomes: deque[tuple[float, bool, float]] = field(
+        default_factory=deque
+    )  # (at, answered, wait)
 
 
 class QueueBook:
@@ -112,9 +114,7 @@ class QueueBook:
         ab_window = _recent(book, now, config.abandon.window)
         answered = [wait for _, ok, wait in sl_window if ok]
         within = config.service_level.answer_within or 0.0
-        sl = (
-            sum(1 for wait in answered if wait <= within) / len(sl_window) if sl_window else None
-        )
+        sl = sum(1 for wait in answered if wait <= within) / len(sl_window) if sl_window else None
         abandoned = sum(1 for _, ok, _ in ab_window if not ok)
         abandon_rate = abandoned / len(ab_window) if ab_window else None
         known = [wait for wait in answered if math.isfinite(wait)]

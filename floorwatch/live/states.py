@@ -68,15 +68,16 @@ class AgentState:
                 return self.since + limit
         return None
 
-    def label(self, now: float) -> str:
-        """'Break 22:14', with the reason when given: 'Break (Coffee) 22:14'."""
-        reason = f" ({self.reason})" if self.reason and self.reason != self.name else ""
-        return f"{self.name}{reason} {clock_text(self.seconds(now))}"
+    def label(self, now: float, mark: str = "") -> str:
+        """'Break 22:14', then `mark` and the reason when given: 'Break 22:14 ■ Coffee' (the
+        timer before the reason, so a narrow column cuts the reason, not the time)."""
+        text = f"{self.name} {clock_text(self.seconds(now))}{mark}"
+        return f"{text} {self.reason}" if self.reason and self.reason != self.name else text
 
 
 def clock_text(seconds: float) -> str:
     """Whole seconds as m:ss, or h:mm:ss from an hour."""
-    whole = int(math.floor(max(0.0, seconds)))
+    whole = math.floor(max(0.0, seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -100,7 +101,7 @@ class StateBook:
         if not len(batch):
             return set()
         ordered = batch.sort_values(TS, kind="stable")
-        reasons = ordered[REASON] if REASON in ordered else None
+        reasons = ordered.get(REASON)
         changed: set[str] = set()
         for index, (ts, agent, name) in enumerate(
             zip(ordered[TS].tolist(), ordered[AGENT].tolist(), ordered[STATE].tolist(), strict=True)

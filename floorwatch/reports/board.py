@@ -26,6 +26,8 @@ from rich.cells import cell_len
 from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow, Board, Transition
+from floorwatch.live.queues import QueueFigures
+from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import Status
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -138,24 +140,55 @@ def board_document(
     board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
 ) -> dict[str, Any]:
     """The JSON contract as Python objects (tests and other tools can use it without parsing)."""
+    now = board.now if board.now is not None else generated_at
+    zone = config.floor.timezone
     return {
-        "generated_at": iso_time(generated_at, config.floor.timezone),
+        "generated_at": iso_time(generated_at, zone),
         "floor": config.floor.name,
-        "agents": [_agent_document(board.rows[agent]) for agent in board.sorted_ids()],
+        "queues": [_queue_document(figures) for figures in board.queue_figures],
+        "agents": [_agent_document(board.rows[agent], now, zone) for agent in board.sorted_ids()],
         "feeds": [_feed_document(status) for status in feeds_statuses],
     }
 
 
-def _agent_document(row: AgentRow) -> dict[str, Any]:
+def _agent_document(row: AgentRow, now: float, zone: str | None) -> dict[str, Any]:
     return {
         "agent": row.agent,
         "name": row.name,
         "team": row.team,
         "status": row.status.json_name,
+        "state": _state_document(row.state, now, zone),
         "metrics": {
             key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
             for key, cell in row.cells.items()
         },
+    }
+
+
+def _state_document(
+    state: AgentState | None, now: float, zone: str | None
+) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {
+        "name": state.name,
+        "category": state.category,
+        "reason": state.reason,
+        "since": iso_time(state.since, zone),
+        "status": state.status(now).json_name,
+    }
+
+
+def _queue_document(figures: QueueFigures) -> dict[str, Any]:
+    """Base units: seconds, fractions 0..1; null when there is nothing to measure yet."""
+    return {
+        "queue": figures.queue,
+        "waiting": figures.waiting,
+        "longest_wait": figures.longest_wait,
+        "service_level": figures.service_level,
+        "abandon_rate": figures.abandon_rate,
+        "asa": figures.asa,
+        "status": figures.status.json_name,
     }
 
 
@@ -190,7 +223,10 @@ def render_text(
         for status in (Status.RED, Status.AMBER, Status.GREEN, Status.NONE)
     )
     lines = [f"{clean_text(config.floor.name)}  {iso_time(generated_at, zone)}  {tally}", ""]
+    now = board.now if board.now is not None else generated_at
+    states = any(feed.kind == "states" for feed in config.feeds)
     header = ["STATUS", "AGENT", "NAME", "TEAM", *(m.label for m in config.metrics), "RED SINCE"]
+    header += ["STATE"] if states else []
     table = [
         [
             row.status.label,
@@ -199,6 +235,7 @@ def render_text(
             clean_text(row.team or ""),
             *(_cell_text(row, m.key, m.format) for m in config.metrics),
             _clock(row.red_since, zone) if row.red_since is not None else "",
+            *([_state_text(row.state, now)] if states else []),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
     ]
@@ -206,9 +243,32 @@ def render_text(
     lines.extend(_align([header, *table], right))
     if not table:
         lines.append("(no agents with rows in their windows)")
+    lines.extend(_queue_lines(board))
     lines.extend(_team_lines(board, config))
     lines.extend(_feed_lines(feeds_statuses))
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _state_text(state: AgentState | None, now: float) -> str:
+    if state is None:
+        return ""
+    status = state.status(now)
+    mark = f" {status.shape}" if status in (Status.RED, Status.AMBER) else ""
+    return clean_text(state.label(now, mark))
+
+
+def _queue_lines(board: Board) -> list[str]:
+    lines = []
+    for f in board.queue_figures:
+        parts = [
+            f"{f.waiting} waiting",
+            f"oldest {format_value(f.longest_wait, MetricFormat.DURATION)}",
+            f"SL {format_value(f.service_level, MetricFormat.PERCENT)}",
+            f"abandoned {format_value(f.abandon_rate, MetricFormat.PERCENT)}",
+            f"ASA {format_value(f.asa, MetricFormat.DURATION)}",
+        ]
+        lines.append(f"  {f.status.label} {clean_text(f.queue)}: " + ", ".join(parts))
+    return ["", "Queues:", *lines] if lines else []
 
 
 def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:

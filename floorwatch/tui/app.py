@@ -29,6 +29,7 @@ from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
+from floorwatch.live.scope import supervisor_teams
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
@@ -112,9 +113,11 @@ class FloorwatchApp(App[None]):
                 page_seconds=self.page_seconds,
             )  # fmt: skip
         else:
+            who = self.notes.author if self.notes is not None else self.author
             self.main_screen = BoardScreen(
-                self.config, board, palette=self.palette, clock=self.clock
-            )
+                self.config, board, palette=self.palette, clock=self.clock,
+                scope=supervisor_teams(self.config, getattr(board, "roster", None), who),
+            )  # fmt: skip
         return self.main_screen
 
     def on_mount(self) -> None:

@@ -92,7 +92,6 @@ class QueueLogParser:
             parsed.absorb(build_batch(self.feed, text_columns, where, self.context, room), room)
         return parsed
 
-
     def _live(
         self,
         parsed: Parsed,
@@ -110,9 +109,7 @@ class QueueLogParser:
         chosen = pa.array(wanted_lines)
         columns = _Columns(parts.filter(chosen), events.filter(chosen))
         text = {column: columns.get(column) for column in self.needed}
-        text.update(
-            live_columns(self.kind, columns.event, lambda i: columns._data(i))  # noqa: SLF001
-        )
+        text.update(live_columns(self.kind, columns.event, lambda i: columns._data(i)))
         text.update(time=columns.get("time"), agent=columns.get("agent"))
         text.update(callid=columns.get("callid"), queue=columns.get("queue"))
         batch = build_batch(self.feed, text, lines[wanted_lines], self.context, room)

@@ -5,15 +5,11 @@ Asterisk writes it (``epoch|callid|queue|agent|EVENT|data...``):
 
 States, per agent (the queue member), named as the shipped config/asterisk.yaml maps them:
 
-============================================================  =========================================
-ADDMEMBER, AGENTLOGIN                                         ``Available`` (logged in to a queue)
-UNPAUSE, UNPAUSEALL                                           ``Available``
-CONNECT                                                       ``On Call`` (answered a caller)
-COMPLETEAGENT, COMPLETECALLER, TRANSFER, BLINDTRANSFER,       ``Available`` (the call ended)
-ATTENDEDTRANSFER
-PAUSE, PAUSEALL                                               ``Paused``, the reason from data1 when given
-REMOVEMEMBER, AGENTLOGOFF                                     ``Logged out``
-============================================================  =========================================
+- ADDMEMBER, AGENTLOGIN, UNPAUSE, UNPAUSEALL: ``Available``
+- CONNECT: ``On Call`` (answered a caller)
+- COMPLETEAGENT, COMPLETECALLER, TRANSFER, BLINDTRANSFER, ATTENDEDTRANSFER: ``Available``
+- PAUSE, PAUSEALL: ``Paused``, with the reason Asterisk wrote in data1 when there is one
+- REMOVEMEMBER, AGENTLOGOFF: ``Logged out``
 
 Queue events, per queue and caller (callid): ENTERQUEUE is `enter`; CONNECT is `answer` (the
 caller's wait is data1, holdtime); ABANDON, EXITWITHTIMEOUT and EXITEMPTY (data3: waittime) and

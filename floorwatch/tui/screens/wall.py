@@ -19,6 +19,7 @@ from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.screens.board import has_states
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
@@ -52,7 +53,7 @@ class WallScreen(Screen[None]):
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
             config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
-            paged=True, id="board",
+            paged=True, states=has_states(config), id="board",
         )  # fmt: skip
         self.view = BoardView(board, self.table, ())
         self.header = WallHeader(
@@ -78,6 +79,15 @@ class WallScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         self.table.expire_flashes(self.clock())
+        now = self._floor_time()
+        self.table.tick(now)
+        self.header.tick(now)
+
+    def _floor_time(self) -> float:
+        board_now = getattr(self.board, "now", None)
+        if self.config.floor.clock == "data" and board_now is not None:
+            return float(board_now)
+        return self.clock()
 
     def next_page(self) -> None:
         if self.table.pages > 1:
@@ -118,6 +128,9 @@ class WallScreen(Screen[None]):
             self.table.page,
             self.table.pages,
         )
+        states = self.board.state_counts() if has_states(self.config) else None
+        queues = tuple(getattr(self.board, "queue_figures", ()))
+        self.header.show_live(queues, states, self._floor_time())
 
     def _show_stale(self, stale: frozenset[str]) -> None:
         self.set_class(bool(stale), "-stale")
