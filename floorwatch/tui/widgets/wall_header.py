@@ -130,6 +130,9 @@ class WallHeader(Vertical):
     ) -> None:
         """The queues big (one box each, worst first) and agents per state category."""
         self.queue_figures = queues
+        if not self.queues.is_attached:  # shown once the header is in place
+            self.call_after_refresh(self.show_live, queues, states, now)
+            return
         names = [f.queue for f in sorted(queues, key=lambda f: (-f.status, f.queue))]
         if names != list(self.queue_boxes):
             for box in self.queue_boxes.values():
