@@ -299,7 +299,9 @@ def test_simulate_command_rejects_bad_options(tmp_path: Path, argv: list[str], c
 def test_demo_config_points_at_the_simulator_folder(tmp_path: Path) -> None:
     path = write_demo_config(tmp_path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert [feed["path"] for feed in data["feeds"]] == ["feeds/calls-*.csv", "feeds/status.jsonl"]
+    assert [feed["path"] for feed in data["feeds"]] == [
+        "feeds/calls-*.csv", "feeds/status.jsonl", "feeds/states.csv", "feeds/queue.csv",
+    ]  # fmt: skip
     assert data["roster"] == "feeds/roster.csv"
     assert data["notes"]["path"] == "demo-notes.sqlite"  # beside the config: the demo's own store
     assert data["floor"]["clock"] == "data"

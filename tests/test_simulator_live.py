@@ -5,6 +5,7 @@ the shipped config reads."""
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_states_and_queue_agree_with_the_calls(tmp_path: Path) -> None:
     for agent, changes in by_agent.items():  # ACW always follows On Call, in time order
         times = [ts(c["changed_at"]) for c in changes]
         assert times == sorted(times), agent
-        for before, after in zip(changes, changes[1:], strict=False):
+        for before, after in itertools.pairwise(changes):
             if after["state"] == "ACW":
                 assert before["state"] == "On Call"
     answered = [q for q in queue if q["event"] == "answer"]
