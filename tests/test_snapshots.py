@@ -54,3 +54,16 @@ def test_wall_120x40(snap_compare: Any) -> None:
 
 def test_wall_stale_80x24(snap_compare: Any) -> None:
     assert snap_compare(make_app(wall=True), terminal_size=(80, 24), run_before=_feeds_go_stale)
+
+
+def test_live_floor_board_140x40(snap_compare: Any) -> None:
+    """STATE timers, the states line and the queue strip (tests/fixtures/app/live.yaml)."""
+    from tests.test_app_floor_live import make_live_app
+
+    assert snap_compare(make_live_app(), terminal_size=(140, 40), run_before=_settle)
+
+
+def test_live_floor_wall_140x40(snap_compare: Any) -> None:
+    from tests.test_app_floor_live import make_live_app
+
+    assert snap_compare(make_live_app(wall=True), terminal_size=(140, 40), run_before=_settle)
