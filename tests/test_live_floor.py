@@ -314,3 +314,40 @@ def test_board_json_has_queues_and_each_agents_state(tmp_path: Path) -> None:
     text = render_text(board, board.config, feeds.statuses(), T0 + 1300)
     assert "Break 21:40 ■ Coffee" in text
     assert "■ RED Sales: 1 waiting, oldest 21:40, SL 100%, abandoned 0%, ASA 0:05" in text
+
+
+def test_check_names_unknown_states_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from floorwatch.cli import main
+
+    make_floor(tmp_path)
+    add(
+        tmp_path / "states.csv",
+        f"{iso(0)},a1,Ana,North,Training,\n{iso(5)},a2,Bo,North,Training,\n{iso(9)},a2,Bo,North,Break,\n",
+    )
+    assert main(["check", "--config", str(tmp_path / "floorwatch.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("'Training'") == 1
+    assert (
+        "feed states: states not in `states:` (shown as they are, category other): 'Training'"
+        in out
+    )
+
+
+async def test_the_floor_says_an_unknown_state_once(tmp_path: Path) -> None:
+    from floorwatch.live.floor import Floor
+
+    _, feeds = make_floor(tmp_path)
+    add(
+        tmp_path / "states.csv",
+        f"{iso(0)},a1,Ana,North,Training,\n{iso(1)},a2,Bo,North,Training,\n",
+    )
+    floor = Floor(feeds.config, clock=lambda: T0 + 10)
+    published: list[tuple[str, ...]] = []
+    floor.subscribe(lambda update: published.append(update.errors))
+    await floor._cold_load()
+    assert published == [
+        ("state 'Training' is not in the config's `states:` (shown as it is, category other)",)
+    ]
+    assert floor._unknown_states() == []
