@@ -12,8 +12,8 @@ HELP = "validate the config and report what the feed files hold now"
 DESCRIPTION = """\
 Validates the config and resolves the feed paths. A valid config exits 0 with a short summary
 (feeds, files matched, rows read and rejected, metrics) and the first rejected rows of each file
-as path:line: reason, and names the raw states a states feed holds that `states:` does not list. An invalid config exits 2 and prints every problem as
-path:line:col: message."""
+as path:line: reason, and names the raw states a states feed holds that `states:` does not
+list. An invalid config exits 2 and prints every problem as path:line:col: message."""
 
 MAX_ERRORS_SHOWN = 10
 
