@@ -102,11 +102,19 @@ async def test_timers_tick_each_second_and_repaint_only_their_lines() -> None:
         app.main_screen.tick()
         await pilot.pause()
         assert table.renders == before
+        regions: list[Any] = []
+        refresh = table.refresh
+        table.refresh = lambda *r, **k: (regions.extend(r), refresh(*r, **k))[1]
         app.floor.now += 0.6  # the next second: the three timers' lines, no other
         app.main_screen.tick()
+        table.refresh = refresh
         await pilot.pause()
         assert table.renders == before + 3
+        state = next(c for c in table.columns if c.key == "state")
+        assert len(regions) == 3  # only the three STATE cells go to the terminal
+        assert {(r.width, r.height) for r in regions} == {(state.width, 1)}
         assert "On Call 0:31" in row_line(app, "Mei Chen")
+        assert {r.x for r in regions} == {row_line(app, "Mei Chen").index("On Call 0:31")}
         assert "Available 0:06" in row_line(app, "Priya Nair")
 
 

@@ -27,7 +27,7 @@ from floorwatch.config.types import MetricConfig
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.themes import DARK, Palette
-from floorwatch.tui.widgets.columns import Column, choose_columns
+from floorwatch.tui.widgets.columns import GUTTER, Column, choose_columns
 from floorwatch.tui.widgets.live_text import state_cell
 from floorwatch.tui.widgets.row_text import row_text, title_text
 
@@ -197,10 +197,12 @@ class BoardTable(ScrollView, can_focus=True):
         return self._flash
 
     def tick(self, now: float) -> None:
-        """Move the STATE timers to `now`: only the visible lines whose STATE text (or colour)
-        changed are repainted; lines out of sight are rebuilt when they come into view."""
+        """Move the STATE timers to `now`: only the STATE cells of visible lines whose text (or
+        colour) changed are repainted (the terminal gets those cells, not whole lines); lines out
+        of sight are rebuilt when they come into view."""
         self.now = now
-        if not self.states or not self._has_state_column():
+        cell = self._state_cell_span()
+        if not self.states or cell is None:
             return
         top = self.scroll_offset.y
         for index in range(top, min(top + self.body_height, len(self.order))):
@@ -208,16 +210,24 @@ class BoardTable(ScrollView, can_focus=True):
             row = self.rows.get(agent)
             if self._timer_moved(row, now):
                 self._strips.pop(agent, None)
-                self._refresh_index(index)
+                y = index - top + 1
+                if 1 <= y < self.size.height:
+                    self.refresh(Region(cell[0], y, cell[1], 1))
+
+    def _state_cell_span(self) -> tuple[int, int] | None:
+        """(x, width) of the STATE column on screen, or None when it is not shown."""
+        x = GUTTER
+        for column in self._columns:
+            if column.key == "state":
+                return x, column.width
+            x += column.width + 1
+        return None
 
     def _timer_moved(self, row: AgentRow | None, now: float) -> bool:
         """The row's STATE text at `now` differs from what its cached line shows."""
         if row is None or row.state is None:
             return False
         return self._state_shown.get(row.agent) != state_cell(row.state, now)[0]
-
-    def _has_state_column(self) -> bool:
-        return any(column.key == "state" for column in self._columns)
 
     # -- selection and paging ------------------------------------------------------------------
 
