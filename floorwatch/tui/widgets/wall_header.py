@@ -139,6 +139,7 @@ class WallHeader(Vertical):
                 box.remove()
             self.queue_boxes = {name: QueueBox(name) for name in names}
             self.queues.mount_all(self.queue_boxes.values())
+            self.call_after_refresh(self.tick, now)  # the new boxes, once mounted
         self.tick(now)
         self.states_line.display = states is not None
         if states is not None:
