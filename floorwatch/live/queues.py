@@ -54,12 +54,46 @@ class QueueFigures:
     status: Status = Status.NONE
 
 
+class _Window:
+    """The outcomes of the last `seconds`, with running sums: a tick costs the outcomes that
+    left the window since the last one, never a pass over the hour."""
+
+    def __init__(self, seconds: float, answer_within: float) -> None:
+        self.seconds = seconds
+        self.answer_within = answer_within
+        self.outcomes: deque[tuple[float, bool, float]] = deque()  # (at, answered, wait)
+        self.answered = self.abandoned = self.within = self.known = 0
+        self.wait_sum = 0.0
+
+    def add(self, outcome: tuple[float, bool, float], sign: int = 1) -> None:
+        _, answered, wait = outcome
+        if not answered:
+            self.abandoned += sign
+            return
+        self.answered += sign
+        self.within += sign if wait <= self.answer_within else 0
+        if math.isfinite(wait):
+            self.known += sign
+            self.wait_sum += sign * wait
+
+    def append(self, outcome: tuple[float, bool, float]) -> None:
+        self.outcomes.append(outcome)
+        self.add(outcome)
+
+    def advance(self, now: float) -> None:
+        while self.outcomes and self.outcomes[0][0] <= now - self.seconds:
+            self.add(self.outcomes.popleft(), -1)
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.abandoned
+
+
 @dataclass
 class _Queue:
+    service: _Window
+    abandons: _Window
     waiting: dict[str, float] = field(default_factory=dict)  # contact -> entered at
-    outcomes: deque[tuple[float, bool, float]] = field(
-        default_factory=deque
-    )  # (at, answered, wait)
 
 
 class QueueBook:
@@ -69,10 +103,6 @@ class QueueBook:
         self.config = config
         self.queues: dict[str, _Queue] = {}
         self.newest: float | None = None
-        limits = [config.defaults, *(c for _, c in config.queues)]
-        self._keep = max(
-            max(c.service_level.window or 0.0, c.abandon.window or 0.0) for c in limits
-        )
 
     def ingest(self, batch: pd.DataFrame) -> None:
         if not len(batch):
@@ -90,15 +120,28 @@ class QueueBook:
             self._event(float(ts), queue, contact, event, wait)
             self.newest = ts if self.newest is None else max(self.newest, ts)
 
+    def _book(self, queue: str) -> _Queue:
+        book = self.queues.get(queue)
+        if book is None:
+            config = self.config.for_queue(queue)
+            service = config.service_level
+            self.queues[queue] = book = _Queue(
+                _Window(service.window or 0.0, service.answer_within or 0.0),
+                _Window(config.abandon.window or 0.0, 0.0),
+            )
+        return book
+
     def _event(self, ts: float, queue: str, contact: str, event: str, wait: float) -> None:
-        book = self.queues.setdefault(queue, _Queue())
+        book = self._book(queue)
         if event == "enter":
             book.waiting[contact] = ts
             return
         entered = book.waiting.pop(contact, None)
         if wait is None or not math.isfinite(wait):
             wait = ts - entered if entered is not None else math.nan
-        book.outcomes.append((ts, event == "answer", max(0.0, wait)))
+        outcome = (ts, event == "answer", max(0.0, wait) if math.isfinite(wait) else wait)
+        book.service.append(outcome)
+        book.abandons.append(outcome)
 
     def figures(self, now: float) -> list[QueueFigures]:
         """Every queue's figures at `now`, by queue name."""
@@ -106,51 +149,43 @@ class QueueBook:
 
     def _figures(self, name: str, book: _Queue, now: float) -> QueueFigures:
         config = self.config.for_queue(name)
-        self._forget(book, now)
-        waiting = [at for at in book.waiting.values() if now - at < MAX_WAIT]
-        oldest = min(waiting) if waiting else None
+        service, abandons = book.service, book.abandons
+        service.advance(now)
+        abandons.advance(now)
+        self._forget_lost(book, now)
+        oldest = min(book.waiting.values()) if book.waiting else None
         longest = max(0.0, now - oldest) if oldest is not None else None
-        sl_window = _recent(book, now, config.service_level.window)
-        ab_window = _recent(book, now, config.abandon.window)
-        answered = [wait for _, ok, wait in sl_window if ok]
-        within = config.service_level.answer_within or 0.0
-        sl = sum(1 for wait in answered if wait <= within) / len(sl_window) if sl_window else None
-        abandoned = sum(1 for _, ok, _ in ab_window if not ok)
-        abandon_rate = abandoned / len(ab_window) if ab_window else None
-        known = [wait for wait in answered if math.isfinite(wait)]
-        asa = sum(known) / len(known) if known else None
+        sl = service.within / service.total if service.total else None
+        abandon_rate = abandons.abandoned / abandons.total if abandons.total else None
+        asa = service.wait_sum / service.known if service.known else None
+        waiting = len(book.waiting)
         statuses = {
             "service_level": _judge(sl, config.service_level, Better.HIGHER),
             "longest_wait": _judge(longest or 0.0, config.longest_wait, Better.LOWER),
-            "waiting": _judge(float(len(waiting)), config.waiting, Better.LOWER),
+            "waiting": _judge(float(waiting), config.waiting, Better.LOWER),
             "abandon_rate": _judge(abandon_rate, config.abandon, Better.LOWER),
         }
         return QueueFigures(
             queue=name,
-            waiting=len(waiting),
+            waiting=waiting,
             longest_wait=longest,
             oldest_since=oldest,
             service_level=sl,
             abandon_rate=abandon_rate,
             asa=asa,
-            answered=len(answered),
-            abandoned=abandoned,
+            answered=service.answered,
+            abandoned=abandons.abandoned,
             statuses=statuses,
             status=worst(statuses.values()),
         )
 
-    def _forget(self, book: _Queue, now: float) -> None:
-        while book.outcomes and book.outcomes[0][0] <= now - self._keep:
-            book.outcomes.popleft()
+    def _forget_lost(self, book: _Queue, now: float) -> None:
+        """Callers 'waiting' past MAX_WAIT: their last row never came."""
+        if book.waiting and now - min(book.waiting.values()) >= MAX_WAIT:
+            book.waiting = {c: at for c, at in book.waiting.items() if now - at < MAX_WAIT}
 
     def names(self) -> list[str]:
         return sorted(self.queues)
-
-
-def _recent(book: _Queue, now: float, window: float | None) -> list[tuple[float, bool, float]]:
-    """The outcomes in (now - window, now]."""
-    start = now - (window or 0.0)
-    return [outcome for outcome in book.outcomes if start < outcome[0] <= now]
 
 
 def _judge(value: float | None, limit: QueueLimit, better: Better) -> Status:
