@@ -351,3 +351,48 @@ async def test_the_floor_says_an_unknown_state_once(tmp_path: Path) -> None:
         ("state 'Training' is not in the config's `states:` (shown as it is, category other)",)
     ]
     assert floor._unknown_states() == []
+
+
+def test_every_asterisk_member_and_caller_event(tmp_path: Path) -> None:
+    """Each event the issue lists, as Asterisk writes it (NONE queues, pause reasons)."""
+    (tmp_path / "floorwatch.yaml").write_text(ASTERISK)
+    log = (
+        ql(0, "NONE", "support", "Agent/1", "AGENTLOGIN", "PJSIP/1001")
+        + ql(0, "NONE", "support", "Agent/2", "ADDMEMBER", "")
+        + ql(0, "NONE", "support", "Agent/3", "ADDMEMBER", "")
+        + ql(1, "NONE", "support", "Agent/2", "PAUSE", "Coaching")
+        + ql(2, "c1", "support", "NONE", "ENTERQUEUE", "", "555", "1")
+        + ql(3, "c2", "support", "NONE", "ENTERQUEUE", "", "556", "2")
+        + ql(4, "c3", "support", "NONE", "ENTERQUEUE", "", "557", "3")
+        + ql(5, "c4", "support", "NONE", "ENTERQUEUE", "", "558", "4")
+        + ql(6, "c1", "support", "Agent/1", "CONNECT", "4", "x.1", "2")
+        + ql(7, "c2", "support", "Agent/3", "CONNECT", "4", "x.2", "2")
+        + ql(30, "c3", "support", "NONE", "EXITWITHTIMEOUT", "1", "3", "26")
+        + ql(31, "c4", "support", "NONE", "EXITEMPTY", "1", "4", "26")
+    )
+    (tmp_path / "queue_log").write_text(log)
+    config = load_config(tmp_path / "floorwatch.yaml")
+    board, feeds = Board(config), FloorFeeds(config)
+    for update in feeds.load_all():
+        board.ingest(update.feed, update.rows)
+    board.tick(T0 + 32)
+    names = {agent: row.state.name for agent, row in board.rows.items() if row.state}
+    assert names == {"Agent/1": "On Call", "Agent/2": "Paused", "Agent/3": "On Call"}
+    assert board.rows["Agent/2"].state.reason == "Coaching"
+    (support,) = board.queue_figures
+    assert support.waiting == 0 and support.abandoned == 2 and support.answered == 2
+    more = (
+        ql(40, "c1", "support", "Agent/1", "COMPLETEAGENT", "4", "34", "1")
+        + ql(41, "c2", "support", "Agent/3", "TRANSFER", "200", "from-internal", "4", "34", "1")
+        + ql(42, "NONE", "support", "Agent/2", "UNPAUSE", "")
+        + ql(50, "NONE", "support", "Agent/1", "AGENTLOGOFF", "PJSIP/1001", "600")
+        + ql(51, "NONE", "support", "Agent/3", "REMOVEMEMBER", "")
+    )
+    add(tmp_path / "queue_log", more)
+    for update in feeds.poll():
+        board.ingest(update.feed, update.rows)
+    board.tick(T0 + 52)
+    names = {agent: row.state.name for agent, row in board.rows.items() if row.state}
+    assert names == {"Agent/1": "Logged out", "Agent/2": "Available", "Agent/3": "Logged out"}
+    assert board.rows["Agent/1"].state.category == "offline"
+    assert all(status.rejected == 0 for status in feeds.statuses())
