@@ -128,7 +128,9 @@ class _ConfigReader:
         self.live = LiveSectionsReader(self.nodes)
         floor = self.floor(self.section(top, "floor"))
         feeds = self.feeds(top.get("feeds"))
-        metrics = metrics_reader.metrics(top.get("metrics"), feeds)
+        # A queue feed's `wait` is the queues' own figure, not a field for agents' metrics.
+        contacts = tuple(feed for feed in feeds if feed.kind in ("events", "snapshot"))
+        metrics = metrics_reader.metrics(top.get("metrics"), contacts)
         teams, agents = metrics_reader.overrides(self.section(top, "thresholds"))
         roster = top.read("roster", self.path)
         if roster is not None and not roster.exists():
