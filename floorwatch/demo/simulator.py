@@ -56,6 +56,10 @@ Calibration against ../shared/realdata (recomputed by tests/test_simulator.py::t
 - Complaints (no source here): 0.1% of calls, +0.4 points when unresolved, +1 point at full
   strain; about 0.2% floor-wide, so one complaint in a day turns an agent amber or red.
 
+The 10:00 queue (a scenario, not calibrated: the calibration tests leave it out): from 10:00 to
+10:20 floor time every caller waits (an exponential tail of 150 s, none answered at once) and
+more hang up, so callers pile up in the queues and service level falls, as at a real morning peak.
+
 Time. The simulated clock runs `speed` times faster than the wall clock (`rate`, events per
 second across the floor, sets `speed` from the floor's natural pace of ~agents/220 s: 0.18/s for
 40 agents). The demo runs at DEMO_SPEED = 10, about 2 calls a second, so a struggling spell
