@@ -189,3 +189,16 @@ async def test_the_wall_shows_the_whole_floor_and_its_queues_big() -> None:
         assert list(boxes) == ["Sales"]
         assert str(boxes["Sales"].digits.value) == "1"
         assert "states  avail 1" in screen_text(app)
+
+
+async def test_a_state_reaching_red_is_news_once() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.tick(advance=10.0)  # Tomás Ruiz's Break reaches 20:00
+        await pilot.pause()
+        events = app.main_screen.events.lines_added
+        assert events == ["10:42 Tomás Ruiz Break 20:00 ■ Coffee RED"]
+        assert [str(n.message) for n in app._notifications] == events
+        app.floor.tick(advance=5.0)  # still red: no news
+        await pilot.pause()
+        assert app.main_screen.events.lines_added == events

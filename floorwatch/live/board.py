@@ -23,7 +23,7 @@ from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Th
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
 from floorwatch.live.indexes import GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
-from floorwatch.live.presence import Presence
+from floorwatch.live.presence import Presence, StateRed
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.rows import TS
 from floorwatch.live.states import AgentState
@@ -86,6 +86,7 @@ class BoardDelta:
     now: float = 0.0
     first: bool = False
     queues: bool = False  # the queues' figures changed
+    state_reds: tuple[StateRed, ...] = ()  # states that reached their red limit
 
     @property
     def empty(self) -> bool:
@@ -105,6 +106,7 @@ class BoardDelta:
             now=max(self.now, later.now),
             first=self.first or later.first,
             queues=self.queues or later.queues,
+            state_reds=self.state_reds + later.state_reds,
         )
 
 
@@ -228,6 +230,10 @@ class Board:
             if self._groups is not None:
                 self._groups.update(touched, self.rows)
         first, self._first = self._first, False
+        rows = self.rows
+        state_reds = self.presence.reds(
+            ((a, rows[a].name, rows[a].state) for a in changed | added), now
+        )
         return BoardDelta(
             changed=frozenset(changed),
             added=frozenset(added),
@@ -236,6 +242,7 @@ class Board:
             now=now,
             first=first,
             queues=queues_changed,
+            state_reds=tuple(state_reds),
         )
 
     def _now(self, now: float | None) -> float:

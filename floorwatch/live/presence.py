@@ -9,6 +9,7 @@ agent has been offline long enough to leave the board (floor.offline_hides).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -19,6 +20,16 @@ from floorwatch.live.states import AgentState, StateBook
 from floorwatch.live.thresholds import Status
 
 
+@dataclass(frozen=True)
+class StateRed:
+    """An agent's state reached its red limit (Break for 20 minutes): news for the UI."""
+
+    at: float  # board time
+    agent: str
+    name: str
+    state: AgentState
+
+
 class Presence:
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -27,6 +38,7 @@ class Presence:
         self.queue_figures: tuple[QueueFigures, ...] = ()
         self.names: dict[str, str] = {}  # from the states feeds, for agents with no contacts yet
         self.teams: dict[str, str] = {}
+        self._said_red: set[tuple[str, float]] = set()  # (agent, since) already announced
 
     @property
     def newest(self) -> float | None:
@@ -64,6 +76,20 @@ class Presence:
         if state is None or not self.config.floor.state_counts:
             return Status.NONE
         return state.status(now)
+
+    def reds(
+        self, rows: Iterable[tuple[str, str, AgentState | None]], now: float
+    ) -> list[StateRed]:
+        """Of these (agent, name, state), the states that have just reached red: each once."""
+        found = []
+        for agent, name, state in rows:
+            if state is None or state.status(now) is not Status.RED:
+                continue
+            key = (agent, state.since)
+            if key not in self._said_red:
+                self._said_red.add(key)
+                found.append(StateRed(now, agent, name, state))
+        return found
 
     def hidden(self, agent: str, now: float) -> bool:
         return self.states.hidden(agent, now)

@@ -26,6 +26,7 @@ from rich.cells import cell_len
 from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow, Board, Transition
+from floorwatch.live.presence import StateRed
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import Status
@@ -99,6 +100,12 @@ def format_transition(transition: Transition, board: Board) -> str:
         value = format_precise(transition.value, metric.format)
     name = clean_text(transition.name)
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
+
+
+def format_state_red(red: StateRed, timezone: str | None) -> str:
+    """An events-panel line: '10:42 Li Wei Break 20:00 ■ Coffee RED' (plain text, untrusted)."""
+    label = red.state.label(red.at, f" {Status.RED.shape}")
+    return f"{_clock(red.at, timezone)} {clean_text(red.name)} {clean_text(label)} RED"
 
 
 def format_precise(value: float | None, fmt: MetricFormat) -> str:

@@ -31,7 +31,7 @@ from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta, Transition
 from floorwatch.live.scope import supervisor_teams
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_transition
+from floorwatch.reports.board import format_state_red, format_transition
 from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
@@ -193,12 +193,17 @@ class FloorwatchApp(App[None]):
         if self.wall or not isinstance(self.main_screen, BoardScreen):
             return
         reds = [t for t in delta.transitions if t.new is Status.RED]
-        if not reds:
+        if not reds and not delta.state_reds:
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
-        self.main_screen.add_events(lines)
-        self._record_reds(reds)
+        zone = self.config.floor.timezone
+        states = [format_state_red(red, zone) for red in delta.state_reds]
+        self.main_screen.add_events([*lines, *states])
+        self._record_reds(reds)  # metric reds only: the coaching report's
         self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
+        self._held_toasts.extend(
+            (line, red.agent) for line, red in zip(states, delta.state_reds, strict=True)
+        )
         if self._toast_timer is None:
             self._release_toasts()
 
