@@ -83,6 +83,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import IO
 
 from floorwatch.demo import live
 from floorwatch.demo import model as m
@@ -483,7 +484,7 @@ class FeedFiles:
         self.roster = roster
         self.fresh = fresh  # replace the files instead of appending to them
         self.queue_log = queue_log
-        self._files: dict[str, io.TextIOWrapper] = {}
+        self._files: dict[str, IO[str]] = {}
 
     def __enter__(self) -> FeedFiles:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -514,7 +515,7 @@ class FeedFiles:
             file.close()
 
     @staticmethod
-    def _write(file: io.TextIOWrapper, line: str) -> None:
+    def _write(file: IO[str], line: str) -> None:
         file.write(line)
         file.flush()
 
