@@ -396,3 +396,20 @@ def test_every_asterisk_member_and_caller_event(tmp_path: Path) -> None:
     assert names == {"Agent/1": "Logged out", "Agent/2": "Available", "Agent/3": "Logged out"}
     assert board.rows["Agent/1"].state.category == "offline"
     assert all(status.rejected == 0 for status in feeds.statuses())
+
+
+def test_board_csv_has_each_agents_state(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from floorwatch.reports.board import render_csv
+
+    board, feeds = make_floor(tmp_path)
+    add(tmp_path / "states.csv", f"{iso(0)},a1,Ana,North,Break,=cmd()\n")
+    ingest(board, feeds)
+    board.tick(T0 + 1000)
+    rows = list(csv.DictReader(io.StringIO(render_csv(board, board.config, [], T0 + 1000))))
+    assert rows[0]["state"] == "Break" and rows[0]["state_category"] == "away"
+    assert rows[0]["state_reason"] == "'=cmd()"  # never a formula in a spreadsheet
+    assert rows[0]["state_since"] == "2024-06-01T10:00:00+00:00"
+    assert rows[0]["state_status"] == "amber"

@@ -331,14 +331,20 @@ def render_csv(
 ) -> str:
     """One line per agent, worst first: status, agent, name, team, then per metric its value
     (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
-    would run as a formula get a leading apostrophe."""
-    del feeds_statuses, generated_at  # the CSV is the table only; JSON carries the rest
+    would run as a formula get a leading apostrophe. With a states feed, then each agent's
+    state, its category, reason, since (ISO) and status."""
+    del feeds_statuses  # the CSV is the table only; JSON carries the rest
+    now = board.now if board.now is not None else generated_at
+    states = any(feed.kind == "states" for feed in config.feeds)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["status", "agent", "name", "team"]
     for metric in config.metrics:
         header += [metric.key, f"{metric.key}_status", f"{metric.key}_count"]
-    writer.writerow([*header, "red_since"])
+    header.append("red_since")
+    if states:
+        header += ["state", "state_category", "state_reason", "state_since", "state_status"]
+    writer.writerow(header)
     for agent in board.sorted_ids():
         row = board.rows[agent]
         line = [row.status.json_name, row.agent, _safe(row.name), _safe(row.team or "")]
@@ -347,8 +353,19 @@ def render_csv(
             value = "" if cell.value is None else repr(cell.value)
             line += [value, cell.status.json_name, str(cell.count)]
         since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
-        writer.writerow([*line, since])
+        line.append(since)
+        if states:
+            line += _state_cells(row.state, now, config.floor.timezone)
+        writer.writerow(line)
     return out.getvalue()
+
+
+def _state_cells(state: AgentState | None, now: float, zone: str | None) -> list[str]:
+    if state is None:
+        return [""] * 5
+    since = iso_time(state.since, zone)
+    reason = _safe(state.reason or "")
+    return [_safe(state.name), state.category, reason, since, state.status(now).json_name]
 
 
 def _safe(text: str) -> str:
