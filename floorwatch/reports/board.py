@@ -1,7 +1,8 @@
 """`floorwatch board --once` renderers: the board as plain text, JSON (a contract) or CSV.
 
 All three list agents in the board's own status order (`Board.sorted_ids()`), so they match the
-live screen for the same data and time. `format_value` is shared with the UI.
+live screen for the same data and time. Values are worded by `floorwatch.text.values`, as on
+the screen; untrusted text goes through `floorwatch.text.safe`.
 
 JSON contract (values in base units: seconds, fractions 0..1):
     {"generated_at": ISO, "floor": str,
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,16 +22,14 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
-from floorwatch.feeds.roster import clean_text
+from floorwatch.config.types import Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.live.board import AgentRow, Board, Transition
 from floorwatch.live.presence import StateRed
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import Status
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from floorwatch.text.safe import clean_text, csv_cell, json_text
+from floorwatch.text.values import condition_text, format_precise, format_value, shower
 
 
 class FeedStatus(Protocol):
@@ -43,33 +40,6 @@ class FeedStatus(Protocol):
     rows: int
     rejected: int
     errors: Sequence[str]
-
-
-def format_value(value: float | None, fmt: MetricFormat) -> str:
-    """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
-    numbers with at most two decimals. '-' when there is no value."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        return _duration(value)
-    if fmt is MetricFormat.PERCENT:
-        return f"{_trim(f'{value * 100:.1f}')}%"
-    return _trim(f"{value:,.2f}")
-
-
-def _duration(seconds: float) -> str:
-    whole = round(abs(seconds))
-    sign = "-" if seconds < 0 and whole else ""
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
-
-
-def _trim(number: str) -> str:
-    """'4.50' -> '4.5', '12.00' -> '12'."""
-    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def iso_time(at: float | datetime, timezone: str | None) -> str:
@@ -108,21 +78,9 @@ def format_state_red(red: StateRed, timezone: str | None) -> str:
     return f"{_clock(red.at, timezone)} {clean_text(red.name)} {clean_text(label)} RED"
 
 
-def format_precise(value: float | None, fmt: MetricFormat) -> str:
-    """`format_value` with one more digit (tenths of seconds, of percents), for a value that
-    would otherwise read the same as the bound it crossed."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        minutes, seconds = divmod(abs(value), 60)
-        return f"{'-' if value < 0 else ''}{int(minutes)}:{seconds:04.1f}"
-    if fmt is MetricFormat.PERCENT:
-        return f"{value * 100:.2f}%"
-    return f"{value:,.3f}"
-
-
 def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
-    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on."""
+    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on:
+    the level the new status is judged by (red's, else green's), in the one wording."""
     if status is Status.NONE:
         return ""
     bound = threshold.red if status is Status.RED else threshold.green
@@ -130,14 +88,8 @@ def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> s
         bound = threshold.green if threshold.red is None else threshold.red
     if bound is None:
         return ""
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f" {'in' if status is Status.GREEN else 'outside'} {low}-{high}"
-    if metric.better is Better.HIGHER:
-        sign = ">=" if status is Status.GREEN else "<"
-    else:
-        sign = "<=" if status is Status.GREEN else ">"
-    return f" {sign} {format_value(bound, metric.format)}"
+    show = shower(metric.format)
+    return " " + condition_text(metric.better, bound, show, green=status is Status.GREEN)
 
 
 # -- JSON ------------------------------------------------------------------------------------------
@@ -212,8 +164,8 @@ def render_json(
     board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
 ) -> str:
     document = board_document(board, config, feeds_statuses, generated_at)
-    # ensure_ascii keeps any character a terminal could act on out of the output, escaped.
-    return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    # ASCII only (a contract kept since the first version); unsafe characters escaped.
+    return json_text(document, ascii_only=True, allow_nan=False) + "\n"
 
 
 # -- text ------------------------------------------------------------------------------------------
@@ -331,8 +283,8 @@ def render_csv(
 ) -> str:
     """One line per agent, worst first: status, agent, name, team, then per metric its value
     (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
-    would run as a formula get a leading apostrophe. With a states feed, then each agent's
-    state, its category, reason, since (ISO) and status."""
+    would run as a formula get a leading apostrophe (`floorwatch.text.safe.csv_cell`). With a
+    states feed, then each agent's state, its category, reason, since (ISO) and status."""
     del feeds_statuses  # the CSV is the table only; JSON carries the rest
     now = board.now if board.now is not None else generated_at
     states = any(feed.kind == "states" for feed in config.feeds)
@@ -347,7 +299,7 @@ def render_csv(
     writer.writerow(header)
     for agent in board.sorted_ids():
         row = board.rows[agent]
-        line = [row.status.json_name, row.agent, _safe(row.name), _safe(row.team or "")]
+        line = [row.status.json_name, *map(csv_cell, (row.agent, row.name, row.team or ""))]
         for metric in config.metrics:
             cell = row.cells[metric.key]
             value = "" if cell.value is None else repr(cell.value)
@@ -364,10 +316,5 @@ def _state_cells(state: AgentState | None, now: float, zone: str | None) -> list
     if state is None:
         return [""] * 5
     since = iso_time(state.since, zone)
-    reason = _safe(state.reason or "")
-    return [_safe(state.name), state.category, reason, since, state.status(now).json_name]
-
-
-def _safe(text: str) -> str:
-    text = clean_text(text)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    reason = csv_cell(state.reason or "")
+    return [csv_cell(state.name), state.category, reason, since, state.status(now).json_name]

@@ -14,10 +14,10 @@ from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from floorwatch.config.types import MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.live_text import categories_text, queues_text
 

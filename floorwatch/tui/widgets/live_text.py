@@ -11,11 +11,11 @@ from rich.style import Style
 from rich.text import Text
 
 from floorwatch.config.types import MetricFormat
-from floorwatch.feeds.clean import clean_text
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.states import CATEGORY_WORDS, AgentState
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import Palette
 
 CATEGORY_SHORT = {

@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Static
 
 from floorwatch.config.types import MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.header import COUNT_ORDER, Summary, clock_text, summary_text
 from floorwatch.tui.widgets.live_text import categories_text, queue_text
