@@ -8,6 +8,7 @@ from floorwatch.config import load_config
 from floorwatch.feeds.roster import load_roster
 from floorwatch.live.scope import supervisor_teams
 
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f"
 CONFIG = """
 feeds:
   - {name: calls, path: calls.csv, agent: a, time: {column: t}, fields: {h: {column: h}}}
@@ -16,13 +17,13 @@ metrics:
 roster: roster.csv
 ssh:
   users:
-    - {name: dana, role: supervisor, keys: ["ssh-ed25519 AAAA dana@x"], teams: [South]}
-    - {name: li, role: supervisor, keys: ["ssh-ed25519 AAAA li@x"]}
+    - {name: dana, role: supervisor, keys: ["{KEY} dana@x"], teams: [South]}
+    - {name: li, role: supervisor, keys: ["{KEY} li@x"]}
 """
 
 
 def test_teams_from_ssh_users_then_the_roster(tmp_path: Path) -> None:
-    (tmp_path / "floorwatch.yaml").write_text(CONFIG)
+    (tmp_path / "floorwatch.yaml").write_text(CONFIG.replace("{KEY}", KEY))
     (tmp_path / "calls.csv").write_text("t,a,h\n")
     (tmp_path / "roster.csv").write_text(
         "agent_id,name,team,hire_date,supervisor\n"

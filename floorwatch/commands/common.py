@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from floorwatch.cli import UserError
 from floorwatch.config.types import Config
+
+if TYPE_CHECKING:
+    from floorwatch.live.clock import FloorClock
 
 NO_CONFIG_MESSAGE = """\
 No floorwatch config found. floorwatch looks for --config PATH, then $FLOORWATCH_CONFIG, then
@@ -45,3 +49,80 @@ def load(explicit: str | None) -> Config:
     from floorwatch.config import load_config
 
     return load_config(config_path(explicit))
+
+
+def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="say which notes store is read (on stderr)"
+    )
+
+
+def floor_clock(config: Config | None) -> FloorClock:
+    """The floor's clock for a command. With `floor.clock: data` the floor's now is the newest
+    row in the feeds (the board's time in a replay), so the feeds are read to find it."""
+    from floorwatch.config.types import FloorConfig
+    from floorwatch.live.clock import FloorClock
+
+    clock = FloorClock(config.floor if config is not None else FloorConfig())
+    if config is not None and clock.follows_data:
+        newest = newest_row_time(config)
+        clock.follow(lambda: newest)
+    return clock
+
+
+def newest_row_time(config: Config) -> float | None:
+    """The newest row time in the config's feeds (None without rows)."""
+    from floorwatch.feeds import FloorFeeds
+    from floorwatch.live.rows import TS
+
+    feeds = FloorFeeds(config)
+    try:
+        times = [float(u.rows[TS].max()) for u in feeds.load_all() if len(u.rows)]
+    finally:
+        feeds.close()
+    times = [t for t in times if t == t]  # NaN: rows without a time
+    return max(times) if times else None
+
+
+def known_agents(config: Config) -> dict[str, str]:
+    """Every agent id the roster or the feeds know, with a display name (reads the feeds)."""
+    from floorwatch.feeds import FloorFeeds
+    from floorwatch.feeds.roster import RosterError, load_roster
+    from floorwatch.live.rows import AGENT, NAME
+
+    known: dict[str, str] = {}
+    if config.roster is not None:
+        path = config.roster if config.roster.is_absolute() else config.base_dir / config.roster
+        try:
+            for entry in load_roster(path).entries.values():
+                known[entry.agent_id] = entry.name or entry.agent_id
+        except RosterError:
+            pass  # `floorwatch check` reports it; the feeds still name agents
+    feeds = FloorFeeds(config)
+    try:
+        for update in feeds.load_all():
+            rows = update.rows
+            if not len(rows):
+                continue
+            for agent in rows[AGENT].dropna().astype(str).unique().tolist():
+                known.setdefault(agent, agent)
+            if NAME in rows:
+                named = rows[[AGENT, NAME]].dropna().drop_duplicates(AGENT, keep="last")
+                for agent, name in named.itertuples(index=False, name=None):
+                    if known.get(str(agent)) == str(agent) and name:
+                        known[str(agent)] = str(name)
+    finally:
+        feeds.close()
+    return known
+
+
+def did_you_mean(word: str, choices: list[str] | dict[str, str]) -> str:
+    """' (did you mean 'X'?)' for the closest choice, ignoring case and accents, or ''."""
+    import difflib
+
+    from floorwatch.text.search import fold
+
+    options = list(choices)
+    folded = {fold(option): option for option in options}
+    close = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""

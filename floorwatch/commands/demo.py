@@ -54,6 +54,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     from floorwatch.demo.live import FORGOTTEN_BREAK_LEAD_S
     from floorwatch.demo.model import DEMO_SPEED
     from floorwatch.demo.simulator import FloorSimulator
+    from floorwatch.store import store_path
     from floorwatch.tui.app import FloorwatchApp
 
     config_path = write_demo_config(folder)
@@ -77,7 +78,10 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     )
     writer.start()
     try:
-        app = FloorwatchApp(config, wall=args.wall)
+        where = (
+            f"Demo: feeds in {folder / 'feeds'}, notes in {store_path(config)} (? shows them again)"
+        )
+        app = FloorwatchApp(config, wall=args.wall, notice=where)
         app.exit_on_hangup = True
         app.run()
     finally:

@@ -9,6 +9,8 @@ resolved against the config file's folder, after `~` expansion. The sections `me
 
 from __future__ import annotations
 
+import base64
+import binascii
 import glob
 import os
 import re
@@ -326,6 +328,9 @@ class _ConfigReader:
 
     def fields(self, node: Node, where: str) -> tuple[FieldSpec, ...]:
         entries = self.nodes.mapping(node, where, what="a mapping of field: {column, type}")
+        if entries is not None and not entries.values:
+            message = f"{where} names no field: a feed needs at least one for a metric to read"
+            self.problems.error(node, message)
         types = self.nodes.one_of(*(t.value for t in FieldType))
         what = "a mapping like {column: aht_s, type: seconds}"
         specs = []
@@ -393,21 +398,23 @@ class _ConfigReader:
         keys = entries.read("keys", self.nodes.texts) or ()
         key_nodes = entries.values.get("keys")
         for index, key in enumerate(keys):
-            parts = key.split()
-            if len(parts) < 2 or not parts[0].startswith(SSH_KEY_TYPES):
+            why = ssh_key_problem(key)
+            if why is not None:
                 at = key_nodes.value[index] if isinstance(key_nodes, SequenceNode) else key_nodes
-                message = f"{where}.keys[{index}] is not an OpenSSH public key line"
+                message = f"{where}.keys[{index}] is not an OpenSSH public key line ({why})"
                 example = "like 'ssh-ed25519 AAAA... li@laptop'"
-                self.problems.error(at or entries.node, f"{message} {example}")
+                self.problems.error(at or entries.node, f"{message}, {example}")
         if not keys:
-            self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
+            at = key_nodes if key_nodes is not None else entries.node
+            self.problems.error(at, f"{where} has no keys: {name} could never log in")
         teams = entries.read("teams", self.nodes.texts) or ()
         return SshUser(name or "", role or "wall", keys, teams)
 
 
 def _required_feed_keys(node: Node) -> tuple[str, ...]:
-    """A feed names its agent column, except a preset (it knows its columns), a queue feed (a
-    caller waiting has no agent yet) and an Asterisk queue_log's states (its lines say)."""
+    """A feed names its agent column and its fields, except a preset (it knows its columns), a
+    queue feed (a caller waiting has no agent yet; no metric fields), a states feed (no metric
+    fields) and an Asterisk queue_log's states (its lines say who)."""
     kind, fmt, preset = (first_value(node, key) for key in ("kind", "format", "preset"))
     kind_text = kind.value if isinstance(kind, ScalarNode) else "events"
     fmt_text = fmt.value if isinstance(fmt, ScalarNode) else None
@@ -420,7 +427,25 @@ def _required_feed_keys(node: Node) -> tuple[str, ...]:
         or (kind_text == "states" and fmt_text == "queue_log")
     ):
         return ("name", "path")
-    return ("name", "path", "agent")
+    if kind_text == "states":
+        return ("name", "path", "agent")
+    return ("name", "path", "agent", "fields")
+
+
+def ssh_key_problem(line: str) -> str | None:
+    """Why `line` is not an OpenSSH public key line ('TYPE BASE64 [comment]'), or None. The
+    base64 part must decode and name the same key type, as sshd checks it."""
+    parts = line.split()
+    if len(parts) < 2 or not parts[0].startswith(SSH_KEY_TYPES):
+        return "no key type such as ssh-ed25519 first"
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "its key is not base64"
+    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
+    if size < 0 or blob[4 : 4 + size] != parts[0].encode("ascii", "replace"):
+        return f"its key data is not a {parts[0]} key"
+    return None
 
 
 def _scalar_named(node: Node, text: str) -> ScalarNode | None:

@@ -19,14 +19,16 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +62,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "STORE_FILE", "InvalidNote", "NoteStore",
-    "StoreError", "default_store_path", "from_text", "resolve_author", "store_path", "to_text",
+    "StoreChoice", "StoreError", "choose_store", "default_store_path", "floor_store_path",
+    "from_text", "resolve_author", "store_path", "to_text",
 ]  # fmt: skip
 
 STORE_FILE = "notes.sqlite3"
@@ -87,17 +90,58 @@ class InvalidNote(ValueError):
 
 
 def default_store_path() -> Path:
+    """The store of notes written without a config (and, before floorwatch kept one store per
+    config, of every floor): `notes.sqlite3` in the user data folder."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("floorwatch")) / STORE_FILE
 
 
+def floor_store_path(config: Config) -> Path:
+    """A config's own default store: `floors/<floor name>-<8 hex>.sqlite3` in the user data
+    folder, the hex from the config file's absolute path, so two configs (two floors, or one
+    floor's test and live configs) never share notes unless `notes.path` says so."""
+    import platformdirs
+
+    source = str(Path(config.source).expanduser().resolve())
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:8]
+    slug = re.sub(r"[^a-z0-9]+", "-", config.floor.name.casefold()).strip("-")[:40] or "floor"
+    return Path(platformdirs.user_data_dir("floorwatch")) / "floors" / f"{slug}-{digest}.sqlite3"
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """Which notes file a command or the board uses, and why (for `--verbose` and the header)."""
+
+    path: Path
+    why: str  # 'notes.path', 'this config's own store', 'the shared legacy store', ...
+    notice: str | None = None  # something the user should be told (a legacy store kept)
+
+
+def choose_store(config: Config | None) -> StoreChoice:
+    """The notes store: `notes.path` when set; without a config, `notes.sqlite3` in the user
+    data folder; else the config's own store (`floor_store_path`), except that a legacy shared
+    `notes.sqlite3` that exists while the config's own does not is kept (its notes are not
+    orphaned), with a notice saying how to give the floor its own."""
+    if config is None:
+        return StoreChoice(default_store_path(), "no config: the user data folder's store")
+    if config.notes.path is not None:
+        path = Path(config.notes.path).expanduser()
+        return StoreChoice(path if path.is_absolute() else config.base_dir / path, "notes.path")
+    own, legacy = floor_store_path(config), default_store_path()
+    if legacy.exists() and not own.exists():
+        notice = (
+            f"notes: using the existing store {legacy}, shared by every config that sets no "
+            f"notes.path; set notes.path in {config.source} to keep this floor's notes apart "
+            f"(e.g. notes.path: {own}, after moving the file there)"
+        )
+        return StoreChoice(legacy, "the shared store from before per-config stores", notice)
+    return StoreChoice(own, "this config's own store (set notes.path to choose another)")
+
+
 def store_path(config: Config | None) -> Path:
-    """`notes.path` from the config when set, else the user data dir."""
-    if config is not None and config.notes.path is not None:
-        path = Path(config.notes.path)
-        return path if path.is_absolute() else config.base_dir / path
-    return default_store_path()
+    """The notes file for `config` (see `choose_store`)."""
+    return choose_store(config).path
 
 
 def resolve_author(config_author: str | None) -> str:
@@ -480,6 +524,11 @@ class NoteStore:
             (agent, since),
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def figure_agents(self) -> list[str]:
+        """Every agent with daily figures, sorted."""
+        rows = self._read("SELECT DISTINCT agent FROM daily_figures ORDER BY agent")
+        return [r["agent"] for r in rows]
 
     # -- reds -------------------------------------------------------------------------------------
 

@@ -16,11 +16,12 @@ from textual.widgets import Static
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
 from floorwatch.tui.screens.board import has_states
-from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.wall_header import WallHeader
@@ -45,12 +46,14 @@ class WallScreen(Screen[None]):
         clock: Callable[[], float],
         page_seconds: float,
         facts_interval: float = FACTS_INTERVAL,
+        floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="wall-screen")
         self.config = config
         self.board = board
         self.palette = palette
-        self.clock = clock
+        self.clock = clock  # the wall clock: highlights
+        self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
         self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
@@ -81,15 +84,9 @@ class WallScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         self.table.expire_flashes(self.clock())
-        now = self._floor_time()
+        now = self.floor_clock.now()  # the STATE timers and the queues' oldest waits
         self.table.tick(now)
         self.header.tick(now)
-
-    def _floor_time(self) -> float:
-        board_now = getattr(self.board, "now", None)
-        if self.config.floor.clock == "data" and board_now is not None:
-            return float(board_now)
-        return self.clock()
 
     def next_page(self) -> None:
         if self.table.pages > 1:
@@ -108,7 +105,7 @@ class WallScreen(Screen[None]):
         self.view.apply(delta)
         reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
         self.table.flash(reds, self.clock())
-        self.updated = self.clock()
+        self.updated = self.floor_clock.now()  # 'updated' in the floor's time
         self._facts_soon()
 
     def _facts_soon(self) -> None:
@@ -131,7 +128,7 @@ class WallScreen(Screen[None]):
         )
         states = self.board.state_counts() if has_states(self.config) else None
         queues = tuple(getattr(self.board, "queue_figures", ()))
-        self.header.show_live(queues, states, self._floor_time())
+        self.header.show_live(queues, states, self.floor_clock.now())
 
     def _show_stale(self, stale: frozenset[str]) -> None:
         self.set_class(bool(stale), "-stale")
