@@ -77,7 +77,7 @@ class QueueBox(Vertical):
         if waiting_style.color is not None and waiting_style.color.triplet is not None:
             self.digits.styles.color = waiting_style.color.triplet.hex
         detail = queue_text(figures, now, palette)
-        detail.truncate(self.size.width or 60, overflow="ellipsis")
+        detail.no_wrap, detail.overflow = True, "ellipsis"  # cut at the box's edge, whatever it is
         self.detail.update(detail)
 
 
