@@ -20,6 +20,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch.config.formats import format_names, guess_format
+from floorwatch.config.goals_section import GoalsReader
 from floorwatch.config.live_section import LiveSectionsReader
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.presets import PRESETS, apply_preset
@@ -60,7 +61,8 @@ __all__ = [
 ]
 
 SECTIONS = (
-    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "states", "queues",
+    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals", "states",
+    "queues",
 )  # fmt: skip
 FLOOR_KEYS = (
     "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "state_counts",
@@ -139,10 +141,11 @@ class _ConfigReader:
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
         web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
+        goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
         states = self.live.states(self.section(top, "states"))
         queues = self.live.queues(self.section(top, "queues"))
         return Config(
-            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web,
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web, goals,
             states=states, queues=queues,
         )  # fmt: skip
 

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class FieldType(str, Enum):
@@ -266,6 +267,7 @@ class Config:
     notes: NotesConfig = NotesConfig()
     ssh: SshConfig = SshConfig()
     web: WebConfig = WebConfig()
+    goals: tuple[Any, ...] = ()  # floorwatch.coaching.goals.Goal, from the `goals:` section
     states: tuple[StateConfig, ...] = ()
     queues: QueuesConfig = QueuesConfig()
 

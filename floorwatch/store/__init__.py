@@ -323,7 +323,7 @@ class NoteStore:
         problems = validate_draft(draft, now, self.tz, self.shift_end)
         if problems:
             raise InvalidNote(problems)
-        due = parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+        due = self._due(draft, now)
         with self._write() as connection:
             cursor = connection.execute(
                 "INSERT INTO notes (agent, author, created_at) VALUES (?, ?, ?)",
@@ -384,7 +384,9 @@ class NoteStore:
             ),
         )
 
-    def _due(self, draft: NoteDraft, now: datetime) -> datetime:
+    def _due(self, draft: NoteDraft, now: datetime) -> datetime | None:
+        if not draft.timeframe.strip():  # a STAR-AR case: no check to come
+            return None
         return parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
 
     def _append(
@@ -524,6 +526,19 @@ class NoteStore:
             (agent, since),
         )
         return [(r["day"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def all_daily_figures(self, first: str, last: str) -> list[tuple[str, str, str, float, int]]:
+        """Every (day, agent, metric, value, count) kept for days first..last (ISO, included)."""
+        rows = self._read(
+            "SELECT day, agent, metric, value, count FROM daily_figures "
+            "WHERE day >= ? AND day <= ? ORDER BY day",
+            (first, last),
+        )
+        return [(r["day"], r["agent"], r["metric"], r["value"], r["count"]) for r in rows]
+
+    def figure_days(self) -> set[str]:
+        """The floor days that have any daily figure kept."""
+        return {row["day"] for row in self._read("SELECT DISTINCT day FROM daily_figures")}
 
     def figure_agents(self) -> list[str]:
         """Every agent with daily figures, sorted."""

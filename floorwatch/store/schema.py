@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from floorwatch.coaching import Note, NoteDraft, evidence_from_json, evidence_to_json
+from floorwatch.coaching.templates import BEST, best_fields, sections_from_json, sections_to_json
+from floorwatch.store.goals_schema import GOALS_MIGRATION
 
 # Forward migrations: MIGRATIONS[i] takes a store from user_version i to i + 1. Never edit a
 # released step; add a new one.
@@ -88,6 +90,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (agent, metric, red_at)
     ) WITHOUT ROWID;
     CREATE INDEX reds_by_time ON reds (red_at);
+    """,
+    # 6: goals, their ends and weekly check-ins (floorwatch.store.goals), a table family apart.
+    GOALS_MIGRATION,
+    # 7: GROW and STAR-AR beside BEST: the template, its sections (JSON), and for a STAR-AR case
+    # whether it is a good or bad example and its topic (the case library).
+    """
+    ALTER TABLE revisions ADD COLUMN template TEXT NOT NULL DEFAULT 'best';
+    ALTER TABLE revisions ADD COLUMN sections TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE revisions ADD COLUMN example TEXT NOT NULL DEFAULT '';
+    ALTER TABLE revisions ADD COLUMN topic TEXT NOT NULL DEFAULT '';
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -173,6 +185,10 @@ def note_from_row(row: sqlite3.Row) -> Note:
         reason=row["reason"],
         follow_up_closed_at=from_text(optional("follow_up_closed_at")),
         follow_up_outcome=optional("follow_up_outcome"),
+        template=optional("template") or BEST,
+        sections=sections_from_json(optional("sections") or "{}"),
+        example=optional("example") or "",
+        topic=optional("topic") or "",
     )
 
 
@@ -187,6 +203,7 @@ def insert_revision(
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one revision row (the caller holds the write transaction)."""
+    behavior, effect, suggestion = best_fields(draft)
     row = {
         "note_id": note_id,
         "revision": revision,
@@ -194,15 +211,19 @@ def insert_revision(
         "revised_by": author,
         "agent_name": draft.agent_name or draft.agent,
         "observed_at": to_text(draft.observed_at or now),
-        "behavior": draft.behavior,
-        "effect": draft.effect,
-        "suggestion": draft.suggestion,
+        "behavior": behavior,
+        "effect": effect,
+        "suggestion": suggestion,
         "timeframe": draft.timeframe.strip(),
         "follow_up_due": None if due is None else to_text(due),
         "kind": draft.kind,
         "tags": json.dumps(list(draft.tags), ensure_ascii=False),
         "visibility": draft.visibility,
         "evidence": evidence_to_json(draft.evidence),
+        "template": draft.template,
+        "sections": sections_to_json(draft.sections),
+        "example": draft.example,
+        "topic": draft.topic,
         **(extra or {}),
     }
     columns = ", ".join(row)
