@@ -65,8 +65,8 @@ SECTIONS = (
     "queues",
 )  # fmt: skip
 FLOOR_KEYS = (
-    "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "state_counts",
-    "offline_hides",
+    "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "rerank_seconds",
+    "state_counts", "offline_hides",
 )  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
@@ -175,6 +175,8 @@ class _ConfigReader:
                 values[key] = self.nodes.text(value, where)
             elif key == "timezone":
                 values[key] = self.timezone(value, where)
+            elif key == "rerank_seconds":
+                values[key] = self.nodes.duration(value, where, "like 10, 10s or 1m")
             else:
                 values[key] = self.time_of_day(value, where)
         present = {key: value for key, value in values.items() if value is not None}

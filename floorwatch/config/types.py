@@ -154,6 +154,7 @@ class FloorConfig:
     clock: str = "wall"  # wall | data
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
+    rerank_seconds: float = 10.0  # worst-first: how long a row may hold its place (calm board)
     state_counts: bool = True  # a state past its limits colours the agent's overall status
     offline_hides: float = 900.0  # seconds offline before an agent leaves the board
 

@@ -24,7 +24,7 @@ import pandas as pd
 from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
 from floorwatch.live.clock import FloorClock
-from floorwatch.live.indexes import GroupSums, SortIndex
+from floorwatch.live.indexes import CalmSortIndex, GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.presence import Presence, StateRed
 from floorwatch.live.queues import QueueFigures
@@ -90,7 +90,9 @@ class BoardDelta:
     """What changed in one tick; the UI redraws only these.
 
     `changed`, `added` and `removed` are disjoint. `first` marks the first tick of a board: its
-    transitions are the whole board appearing, which a UI usually should not alert on."""
+    transitions are the whole board appearing, which a UI usually should not alert on. `moved`
+    are agents whose row did not change this tick but whose place in worst-first order did (the
+    calm order's periodic re-rank): a UI re-sorts."""
 
     changed: frozenset[str] = frozenset()  # agent ids whose row (any cell or status) changed
     added: frozenset[str] = frozenset()
@@ -100,10 +102,11 @@ class BoardDelta:
     first: bool = False
     queues: bool = False  # the queues' figures changed
     state_reds: tuple[StateRed, ...] = ()  # states that reached their red limit
+    moved: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.moved)
 
     def merge(self, later: BoardDelta) -> BoardDelta:
         """This delta followed by `later`, as one (a paused or coalescing viewer accumulates)."""
@@ -120,6 +123,7 @@ class BoardDelta:
             first=self.first or later.first,
             queues=self.queues or later.queues,
             state_reds=self.state_reds + later.state_reds,
+            moved=(self.moved | later.moved) - removed,
         )
 
 
@@ -145,6 +149,7 @@ class Board:
     clock: Callable[[], float] = time.time  # the wall clock (floor.clock: wall)
     retain: float = 0.0  # keep events this much longer than the windows need (for look-backs)
     problems: list[str] = field(default_factory=list)  # roster problems, for the UI to show
+    order_clock: Callable[[], float] = time.monotonic  # times the calm order's re-rank interval
     # True: the first tick leaves the start of the reds it finds to `settle_red_starts` (the
     # Floor: the first board shows at once, the true starts follow); False: it reads them.
     defer_red_starts: bool = False
@@ -258,6 +263,12 @@ class Board:
                 index.update(touched, self.rows)
             if self._groups is not None:
                 self._groups.update(touched, self.rows)
+        moved: set[str] = set()
+        for index in self._sorts.values():
+            if isinstance(index, CalmSortIndex):
+                moved |= index.rerank_if_due()
+        if moved - touched:
+            self._cache.clear()
         first, self._first = self._first, False
         rows = self.rows
         state_reds = self.presence.reds(
@@ -272,6 +283,7 @@ class Board:
             first=first,
             queues=queues_changed,
             state_reds=tuple(state_reds),
+            moved=frozenset(moved - touched),
         )
 
     def _newest(self) -> float | None:
@@ -409,14 +421,16 @@ class Board:
         scope, `category` the agents whose state is in that category.
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
-        thresholds first; ties by name then id, so rows never swap places for nothing. A metric
-        sort orders by that metric's value alone, the worse end first (the highest handle time,
-        the lowest CSAT; for a band, the furthest from its middle), whatever each agent's own
-        thresholds make of it; no value last."""
+        thresholds first; ties by name then id, so rows never swap places for nothing. Worst
+        first is calm (`CalmSortIndex`): a row whose colour stays keeps its place until it
+        passes a neighbour by a clear margin or `floor.rerank_seconds` pass; a new colour moves
+        it at once. A metric sort orders by that metric's value alone, the worse end first (the
+        highest handle time, the lowest CSAT; for a band, the furthest from its middle), whatever
+        each agent's own thresholds make of it; no value last."""
         wanted = frozenset(only) if only is not None else None
         index = self._sorts.get(sort)
         if index is None:
-            index = self._sorts[sort] = SortIndex(self._sort_key(sort), self.rows)
+            index = self._sorts[sort] = self._new_index(sort)
         scope = frozenset(teams) if teams is not None else None
         if team is None and wanted is None and scope is None and category is None:
             return list(index.ids())
@@ -434,6 +448,14 @@ class Board:
             ]
             self._cache[cache_key] = cached
         return list(cast("list[str]", cached))
+
+    def _new_index(self, sort: str) -> SortIndex:
+        if sort != "status":
+            return SortIndex(self._sort_key(sort), self.rows)
+        seconds = self.config.floor.rerank_seconds
+        return CalmSortIndex(
+            self._sort_key(sort), self.rows, seconds=seconds, clock=self.order_clock
+        )
 
     def _sort_key(self, sort: str) -> Callable[[AgentRow], tuple[object, ...]]:
         if sort == "status":
@@ -511,6 +533,30 @@ class Board:
             cached = {team: self._summary(team) for team in self.teams()}
             self._cache["teams"] = cached
         return dict(cast("dict[str, Summary]", cached))
+
+    def team_day(self, now: float | None = None) -> dict[str, list[int]]:
+        """Per team, its agents' contacts in each hour of the floor's day so far (the rows of
+        the first metric fed by events): the shape of the team's day, for a sparkline."""
+        field = next(
+            (m.field for m in self.config.metrics if m.field not in self._snapshot_fields()), None
+        )
+        if field is None:
+            return {}
+        at = (
+            now if now is not None else self.now if self.now is not None else self.floor_clock.now()
+        )
+        members: dict[str, list[str]] = {}
+        for agent, row in self.rows.items():
+            if row.team is not None:
+                members.setdefault(row.team, []).append(agent)
+        return {
+            team: self.engine.hourly_rows(agents, field, at)
+            for team, agents in sorted(members.items())
+        }
+
+    def _snapshot_fields(self) -> set[str]:
+        return {spec.name for feed in self.config.feeds if feed.kind == "snapshot"
+                for spec in feed.fields}  # fmt: skip
 
     def floor_summary(self) -> Summary:
         """The same as one team's summary, over every agent, against the metric's own threshold."""

@@ -15,6 +15,7 @@ from floorwatch.live.board import AgentRow, BoardDelta, Summary
 from floorwatch.live.clock import FloorClock
 from floorwatch.live.states import CATEGORY_WORDS
 from floorwatch.live.thresholds import Status
+from floorwatch.text.plural import plural
 from floorwatch.tui.widgets.board_table import BoardTable
 
 
@@ -48,6 +49,8 @@ class BoardModel(Protocol):
     def floor_summary(self) -> Summary: ...
 
     def threshold(self, agent: str, metric_key: str) -> Threshold: ...
+
+    def team_day(self, now: float | None = None) -> dict[str, list[int]]: ...
 
 
 def screen_floor_clock(config: Config, board: object, wall: Callable[[], float]) -> FloorClock:
@@ -121,6 +124,12 @@ class BoardView:
         """The scope in force (None: the whole floor)."""
         return None if self.whole_floor else self.scope
 
+    @property
+    def sort_label(self) -> str:
+        """The sort as the board's titles say it: 'status', 'name', or the metric's label."""
+        labels = {metric.key: metric.label for metric in self.table.metrics}
+        return labels.get(self.sort, self.sort)
+
     def cycle_team(self) -> str | None:
         scope = self.teams_shown
         teams: list[str | None] = [
@@ -150,7 +159,7 @@ class BoardView:
             self.reload()
 
     def describe(self) -> str:
-        parts = [f"sort {self.sort}"]
+        parts = [f"sort {self.sort_label}"]
         if self.teams_shown is not None:
             parts.append("your teams (" + ", ".join(sorted(self.scope)) + ")")
         elif self.scope:
@@ -159,7 +168,7 @@ class BoardView:
         parts.append(f"only {self.only.word}" if self.only is not None else "all colours")
         if self.category is not None:
             parts.append(f"state {CATEGORY_WORDS[self.category]}")
-        parts.append(f"{len(self.table.order)} of {len(self.rows)} agents")
+        parts.append(f"{len(self.table.order)} of {plural(len(self.rows), 'agent')}")
         return " · ".join(parts)
 
     @property
