@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from floorwatch.cli import UserError
 from floorwatch.commands.common import add_config_argument, load
@@ -37,15 +36,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--today", metavar="YYYY-MM-DD", help="the spans' last day (default: today)")
     for action in (build, show):
         add_config_argument(action)
-        action.add_argument("--store", metavar="PATH", help="the notes file (default: notes.path)")
+        action.add_argument(
+            "--store",
+            metavar="PATH|URL",
+            help="the notes file or postgresql:// URL (default: notes.url or notes.path)",
+        )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from floorwatch.store import NoteStore, StoreError, store_path
+    from floorwatch.commands.notes import store_argument
+    from floorwatch.store import NoteStore, StoreError, open_store, store_site
 
     config = load(args.config)
-    store = NoteStore(Path(args.store) if args.store else store_path(config))
+    if args.store:
+        store = NoteStore(store_argument(args.store), site=store_site(config))
+    else:
+        store = open_store(config)
     try:
         if args.history_action == "build":
             return _build(config, store)
@@ -72,7 +79,7 @@ def _build(config, store) -> int:  # type: ignore[no-untyped-def]
     days = sorted(set(figures[DAY]))
     agents = figures["agent"].nunique()
     print(f"{saved:,} figures kept ({len(days)} days {days[0]}..{days[-1]}, {agents:,} agents) "
-          f"in {store.path}")  # fmt: skip
+          f"in {store.where}")  # fmt: skip
     return 0
 
 
@@ -82,7 +89,7 @@ def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-unt
 
     since = span_start(today).isoformat()
     # Reading must not create a store (a personnel-records file) where there is none.
-    figures = store.daily_figures(agent, since) if store.path.exists() else []
+    figures = store.daily_figures(agent, since) if store.exists() else []
     print(f"{clean_text(agent)}: trends to {today.isoformat()}")
     if not figures:
         print(f"  no daily figures since {since}: `floorwatch history build` keeps them")

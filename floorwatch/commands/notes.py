@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 HELP = "list, export or add BEST coaching notes"
 DESCRIPTION = """\
 The BEST coaching notes (Behavior, Effect, Suggestion, Timeframe) that supervisors write on the
-board, kept in one SQLite file: --store PATH, else notes.path in the config, else the user data
-folder. Notes are never deleted: an edit or a retraction is a new revision."""
+board, kept in the notes store: --store PATH|URL, else notes.url (PostgreSQL) or notes.path (a
+SQLite file) in the config, else a file in the user data folder. Notes are never deleted: an
+edit or a retraction is a new revision. `migrate --to URL` copies a SQLite store into
+PostgreSQL."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
@@ -77,6 +79,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--format", choices=("text", "json"), default="text")
     report.set_defaults(handler=run_report)
 
+    migrate = actions.add_parser(
+        "migrate", help="copy the notes store into PostgreSQL (counts and a checksum printed)",
+        description=MIGRATE_DESCRIPTION,
+    )  # fmt: skip
+    _add_store_arguments(migrate, sites=False)
+    migrate.add_argument(
+        "--to", metavar="URL", required=True, help="postgresql://user@host/db (an empty database)"
+    )
+    migrate.set_defaults(handler=run_migrate)
+
     add = actions.add_parser(
         "add", help="write a note (for scripts); prints its id", description=ADD_DESCRIPTION
     )
@@ -103,16 +115,36 @@ kept that got a note within 24 hours and those that missed it; the agents due or
 touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
 monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
 
+MIGRATE_DESCRIPTION = """\
+Copies every note, revision, draft, daily figure and red of the store (--store, else the
+config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and times.
+Prints the rows per table and a SHA-256 checksum that the source and the copy agree on. Running
+it again against the same copy changes nothing; a database holding other notes is refused. The
+password comes from $PGPASSWORD or ~/.pgpass, never from the URL."""
+
 ADD_DESCRIPTION = """\
 Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
 required, and --suggestion for an improvement note. Prints the new note's id. Exits 2 with one
 message per field when the note is incomplete, 1 when the store cannot be written."""
 
 
-def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_store_arguments(parser: argparse.ArgumentParser, sites: bool = True) -> None:
     add_config_argument(parser)
     parser.add_argument(
-        "--store", metavar="PATH", help="the notes file (default: notes.path, or the data folder)"
+        "--store",
+        metavar="PATH|URL",
+        help="the notes file or postgresql:// URL (default: notes.url or notes.path, or the "
+        "data folder)",
+    )
+    if not sites:
+        return
+    parser.add_argument(
+        "--site", metavar="NAME", help="the floor whose notes these are (default: notes.site)"
+    )
+    parser.add_argument(
+        "--all-sites",
+        action="store_true",
+        help="every floor sharing the store (reading only; a note is written to --site)",
     )
 
 
@@ -128,12 +160,39 @@ class Context:
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
-    from floorwatch.store import NoteStore, store_path
+    from floorwatch.store import open_store
 
     config = _optional_config(args.config)
-    path = Path(args.store) if args.store else store_path(config)
     tz = floor_timezone(config.floor.timezone if config else None)
-    return Context(NoteStore(path, tz=tz), tz, config.notes.author if config else None)
+    options: dict[str, Any] = {"tz": tz, "all_sites": bool(getattr(args, "all_sites", False))}
+    if getattr(args, "site", None) is not None:
+        options["site"] = args.site
+    if args.store:
+        store = _store_at(store_argument(args.store), config, options)
+    else:
+        store = open_store(config, **options)
+    return Context(store, tz, config.notes.author if config else None)
+
+
+def store_argument(text: str) -> Path | str:
+    """--store: a postgresql:// URL (refused when it holds a password), else a file path."""
+    from floorwatch.config.loader import notes_url_problem
+
+    if text.startswith(("postgresql://", "postgres://")):
+        problem = notes_url_problem(text)
+        if problem is not None:
+            raise UserError(f"--store {problem}", exit_code=EXIT_INVALID)
+        return text
+    return Path(text)
+
+
+def _store_at(location: Path | str, config: Config | None, options: dict[str, Any]) -> NoteStore:
+    from floorwatch.store import NoteStore, store_site
+
+    options.setdefault("site", store_site(config))
+    if config is not None:
+        options.setdefault("shift_end", config.floor.shift_end_time)
+    return NoteStore(location, **options)
 
 
 def _optional_config(explicit: str | None) -> Config | None:
@@ -320,7 +379,7 @@ def run_report(args: argparse.Namespace) -> int:
     hire_dates, names = _roster_facts(_optional_config(args.config))
     now = datetime.now(UTC)
     with context.store as store:
-        exists = store.path.exists()  # a report never creates a store
+        exists = store.exists()  # a report never creates a store
         notes = store.notes() if exists else []
         reds = store.reds(now - timedelta(days=args.days)) if exists else []
     report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
@@ -452,6 +511,33 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
         "touchpoints_due": due,
         "follow_ups_overdue": overdue,
     }
+
+
+# -- migrate --------------------------------------------------------------------------------------
+
+
+@_store_errors
+def run_migrate(args: argparse.Namespace) -> int:
+    """`notes migrate --to URL`: copy the store, print counts and the checksum."""
+    from floorwatch.store import NoteStore
+    from floorwatch.store.transfer import copy_store
+
+    target_url = store_argument(args.to)
+    if not isinstance(target_url, str):
+        raise UserError(f"--to {args.to!r} must be a postgresql:// URL", exit_code=EXIT_INVALID)
+    context = open_context(args)
+    with context.store as source:
+        if not source.exists():
+            raise UserError(f"{source.where}: there is no notes store to copy", EXIT_STORE)
+        with NoteStore(target_url) as target:
+            copied = copy_store(source, target)
+    verb = "already holds" if copied.already_there else "copied"
+    print(f"{source.where} -> {target.where}: {verb}")
+    for table, count in copied.counts.items():
+        print(f"  {table:<14}{count:>9}")
+    agree = "the target already matched" if copied.already_there else "source and copy agree"
+    print(f"checksum sha256:{copied.checksum} ({agree})")
+    return 0
 
 
 # -- add ------------------------------------------------------------------------------------------

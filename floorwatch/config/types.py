@@ -140,6 +140,8 @@ class FloorConfig:
 class NotesConfig:
     path: Path | None = None  # None = platformdirs user data dir
     author: str | None = None
+    url: str | None = None  # postgresql://user@host/db: the shared store (never a password)
+    site: str | None = None  # the floor's name in a store several floors share
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@
   resolved author.
 - Its blocking methods (`add`, `save_draft`, `agent_notes`, `close_follow_up`...) are meant to run
   in thread workers; none of them touches a widget.
-- `start(app)` runs one watcher thread (a Textual thread worker) that polls the store's
-  `PRAGMA data_version` about once a second. `data_version` only moves when *another* connection
-  commits, so the poll must stay on one connection: one long-lived thread, not a worker per poll.
-  When it moves (another supervisor's process, or our own writes from worker threads), or once a
-  minute anyway (follow-ups turn overdue with time alone), it reads today's notes and the due
-  follow-ups, computes the board indicators and posts `NotesChanged` to every subscribed node.
+- `start(app)` runs one watcher thread that asks the store's `change_token()` about once a
+  second (SQLite: `PRAGMA data_version`, which only moves when *another* connection commits, so
+  the poll must stay on one connection: one long-lived thread, not a worker per poll). On
+  PostgreSQL the store also LISTENs on a dedicated connection and wakes the watcher the moment a
+  note is committed on any host (`store.on_change`), so other hosts' notes show within a second.
+  When the token moves (another supervisor's process or host, or our own writes from worker
+  threads), or once a minute anyway (follow-ups turn overdue with time alone), it reads today's
+  notes and the due follow-ups, computes the board indicators and posts `NotesChanged` to every
+  subscribed node.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from floorwatch.coaching.trend import Trend, metric_trends, span_start
 from floorwatch.config.types import MetricConfig, MetricFormat
 from floorwatch.feeds.roster import clean_text
 from floorwatch.reports.board import format_value
-from floorwatch.store import NoteStore, StoreError, resolve_author, store_path
+from floorwatch.store import NoteStore, StoreError, open_store, resolve_author
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -118,7 +121,7 @@ STOP_SECONDS = 5.0  # how long stop() waits for the watcher's poll in flight
 class NotesService:
     """The app's door to the notes store (see the module doc)."""
 
-    POLL_INTERVAL = 1.0  # seconds between data_version polls: others' notes show within ~1 s
+    POLL_INTERVAL = 1.0  # seconds between change polls: others' notes show within ~1 s
     RECOUNT_INTERVAL = 60.0  # seconds: re-derive due/overdue even when nothing was written
 
     def __init__(
@@ -134,7 +137,7 @@ class NotesService:
         self.shift_end: time_of_day = config.floor.shift_end_time
         self.author = resolve_author(author or config.notes.author)
         self.clock: Clock = clock or time.time
-        self.store = store or NoteStore(store_path(config), tz=self.tz, shift_end=self.shift_end)
+        self.store = store or open_store(config, tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
         self._listeners_lock = threading.Lock()
@@ -188,7 +191,7 @@ class NotesService:
     def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
         """The agent's trends over months from the store's daily figures (empty without any:
         `floorwatch history build` keeps them). Raises StoreError."""
-        if not self.store.path.exists():  # reading must not create a personnel-records file
+        if not self.store.exists():  # reading must not create a personnel-records file
             return []
         figures = self.store.daily_figures(agent, span_start(today).isoformat())
         if not figures:
@@ -199,7 +202,7 @@ class NotesService:
         """Read today's notes and the due follow-ups; compute the indicators. Raises
         StoreError."""
         now = self.now()
-        if not self.store.path.exists():  # watching must not create a personnel-records file
+        if not self.store.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
         today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
         notes = self.store.notes(since=today)
@@ -229,6 +232,7 @@ class NotesService:
         needs the executor: logins, feed polls, saves."""
         self.subscribe(app)
         self._stopping.clear()
+        self.store.on_change(self.poke)  # PostgreSQL: woken by NOTIFY, not only by the poll
         self._watcher = threading.Thread(target=self._watch, name="notes-watcher", daemon=True)
         self._watcher.start()
         return self._watcher
@@ -254,7 +258,7 @@ class NotesService:
             self.polls += 1
             try:
                 # No file yet: nothing to read, and opening would create it (the first note will).
-                version = self.store.data_version() if self.store.path.exists() else -1
+                version = self.store.change_token() if self.store.exists() else -1
                 due_recount = time.monotonic() - counted_at >= self.RECOUNT_INTERVAL
                 if version != seen_version or due_recount:
                     snapshot = replace(self.snapshot(), poll=self.polls)
