@@ -1,0 +1,394 @@
+"""A store shared by floors and hosts: sites that never mix (both backends), and PostgreSQL's own
+promises on a real server: other hosts' notes within a second by NOTIFY, a restarted server
+that the store reconnects to without losing or doubling a save, passwords only from
+$PGPASSWORD/.pgpass, migrations that are all or nothing, and `notes migrate --to URL`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from floorwatch.config import ConfigError, load_config
+from floorwatch.store import NoteStore, StoreError, migrations
+from floorwatch.store.postgres import PostgresDatabase
+from tests.conftest import StoreBackend
+from tests.pg_support import PgServer
+from tests.test_store import BERLIN, NOW, draft
+
+# -- sites: floors sharing one store --------------------------------------------------------------
+
+
+def test_floors_sharing_a_store_never_mix(store_backend: StoreBackend) -> None:
+    north = store_backend.open(tz=BERLIN, site="north")
+    south = store_backend.open(tz=BERLIN, site="south")
+    mine = north.add(draft(agent="A017"), "li.wei", NOW)
+    theirs = south.add(draft(agent="A017", behavior="south's note"), "chen", NOW)
+    assert [n.id for n in north.notes()] == [mine.id]
+    assert [n.id for n in south.notes(agent="A017")] == [theirs.id]
+    assert north.get(theirs.id) is None and north.revisions(theirs.id) == []
+    with pytest.raises(StoreError, match=f"no note {theirs.id}"):
+        north.retract(theirs.id, "li.wei", NOW, "not ours")  # nor edit another floor's note
+    assert [f.note.id for f in north.follow_ups(NOW + timedelta(days=2))] == [mine.id]
+    north.save_draft("A017", "li.wei", {"behavior": "north draft"}, NOW)
+    assert south.load_draft("A017", "li.wei") is None
+    north.save_daily_figures([("2026-11-29", "A017", "aht", 300.0, 10)])
+    south.save_daily_figures([("2026-11-29", "A017", "aht", 200.0, 20)])
+    assert north.daily_figures("A017", "2026-11-01") == [("2026-11-29", "aht", 300.0, 10)]
+    north.record_reds([("A017", "aht", NOW)])
+    assert south.reds(NOW) == []
+    across = store_backend.open(tz=BERLIN, all_sites=True)
+    assert {n.id for n in across.notes()} == {mine.id, theirs.id}
+    assert across.reds(NOW) == [("A017", "aht", NOW)]
+    for store in (north, south, across):
+        store.close()
+
+
+# -- PostgreSQL: live sync ------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def hosts(pg_url: str) -> Iterator[tuple[NoteStore, NoteStore]]:
+    """Two floorwatch hosts on one database."""
+    first, second = NoteStore(pg_url, tz=BERLIN), NoteStore(pg_url, tz=BERLIN)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_note_written_on_one_host_shows_on_the_other_within_a_second(
+    hosts: tuple[NoteStore, NoteStore],
+) -> None:
+    here, there = hosts
+    for listener, writer in ((here, there), (there, here)):
+        heard = threading.Event()
+        listener.on_change(heard.set)
+        listener.change_token()  # listening before the write
+        heard.clear()
+        note = writer.add(draft(), "chen", NOW)
+        committed = time.monotonic()
+        assert heard.wait(1.0), "no NOTIFY within 1 s"
+        assert listener.get(note.id) == note
+        assert time.monotonic() - committed < 1.0
+
+
+def test_notifications_of_other_floors_do_not_wake_a_board(pg_url: str) -> None:
+    north, south = NoteStore(pg_url, site="north"), NoteStore(pg_url, site="south")
+    woken = threading.Event()
+    north.on_change(woken.set)
+    before = north.change_token()
+    south.add(draft(), "chen", NOW)
+    assert not woken.wait(0.5)
+    north.add(draft(), "li.wei", NOW)
+    assert woken.wait(5)
+    assert north.change_token() > before
+    north.close()
+    south.close()
+
+
+def test_the_notes_service_posts_notes_changed_when_another_host_writes(pg_url: str) -> None:
+    from dataclasses import replace
+
+    from floorwatch.config.types import NotesConfig
+    from floorwatch.tui.notes_service import NotesChanged, NotesService
+    from tests.app_support import load_fixture_config
+    from tests.notes_support import Clock
+
+    config = replace(load_fixture_config(), notes=NotesConfig(url=pg_url, author="li.wei"))
+    service = NotesService(config, clock=Clock())
+    service.POLL_INTERVAL = 30.0  # the poll alone would be far too slow: NOTIFY must wake it
+    seen: list[NotesChanged] = []
+
+    class Board:
+        def post_message(self, message: Any) -> bool:
+            seen.append(message)
+            return True
+
+    service.start(Board())  # type: ignore[arg-type]
+    try:
+        give_up = time.monotonic() + 10
+        while not seen and time.monotonic() < give_up:
+            time.sleep(0.01)
+        assert seen, "the first snapshot never came"
+        other_host = NoteStore(pg_url, tz=BERLIN)
+        note = other_host.add(draft(agent="A017"), "chen", service.now())
+        committed = time.monotonic()
+        while time.monotonic() - committed < 1.0 and "A017" not in seen[-1].snapshot.indicators:
+            time.sleep(0.01)
+        assert "A017" in seen[-1].snapshot.indicators, "the other host's note did not show in 1 s"
+        other_host.close()
+        assert note.author == "chen"
+    finally:
+        service.stop()
+
+
+# -- PostgreSQL: a dropped connection -------------------------------------------------------------
+
+
+def test_a_restarted_server_is_reconnected_and_the_next_save_lands(
+    pg_server: PgServer, hosts: tuple[NoteStore, NoteStore]
+) -> None:
+    store, other = hosts
+    heard = threading.Event()
+    store.on_change(heard.set)
+    first = store.add(draft(), "li.wei", NOW)
+    store.save_draft("B002", "li.wei", {"behavior": "typed before the restart"}, NOW)
+    before = store.change_token()
+    pg_server.restart()  # every connection drops
+    second = store.add(draft(agent="B002"), "li.wei", NOW)  # reconnects, lands
+    assert store.db.reconnects >= 1
+    assert [n.id for n in store.notes()] == [first.id, second.id]
+    assert store.load_draft("B002", "li.wei") is None  # the note's save cleared its draft
+    # The listener came back too: another host's note still wakes this one.
+    give_up = time.monotonic() + 20
+    while store.change_token() == before and time.monotonic() < give_up:
+        time.sleep(0.05)
+    heard.clear()
+    other.add(draft(agent="C003"), "chen", NOW)
+    assert heard.wait(5)
+
+
+def test_saves_during_a_restart_are_all_kept_once_or_reported(
+    pg_server: PgServer, pg_url: str
+) -> None:
+    store = NoteStore(pg_url, tz=BERLIN)
+    store.notes()  # schema ready before the writer starts
+    saved: list[int] = []
+    reported: list[str] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        number = 0
+        while not stop.is_set():
+            try:
+                note = store.add(draft(behavior=f"note {number}"), "li.wei", NOW)
+                saved.append(note.id)
+            except StoreError as error:  # reported: the caller still has its text
+                reported.append(str(error))
+            number += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(saved) < 20:
+        time.sleep(0.01)
+    pg_server.restart()
+    count = len(saved)
+    give_up = time.monotonic() + 30
+    while len(saved) < count + 20 and time.monotonic() < give_up:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(60)
+    assert len(saved) >= count + 20, reported
+    kept = store.notes()
+    assert sorted(n.id for n in kept) == sorted(saved)  # every acknowledged save, none twice
+    assert len({n.behavior for n in kept}) == len(kept)
+    store.close()
+
+
+def test_a_commit_whose_acknowledgement_was_lost_is_not_written_twice(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection drops after the server committed but before we heard: the retry finds
+    the first attempt by its save key."""
+    store = NoteStore(pg_url, tz=BERLIN)
+    note = store.add(draft(), "li.wei", NOW)
+    real = PostgresDatabase._transaction
+    lost = {"note": 1, "revision": 1}
+
+    def commit_then_drop(self: PostgresDatabase, connection: Any, body: Any) -> Any:
+        result = real(self, connection, body)
+        kind = "note" if isinstance(result, int) else "revision"
+        if lost[kind]:
+            lost[kind] -= 1
+            connection.close()
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return result
+
+    monkeypatch.setattr(PostgresDatabase, "_transaction", commit_then_drop)
+    again = store.add(draft(agent="B002"), "li.wei", NOW)
+    edited = store.revise(note.id, {"effect": "edited once"}, "li.wei", NOW)
+    assert lost == {"note": 0, "revision": 0}
+    assert [n.id for n in store.notes()] == [note.id, again.id]
+    assert [r.revision for r in store.revisions(note.id)] == [1, 2]
+    assert edited.effect == "edited once"
+    store.close()
+
+
+def test_an_unreachable_server_is_reported_and_nothing_is_pretended(
+    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("floorwatch.store.backend.RECONNECT_SECONDS", 0.5)
+    url = f"postgresql://floorwatch@127.0.0.1:1/none"  # nothing listens on port 1
+    store = NoteStore(url)
+    text = draft(behavior="what I typed")
+    with pytest.raises(StoreError, match="cannot be reached") as raised:
+        store.add(text, "li.wei", NOW)
+    assert "127.0.0.1" in str(raised.value) and "nothing was saved" in str(raised.value)
+    assert text.behavior == "what I typed"
+
+
+# -- PostgreSQL: passwords, migrations -------------------------------------------------------------
+
+
+def test_the_password_comes_from_pgpassword_never_the_url(
+    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if pg_server.folder is None:
+        pytest.skip("needs the cluster's folder (its floorwatch role's password)")
+    url = f"postgresql://floorwatch@127.0.0.1:{pg_server.port()}/floorwatch"
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    with pytest.raises(StoreError, match=r"refused the login.*\$PGPASSWORD or ~/.pgpass"):
+        NoteStore(url).notes()
+    monkeypatch.setenv("PGPASSWORD", pg_server.password())
+    with NoteStore(url, site="pgpassword-test") as store:
+        assert store.notes() == []
+    with pytest.raises(StoreError, match="must not hold a password"):
+        NoteStore(f"postgresql://floorwatch:{pg_server.password()}@127.0.0.1/floorwatch")
+
+
+def test_a_password_in_the_config_url_is_an_error_at_its_line(tmp_path: Path) -> None:
+    from tests.test_config import minimal
+
+    path = minimal(tmp_path)
+    base = path.read_text()
+    for url in ("postgresql://li:secret@db.example/notes", "postgresql://db/notes?password=x"):
+        path.write_text(base + f"notes:\n  url: {url}\n")
+        with pytest.raises(ConfigError) as raised:
+            load_config(path)
+        (problem,) = raised.value.problems
+        assert (problem.line, problem.col) == (base.count("\n") + 2, 8)
+        assert "must not hold a password" in problem.message and "secret" not in str(problem)
+    path.write_text(base + "notes:\n  url: postgresql://li@db/notes\n  path: notes.db\n")
+    with pytest.raises(ConfigError, match="either url .* or path"):
+        load_config(path)
+    path.write_text(base + "notes:\n  url: postgresql://li@db.example/notes\n  site: north\n")
+    notes = load_config(path).notes
+    assert (notes.url, notes.site, notes.path) == ("postgresql://li@db.example/notes", "north", None)
+
+
+def test_a_failed_migration_leaves_the_schema_as_it_was(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = migrations.POSTGRESQL
+    monkeypatch.setattr(migrations, "POSTGRESQL", (*good, "CREATE TABLE goals (x INTEGER); oops"))
+    with pytest.raises(StoreError, match="syntax error"):
+        NoteStore(pg_url).notes()
+    with psycopg.connect(pg_url) as raw:
+        tables = {row[0] for row in raw.execute("SELECT tablename FROM pg_tables")}
+        assert "goals" not in tables and "notes" not in tables  # all or nothing
+    monkeypatch.setattr(migrations, "POSTGRESQL", good)
+    with NoteStore(pg_url) as store:
+        assert store.notes() == []
+
+
+def test_two_hosts_starting_at_once_migrate_once(pg_url: str) -> None:
+    results: list[object] = []
+
+    def start() -> None:
+        try:
+            with NoteStore(pg_url) as store:
+                results.append(len(store.notes()))
+        except Exception as error:
+            results.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [0, 0, 0, 0]
+    with psycopg.connect(pg_url) as raw:
+        assert raw.execute("SELECT version FROM floorwatch_schema").fetchall() == [
+            (migrations.SCHEMA_VERSION,)
+        ]
+
+
+# -- notes migrate --to URL ------------------------------------------------------------------------
+
+
+def _migrate(store: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "floorwatch", "notes", "migrate", "--store", str(store), "--to", url],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "CI": ""},
+    )  # fmt: skip
+
+
+def test_notes_migrate_copies_a_sqlite_store_losslessly(tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with NoteStore(path, tz=BERLIN, site="north") as old:
+        first = old.add(draft(behavior="naïve café ☕ 'quoted' %s ?"), "li.wei", NOW)
+        old.revise(first.id, {"effect": "edited"}, "chen", NOW + timedelta(hours=1))
+        old.retract(first.id, "li.wei", NOW + timedelta(hours=2), "wrong agent")
+        second = old.add(draft(agent="B002", timeframe="+2h"), "li.wei", NOW)
+        old.close_follow_up(second.id, "li.wei", NOW + timedelta(hours=3), "improved")
+        old.save_draft("C003", "li.wei", {"behavior": "half a thought"}, NOW)
+        old.save_daily_figures([("2026-11-29", "A017", "aht", 312.123456789, 8)])
+        old.record_reds([("A017", "aht", NOW), ("B002", "csat", NOW)])
+        expected = old.all_revisions()
+    done = _migrate(path, pg_url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{path} -> {pg_url}: copied"
+    counts = dict(line.split() for line in lines[1:6])
+    assert counts == {"notes": "2", "revisions": "5", "drafts": "1", "daily_figures": "1",
+                      "reds": "2"}  # fmt: skip
+    assert lines[6].startswith("checksum sha256:") and "source and copy agree" in lines[6]
+    with NoteStore(pg_url, tz=BERLIN, site="north") as copy:
+        assert copy.all_revisions() == expected
+        assert copy.load_draft("C003", "li.wei") == ({"behavior": "half a thought"}, NOW)
+        assert copy.daily_figures("A017", "2026-11-01") == [("2026-11-29", "aht", 312.123456789, 8)]
+        assert len(copy.reds(NOW)) == 2
+        assert copy.add(draft(), "li.wei", NOW).id == second.id + 1  # ids go on after the copy
+    # Again: the target now holds more than the source, so it is refused, not merged.
+    refused = _migrate(path, pg_url)
+    assert refused.returncode == 1
+    assert "refusing to copy into a store that is not empty (3 notes" in refused.stderr
+
+
+def test_notes_migrate_again_changes_nothing(tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with NoteStore(path) as old:
+        old.add(draft(), "li.wei", NOW)
+    first, again = _migrate(path, pg_url), _migrate(path, pg_url)
+    assert first.returncode == again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0].endswith(": already holds")
+    assert first.stdout.splitlines()[-1].split()[1] == again.stdout.splitlines()[-1].split()[1]
+    with NoteStore(pg_url) as copy:
+        assert len(copy.notes()) == 1
+
+
+def test_notes_migrate_refuses_a_url_with_a_password(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with NoteStore(path) as old:
+        old.add(draft(), "li.wei", NOW)
+    done = _migrate(path, "postgresql://li:hunter2@db.example/notes")
+    assert done.returncode == 2 and "must not hold a password" in done.stderr
+    assert "hunter2" not in done.stderr + done.stdout
+
+
+def test_notes_export_across_sites(tmp_path: Path, pg_url: str) -> None:
+    for site in ("north", "south"):
+        with NoteStore(pg_url, site=site) as store:
+            store.add(draft(agent=f"{site}-agent"), "li.wei", NOW)
+
+    def export(*extra: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "floorwatch", "notes", "export", "--store", pg_url, *extra],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        return sorted(item["agent"] for item in json.loads(done.stdout))
+
+    assert export("--site", "north") == ["north-agent"]
+    assert export("--all-sites") == ["north-agent", "south-agent"]
+    assert export() == []  # no config: the store's unnamed site
