@@ -228,7 +228,7 @@ def test_an_unreachable_server_is_reported_and_nothing_is_pretended(
     pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("floorwatch.store.backend.RECONNECT_SECONDS", 0.5)
-    url = f"postgresql://floorwatch@127.0.0.1:1/none"  # nothing listens on port 1
+    url = "postgresql://floorwatch@127.0.0.1:1/none"  # nothing listens on port 1
     store = NoteStore(url)
     text = draft(behavior="what I typed")
     with pytest.raises(StoreError, match="cannot be reached") as raised:
@@ -270,11 +270,15 @@ def test_a_password_in_the_config_url_is_an_error_at_its_line(tmp_path: Path) ->
         assert (problem.line, problem.col) == (base.count("\n") + 2, 8)
         assert "must not hold a password" in problem.message and "secret" not in str(problem)
     path.write_text(base + "notes:\n  url: postgresql://li@db/notes\n  path: notes.db\n")
-    with pytest.raises(ConfigError, match="either url .* or path"):
+    with pytest.raises(ConfigError, match=r"either url .* or path"):
         load_config(path)
     path.write_text(base + "notes:\n  url: postgresql://li@db.example/notes\n  site: north\n")
     notes = load_config(path).notes
-    assert (notes.url, notes.site, notes.path) == ("postgresql://li@db.example/notes", "north", None)
+    assert (notes.url, notes.site, notes.path) == (
+        "postgresql://li@db.example/notes",
+        "north",
+        None,
+    )
 
 
 def test_a_failed_migration_leaves_the_schema_as_it_was(
@@ -319,7 +323,8 @@ def test_two_hosts_starting_at_once_migrate_once(pg_url: str) -> None:
 
 def _migrate(store: Path, url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "floorwatch", "notes", "migrate", "--store", str(store), "--to", url],
+        [sys.executable, "-m", "floorwatch", "notes", "migrate",
+         "--store", str(store), "--to", url],
         capture_output=True, text=True, timeout=120, env={**os.environ, "CI": ""},
     )  # fmt: skip
 
