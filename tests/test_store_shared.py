@@ -132,6 +132,36 @@ def test_the_notes_service_posts_notes_changed_when_another_host_writes(pg_url: 
         service.stop()
 
 
+def test_a_boards_worker_threads_share_a_few_connections(pg_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from floorwatch.store.postgres import POOL_SIZE
+
+    store = NoteStore(pg_url, tz=BERLIN)
+    store.on_change(lambda: None)
+    database = pg_url.split("?")[0].rsplit("/", 1)[1]
+    most = 0
+
+    def write(worker: int) -> int:
+        nonlocal most
+        for _ in range(10):
+            store.add(draft(agent=f"T{worker}"), "li.wei", NOW)
+            with psycopg.connect(pg_url) as raw:
+                (count,) = raw.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                    "AND application_name = 'floorwatch'",
+                    (database,),
+                ).fetchone()  # type: ignore[misc]
+            most = max(most, count)
+        return worker
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(8)))
+    assert len(store.notes()) == 80
+    assert 1 <= most <= POOL_SIZE  # not one per thread (the listener has a name of its own)
+    store.close()
+
+
 # -- PostgreSQL: a dropped connection -------------------------------------------------------------
 
 

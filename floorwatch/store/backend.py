@@ -182,6 +182,17 @@ class Database(ABC):
                 self._busy -= 1
                 self._idle.notify_all()
 
+    def _checkout(self) -> Any:
+        """A connection for one call (SQLite: this thread's own)."""
+        return self._connection()
+
+    def _checkin(self, connection: Any) -> None:  # noqa: B027 (a pool overrides it)
+        """The call is done with `connection` (it stays this thread's)."""
+
+    def _discard(self, connection: Any) -> None:
+        """`connection` broke: close it; the next call opens another."""
+        self._drop()
+
     def _attempts(self, action: str, run: Callable[[Any], T]) -> T:
         """Run `run(connection)`; after a dropped connection, reconnect and run it again until
         RECONNECT_SECONDS have passed, then raise the StoreError. `run` must be safe to repeat
@@ -189,14 +200,17 @@ class Database(ABC):
         give_up: float | None = None
         attempt = 0
         while True:
+            connection = None
             try:
-                connection = self._connection()
+                connection = self._checkout()
                 with self._errors(action):
-                    return run(connection)
+                    result = run(connection)
             except StoreError as error:
-                if not self._transient(error.__cause__):
+                transient = self._transient(error.__cause__)
+                if connection is not None:
+                    (self._discard if transient else self._checkin)(connection)
+                if not transient:
                     raise
-                self._drop()
                 now = time.monotonic()
                 give_up = give_up if give_up is not None else now + RECONNECT_SECONDS
                 if now >= give_up:
@@ -209,6 +223,13 @@ class Database(ABC):
                 attempt += 1
                 self.reconnects += 1
                 time.sleep(pause)
+                continue
+            except BaseException:  # the call's own failure (InvalidNote...): the link is fine
+                if connection is not None:
+                    self._checkin(connection)
+                raise
+            self._checkin(connection)
+            return result
 
     # -- what the table families use -------------------------------------------------------------
 

@@ -23,6 +23,7 @@ LATEST = f"""
     WHERE r.revision = (SELECT MAX(revision) FROM revisions WHERE note_id = n.id)
 """
 ALL = f"{SELECT} WHERE 1 = 1"  # callers add ' AND ...'
+NOTE_LOCK = 0x466C7278  # pg_advisory_xact_lock(NOTE_LOCK, id): one revision of a note at a time
 
 
 def to_text(at: datetime) -> str:
@@ -132,7 +133,9 @@ def latest(tx: Tx, site: str | None, note_id: int, *, lock: bool = False) -> Not
     until the transaction ends, so two hosts revising it at once queue (PostgreSQL; a SQLite
     write already holds the file)."""
     if lock and tx.dialect == "postgresql":
-        tx.execute("SELECT id FROM notes WHERE id = ? FOR UPDATE", (note_id,))
+        # An advisory lock, not SELECT ... FOR UPDATE: that needs the UPDATE privilege, which
+        # the everyday role does not have on notes (docs/postgresql.md).
+        tx.execute("SELECT pg_advisory_xact_lock(?, ?)", (NOTE_LOCK, note_id % 2_147_483_647))
     sql, params = f"{LATEST} AND n.id = ?", [note_id]
     if site is not None:
         sql += " AND n.site = ?"

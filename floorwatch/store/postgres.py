@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, TypeVar
 
 import psycopg
@@ -36,6 +38,11 @@ log = logging.getLogger(__name__)
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 10  # seconds for one attempt to reach the server
 LISTEN_READY_SECONDS = 5.0  # change_token() waits this long for the first LISTEN
+# Connections a store keeps for reads and writes (besides its LISTEN connection): a board's
+# worker threads take turns rather than each holding one, so a `serve` host with 20 sessions
+# needs 20 x 3, not 20 x 8, of the server's max_connections.
+POOL_SIZE = 2
+POOL_WAIT_SECONDS = 30.0
 MIGRATION_LOCK = 0x466C7277  # pg_advisory_xact_lock key: 'Flrw'
 # Connection refused, server starting or shutting down: worth a retry. A refused login or a
 # missing database is not (nothing will change by waiting).
@@ -79,6 +86,56 @@ class PostgresDatabase(Database):
         self._listening = threading.Event()
         self._stop_listener = threading.Event()
         self._listen_error = ""
+        self._pool: list[psycopg.Connection[Any]] = []  # idle connections, the freshest last
+        self._slots = threading.BoundedSemaphore(POOL_SIZE)
+
+    # -- the pool ---------------------------------------------------------------------------------
+
+    def _checkout(self) -> psycopg.Connection[Any]:
+        if os.getpid() != self._pid:  # forked: the parent's connections are not ours to use
+            self._pool, self._connections, self._ready = [], [], False
+            self._slots = threading.BoundedSemaphore(POOL_SIZE)
+            self._listener, self._pid = None, os.getpid()
+        if not self._slots.acquire(timeout=POOL_WAIT_SECONDS):
+            raise StoreError(f"{self.where}: all {POOL_SIZE} connections stayed busy")
+        try:
+            with self._lock:
+                connection = self._pool.pop() if self._pool else None
+            if connection is None or connection.closed:
+                with self._errors("open"):
+                    connection = self._connect()
+                with self._lock:
+                    self._connections.append(connection)
+            if not self._ready:
+                with self._lock, self._errors("open"):
+                    if not self._ready:
+                        self._prepare(connection)
+                        self._ready = True
+        except BaseException:
+            self._slots.release()
+            raise
+        return connection
+
+    def _checkin(self, connection: psycopg.Connection[Any]) -> None:
+        if connection.broken or connection.closed:
+            self._discard(connection)
+            return
+        with self._lock:
+            self._pool.append(connection)
+        self._slots.release()
+
+    def _discard(self, connection: psycopg.Connection[Any]) -> None:
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        with suppress(Exception):
+            connection.close()
+        self._slots.release()
+
+    def close(self, wait_seconds: float) -> None:
+        super().close(wait_seconds)
+        with self._lock:
+            self._pool = [c for c in self._pool if c in self._connections]
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -94,25 +151,43 @@ class PostgresDatabase(Database):
         return connection
 
     def _prepare(self, connection: psycopg.Connection[Any]) -> None:
+        """Forward migrations when the schema is behind; a store that is up to date needs no
+        lock and no DDL (so the everyday role may lack the right to create tables)."""
         steps = migrations.POSTGRESQL
+        version = self._version(connection)
+        if version == len(steps):
+            return
+        self._refuse_newer(version, len(steps))
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            # Read again under the lock: another host may have migrated meanwhile (a plain
+            # statement, not to_regclass: the catalog cache may not have seen its commit yet).
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS floorwatch_schema (version INTEGER NOT NULL)"
             )
             row = connection.execute("SELECT version FROM floorwatch_schema").fetchone()
+            if row is None:
+                connection.execute("INSERT INTO floorwatch_schema VALUES (0)")
             version = 0 if row is None else int(row["version"])
-            if version > len(steps):
-                raise StoreError(
-                    f"{self.where}: written by a newer floorwatch (schema {version}, this one "
-                    f"knows up to {len(steps)}); upgrade floorwatch to use it"
-                )
+            self._refuse_newer(version, len(steps))
             for step in steps[version:]:
                 connection.execute(step)
-            if row is None:
-                connection.execute("INSERT INTO floorwatch_schema VALUES (%s)", (len(steps),))
-            elif version < len(steps):
-                connection.execute("UPDATE floorwatch_schema SET version = %s", (len(steps),))
+            connection.execute("UPDATE floorwatch_schema SET version = %s", (len(steps),))
+
+    @staticmethod
+    def _version(connection: psycopg.Connection[Any]) -> int:
+        exists = connection.execute("SELECT to_regclass('floorwatch_schema') AS t").fetchone()
+        if exists is None or exists["t"] is None:
+            return 0
+        row = connection.execute("SELECT version FROM floorwatch_schema").fetchone()
+        return 0 if row is None else int(row["version"])
+
+    def _refuse_newer(self, version: int, known: int) -> None:
+        if version > known:
+            raise StoreError(
+                f"{self.where}: written by a newer floorwatch (schema {version}, this one "
+                f"knows up to {known}); upgrade floorwatch to use it"
+            )
 
     def _transaction(self, connection: psycopg.Connection[Any], body: Callable[[Tx], T]) -> T:
         with connection.transaction():
