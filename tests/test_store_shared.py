@@ -427,3 +427,104 @@ def test_notes_export_across_sites(tmp_path: Path, pg_url: str) -> None:
     assert export("--site", "north") == ["north-agent"]
     assert export("--all-sites") == ["north-agent", "south-agent"]
     assert export() == []  # no config: the store's unnamed site
+
+
+def test_a_ui_thread_is_not_frozen_by_a_server_that_went_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The BEST panel reads and writes drafts on the UI thread: there a lost server fails at
+    once; a worker thread's save retries for the reconnect budget."""
+    from dataclasses import replace
+
+    from floorwatch.config.types import NotesConfig
+    from floorwatch.tui.notes_service import NotesService
+    from tests.app_support import load_fixture_config
+    from tests.notes_support import Clock
+
+    monkeypatch.setattr("floorwatch.store.backend.RECONNECT_SECONDS", 3.0)
+    url = "postgresql://floorwatch@127.0.0.1:1/none"  # nothing listens on port 1
+    config = replace(load_fixture_config(), notes=NotesConfig(url=url, author="li.wei"))
+    service = NotesService(config, clock=Clock())
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="not retried here"):
+        service.load_draft("A017")
+    with pytest.raises(StoreError, match="not retried here"):
+        service.save_draft(draft())
+    assert time.monotonic() - started < 2.0
+    assert service.store.db.reconnects == 0
+    failed: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _catch(failed, service.save_draft, draft()))
+    worker.start()
+    worker.join(30)
+    assert isinstance(failed[0], StoreError) and "retries" in str(failed[0])
+    assert service.store.db.reconnects >= 2
+
+
+def _catch(into: list[BaseException], call: Any, *args: Any) -> None:
+    try:
+        call(*args)
+    except BaseException as error:
+        into.append(error)
+
+
+def _doc_grants() -> str:
+    """The GRANT block of docs/postgresql.md, as a reader would copy it."""
+    text = (Path(__file__).parents[1] / "docs" / "postgresql.md").read_text()
+    after = text.split("<!-- grants:", 1)[1]
+    return after.split("```sql\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_roles_run_the_board_and_cannot_rewrite_a_note(
+    pg_server: PgServer,
+) -> None:
+    """docs/postgresql.md: the owner migrates, the everyday role (with the documented grants)
+    does everything a board does, and cannot change, delete or unprotect a note."""
+    suffix = f"{os.getpid()}_{time.monotonic_ns() % 1_000_000}"
+    owner, app, database = f"fw_admin_{suffix}", f"fw_app_{suffix}", f"fw_notes_{suffix}"
+    with psycopg.connect(pg_server.url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN")
+        admin.execute(f"CREATE ROLE {app} LOGIN")
+        admin.execute(f"CREATE DATABASE {database} OWNER {owner}")
+
+    def url(role: str) -> str:
+        return pg_server.database_url(database).replace("://postgres@", f"://{role}@", 1)
+
+    try:
+        with NoteStore(url(owner)) as store:
+            assert store.notes() == []  # the owner creates the schema
+        grants = _doc_grants().replace("floorwatch_notes", database)
+        grants = grants.replace("floorwatch_app", app)
+        with psycopg.connect(url(owner), autocommit=True) as raw:
+            raw.execute(grants)
+        with NoteStore(url(app), tz=BERLIN, site="north") as store:
+            note = store.add(draft(), "li.wei", NOW)
+            store.revise(note.id, {"effect": "edited"}, "li.wei", NOW)
+            store.close_follow_up(note.id, "li.wei", NOW + timedelta(days=1), "improved")
+            store.save_draft("B002", "li.wei", {"behavior": "x"}, NOW)
+            store.save_draft("B002", "li.wei", {"behavior": "xy"}, NOW)
+            store.discard_draft("B002", "li.wei")
+            store.save_daily_figures([("2026-11-29", "A017", "aht", 1.0, 1)])
+            store.save_daily_figures([("2026-11-29", "A017", "aht", 2.0, 2)])
+            store.record_reds([("A017", "aht", NOW)])
+            store.record_reds([("A017", "aht", NOW)])
+            assert len(store.revisions(note.id)) == 3
+            heard = threading.Event()
+            store.on_change(heard.set)
+            store.change_token()
+            store.add(draft(agent="C003"), "li.wei", NOW)
+            assert heard.wait(5)
+        with psycopg.connect(url(app), autocommit=True) as raw:
+            for sql in (
+                "UPDATE revisions SET behavior = 'rewritten'",
+                "DELETE FROM notes",
+                "TRUNCATE revisions",
+                "DROP TRIGGER revisions_append_only ON revisions",
+                "CREATE TABLE mine (x INTEGER)",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    raw.execute(sql)
+    finally:
+        with psycopg.connect(pg_server.url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {app}")
+            admin.execute(f"DROP ROLE IF EXISTS {owner}")

@@ -182,6 +182,21 @@ class Database(ABC):
                 self._busy -= 1
                 self._idle.notify_all()
 
+    @contextmanager
+    def quick(self) -> Iterator[None]:
+        """Calls made inside (on this thread) try once and fail fast instead of retrying: for
+        the few reads and writes a UI makes on its own thread, which must not freeze it."""
+        before = getattr(self._local, "quick", False)
+        self._local.quick = True
+        try:
+            yield
+        finally:
+            self._local.quick = before
+
+    @property
+    def in_a_hurry(self) -> bool:
+        return bool(getattr(self._local, "quick", False))
+
     def _checkout(self) -> Any:
         """A connection for one call (SQLite: this thread's own)."""
         return self._connection()
@@ -211,6 +226,8 @@ class Database(ABC):
                     (self._discard if transient else self._checkin)(connection)
                 if not transient:
                     raise
+                if self.in_a_hurry:
+                    raise StoreError(f"{error} (not retried here; try again)") from error.__cause__
                 now = time.monotonic()
                 give_up = give_up if give_up is not None else now + RECONNECT_SECONDS
                 if now >= give_up:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
@@ -96,6 +97,11 @@ class NoteStore:
         """Close every connection once no read or write is under way (a worker thread may still
         be saving when the app quits). The store can be used again (it reconnects)."""
         self.db.close(CLOSE_WAIT_SECONDS)
+
+    def quick(self) -> AbstractContextManager[None]:
+        """`with store.quick():` calls on this thread try once and fail fast (a UI thread must
+        not wait out a server restart); elsewhere a dropped connection is retried."""
+        return self.db.quick()
 
     def __enter__(self) -> NoteStore:
         return self

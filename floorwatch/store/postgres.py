@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 10  # seconds for one attempt to reach the server
+QUICK_CONNECT_TIMEOUT = 2  # the same, for a UI thread's call (Database.quick)
 LISTEN_READY_SECONDS = 5.0  # change_token() waits this long for the first LISTEN
 # Connections a store keeps for reads and writes (besides its LISTEN connection): a board's
 # worker threads take turns rather than each holding one, so a `serve` host with 20 sessions
@@ -144,7 +145,7 @@ class PostgresDatabase(Database):
             self.url,
             autocommit=True,  # reads are one statement each; writes say BEGIN/COMMIT
             row_factory=dict_row,
-            connect_timeout=CONNECT_TIMEOUT,
+            connect_timeout=QUICK_CONNECT_TIMEOUT if self.in_a_hurry else CONNECT_TIMEOUT,
             application_name="floorwatch",
         )
         connection.execute("SET synchronous_commit = on")

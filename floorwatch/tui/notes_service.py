@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from datetime import time as time_of_day
@@ -151,6 +152,14 @@ class NotesService:
 
     # -- blocking calls: run these in thread workers -------------------------------------------
 
+    def _patience(self) -> AbstractContextManager[None]:
+        """The panel reads and writes a draft on the UI thread (on open, and on close): there a
+        call to a server that went away fails at once rather than freezing every board of the
+        process while it retries; from a worker it retries (store/backend.py)."""
+        if threading.current_thread() is threading.main_thread():
+            return self.store.quick()
+        return nullcontext()
+
     def add(self, draft: NoteDraft) -> Note:
         """Save a note for the author (clears their draft for the agent). Returns only after the
         commit. Raises InvalidNote or StoreError."""
@@ -159,11 +168,13 @@ class NotesService:
         return note
 
     def save_draft(self, draft: NoteDraft) -> None:
-        self.store.save_draft(draft.agent, self.author, draft_fields(draft), self.now())
+        with self._patience():
+            self.store.save_draft(draft.agent, self.author, draft_fields(draft), self.now())
 
     def load_draft(self, agent: str) -> tuple[NoteDraft, datetime] | None:
         """The author's autosaved draft for the agent and when it was saved, or None."""
-        found = self.store.load_draft(agent, self.author)
+        with self._patience():
+            found = self.store.load_draft(agent, self.author)
         if found is None:
             return None
         fields, saved_at = found
