@@ -302,7 +302,12 @@ def test_a_password_in_the_config_url_is_an_error_at_its_line(tmp_path: Path) ->
     path.write_text(base + "notes:\n  url: postgresql://li@db/notes\n  path: notes.db\n")
     with pytest.raises(ConfigError, match=r"either url .* or path"):
         load_config(path)
-    path.write_text(base + "notes:\n  url: postgresql://li@db.example/notes\n  site: north\n")
+    path.write_text(base + "notes:\n  url: mysql://li@db/notes\n")
+    with pytest.raises(ConfigError, match=r"notes.url must be a postgresql:// URL"):
+        load_config(path)
+    path.write_text(
+        base + "notes:\n  path: null\n  url: postgresql://li@db.example/notes\n  site: north\n"
+    )
     notes = load_config(path).notes
     assert (notes.url, notes.site, notes.path) == (
         "postgresql://li@db.example/notes",

@@ -326,11 +326,12 @@ class _ConfigReader:
             return NotesConfig()
         author = entries.read("author", self.nodes.optional_text)
         url = entries.read("url", self.notes_url)
-        if url is not None and "path" in entries.values:
+        path = entries.read("path", self.path)
+        if url is not None and path is not None:
             message = "notes: give either url (PostgreSQL) or path (a SQLite file), not both"
             self.problems.error(entries.values["url"], message)
         site = entries.read("site", self.nodes.optional_text)
-        return NotesConfig(entries.read("path", self.path), author, url, site)
+        return NotesConfig(path, author, url, site)
 
     def notes_url(self, node: Node, where: str) -> str | None:
         """A postgresql:// URL without a password (that lives in $PGPASSWORD or ~/.pgpass)."""
