@@ -188,6 +188,16 @@ def test_a_restarted_server_is_reconnected_and_the_next_save_lands(
     assert heard.wait(5)
 
 
+def test_a_draft_typed_across_a_restart_is_kept(pg_server: PgServer, pg_url: str) -> None:
+    store = NoteStore(pg_url, tz=BERLIN)
+    store.save_draft("A017", "li.wei", {"behavior": "half a"}, NOW)
+    pg_server.restart()
+    store.save_draft("A017", "li.wei", {"behavior": "half a thought"}, NOW)  # the autosave
+    assert store.db.reconnects >= 1
+    assert store.load_draft("A017", "li.wei") == ({"behavior": "half a thought"}, NOW)
+    store.close()
+
+
 def test_saves_during_a_restart_are_all_kept_once_or_reported(
     pg_server: PgServer, pg_url: str
 ) -> None:

@@ -123,6 +123,7 @@ def insert_note(
         "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (site, draft.agent, author, to_text(now), save_key),
     )
+    assert row is not None  # RETURNING gives the row it inserted
     note_id = int(row["id"])
     insert_revision(tx, note_id, 1, draft, due, author, now)
     return note_id
@@ -136,7 +137,7 @@ def latest(tx: Tx, site: str | None, note_id: int, *, lock: bool = False) -> Not
         # An advisory lock, not SELECT ... FOR UPDATE: that needs the UPDATE privilege, which
         # the everyday role does not have on notes (docs/postgresql.md).
         tx.execute("SELECT pg_advisory_xact_lock(?, ?)", (NOTE_LOCK, note_id % 2_147_483_647))
-    sql, params = f"{LATEST} AND n.id = ?", [note_id]
+    sql, params = f"{LATEST} AND n.id = ?", list[Any]([note_id])
     if site is not None:
         sql += " AND n.site = ?"
         params.append(site)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +80,7 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, float) else value
 
 
-def checksum(tables: dict[str, Sequence[tuple[Any, ...]]]) -> str:
+def checksum(tables: Mapping[str, Sequence[tuple[Any, ...]]]) -> str:
     digest = hashlib.sha256()
     for table in COLUMNS:
         digest.update(f"{table}:{COLUMNS[table][0]}\n".encode())
