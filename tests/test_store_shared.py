@@ -265,15 +265,22 @@ def test_a_commit_whose_acknowledgement_was_lost_is_not_written_twice(
 
 
 def test_an_unreachable_server_is_reported_and_nothing_is_pretended(
-    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("floorwatch.store.backend.RECONNECT_SECONDS", 0.5)
     url = "postgresql://floorwatch@127.0.0.1:1/none"  # nothing listens on port 1
     store = NoteStore(url)
     text = draft(behavior="what I typed")
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot be reached") as raised:
+        store.add(text, "li.wei", NOW)  # never reached: a wrong address, said at once
+    assert time.monotonic() - started < 5 and store.db.reconnects == 0
+    assert "127.0.0.1" in str(raised.value)
+    store.db.connected_once = True  # as if it had been reached, then went away
     with pytest.raises(StoreError, match="cannot be reached") as raised:
         store.add(text, "li.wei", NOW)
-    assert "127.0.0.1" in str(raised.value) and "nothing was saved" in str(raised.value)
+    assert "nothing was saved by this attempt" in str(raised.value)
+    assert store.db.reconnects >= 1
     assert text.behavior == "what I typed"
 
 
@@ -467,6 +474,7 @@ def test_a_ui_thread_is_not_frozen_by_a_server_that_went_away(
         service.save_draft(draft())
     assert time.monotonic() - started < 2.0
     assert service.store.db.reconnects == 0
+    service.store.db.connected_once = True  # as if the server had been up, then went away
     failed: list[BaseException] = []
     worker = threading.Thread(target=lambda: _catch(failed, service.save_draft, draft()))
     worker.start()
@@ -543,3 +551,60 @@ def test_the_documented_roles_run_the_board_and_cannot_rewrite_a_note(
             admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
             admin.execute(f"DROP ROLE IF EXISTS {app}")
             admin.execute(f"DROP ROLE IF EXISTS {owner}")
+
+
+HOST_B = """
+import sys
+from datetime import UTC, datetime
+from floorwatch.coaching import NoteDraft
+from floorwatch.store import NoteStore
+with NoteStore(sys.argv[1]) as store:
+    note = NoteDraft(agent=sys.argv[2], behavior="from host B", suggestion="s", timeframe="+3d")
+    store.add(note, "bob", datetime.fromtimestamp(float(sys.argv[3]), UTC))
+"""
+
+
+async def test_a_board_shows_a_note_another_host_wrote_within_a_second(pg_url: str) -> None:
+    """Host A's board (the real app, its poll slowed to 30 s so only NOTIFY can tell it);
+    host B is another process writing at the board's (frozen) time."""
+    from dataclasses import replace
+
+    from floorwatch.config.types import NotesConfig
+    from floorwatch.tui.app import FloorwatchApp
+    from floorwatch.tui.notes_service import NotesService
+    from tests.app_support import FakeFloor, build_board, load_fixture_config
+    from tests.app_text import screen_text
+    from tests.notes_support import wait_for
+
+    config = replace(load_fixture_config(), notes=NotesConfig(url=pg_url, author="li.wei"))
+    board, first = build_board(config)
+    floor = FakeFloor(board, first)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now)  # type: ignore[arg-type]
+    app.REPAINT_INTERVAL = 0.0
+    slow = 30.0
+    original = NotesService.POLL_INTERVAL
+    NotesService.POLL_INTERVAL = slow
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert app.notes is not None and slow == app.notes.POLL_INTERVAL
+            await wait_for(pilot, lambda: app.notes is not None and app.notes.latest is not None)
+            await pilot.pause(0.5)  # the listener is up (the first snapshot waited for it)
+            agent = "A004"
+            assert agent not in app.notes_indicators
+            written = subprocess.run(
+                [sys.executable, "-c", HOST_B, pg_url, agent, str(floor.now)],
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            committed = time.monotonic()
+            assert written.returncode == 0, written.stderr
+            await wait_for(pilot, lambda: agent in app.notes_indicators, timeout=15)
+            arrived = time.monotonic() - committed
+            await wait_for(
+                pilot,
+                lambda: any(
+                    agent in line and "✎" in line for line in screen_text(app).splitlines()
+                ),
+            )
+            assert arrived < 1.0, f"the note reached the board after {arrived:.2f} s"
+    finally:
+        NotesService.POLL_INTERVAL = original

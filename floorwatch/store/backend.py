@@ -84,6 +84,8 @@ class Database(ABC):
         self._ready = False
         self._pid = os.getpid()
         self.reconnects = 0  # connections dropped and opened again (shown by tests and docs)
+        # Retries are for a connection that dropped; a store never reached fails at once.
+        self.connected_once = False
 
     # -- what a backend provides -----------------------------------------------------------------
 
@@ -228,12 +230,14 @@ class Database(ABC):
                     raise
                 if self.in_a_hurry:
                     raise StoreError(f"{error} (not retried here; try again)") from error.__cause__
+                if not self.connected_once:  # a wrong host or port: waiting will not fix it
+                    raise
                 now = time.monotonic()
                 give_up = give_up if give_up is not None else now + RECONNECT_SECONDS
                 if now >= give_up:
+                    unsaved = "" if action == "read" else "; nothing was saved by this attempt"
                     raise StoreError(
-                        f"{error} (still failing after {RECONNECT_SECONDS:g} s of retries; "
-                        "nothing was saved by this attempt)"
+                        f"{error} (still failing after {RECONNECT_SECONDS:g} s of retries{unsaved})"
                     ) from error.__cause__
                 pause = RETRY_PAUSES[min(attempt, len(RETRY_PAUSES) - 1)]
                 log.info("%s: connection lost (%s); retrying in %g s", self.where, error, pause)
@@ -245,6 +249,7 @@ class Database(ABC):
                 if connection is not None:
                     self._checkin(connection)
                 raise
+            self.connected_once = True
             self._checkin(connection)
             return result
 
