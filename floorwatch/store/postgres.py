@@ -48,7 +48,7 @@ MIGRATION_LOCK = 0x466C7277  # pg_advisory_xact_lock key: 'Flrw'
 # Connection refused, server starting or shutting down: worth a retry. A refused login or a
 # missing database is not (nothing will change by waiting).
 PERMANENT = ("password authentication failed", "no password supplied", "does not exist",
-             "role", "permission denied", "pg_hba.conf")  # fmt: skip
+             "role \"", "permission denied", "pg_hba.conf")  # fmt: skip
 
 
 def is_url(location: object) -> bool:
@@ -77,7 +77,7 @@ class PostgresDatabase(Database):
     def __init__(self, url: str, site_filter: str | None) -> None:
         problem = url_problem(url)
         if problem is not None:
-            raise StoreError(f"notes store URL {url_problem_safe(url)} {problem}")
+            raise StoreError(f"notes store URL {masked_url(url)} {problem}")
         super().__init__(url)
         self.url = url
         self.site_filter = site_filter  # notifications of this site only; None: every site
@@ -283,7 +283,7 @@ class PostgresDatabase(Database):
         self._listening.clear()
 
 
-def url_problem_safe(url: str) -> str:
+def masked_url(url: str) -> str:
     """The URL for a message, its password (if any) masked."""
     try:
         parts = conninfo_to_dict(url)
