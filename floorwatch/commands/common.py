@@ -1,12 +1,16 @@
-"""What several subcommands share: finding and loading the config."""
+"""What several subcommands share: finding and loading the config, opening the notes store."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
 from floorwatch.config.types import Config
+
+if TYPE_CHECKING:
+    from floorwatch.store import NoteStore
 
 NO_CONFIG_MESSAGE = """\
 No floorwatch config found. floorwatch looks for --config PATH, then $FLOORWATCH_CONFIG, then
@@ -45,3 +49,34 @@ def load(explicit: str | None) -> Config:
     from floorwatch.config import load_config
 
     return load_config(config_path(explicit))
+
+
+STORE_HELP = "the notes file or postgresql:// URL (default: notes.url or notes.path)"
+
+
+def store_argument(text: str, flag: str = "--store") -> Path | str:
+    """--store: a postgresql:// URL (refused when it holds a password), else a file path."""
+    from floorwatch.config.loader import notes_url_problem
+
+    if text.startswith(("postgresql://", "postgres://")):
+        problem = notes_url_problem(text)
+        if problem is not None:
+            raise UserError(f"{flag} {problem}")
+        return text
+    return Path(text)
+
+
+def open_store_from(store: str | None, config: Config | None, **options: Any) -> NoteStore:
+    """The notes store --store names (a file or a URL), else the config's: in the config's
+    floor time and shift end, for its site (`options` override any of them)."""
+    from floorwatch.store import NoteStore, open_store, store_site
+
+    if store is None:
+        return open_store(config, **options)
+    if config is not None:
+        from floorwatch.coaching import floor_timezone
+
+        options.setdefault("tz", floor_timezone(config.floor.timezone))
+        options.setdefault("shift_end", config.floor.shift_end_time)
+    options.setdefault("site", store_site(config))
+    return NoteStore(store_argument(store), **options)

@@ -15,7 +15,7 @@ import sys
 from datetime import date
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import add_config_argument, load
+from floorwatch.commands.common import STORE_HELP, add_config_argument, load
 
 HELP = "keep daily figures for trends over months (build), or show an agent's trends"
 DESCRIPTION = """\
@@ -36,23 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--today", metavar="YYYY-MM-DD", help="the spans' last day (default: today)")
     for action in (build, show):
         add_config_argument(action)
-        action.add_argument(
-            "--store",
-            metavar="PATH|URL",
-            help="the notes file or postgresql:// URL (default: notes.url or notes.path)",
-        )
+        action.add_argument("--store", metavar="PATH|URL", help=STORE_HELP)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from floorwatch.commands.notes import store_argument
-    from floorwatch.store import NoteStore, StoreError, open_store, store_site
+    from floorwatch.commands.common import open_store_from
+    from floorwatch.store import StoreError
 
     config = load(args.config)
-    if args.store:
-        store = NoteStore(store_argument(args.store), site=store_site(config))
-    else:
-        store = open_store(config)
+    store = open_store_from(args.store, config)
     try:
         if args.history_action == "build":
             return _build(config, store)

@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
@@ -160,39 +159,15 @@ class Context:
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
-    from floorwatch.store import open_store
+    from floorwatch.commands.common import open_store_from
 
     config = _optional_config(args.config)
     tz = floor_timezone(config.floor.timezone if config else None)
     options: dict[str, Any] = {"tz": tz, "all_sites": bool(getattr(args, "all_sites", False))}
     if getattr(args, "site", None) is not None:
         options["site"] = args.site
-    if args.store:
-        store = _store_at(store_argument(args.store), config, options)
-    else:
-        store = open_store(config, **options)
+    store = open_store_from(args.store, config, **options)
     return Context(store, tz, config.notes.author if config else None)
-
-
-def store_argument(text: str) -> Path | str:
-    """--store: a postgresql:// URL (refused when it holds a password), else a file path."""
-    from floorwatch.config.loader import notes_url_problem
-
-    if text.startswith(("postgresql://", "postgres://")):
-        problem = notes_url_problem(text)
-        if problem is not None:
-            raise UserError(f"--store {problem}", exit_code=EXIT_INVALID)
-        return text
-    return Path(text)
-
-
-def _store_at(location: Path | str, config: Config | None, options: dict[str, Any]) -> NoteStore:
-    from floorwatch.store import NoteStore, store_site
-
-    options.setdefault("site", store_site(config))
-    if config is not None:
-        options.setdefault("shift_end", config.floor.shift_end_time)
-    return NoteStore(location, **options)
 
 
 def _optional_config(explicit: str | None) -> Config | None:
@@ -519,10 +494,11 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
 @_store_errors
 def run_migrate(args: argparse.Namespace) -> int:
     """`notes migrate --to URL`: copy the store, print counts and the checksum."""
+    from floorwatch.commands.common import store_argument
     from floorwatch.store import NoteStore
     from floorwatch.store.transfer import copy_store
 
-    target_url = store_argument(args.to)
+    target_url = store_argument(args.to, "--to")
     if not isinstance(target_url, str):
         raise UserError(f"--to {args.to!r} must be a postgresql:// URL", exit_code=EXIT_INVALID)
     context = open_context(args)
