@@ -24,7 +24,11 @@ from bench.profile import summarise as summarise_profile
 from bench.report import machine, markdown_table, text_table
 
 REPO = Path(__file__).resolve().parents[1]
-OTHERS = ("bench_ingest.py", "bench_ssh.py")  # other engineers' benchmarks, run after ours
+OTHERS = (
+    "bench_ingest.py",
+    "bench_ssh.py",
+    "bench_web.py",
+)  # other engineers' benchmarks, run after ours
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -14,6 +14,7 @@ import pandas as pd
 from floorwatch.config import load_config
 from floorwatch.config.types import Config
 from floorwatch.live.board import Board, BoardDelta
+from floorwatch.live.reds import FloorReds
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "app" / "board.yaml"
 NOW = datetime(2025, 6, 16, 10, 42, 0, tzinfo=UTC).timestamp()
@@ -154,6 +155,7 @@ class FakeFloor:
         self.now = now
         self.statuses = statuses if statuses is not None else default_statuses(now)
         self.subscribers: list[Callable[[Any], None]] = []
+        self.reds = FloorReds(self.config.floor.clock)  # as a Floor's: fed every publish
         self.last_update: Update | None = Update(first, self.statuses)
         self.started = self.stopped = False
 
@@ -191,6 +193,7 @@ class FakeFloor:
     ) -> None:
         update = Update(delta, self.statuses, stale=stale, errors=errors)
         self.last_update = update
+        self.reds.ticked(delta)
         for callback in list(self.subscribers):
             callback(update)
 

@@ -376,10 +376,12 @@ async def test_a_transition_to_red_is_kept_for_the_coaching_report() -> None:
         app.floor.tick()
         await pilot.pause()
         await app.workers.wait_for_complete()
+        app.red_keeper.drain()  # the floor's keeper writes in a thread of its own
         at = datetime.fromtimestamp(app.floor.now, UTC)
         assert app.notes.store.reds(at - timedelta(hours=1)) == [("A011", "aht", at)]
         app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)  # still red: no new red
         app.floor.tick()
         await pilot.pause()
         await app.workers.wait_for_complete()
+        app.red_keeper.drain()
         assert len(app.notes.store.reds(at - timedelta(hours=1))) == 1

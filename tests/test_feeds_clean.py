@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from floorwatch.feeds import clean_text
 from floorwatch.feeds.clean import clean_labels
+from floorwatch.text.safe import clean_text
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from textual import on
 from textual.widgets import DataTable, OptionList
 
 from floorwatch.coaching import NoteDraft, evidence_for
 from floorwatch.config.types import Config
 from floorwatch.store import NoteStore
+from floorwatch.tui.messages import OpenAgent, WriteNote
+from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.screens.followups import (
     CloseFollowUp,
     FollowUpsScreen,
@@ -73,9 +77,28 @@ def seed(config: Config) -> dict[str, int]:
 
 
 class Calls:
+    """What the screen asked of the App, by message."""
+
     def __init__(self) -> None:
         self.opened: list[str] = []
         self.feedback: list[str] = []
+
+
+class RecordingApp(NotesTestApp):
+    """A bare App that records the screen's OpenAgent and WriteNote messages."""
+
+    def __init__(self, service: NotesService, make_screen: Any, calls: Calls) -> None:
+        super().__init__(service, make_screen)
+        self.calls = calls
+
+    @on(OpenAgent)
+    def _opened(self, message: OpenAgent) -> None:
+        self.calls.opened.append(message.agent)
+
+    @on(WriteNote)
+    def _write(self, message: WriteNote) -> None:
+        assert message.kind == "coaching"
+        self.calls.feedback.append(message.agent or "")
 
 
 def follow_ups_app(tmp_path: Path, calls: Calls) -> tuple[NotesTestApp, dict[str, int]]:
@@ -83,15 +106,7 @@ def follow_ups_app(tmp_path: Path, calls: Calls) -> tuple[NotesTestApp, dict[str
     ids = seed(config)
     rows = board_rows(config)
     service = make_service(config, Clock())
-    app = NotesTestApp(
-        service,
-        lambda: FollowUpsScreen(
-            service,
-            rows_of=lambda: rows,
-            on_open_agent=calls.opened.append,
-            on_feedback=calls.feedback.append,
-        ),
-    )
+    app = RecordingApp(service, lambda: FollowUpsScreen(service, rows_of=lambda: rows), calls)
     return app, ids
 
 

@@ -21,7 +21,7 @@ from floorwatch.store import NoteStore
 from floorwatch.tui.notes_service import NotesChanged, NotesService, NotesSnapshot
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.themes import palette_for
-from floorwatch.tui.widgets.notes_timeline import NotesTimeline, mount_timeline, timeline_text
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, timeline_text
 from tests.app_support import FakeFloor, build_board
 from tests.app_text import screen_text
 from tests.notes_support import (
@@ -318,7 +318,7 @@ def test_the_loop_says_feedback_given_praise_on_target_and_the_new_hire_touchpoi
 
 
 class AgentApp(WatchingApp):
-    """The real agent screen, its placeholder replaced by the timeline."""
+    """The real agent screen, which composes its own notes timeline."""
 
     def __init__(self, service: NotesService, config: Config) -> None:
         super().__init__(service)
@@ -330,10 +330,9 @@ class AgentApp(WatchingApp):
         agent = "A001"
         screen = AgentScreen(
             agent, self.config, row=self.board.rows.get(agent),
-            threshold_of=self.board.threshold, palette=palette_for("dark"),
+            threshold_of=self.board.threshold, palette=palette_for("dark"), notes=self.service,
         )  # fmt: skip
         self.push_screen(screen)
-        mount_timeline(screen, self.service, agent, lambda: self.board.rows.get(agent))
 
 
 async def test_the_agent_screen_shows_the_timeline_and_others_notes_arrive(

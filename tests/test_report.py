@@ -14,11 +14,11 @@ from floorwatch.config.types import Agg, Better, MetricFormat
 from floorwatch.live.board import Board
 from floorwatch.reports.board import (
     format_transition,
-    format_value,
     render_csv,
     render_json,
     render_text,
 )
+from floorwatch.text.values import format_value
 from tests.test_metrics import NAN, T0, batch, config, feed, metric
 
 FIELDS = ("handle_time", "resolved")

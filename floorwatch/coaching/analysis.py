@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from floorwatch.config.types import Better, Bound, MetricConfig, MetricFormat, Threshold
-from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
+
+if TYPE_CHECKING:  # the board's row type only: coaching never loads pandas
+    from floorwatch.live.board import AgentRow
 
 ThresholdOf = Callable[[str, str], Threshold]  # (agent, metric key) -> the threshold that applies
 

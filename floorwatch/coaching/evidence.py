@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from floorwatch.coaching.notes import Evidence
 from floorwatch.config.types import Better, MetricFormat
 from floorwatch.live.thresholds import Status, resolve_threshold
+from floorwatch.text.values import format_value, rule_text
 
 if TYPE_CHECKING:
     from floorwatch.config.types import Config
@@ -56,36 +57,28 @@ def behavior_prefill(
 
 def evidence_text(item: Evidence, formatter: Formatter | None = None) -> str:
     """One evidence item for people: 'AHT 5:12 over last 60m (target <= 3:30, red > 5:00)'.
-    `formatter` defaults to the board's own (floorwatch.reports.board.format_value)."""
-    show_value = formatter or _board_format()
-    try:
-        fmt = MetricFormat(item.format)
-    except ValueError:  # a hand-made or future record: show the plain number
-        fmt = MetricFormat.NUMBER
+    `formatter` defaults to the board's own (floorwatch.text.values.format_value)."""
+    show_value = formatter or format_value
+    fmt = evidence_format(item)
     window = item.window if item.window == "today" else f"over last {item.window}"
-    levels = _levels_text(item, lambda value: show_value(value, fmt))
+    levels = rule_text(
+        _better(item.better), item.green, item.red, lambda value: show_value(value, fmt),
+        wording="target",
+    )  # fmt: skip
     levels = f" ({levels})" if levels else ""
     return f"{item.label} {show_value(item.value, fmt)} {window}{levels}"
 
 
-def _board_format() -> Formatter:
-    from floorwatch.reports.board import format_value  # imported late: it brings in pandas
+def evidence_format(item: Evidence) -> MetricFormat:
+    """The format the item's metric had; a hand-made or future record's reads as a number."""
+    try:
+        return MetricFormat(item.format)
+    except ValueError:
+        return MetricFormat.NUMBER
 
-    return format_value
 
-
-def _levels_text(item: Evidence, show: Callable[[float], str]) -> str:
-    if item.better == Better.BAND.value:
-        parts = []
-        if isinstance(item.green, tuple):
-            parts.append(f"target {show(item.green[0])}-{show(item.green[1])}")
-        if isinstance(item.red, tuple):
-            parts.append(f"red outside {show(item.red[0])}-{show(item.red[1])}")
-        return ", ".join(parts)
-    good, bad = ("<=", ">") if item.better == Better.LOWER.value else (">=", "<")
-    parts = []
-    if isinstance(item.green, float | int):
-        parts.append(f"target {good} {show(item.green)}")
-    if isinstance(item.red, float | int):
-        parts.append(f"red {bad} {show(item.red)}")
-    return ", ".join(parts)
+def _better(text: str) -> Better:
+    """A record's direction; anything but band or lower (a future one) reads as higher."""
+    if text == Better.BAND.value:
+        return Better.BAND
+    return Better.LOWER if text == Better.LOWER.value else Better.HIGHER

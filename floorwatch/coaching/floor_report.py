@@ -59,7 +59,7 @@ def floor_coaching(
     reds: Iterable[tuple[str, str, datetime]] = (),
 ) -> FloorCoaching:
     """`hire_dates` and `names` come from the roster; agents only met in notes count too.
-    `reds` are the transitions to red the boards kept: (agent, metric key, when)."""
+    `reds` are the transitions to red the floor kept: (agent, metric key, when)."""
     notes = live(notes)
     since = now - timedelta(days=days)
     recent = [note for note in notes if note.created_at >= since]

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from floorwatch.config.types import Better, MetricConfig
-from floorwatch.reports.board import format_value
+from floorwatch.text.values import format_value
 
 SPANS = (3, 6)  # months
 DAYS_PER_MONTH = 30.44

@@ -78,7 +78,7 @@ def _build(config, store) -> int:  # type: ignore[no-untyped-def]
 
 def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-untyped-def]
     from floorwatch.coaching.trend import metric_trends, span_start
-    from floorwatch.feeds.roster import clean_text
+    from floorwatch.text.safe import clean_text
 
     since = span_start(today).isoformat()
     # Reading must not create a store (a personnel-records file) where there is none.

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
 from floorwatch.commands.common import add_config_argument
+from floorwatch.text.safe import clean_text, csv_cell, json_text
 
 if TYPE_CHECKING:
     from floorwatch.coaching import Note
@@ -37,10 +36,6 @@ PostgreSQL."""
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
 EXIT_STORE = 1  # the store cannot be read or written
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Controls (but tab and newline, which a CSV cell may hold), DEL, C1, bidi overrides/isolates.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -109,10 +104,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 REPORT_DESCRIPTION = """\
 The coaching method's rules over every note, for the weekly review: praise against improvement
-notes per supervisor and for the floor over the last --days (target 3:1); the reds the boards
-kept that got a note within 24 hours and those that missed it; the agents due or overdue a
-touchpoint (new hires: a first note within a week, then weekly for a month; everyone:
-monthly), from the roster's hire dates when the config has a roster; the follow-ups past due."""
+notes per supervisor and for the floor over the last --days (target 3:1); the reds the floor
+kept (run and serve keep them) that got a note within 24 hours and those that missed it; the
+agents due or overdue a touchpoint (new hires: a first note within a week, then weekly for a
+month; everyone: monthly), from the roster's hire dates when the config has a roster; the
+follow-ups past due."""
 
 MIGRATE_DESCRIPTION = """\
 Copies every note, revision, draft, daily figure and red of the store (--store, else the
@@ -231,7 +227,7 @@ def render(notes: list[Note], fmt: str, tz: tzinfo) -> str:
 def to_json(notes: Iterable[Note], tz: tzinfo) -> str:
     from floorwatch.coaching import note_record
 
-    return json.dumps([note_record(note, tz) for note in notes], ensure_ascii=False, indent=2)
+    return json_text([note_record(note, tz) for note in notes])
 
 
 def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
@@ -246,26 +242,9 @@ def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
     for note in notes:
         record = note_record(note, tz)
         record["tags"] = ",".join(record["tags"])
-        record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
-        writer.writerow([_cell(record[key]) for key in keys])
+        record["evidence"] = json_text(record["evidence"], indent=None)
+        writer.writerow([csv_cell(record[key]) for key in keys])
     return out.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    text = _TERMINAL_UNSAFE.sub("", str(value))  # CSV is often just looked at in a terminal
-    return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_text(notes: list[Note], tz: tzinfo) -> str:
@@ -277,7 +256,6 @@ def to_text(notes: list[Note], tz: tzinfo) -> str:
 
 def _note_text(note: Note, tz: tzinfo) -> str:
     from floorwatch.coaching import evidence_text
-    from floorwatch.feeds.roster import clean_text
 
     created = note.created_at.astimezone(tz)
     head = [
@@ -299,7 +277,7 @@ def _note_text(note: Note, tz: tzinfo) -> str:
         ("Effect", note.effect),
         ("Suggestion", note.suggestion),
     ):
-        lines += _field_lines(label, text, clean_text)
+        lines += _field_lines(label, text)
     if note.follow_up_due is not None:
         due = note.follow_up_due.astimezone(tz)
         state = f"closed: {clean_text(note.follow_up_outcome or '')}" if note.follow_up_closed_at \
@@ -312,8 +290,8 @@ def _note_text(note: Note, tz: tzinfo) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _field_lines(label: str, text: str, clean: Any) -> list[str]:
-    rows = [clean(line) for line in text.splitlines()] or [""]
+def _field_lines(label: str, text: str) -> list[str]:
+    rows = [clean_text(line) for line in text.splitlines()] or [""]
     first = f"  {label + ':':<12}{rows[0]}".rstrip()
     return [first, *(f"  {'':<12}{row}".rstrip() for row in rows[1:])]
 
@@ -359,7 +337,7 @@ def run_report(args: argparse.Namespace) -> int:
         reds = store.reds(now - timedelta(days=args.days)) if exists else []
     report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
     if args.format == "json":
-        _write(json.dumps(report_record(report, context.tz), indent=2, ensure_ascii=False) + "\n")
+        _write(json_text(report_record(report, context.tz)) + "\n")
     else:
         _write(report_text(report, context.tz))
     return 0
@@ -391,7 +369,6 @@ def _ratio_text(ratio: Any) -> str:
 
 def report_text(report: Any, tz: tzinfo) -> str:
     """The report for a terminal; names and authors from the store are cleaned first."""
-    from floorwatch.feeds.roster import clean_text
 
     def who(agent: str) -> str:
         name = report.names.get(agent)

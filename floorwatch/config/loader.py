@@ -17,6 +17,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from floorwatch.config.formats import format_names, guess_format
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.types import (
     QUEUE_LOG_COLUMNS,
@@ -30,6 +31,7 @@ from floorwatch.config.types import (
     SshUser,
     TimeSpec,
 )
+from floorwatch.config.web_section import WebReader
 from floorwatch.config.yaml_nodes import (
     NULL,
     ConfigError,
@@ -52,16 +54,13 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh")
+SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web")
 FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
     "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
 )  # fmt: skip
-FORMATS = ("csv", "tsv", "jsonl", "queue_log")
-EXTENSION_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
-EXTENSION_FORMATS.update({".jsonl": "jsonl", ".ndjson": "jsonl"})
 SSH_KEY_TYPES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
 
 
@@ -125,7 +124,8 @@ class _ConfigReader:
             self.problems.warning(top.values["roster"], f"roster: {roster} does not exist yet")
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh)
+        web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
+        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web)
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
@@ -269,12 +269,13 @@ class _ConfigReader:
 
     def feed_format(self, entries: Entries, path_text: str) -> str | None:
         if "format" in entries.values:
-            return self.nodes.choice(entries.values["format"], entries.path("format"), FORMATS)
-        name = Path(path_text).name.lower()
-        guessed = "queue_log" if "queue_log" in name else EXTENSION_FORMATS.get(Path(name).suffix)
+            formats = format_names()
+            return self.nodes.choice(entries.values["format"], entries.path("format"), formats)
+        guessed = guess_format(path_text)
         if guessed is None and path_text:
             message = f"{entries.path('format')} is needed: {path_text!r} does not tell"
-            self.problems.error(entries.values["path"], f"{message} ({', '.join(FORMATS)})")
+            known = ", ".join(format_names())
+            self.problems.error(entries.values["path"], f"{message} ({known})")
         return guessed
 
     def time_spec(self, node: Node, where: str) -> TimeSpec | None:
@@ -363,7 +364,8 @@ class _ConfigReader:
         text = self.nodes.text(node, where)
         match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})", text or "")
         if text is not None and (match is None or not 0 < int(match.group(2)) < 65536):
-            self.problems.error(node, f"{where} must be host:port like 0.0.0.0:2222 (got {text!r})")
+            example = "0.0.0.0:8080" if where.startswith("web") else "0.0.0.0:2222"
+            self.problems.error(node, f"{where} must be host:port like {example} (got {text!r})")
             return None
         return text
 

@@ -28,8 +28,14 @@ from floorwatch.config.yaml_nodes import (
     did_you_mean,
     parse_duration_text,
 )
+from floorwatch.text.values import level_text, shower
 
 Scale = Literal["duration", "fraction", "number"]  # how a metric's threshold values are read
+SCALE_FORMAT: dict[Scale, MetricFormat] = {  # how a level read on a scale is shown back
+    "duration": MetricFormat.DURATION,
+    "fraction": MetricFormat.PERCENT,
+    "number": MetricFormat.NUMBER,
+}
 METRIC_KEYS = ("label", "field", "agg", "window", "better", "green", "red", "format", "min_count")
 Overrides = dict[str, dict[str, Threshold]]
 
@@ -70,16 +76,6 @@ def clock_seconds(text: str) -> float | None:
     for part in parts:
         total = total * 60 + float(part)
     return total
-
-
-def show(value: Bound, scale: Scale) -> str:
-    """A threshold as a supervisor writes it: 5:00, 85%, 12."""
-    if isinstance(value, tuple):
-        return f"[{show(value[0], scale)}, {show(value[1], scale)}]"
-    if scale == "duration":
-        minutes, seconds = divmod(round(value), 60)
-        return f"{minutes}:{seconds:02d}"
-    return f"{value * 100:g}%" if scale == "fraction" else f"{value:g}"
 
 
 class MetricsReader:
@@ -230,7 +226,8 @@ class MetricsReader:
             wrong = green > red if lower else green < red
             rule = f"green must be {'<=' if lower else '>='} red when better is {better.value}"
         if wrong:
-            got = f"green {show(green, scale)}, red {show(red, scale)}"
+            show = shower(SCALE_FORMAT[scale])
+            got = f"green {level_text(green, show)}, red {level_text(red, show)}"
             self.problems.error(node, f"{where}: {rule} (got {got})")
 
     def overrides(self, node: Node | None) -> tuple[Overrides, Overrides]:

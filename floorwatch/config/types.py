@@ -159,6 +159,29 @@ class SshConfig:
 
 
 @dataclass(frozen=True)
+class WebUser:
+    name: str
+    role: str  # supervisor | wall
+    password_hash: str | None = None  # supervisors: an argon2 hash (`floorwatch web passwd`)
+    token_hash: str | None = None  # walls: the kiosk token's hash (`floorwatch web token`)
+
+
+@dataclass(frozen=True)
+class WebTls:
+    cert: Path
+    key: Path
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    listen: str = "127.0.0.1:8080"
+    tls: WebTls | None = None  # None: plain HTTP, for localhost or behind a TLS proxy
+    public_url: str | None = None  # the address browsers use, when a proxy stands in front
+    session_expiry: float = 12 * 3600.0  # seconds a supervisor stays logged in
+    users: tuple[WebUser, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     source: Path  # the YAML file this came from
     floor: FloorConfig
@@ -170,6 +193,7 @@ class Config:
     roster: Path | None = None
     notes: NotesConfig = NotesConfig()
     ssh: SshConfig = SshConfig()
+    web: WebConfig = WebConfig()
 
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)

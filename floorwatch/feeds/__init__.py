@@ -32,7 +32,6 @@ Choices:
 
 from __future__ import annotations
 
-from floorwatch.feeds.clean import clean_text
 from floorwatch.feeds.floor_feeds import FeedUpdate, FloorFeeds
 from floorwatch.feeds.formats.registry import register_parser
 from floorwatch.feeds.tailer import FeedTailer, FileStatus
@@ -42,6 +41,5 @@ __all__ = [
     "FeedUpdate",
     "FileStatus",
     "FloorFeeds",
-    "clean_text",
     "register_parser",
 ]

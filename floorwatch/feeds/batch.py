@@ -17,10 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from floorwatch.config.types import FeedConfig
-from floorwatch.feeds.clean import clean_labels, clean_text
+from floorwatch.feeds.clean import clean_labels
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
 from floorwatch.feeds.formats.registry import ParseContext, Parsed
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
+from floorwatch.text.safe import clean_text
 
 SHOWN_VALUE_CHARS = 40
 

@@ -135,7 +135,8 @@ def floor_zone(name: str | None) -> tzinfo:
             continue
     from dateutil.tz import tzlocal  # a pandas dependency; follows the system's DST rules
 
-    return tzlocal()
+    local: tzinfo = tzlocal()
+    return local
 
 
 def _system_zone_names() -> list[str]:
@@ -237,4 +238,5 @@ def _datetimes(text: pa.Array, fmt: str, zone: tzinfo, *, utc: bool = False) -> 
         ambiguous = np.ones(len(parsed), dtype=bool)
         parsed = parsed.dt.tz_localize(zone, ambiguous=ambiguous, nonexistent="shift_forward")
     seconds = (parsed - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
-    return seconds.to_numpy(dtype="float64", na_value=np.nan)
+    epoch: np.ndarray = seconds.to_numpy(dtype="float64", na_value=np.nan)
+    return epoch

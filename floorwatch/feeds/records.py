@@ -45,10 +45,12 @@ class Records:
         if not len(stops):
             return stops
         has_cr = (stops > self.starts) & (data[np.maximum(stops - 1, 0)] == CR)
-        return stops - has_cr
+        content: np.ndarray = stops - has_cr
+        return content
 
     def lengths(self, data: np.ndarray) -> np.ndarray:
-        return self.content_stops(data) - self.starts
+        lengths: np.ndarray = self.content_stops(data) - self.starts
+        return lengths
 
 
 def as_bytes_array(buffer: bytes) -> np.ndarray:
@@ -121,7 +123,8 @@ def _misplaced_openers(data: np.ndarray, quotes: np.ndarray, delimiter: int) -> 
     field_start = (at == 0) | (before == delimiter) | (before == NEWLINE)
     previous = np.where(openers > 0, quotes[np.maximum(openers - 1, 0)], -2)
     escaped = previous == at - 1
-    return openers[~(field_start | escaped)]
+    unescaped: np.ndarray = openers[~(field_start | escaped)]
+    return unescaped
 
 
 def _scan_quotes(data: np.ndarray, quotes: np.ndarray, delimiter: int) -> np.ndarray:

@@ -1,33 +1,26 @@
 """The roster CSV (agent_id,name,team,hire_date,supervisor): who an agent id is.
 
 The roster is the first source of an agent's display name, team and hire date; feeds come second.
-Its text is untrusted like a feed's: control characters, DEL and bidirectional overrides are
-stripped so nothing from the file can reach a terminal as an escape sequence.
+Its text is untrusted like a feed's: it is cleaned with `floorwatch.text.safe.clean_text` (the
+one set of stripped characters), so nothing from the file can reach a terminal as an escape.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from floorwatch.text.safe import clean_text
+
 REQUIRED_COLUMNS = ("agent_id",)
 COLUMNS = ("agent_id", "name", "team", "hire_date", "supervisor")
-
-# C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class RosterError(ValueError):
     """The roster cannot be read at all (missing file, no agent_id column)."""
-
-
-def clean_text(text: str) -> str:
-    """Text safe to print: controls and bidi overrides removed, outer spaces trimmed."""
-    return _UNSAFE.sub("", text).strip()
 
 
 @dataclass(frozen=True)

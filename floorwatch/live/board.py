@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -306,7 +307,7 @@ class Board:
                 and (wanted is None or rows[agent].status in wanted)
             ]
             self._cache[cache_key] = cached
-        return list(cached)  # type: ignore[call-overload]
+        return list(cast("list[str]", cached))
 
     def _sort_key(self, sort: str) -> Callable[[AgentRow], tuple[object, ...]]:
         if sort == "status":
@@ -340,7 +341,7 @@ class Board:
                 if team is None or row.team == team:
                     counts[row.status] += 1
             self._cache[cache_key] = cached = counts
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("dict[Status, int]", cached))
 
     def team_summary(self) -> dict[str, Summary]:
         """Per team and metric: the mean of the agents' values (cells with at least min_count
@@ -349,14 +350,14 @@ class Board:
         if cached is None:
             cached = {team: self._summary(team) for team in self.teams()}
             self._cache["teams"] = cached
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("dict[str, Summary]", cached))
 
     def floor_summary(self) -> Summary:
         """The same as one team's summary, over every agent, against the metric's own threshold."""
         cached = self._cache.get("floor")
         if cached is None:
             self._cache["floor"] = cached = self._summary(None)
-        return dict(cached)  # type: ignore[call-overload]
+        return dict(cast("Summary", cached))
 
     def _summary(self, team: str | None) -> Summary:
         if self._groups is None:

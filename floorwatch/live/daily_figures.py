@@ -72,9 +72,10 @@ def floor_days(ts: np.ndarray, clock: DayClock) -> np.ndarray:
         before.append((day - timedelta(days=1)).isoformat())
         same.append(day.isoformat())
     early = ts < np.array(starts)[codes]
-    return np.where(
+    days: np.ndarray = np.where(
         early, np.array(before, dtype=object)[codes], np.array(same, dtype=object)[codes]
     )
+    return days
 
 
 def _aggregate(rows: pd.DataFrame, agg: Agg) -> pd.Series:

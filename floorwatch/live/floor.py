@@ -21,6 +21,7 @@ from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
 from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
 from floorwatch.live.board import Board, BoardDelta
+from floorwatch.live.reds import FloorReds
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -59,6 +60,7 @@ class Floor:
         self.clock = clock
         self.feeds = feeds or FloorFeeds(config, clock=clock)
         self.board = board or Board(config)
+        self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []
@@ -88,6 +90,7 @@ class Floor:
             errors=errors,
         )
         self.last_update = update
+        self.reds.ticked(delta)
         for callback in list(self._subscribers):
             try:
                 callback(update)

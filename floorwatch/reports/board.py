@@ -1,7 +1,8 @@
 """`floorwatch board --once` renderers: the board as plain text, JSON (a contract) or CSV.
 
 All three list agents in the board's own status order (`Board.sorted_ids()`), so they match the
-live screen for the same data and time. `format_value` is shared with the UI.
+live screen for the same data and time. Values are worded by `floorwatch.text.values`, as on
+the screen; untrusted text goes through `floorwatch.text.safe`.
 
 JSON contract (values in base units: seconds, fractions 0..1):
     {"generated_at": ISO, "floor": str,
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,13 +22,11 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.config.types import Better, Config, MetricConfig, MetricFormat, Threshold
-from floorwatch.feeds.roster import clean_text
+from floorwatch.config.types import Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.live.board import AgentRow, Board, Transition
 from floorwatch.live.thresholds import Status
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from floorwatch.text.safe import clean_text, csv_cell, json_text
+from floorwatch.text.values import condition_text, format_precise, format_value, shower
 
 
 class FeedStatus(Protocol):
@@ -40,33 +37,6 @@ class FeedStatus(Protocol):
     rows: int
     rejected: int
     errors: Sequence[str]
-
-
-def format_value(value: float | None, fmt: MetricFormat) -> str:
-    """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
-    numbers with at most two decimals. '-' when there is no value."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        return _duration(value)
-    if fmt is MetricFormat.PERCENT:
-        return f"{_trim(f'{value * 100:.1f}')}%"
-    return _trim(f"{value:,.2f}")
-
-
-def _duration(seconds: float) -> str:
-    whole = round(abs(seconds))
-    sign = "-" if seconds < 0 and whole else ""
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
-
-
-def _trim(number: str) -> str:
-    """'4.50' -> '4.5', '12.00' -> '12'."""
-    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def iso_time(at: float | datetime, timezone: str | None) -> str:
@@ -99,21 +69,9 @@ def format_transition(transition: Transition, board: Board) -> str:
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
 
 
-def format_precise(value: float | None, fmt: MetricFormat) -> str:
-    """`format_value` with one more digit (tenths of seconds, of percents), for a value that
-    would otherwise read the same as the bound it crossed."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if fmt is MetricFormat.DURATION:
-        minutes, seconds = divmod(abs(value), 60)
-        return f"{'-' if value < 0 else ''}{int(minutes)}:{seconds:04.1f}"
-    if fmt is MetricFormat.PERCENT:
-        return f"{value * 100:.2f}%"
-    return f"{value:,.3f}"
-
-
 def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
-    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on."""
+    """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on:
+    the level the new status is judged by (red's, else green's), in the one wording."""
     if status is Status.NONE:
         return ""
     bound = threshold.red if status is Status.RED else threshold.green
@@ -121,14 +79,8 @@ def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> s
         bound = threshold.green if threshold.red is None else threshold.red
     if bound is None:
         return ""
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f" {'in' if status is Status.GREEN else 'outside'} {low}-{high}"
-    if metric.better is Better.HIGHER:
-        sign = ">=" if status is Status.GREEN else "<"
-    else:
-        sign = "<=" if status is Status.GREEN else ">"
-    return f" {sign} {format_value(bound, metric.format)}"
+    show = shower(metric.format)
+    return " " + condition_text(metric.better, bound, show, green=status is Status.GREEN)
 
 
 # -- JSON ------------------------------------------------------------------------------------------
@@ -172,8 +124,8 @@ def render_json(
     board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
 ) -> str:
     document = board_document(board, config, feeds_statuses, generated_at)
-    # ensure_ascii keeps any character a terminal could act on out of the output, escaped.
-    return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    # ASCII only (a contract kept since the first version); unsafe characters escaped.
+    return json_text(document, ascii_only=True, allow_nan=False) + "\n"
 
 
 # -- text ------------------------------------------------------------------------------------------
@@ -264,7 +216,7 @@ def render_csv(
 ) -> str:
     """One line per agent, worst first: status, agent, name, team, then per metric its value
     (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
-    would run as a formula get a leading apostrophe."""
+    would run as a formula get a leading apostrophe (`floorwatch.text.safe.csv_cell`)."""
     del feeds_statuses, generated_at  # the CSV is the table only; JSON carries the rest
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -274,7 +226,7 @@ def render_csv(
     writer.writerow([*header, "red_since"])
     for agent in board.sorted_ids():
         row = board.rows[agent]
-        line = [row.status.json_name, row.agent, _safe(row.name), _safe(row.team or "")]
+        line = [row.status.json_name, *map(csv_cell, (row.agent, row.name, row.team or ""))]
         for metric in config.metrics:
             cell = row.cells[metric.key]
             value = "" if cell.value is None else repr(cell.value)
@@ -282,8 +234,3 @@ def render_csv(
         since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
         writer.writerow([*line, since])
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    text = clean_text(text)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

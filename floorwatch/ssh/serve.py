@@ -14,6 +14,7 @@ from floorwatch.config.types import Config
 from floorwatch.live.floor import Floor
 from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
 from floorwatch.ssh.server import SshServer
+from floorwatch.store import open_store
 
 log = logging.getLogger("floorwatch.ssh")
 
@@ -55,6 +56,9 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     )
     floor = Floor(config)
     server = SshServer(config.ssh, build_factory(config, floor))
+    # The floor's reds are kept for the coaching report as long as the server runs, whether or
+    # not a supervisor is connected; sessions share this one keeper.
+    floor.reds.keep(lambda: open_store(config))
     await floor.start()
     try:
         await server.start()
@@ -64,6 +68,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
         await server.close()
     finally:
         await floor.stop()
+        await asyncio.to_thread(floor.reds.release)
 
 
 def announce(server: SshServer) -> None:

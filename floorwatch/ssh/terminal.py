@@ -9,20 +9,25 @@ import inspect
 import io
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import asyncssh
 from rich.console import Console
 
 from floorwatch.ssh.driver import SshDriver, driver_class_for
 from floorwatch.ssh.output import ChannelOutput
-from floorwatch.ssh.session import DEFAULT_SIZE, SshSession, color_system_for, usable_size
+from floorwatch.ssh.session import (
+    DEFAULT_SIZE,
+    AppFactory,
+    SshSession,
+    color_system_for,
+    usable_size,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from floorwatch.ssh.auth import Person
-    from floorwatch.ssh.server import SshServer
 
 log = logging.getLogger("floorwatch.ssh")
 
@@ -67,10 +72,23 @@ def console_for(session: SshSession) -> Console:
     )
 
 
+class SessionHost(Protocol):
+    """What a session needs of the server that accepted it (floorwatch.ssh.server.SshServer):
+    its limits, a seat, and the person's app. A protocol, so terminal never imports server."""
+
+    app_factory: AppFactory
+    max_sessions: int
+    output_limit: int
+
+    def admit(self, session: TerminalSession) -> bool: ...
+
+    def release(self, session: TerminalSession) -> None: ...
+
+
 class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """An SSH session channel: accepts a pty + shell, refuses commands, runs the person's app."""
 
-    def __init__(self, server: SshServer, person: Person, peer: str) -> None:
+    def __init__(self, server: SessionHost, person: Person, peer: str) -> None:
         self._server = server
         self.person = person
         self.peer = peer

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -28,10 +29,23 @@ from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
 from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
-from floorwatch.live.board import AgentRow, BoardDelta, Transition
+from floorwatch.live.board import AgentRow, BoardDelta
+from floorwatch.live.reds import RedKeeper
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
-from floorwatch.tui.messages import FloorChanged, FloorUpdateLike, MergedUpdate, UpdateBuffer
+from floorwatch.store import open_store
+from floorwatch.tui.messages import (
+    CycleTheme,
+    FloorChanged,
+    FloorUpdateLike,
+    MergedUpdate,
+    OpenAgent,
+    ReportError,
+    ShowErrors,
+    ShowFollowUps,
+    UpdateBuffer,
+    WriteNote,
+)
 from floorwatch.tui.notes_service import NotesChanged, NotesService
 from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
@@ -39,7 +53,6 @@ from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
-from floorwatch.tui.widgets.notes_timeline import mount_timeline
 
 if TYPE_CHECKING:
     from floorwatch.live.floor import Floor
@@ -89,6 +102,8 @@ class FloorwatchApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._held_toasts: list[tuple[str, str]] = []  # (events line, agent) not toasted yet
         self._toast_timer: Timer | None = None
+        self.red_keeper: RedKeeper | None = None  # the floor's, shared with its other viewers
+        self._forget_red_errors: Callable[[], None] | None = None
         if self.wall:
             self.use_command_palette = False  # read-only: nothing to run
         if self.floor is None:
@@ -109,12 +124,13 @@ class FloorwatchApp(App[None]):
         if self.wall:
             self.main_screen = WallScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
-                page_seconds=self.page_seconds,
+                page_seconds=self.page_seconds, facts_interval=self.HEADER_INTERVAL,
             )  # fmt: skip
         else:
             self.main_screen = BoardScreen(
-                self.config, board, palette=self.palette, clock=self.clock
-            )
+                self.config, board, palette=self.palette, clock=self.clock,
+                facts_interval=self.HEADER_INTERVAL,
+            )  # fmt: skip
         return self.main_screen
 
     def on_mount(self) -> None:
@@ -131,8 +147,25 @@ class FloorwatchApp(App[None]):
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
         if self.notes is not None:
             self.notes.start(self)
+            self._keep_reds()
+
+    def _keep_reds(self) -> None:
+        """A supervisor's board needs the floor's reds kept (for the coaching report): take the
+        floor's keeper, started by whoever needed it first (`floorwatch serve` keeps it for as
+        long as it runs, whether or not a board is open)."""
+        config = self.config
+        self.red_keeper = self.floor.reds.keep(lambda: open_store(config))
+        if self.red_keeper is not None:
+            self._forget_red_errors = self.red_keeper.on_error(
+                lambda text: self.post_message(ReportError(text))
+            )
 
     async def on_unmount(self) -> None:
+        if self.red_keeper is not None:
+            if self._forget_red_errors is not None:
+                self._forget_red_errors()
+            self.red_keeper = None
+            await asyncio.to_thread(self.floor.reds.release)
         if self.notes is not None:
             self.notes.stop()
         if self._unsubscribe is not None:
@@ -144,8 +177,9 @@ class FloorwatchApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "floor":
             self.report_error(f"the floor stopped: {event.worker.error}")
-        elif event.state is WorkerState.ERROR and event.worker.group == "record-reds":
-            self.report_error(f"reds cannot be kept for the coaching report: {event.worker.error}")
+
+    def on_report_error(self, message: ReportError) -> None:
+        self.report_error(message.text)
 
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
@@ -194,20 +228,9 @@ class FloorwatchApp(App[None]):
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
         self.main_screen.add_events(lines)
-        self._record_reds(reds)
         self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
         if self._toast_timer is None:
             self._release_toasts()
-
-    def _record_reds(self, reds: list[Transition]) -> None:
-        """Keep the reds for the floor's feedback-within-24-hours figure. Only on the wall clock:
-        a replay's or the demo's board time cannot be set beside the notes' real times."""
-        notes = self.notes
-        if notes is None or self.config.floor.clock != "wall":
-            return
-        items = [(t.agent, t.metric, t.at) for t in reds]
-        self.run_worker(lambda: notes.record_reds(items), thread=True, group="record-reds",
-                        exit_on_error=False)  # fmt: skip
 
     def _release_toasts(self) -> None:
         """Toast what turned red since the last toast: one toast per red, or one summary when
@@ -239,7 +262,27 @@ class FloorwatchApp(App[None]):
             if agent in delta.changed or agent in delta.added or agent in delta.removed:
                 screen.show_row(self.floor.board.rows.get(agent))
 
-    # -- what the screens ask for --------------------------------------------------------------
+    # -- what the screens ask for (they post messages; the App owns navigation) ---------------
+
+    @on(OpenAgent)
+    def _open_agent_asked(self, message: OpenAgent) -> None:
+        self.open_agent(message.agent)
+
+    @on(WriteNote)
+    def _write_note_asked(self, message: WriteNote) -> None:
+        self.action_feedback(message.kind, message.agent)
+
+    @on(ShowErrors)
+    def _errors_asked(self, _message: ShowErrors) -> None:
+        self.show_errors()
+
+    @on(ShowFollowUps)
+    def _follow_ups_asked(self, _message: ShowFollowUps) -> None:
+        self.action_follow_ups()
+
+    @on(CycleTheme)
+    def _theme_asked(self, _message: CycleTheme) -> None:
+        self.cycle_theme()
 
     @property
     def selected_agent(self) -> str | None:
@@ -266,11 +309,9 @@ class FloorwatchApp(App[None]):
             AgentScreen(
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
+                notes=self.notes, row_of=lambda: board.rows.get(agent),
             )
         )  # fmt: skip
-        if self.notes is not None and isinstance(self.screen, AgentScreen):
-            rows = board.rows
-            mount_timeline(self.screen, self.notes, agent, lambda: rows.get(agent))
 
     def floor_today(self) -> date:
         """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
@@ -319,13 +360,7 @@ class FloorwatchApp(App[None]):
         """Open the follow-ups screen: what is due, oldest first."""
         if self.notes is None:
             return
-        self.push_screen(
-            FollowUpsScreen(
-                self.notes, rows_of=lambda: self.floor.board.rows,
-                on_open_agent=self.open_agent,
-                on_feedback=lambda agent: self.action_feedback("coaching", agent),
-            )
-        )  # fmt: skip
+        self.push_screen(FollowUpsScreen(self.notes, rows_of=lambda: self.floor.board.rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -102,3 +102,47 @@ class FloorChanged(Message):
     def can_replace(self, message: Message) -> bool:
         # The changes themselves wait in the UpdateBuffer, so one nudge stands for many.
         return isinstance(message, FloorChanged)
+
+
+# -- what screens ask of the App ---------------------------------------------------------------
+# A screen never reaches up into the App: it posts one of these (they bubble from the screen to
+# the App), and the App, which owns navigation, the notes service and the theme, acts on it.
+
+
+class OpenAgent(Message):
+    """Open the agent screen for `agent`."""
+
+    def __init__(self, agent: str) -> None:
+        self.agent = agent
+        super().__init__()
+
+
+class WriteNote(Message):
+    """Open the BEST panel: `kind` 'coaching' or 'praise', for `agent` (None: the agent
+    selected on the board)."""
+
+    def __init__(self, kind: str, agent: str | None = None) -> None:
+        self.kind = kind
+        self.agent = agent
+        super().__init__()
+
+
+class ShowErrors(Message):
+    """Open the feed errors screen."""
+
+
+class ShowFollowUps(Message):
+    """Open the follow-ups screen (due and overdue, floor-wide)."""
+
+
+class CycleTheme(Message):
+    """Switch to the next theme: dark, light, colour-blind."""
+
+
+class ReportError(Message):
+    """Something failed outside the UI (a thread of the floor): keep it for the errors panel
+    and say it once. Safe to post from any thread."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
@@ -42,11 +42,12 @@ from floorwatch.coaching import (
     draft_from_fields,
     floor_timezone,
 )
+from floorwatch.coaching.evidence import evidence_format
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
-from floorwatch.config.types import MetricConfig, MetricFormat
-from floorwatch.feeds.roster import clean_text
-from floorwatch.reports.board import format_value
+from floorwatch.config.types import MetricConfig
 from floorwatch.store import NoteStore, StoreError, open_store, resolve_author
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -75,11 +76,7 @@ def note_metric(note: Note) -> Evidence | None:
 
 def evidence_value_text(value: float | None, item: Evidence) -> str:
     """A value in the evidence item's own format (m:ss, %, number)."""
-    try:
-        fmt = MetricFormat(item.format)
-    except ValueError:
-        fmt = MetricFormat.NUMBER
-    return format_value(value, fmt)
+    return format_value(value, evidence_format(item))
 
 
 @dataclass(frozen=True)
@@ -187,17 +184,14 @@ class NotesService:
         """Every note on the agent, retracted ones too (latest revision of each), oldest first."""
         return self.store.notes(agent=agent, include_retracted=True)
 
+    def follow_ups(self) -> list[FollowUp]:
+        """The floor's follow-ups due today or overdue, as of now (blocking: a thread worker)."""
+        return self.store.follow_ups(self.now())
+
     def close_follow_up(self, note_id: int, outcome: str) -> Note:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
         self.poke()
         return note
-
-    def record_reds(self, reds: Iterable[tuple[str, str, float]]) -> None:
-        """Keep transitions to red (agent, metric key, epoch seconds) for the floor's feedback-
-        within-24-hours figure (`floorwatch notes report`). Raises StoreError."""
-        self.store.record_reds(
-            (agent, key, datetime.fromtimestamp(at, UTC)) for agent, key, at in reds
-        )
 
     def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
         """The agent's trends over months from the store's daily figures (empty without any:

@@ -19,7 +19,6 @@ import pyarrow.csv as pacsv
 
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
-from floorwatch.feeds.clean import clean_text
 from floorwatch.feeds.formats.registry import ParseContext, Parsed, reject_unreadable
 from floorwatch.feeds.records import (
     Records,
@@ -28,6 +27,7 @@ from floorwatch.feeds.records import (
     splice,
     split_csv,
 )
+from floorwatch.text.safe import clean_text
 
 Columns = dict[int, pa.Array]  # column index -> text
 

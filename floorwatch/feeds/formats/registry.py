@@ -4,8 +4,9 @@ A tailer hands its parser the bytes it has not parsed yet, always starting at a 
 the parser parses the complete records at the front and says how many bytes they took. The rest
 (half a row a writer has not finished) comes back with the next read.
 
-A format registers a factory under its `format:` name (`register_parser`); csv, tsv, jsonl and
-Asterisk's queue_log are built in, imported on first use.
+A format registers a factory under its `format:` name (`register_parser`), which also makes the
+config accept the name (`floorwatch.config.formats`); csv, tsv, jsonl and Asterisk's queue_log
+are built in, imported on first use.
 
 `floorwatch.feeds.batch.build_batch` turns columns of text into rows (conversion, `where`,
 `exclude_agents`, rejection reasons); a new format only has to find its records and columns.
@@ -21,6 +22,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from floorwatch.config.formats import add_format
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.records import Records, as_bytes_array, invalid_utf8, split_lines
 
@@ -83,7 +85,8 @@ def reject_unreadable(
         else:
             why = "is not valid UTF-8 text"
         parsed.reject(int(records.lines[index]), why, room)
-    return keep & ~(too_long | not_utf8)
+    readable: np.ndarray = keep & ~(too_long | not_utf8)
+    return readable
 
 
 @dataclass
@@ -124,9 +127,13 @@ class UnknownFormat(LookupError):
     """No parser is registered for a feed's format."""
 
 
-def register_parser(format_name: str, factory: ParserFactory) -> None:
-    """Make `format: <format_name>` feeds parse with `factory(feed, context)`."""
+def register_parser(
+    format_name: str, factory: ParserFactory, *, extensions: tuple[str, ...] = ()
+) -> None:
+    """Make `format: <format_name>` feeds parse with `factory(feed, context)`; the config
+    accepts the name from now on, and guesses it for paths ending in one of `extensions`."""
     PARSERS[format_name] = factory
+    add_format(format_name, extensions)
 
 
 def parser_for(feed: FeedConfig, context: ParseContext) -> FileParser:
@@ -139,14 +146,17 @@ def parser_for(feed: FeedConfig, context: ParseContext) -> FileParser:
     return factory(feed, context)
 
 
-def _register_builtin() -> None:
-    if "csv" in PARSERS:
-        return
+def builtin_parsers() -> dict[str, ParserFactory]:
+    """The parsers floorwatch ships, by the names in `floorwatch.config.formats.BUILTIN_FORMATS`."""
     from floorwatch.feeds.formats.csv import CsvParser
     from floorwatch.feeds.formats.jsonl import JsonlParser
     from floorwatch.feeds.formats.queue_log import QueueLogParser
 
-    PARSERS.setdefault("csv", CsvParser)
-    PARSERS.setdefault("tsv", CsvParser)
-    PARSERS.setdefault("jsonl", JsonlParser)
-    PARSERS.setdefault("queue_log", QueueLogParser)
+    return {"csv": CsvParser, "tsv": CsvParser, "jsonl": JsonlParser, "queue_log": QueueLogParser}
+
+
+def _register_builtin() -> None:
+    if "csv" in PARSERS:
+        return
+    for name, factory in builtin_parsers().items():
+        PARSERS.setdefault(name, factory)

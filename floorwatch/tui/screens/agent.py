@@ -1,12 +1,13 @@
-"""The agent screen: one agent's metrics against their thresholds and windows.
+"""The agent screen: one agent's metrics against their thresholds and windows, the team beside
+them, trends over months and, in the `#agent-notes` container, the coaching notes timeline.
 
-The app mounts the agent's coaching notes timeline in the `#agent-notes` container."""
+The screen composes all of it itself; the App sets `show_row` as the board moves, and hears
+`f`/`p` as a `WriteNote` message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -21,15 +22,15 @@ from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
 from floorwatch.coaching.trend import Trend
-from floorwatch.config.types import Better, Bound, Config, MetricConfig, Threshold
-from floorwatch.feeds.roster import clean_text
+from floorwatch.config.types import Config, MetricConfig, Threshold
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value, rule_text, shower
+from floorwatch.tui.messages import WriteNote
+from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
+from floorwatch.tui.widgets.notes_timeline import NotesTimeline, RowOf
 
 ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
@@ -51,25 +52,6 @@ def trends_view(trends: list[tuple[MetricConfig, list[Trend]]]) -> Text:
     return text
 
 
-def bound_text(bound: Bound | None, metric: MetricConfig) -> str:
-    if bound is None:
-        return "-"
-    if isinstance(bound, tuple):
-        low, high = (format_value(b, metric.format) for b in bound)
-        return f"{low}–{high}"
-    return format_value(bound, metric.format)
-
-
-def rule_text(metric: MetricConfig, threshold: Threshold) -> str:
-    """'green <= 3:30, red > 5:00' in the metric's own terms."""
-    green, red = bound_text(threshold.green, metric), bound_text(threshold.red, metric)
-    if metric.better is Better.BAND:
-        return f"green in {green}, red outside {red}"
-    if metric.better is Better.HIGHER:
-        return f"green >= {green}, red < {red}"
-    return f"green <= {green}, red > {red}"
-
-
 def metrics_table(
     row: AgentRow, metrics: tuple[MetricConfig, ...], threshold_of: ThresholdOf, palette: Palette
 ) -> Table:
@@ -89,11 +71,16 @@ def metrics_table(
             Text(metric.label),
             Text(value, style=style),
             Text(cell.status.label, style=style),
-            Text(rule_text(metric, threshold_of(row.agent, metric.key))),
+            Text(_rule(metric, threshold_of(row.agent, metric.key))),
             Text(window),
             Text(rows),
         )
     return table
+
+
+def _rule(metric: MetricConfig, threshold: Threshold) -> str:
+    """'green <= 3:30, red > 5:00' in the metric's own terms."""
+    return rule_text(metric.better, threshold.green, threshold.red, shower(metric.format))
 
 
 def analysis_view(analysis: AgentAnalysis, palette: Palette) -> Group:
@@ -154,6 +141,8 @@ class AgentScreen(Screen[None]):
         palette: Palette,
         analysis_of: AnalysisOf | None = None,
         trends_of: TrendsOf | None = None,
+        notes: NotesService | None = None,
+        row_of: RowOf | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -162,6 +151,9 @@ class AgentScreen(Screen[None]):
         self.threshold_of = threshold_of
         self.analysis_of = analysis_of
         self.trends_of = trends_of
+        self.notes = notes  # None: no notes store (the timeline says so)
+        # The agent's row now, for the timeline's 'now' values (default: the last one shown).
+        self.row_of: RowOf = row_of or (lambda: self.row)
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
@@ -172,7 +164,10 @@ class AgentScreen(Screen[None]):
             yield Static(id="agent-analysis")
             yield Static(id="agent-trends")
             with Vertical(id="agent-notes"):
-                yield Static(Text("Coaching notes: loading…", style="dim"))
+                if self.notes is not None:
+                    yield NotesTimeline(self.notes, self.agent, self.row_of)
+                else:
+                    yield Static(Text("Coaching notes: no notes store here", style="dim"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -220,12 +215,8 @@ class AgentScreen(Screen[None]):
         shown = analysis_view(analysis, self.palette) if analysis else Text("")
         self.query_one("#agent-analysis", Static).update(shown)
 
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
-
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind, agent=self.agent)
+        self.post_message(WriteNote(kind, self.agent))

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +17,14 @@ from textual.widgets import Static
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
-from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.messages import (
+    CycleTheme,
+    MergedUpdate,
+    OpenAgent,
+    ShowErrors,
+    ShowFollowUps,
+    WriteNote,
+)
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
@@ -25,9 +32,6 @@ from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from floorwatch.tui.app import FloorwatchApp
 
 # (key, action, footer label, help text): the single list the footer, the `?` screen and the
 # command palette are built from, so they cannot disagree.
@@ -75,12 +79,14 @@ class BoardScreen(Screen[None]):
         *,
         palette: Palette,
         clock: Callable[[], float],
+        facts_interval: float = FACTS_INTERVAL,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
         self.board = board
         self.palette = palette
         self.clock = clock
+        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.table = BoardTable(
             config.metrics,
             palette=palette,
@@ -99,10 +105,6 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
-
-    @property
-    def fw_app(self) -> FloorwatchApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -162,8 +164,7 @@ class BoardScreen(Screen[None]):
     def _facts_soon(self) -> None:
         """Counts and averages scan every agent: show them now if the last time was a second
         ago, else at the next tick (at most once a second under load)."""
-        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
-        if time.monotonic() - self._facts_at >= interval:
+        if time.monotonic() - self._facts_at >= self.facts_interval:
             self._show_facts()
         else:
             self._facts_due = True
@@ -212,10 +213,11 @@ class BoardScreen(Screen[None]):
 
     def action_open_agent(self) -> None:
         if self.table.selected is not None:
-            self.fw_app.open_agent(self.table.selected)
+            self.post_message(OpenAgent(self.table.selected))
 
     def on_board_table_opened(self, message: BoardTable.Opened) -> None:
-        self.fw_app.open_agent(message.agent)
+        message.stop()
+        self.post_message(OpenAgent(message.agent))
 
     def action_cycle_team(self) -> None:
         team = self.view.cycle_team()
@@ -245,16 +247,16 @@ class BoardScreen(Screen[None]):
             self.set_class(True, "-paused")
 
     def action_errors(self) -> None:
-        self.fw_app.show_errors()
+        self.post_message(ShowErrors())
 
     def action_feedback(self, kind: str) -> None:
-        self.fw_app.action_feedback(kind)
+        self.post_message(WriteNote(kind, self.table.selected))
 
     def action_follow_ups(self) -> None:
-        self.fw_app.action_follow_ups()
+        self.post_message(ShowFollowUps())
 
     def action_theme(self) -> None:
-        self.fw_app.cycle_theme()
+        self.post_message(CycleTheme())
 
     def action_help(self) -> None:
         from floorwatch.tui.screens.help import HelpScreen

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from floorwatch.feeds.roster import clean_text
+from floorwatch.text.safe import clean_text
 
 
 def errors_text(statuses: Sequence[Any], floor_errors: Sequence[str]) -> Text:

@@ -50,8 +50,8 @@ from floorwatch.coaching import (
     parse_timeframe,
     validate_draft,
 )
-from floorwatch.feeds.roster import clean_text
 from floorwatch.store import InvalidNote, StoreError
+from floorwatch.text.safe import clean_text
 
 if TYPE_CHECKING:
     from floorwatch.config.types import Config

@@ -1,9 +1,10 @@
 """The follow-ups screen (`u`): the floor's follow-ups due today and overdue, overdue first.
 
 Each line: the agent, when it is due, what the note said, and the note's metric then against the
-board's value now, with the outcome (improved / worse / same). `enter` opens the agent, `f` writes
-the follow-up note, `c` closes the follow-up with an outcome. The list follows the store: notes and
-closings by other supervisors show up as the NotesService reports them.
+board's value now, with the outcome (improved / worse / same). `enter` opens the agent and `f`
+writes the follow-up note (both as messages to the App: `OpenAgent`, `WriteNote`), `c` closes
+the follow-up with an outcome. The list follows the store (through the NotesService): notes and
+closings by other supervisors show up as the service reports them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from floorwatch.coaching import (
     describe_due,
     follow_up_outcome,
 )
-from floorwatch.feeds.roster import clean_text
+from floorwatch.text.safe import clean_text
+from floorwatch.tui.messages import OpenAgent, WriteNote
 from floorwatch.tui.notes_service import (
     OUTCOME_STYLES,
     NotesChanged,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
 CSS = Path(__file__).with_name("feedback.tcss")
 
 RowsOf = Callable[[], Mapping[str, "AgentRow"]]
-AgentCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,10 @@ class FollowUpsScreen(Screen[None]):
         service: NotesService,
         *,
         rows_of: RowsOf | None = None,
-        on_open_agent: AgentCallback | None = None,
-        on_feedback: AgentCallback | None = None,
     ) -> None:
         super().__init__(id="follow-ups-screen")
         self.service = service
         self.rows_of: RowsOf = rows_of or dict
-        self.on_open_agent = on_open_agent
-        self.on_feedback = on_feedback
         self.follow_ups: list[FollowUp] = []
         self.lines: list[FollowUpLine] = []
         self.loaded = False
@@ -186,7 +183,7 @@ class FollowUpsScreen(Screen[None]):
     def reload(self) -> None:
         """Read the follow-ups again (in a thread: the store may be slow or locked)."""
         self.run_worker(
-            lambda: self.service.store.follow_ups(self.service.now()),
+            self.service.follow_ups,
             name="load follow-ups",
             group="follow-ups-load",
             thread=True,
@@ -256,17 +253,13 @@ class FollowUpsScreen(Screen[None]):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         line = self.selected
-        if line is None:
-            return
-        if self.on_open_agent is None:
-            self.notify("Opening an agent is not available here.", markup=False)
-            return
-        self.on_open_agent(line.agent)
+        if line is not None:
+            self.post_message(OpenAgent(line.agent))
 
     def action_feedback(self) -> None:
         line = self.selected
-        if line is not None and self.on_feedback is not None:
-            self.on_feedback(line.agent)
+        if line is not None:
+            self.post_message(WriteNote("coaching", line.agent))
 
     def action_close_follow_up(self) -> None:
         line = self.selected

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from floorwatch.config.types import Config
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
 from floorwatch.tui.screens.view import BoardModel, BoardView
 from floorwatch.tui.themes import Palette
@@ -43,12 +43,14 @@ class WallScreen(Screen[None]):
         palette: Palette,
         clock: Callable[[], float],
         page_seconds: float,
+        facts_interval: float = FACTS_INTERVAL,
     ) -> None:
         super().__init__(id="wall-screen")
         self.config = config
         self.board = board
         self.palette = palette
         self.clock = clock
+        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
             config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
@@ -102,8 +104,7 @@ class WallScreen(Screen[None]):
     def _facts_soon(self) -> None:
         """Counts and averages scan every agent: show them now if the last time was a second
         ago, else at the next tick (at most once a second under load)."""
-        interval = getattr(self.app, "HEADER_INTERVAL", FACTS_INTERVAL)
-        if time.monotonic() - self._facts_at >= interval:
+        if time.monotonic() - self._facts_at >= self.facts_interval:
             self._show_facts()
         else:
             self._facts_due = True

@@ -9,8 +9,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.themes import DARK, Palette
 
 # FileStatus attributes that may carry the time of the file's newest row (epoch seconds).

@@ -14,9 +14,9 @@ from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from floorwatch.config.types import MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import DARK, Palette
 
 COUNT_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NONE)

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching import PRAISE, Note, describe_due, follow_up_outcome
 from floorwatch.coaching.loop import PRAISE_TARGET, cadence, feedback_within_24h, praise_ratio
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.notes_service import (
     OUTCOME_STYLES,
     NotesChanged,
@@ -221,15 +220,3 @@ class NotesTimeline(Vertical):
     def text(self) -> str:
         """What the timeline shows, as plain text (for tests)."""
         return str(self.query_one("#notes-timeline-text", Static).render())
-
-
-def mount_timeline(screen: Screen[Any], service: NotesService, agent: str, row_of: RowOf) -> None:
-    """Replace the placeholder in `screen`'s `#agent-notes` container with the agent's timeline
-    (call right after pushing the agent screen)."""
-
-    async def replace_placeholder() -> None:
-        container = screen.query_one("#agent-notes")
-        await container.remove_children()
-        await container.mount(NotesTimeline(service, agent, row_of))
-
-    screen.call_after_refresh(replace_placeholder)

@@ -13,10 +13,10 @@ from rich.style import Style
 from rich.text import Text
 
 from floorwatch.config.types import MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_value
+from floorwatch.text.safe import clean_text
+from floorwatch.text.values import format_value
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.columns import Column
 

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Static
 
 from floorwatch.config.types import MetricConfig
-from floorwatch.feeds.roster import clean_text
 from floorwatch.live.thresholds import Status
+from floorwatch.text.safe import clean_text
 from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.header import COUNT_ORDER, Summary, clock_text, summary_text
 
