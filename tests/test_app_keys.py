@@ -89,6 +89,27 @@ async def test_slash_finds_the_first_agent_by_name_or_id() -> None:
         assert isinstance(app.screen, BoardScreen)
 
 
+async def test_search_ignores_case_and_accents_and_n_shift_n_step_through_matches() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"TOMAS", "enter")  # finds Tomás Ruiz
+        await pilot.pause()
+        assert table(app).selected == "A003"
+        await pilot.press("slash", *"ei", "enter")  # Li Wei and Mei Chen
+        await pilot.pause()
+        order = table(app).order
+        found = [agent for agent in order if agent in ("A001", "A006")]
+        assert table(app).selected == found[0]
+        await pilot.press("n")
+        assert table(app).selected == found[1]
+        await pilot.press("n")  # wraps around
+        assert table(app).selected == found[0]
+        await pilot.press("N")  # and back
+        assert table(app).selected == found[1]
+        await pilot.press("N")
+        assert table(app).selected == found[0]
+
+
 async def test_keys_typed_ahead_of_the_search_closing_do_not_crash() -> None:
     """Over a fast link `/ana<Enter>/A1<Enter>` can all reach the first search box before it is
     gone: it answers once, and the board stays."""

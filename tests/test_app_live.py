@@ -385,3 +385,28 @@ async def test_a_transition_to_red_is_kept_for_the_coaching_report() -> None:
         await app.workers.wait_for_complete()
         app.red_keeper.drain()
         assert len(app.notes.store.reds(at - timedelta(hours=1))) == 1
+
+
+async def test_with_the_data_clock_notes_speak_the_boards_time() -> None:
+    """A replay: the Behavior prefill's time and the notes' now are the board's, not the wall's."""
+    from textual.widgets import TextArea
+
+    from floorwatch.tui.app import FloorwatchApp
+    from floorwatch.tui.screens.feedback import FeedbackPanel
+    from tests.app_support import FakeFloor, build_board, load_fixture_config
+
+    config = load_fixture_config()
+    config = replace(config, floor=replace(config.floor, clock="data"))
+    board, first = build_board(config)  # the board is at NOW, 10:42:00 UTC
+    floor = FakeFloor(board, first)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now + 3 * 3600)  # the wall: 13:42
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.notes is not None
+        assert app.notes.now() == datetime.fromtimestamp(board.now, UTC)  # type: ignore[arg-type]
+        assert app.floor_clock.today() == datetime.fromtimestamp(board.now, UTC).date()
+        await pilot.press("f")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, FeedbackPanel)
+        assert panel.query_one("#behavior", TextArea).text.startswith("10:42 ")

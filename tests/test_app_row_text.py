@@ -38,7 +38,8 @@ def test_a_red_row_reads_without_colour() -> None:
     plain = line.plain
     assert plain.startswith(" ■ RED   Li Wei")
     assert "5:30 ■" in plain  # the red metric carries its shape
-    assert plain.rstrip().endswith("10:42")  # red since hh:mm
+    # Red since hh:mm: read from the rows, its first call of the fixture's 50 minutes (09:52).
+    assert plain.rstrip().endswith("09:52")
 
 
 def test_a_green_row_has_no_since_and_no_marks() -> None:

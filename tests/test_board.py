@@ -56,7 +56,7 @@ def test_a_row_per_agent_with_cells_and_worst_status() -> None:
     assert a1.cells["aht"].status is Status.GREEN
     assert a1.cells["fcr"].value == pytest.approx(0.5)
     assert a1.cells["fcr"].status is Status.RED
-    assert a1.status is Status.RED and a1.red_since == T0 + 10
+    assert a1.status is Status.RED and a1.red_since == T0 + 1  # the row that turned FCR red
     assert board.rows["A2"].status is Status.AMBER
     assert list(a1.cells) == ["aht", "fcr"]  # config order
 
@@ -186,24 +186,44 @@ def test_added_agent_transitions_from_none() -> None:
 def test_red_since_is_kept_while_red_and_cleared_after() -> None:
     board = board_with(call("A1", T0, 500.0), metrics=(aht(),))
     board.tick(now=T0 + 5)
-    assert board.rows["A1"].red_since == T0 + 5
+    assert board.rows["A1"].red_since == T0
     board.ingest(CALLS, batch([call("A1", T0 + 10, 600.0)], CALLS_FIELDS))
     board.tick(now=T0 + 20)
-    assert board.rows["A1"].red_since == T0 + 5
+    assert board.rows["A1"].red_since == T0
     board.ingest(CALLS, batch([call("A1", T0 + 30, 0.0)] * 8, CALLS_FIELDS))
     delta = board.tick(now=T0 + 40)
     assert board.rows["A1"].status is Status.GREEN and board.rows["A1"].red_since is None
     assert [(t.old, t.new) for t in delta.transitions] == [(Status.RED, Status.GREEN)]
 
 
-def test_a_red_found_at_start_says_so_a_later_red_does_not() -> None:
-    board = board_with(call("A1", T0, 500.0), metrics=(aht(),))
-    board.tick(now=T0 + 5)
-    assert board.rows["A1"].red_since == T0 + 5 and board.rows["A1"].red_at_start
-    board.ingest(CALLS, batch([call("B1", T0 + 6, 999.0)], CALLS_FIELDS))
-    board.tick(now=T0 + 7)
-    assert board.rows["B1"].red_since == T0 + 7 and not board.rows["B1"].red_at_start
-    assert board.rows["A1"].red_at_start  # still the red from before the start
+def test_a_red_found_at_start_gets_its_true_start_from_the_rows() -> None:
+    board = board_with(
+        call("A1", T0, 200.0),
+        call("A1", T0 + 60, 900.0),  # mean 550: red from here on
+        call("A1", T0 + 120, 400.0),
+        metrics=(aht(),),
+    )
+    board.tick(now=T0 + 300)
+    assert board.rows["A1"].red_since == T0 + 60 and not board.rows["A1"].red_at_start
+    # Later, rows come as they happen: a red begins when the board sees it.
+    board.ingest(CALLS, batch([call("B1", T0 + 306, 999.0)], CALLS_FIELDS))
+    board.tick(now=T0 + 310)
+    assert board.rows["B1"].red_since == T0 + 310 and not board.rows["B1"].red_at_start
+    assert board.rows["A1"].red_since == T0 + 60
+
+
+def test_a_red_start_follows_rolling_windows_and_overrides() -> None:
+    short = metric("aht", "handle_time", Agg.MEAN, 60.0, Better.LOWER, 300.0, 360.0)
+    rows = [call(agent, T0 + offset, value) for agent in ("A1", "A2")
+            for offset, value in ((0, 100.0), (30, 500.0))]  # fmt: skip
+    board = board_with(
+        *rows, metrics=(short,), agent_thresholds={"A2": {"aht": Threshold(green=None, red=250.0)}}
+    )
+    board.tick(now=T0 + 80)
+    # A1: mean 300 (green) until the 100 s call leaves the 60 s window at T0 + 60, not at a row.
+    assert board.rows["A1"].red_since == T0 + 60
+    # A2's own red bound (250) makes the same mean of 300 red at once.
+    assert board.rows["A2"].red_since == T0 + 30
 
 
 def test_today_rollover_in_the_floor_timezone_empties_the_board() -> None:
@@ -510,3 +530,49 @@ def test_merged_deltas_equal_one_delta_over_the_same_span() -> None:
     assert empty.merge(first) == first.merge(empty) == first
     again = BoardDelta(removed=frozenset({"X"})).merge(BoardDelta(added=frozenset({"X"})))
     assert again.changed == {"X"} and not again.added and not again.removed
+
+
+def test_a_metric_sort_orders_by_the_value_whatever_the_overrides_and_after_updates() -> None:
+    # A3 has a lenient own threshold: green at 700 s, so it is green with the highest AHT.
+    lenient = {"A3": {"aht": Threshold(green=700.0, red=800.0)}}
+    board = board_with(
+        call("A1", T0, 400.0), call("A2", T0, 320.0), call("A3", T0, 600.0),
+        call("A4", T0, 200.0), call("A5", T0, 350.0), metrics=(aht(),), agent_thresholds=lenient,
+    )  # fmt: skip
+    board.tick(now=T0 + 1)
+    assert board.rows["A3"].status is Status.GREEN and board.rows["A1"].status is Status.RED
+    assert board.sorted_ids("aht") == ["A3", "A1", "A5", "A2", "A4"]  # 600, 400, 350, 320, 200
+    board.ingest(CALLS, batch([call("A4", T0 + 2, 1400.0)], CALLS_FIELDS))  # A4: mean 800
+    board.tick(now=T0 + 3)
+    assert board.sorted_ids("aht") == ["A4", "A3", "A1", "A5", "A2"]
+    # Higher is better: the lowest first.
+    board = board_with(
+        call("B1", T0, resolved=1.0), call("B2", T0, resolved=0.0), call("B2", T0, resolved=1.0),
+        metrics=(fcr(min_count=1),), team_thresholds={},
+    )  # fmt: skip
+    board.tick(now=T0 + 1)
+    assert board.sorted_ids("fcr") == ["B2", "B1"]
+
+
+def test_a_red_start_on_a_today_metric_is_found_before_the_next_day_starts() -> None:
+    today = metric("aht", "handle_time", Agg.MEAN, None, Better.LOWER, 300.0, 360.0)
+    board = board_with(call("A1", T0, 200.0), call("A1", T0 + 600, 900.0), metrics=(today,))
+    board.tick(now=T0 + 900)
+    row = board.rows["A1"]
+    assert row.red_since == T0 + 600 and not row.red_at_start
+
+
+def test_a_live_floor_shows_its_first_board_then_settles_when_the_reds_began() -> None:
+    short = metric("aht", "handle_time", Agg.MEAN, 60.0, Better.LOWER, 300.0, 360.0)
+    board = board_with(
+        call("A1", T0, 100.0), call("A1", T0 + 30, 500.0), call("G1", T0 + 40, 100.0),
+        metrics=(short,),
+    )  # fmt: skip
+    board.defer_red_starts = True
+    board.tick(now=T0 + 80)
+    first = board.rows["A1"]
+    assert (first.red_since, first.red_at_start) == (T0 + 80, True)  # '<' until settled
+    delta = board.settle_red_starts()
+    assert delta.changed == {"A1"}
+    assert (board.rows["A1"].red_since, board.rows["A1"].red_at_start) == (T0 + 60, False)
+    assert board.settle_red_starts().empty  # once

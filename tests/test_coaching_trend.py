@@ -46,10 +46,29 @@ def test_small_moves_are_steady_and_up_and_down_is_swinging() -> None:
 def test_where_it_turned_is_the_worst_month_inside_the_span() -> None:
     v_shape = daily({1: 220, 2: 250, 3: 300, 4: 260, 5: 230, 6: 200})
     six = trend(metric(), v_shape, TODAY, 6)
-    assert six.turned == "for the better in Mar 2024"
+    assert six.turned == "turned for the better in Mar 2024"
     assert six.direction == "better"  # 3:40 in January, 3:20 in June
+    fall = daily({1: 210, 2: 200, 3: 190, 4: 240, 5: 270, 6: 300})
+    assert trend(metric(), fall, TODAY, 6).turned == "turned for the worse in Mar 2024"
+
+
+def test_the_turn_is_worded_to_agree_with_the_direction() -> None:
+    # Better overall (5:00 -> 4:50) though past its best month: not 'better ... for the worse'.
     peak = daily({1: 300, 2: 250, 3: 200, 4: 240, 5: 270, 6: 290})
-    assert trend(metric(), peak, TODAY, 6).turned == "for the worse in Mar 2024"
+    shown = trend(metric(), peak, TODAY, 6)
+    assert shown.direction == "better"
+    assert shown.turned == "slipping since its best month, Mar 2024"
+    # Steady overall after a bad spell: not 'steady ... turned for the better'.
+    dip = daily({1: 220, 2: 221, 3: 290, 4: 222, 5: 221, 6: 220})
+    steady = trend(metric(), dip, TODAY, 6)
+    assert steady.direction == "steady" and "for the better" not in steady.text()
+    assert steady.text().endswith("back from its worst month, Mar 2024")
+    worse = daily({1: 200, 2: 240, 3: 300, 4: 280, 5: 260, 6: 250})
+    assert (
+        trend(metric(), worse, TODAY, 6)
+        .text()
+        .endswith("worse (3:20 -> 4:10), recovering since its worst month, Mar 2024")
+    )
 
 
 def test_too_few_days_or_a_single_month_is_no_trend() -> None:

@@ -40,6 +40,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "config"
 FULL = FIXTURES / "full.yaml"
 BROKEN = FIXTURES / "broken.yaml"
 
+WALL_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC"  # a valid blob
 MINIMAL = """\
 feeds:
   - name: calls
@@ -384,7 +385,7 @@ ERROR_CASES = [
      "ssh.users[1].role must be one of supervisor, wall (got 'viewer')"),
     ("ssh listen", "listen: 0.0.0.0:2222", "listen: 0.0.0.0", ("0.0.0.0", 1),
      "ssh.listen must be host:port like 0.0.0.0:2222 (got '0.0.0.0')"),
-    ("ssh key", '["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIWall"]', '["AAAAC3NzaC1lZDI1NTE5"]',
+    ("ssh key", f'["ssh-ed25519 {WALL_KEY} wall"]', '["AAAAC3NzaC1lZDI1NTE5"]',
      ('"AAAAC3', 1), "ssh.users[1].keys[0] is not an OpenSSH public key line"),
     ("ssh user twice", "- name: wall-3", "- name: li.wei", ("li.wei", 3),
      "ssh.users[1].name 'li.wei' is listed twice"),
@@ -624,3 +625,66 @@ def test_the_display_name_column_is_given_once(tmp_path: Path) -> None:
         position(text, "name: agent_name"),
         position(text, "name: third"),
     ]
+
+
+def test_decimals_per_metric_and_a_bad_one_at_its_place(tmp_path: Path) -> None:
+    text = MINIMAL.format(path="calls.csv", type="number", agg="mean", better="higher", green="90")
+    path = write(tmp_path, text + "    decimals: 1\n")
+    (metric,) = load_config(path).metrics
+    assert metric.decimals == 1
+    text = path.read_text().replace("decimals: 1", "decimals: 1.5")
+    path.write_text(text)
+    (problem,) = errors(path)
+    assert problem.message == "metrics.m.decimals must be a whole number from 0 to 4 (got '1.5')"
+    assert (problem.line, problem.col) == position(text, "1.5")
+
+
+def test_a_metric_on_an_unknown_field_is_one_problem_not_its_thresholds_too(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.format(path="calls.csv", type="percent", agg="mean", better="higher",
+                          green="85%") + "    red: 80%\n"  # fmt: skip
+    path = write(tmp_path, text.replace("    field: value", "    field: valeu"))
+    (problem,) = errors(path)
+    assert "'valeu' is not a field of any feed" in problem.message
+    assert "did you mean 'value'" in problem.message
+
+
+def test_a_feed_without_fields_is_an_error_at_its_place(tmp_path: Path) -> None:
+    lines = (
+        minimal(tmp_path)
+        .read_text()
+        .replace("    fields:\n      value: {column: value, type: number}\n", "")
+    )
+    path = write(tmp_path, lines)
+    messages = [p.message for p in errors(path)]
+    assert any("missing required key 'fields'" in m for m in messages), messages
+    empty = (
+        minimal(tmp_path)
+        .read_text()
+        .replace("    fields:\n      value: {column: value, type: number}\n", "    fields: {}\n")
+    )
+    path = write(tmp_path, empty)
+    problems = errors(path)
+    assert any("feeds[0].fields names no field" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("keys", "why"),
+    [
+        ('["ssh-ed25519 not-base64!"]', "its key is not base64"),
+        ('["ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQAB li"]', "its key data is not a ssh-ed25519 key"),
+        ("[]", "has no keys: wall-3 could never log in"),
+    ],
+)
+def test_a_malformed_ssh_key_or_a_user_without_keys_is_an_error(
+    tmp_path: Path, keys: str, why: str
+) -> None:
+    old = (
+        '["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC wall"]'
+    )
+    path, text = mutate(tmp_path, old, keys)
+    (problem,) = errors(path)
+    assert why in problem.message and problem.severity == "error"
+    at = keys if keys == "[]" else keys[1:]  # the key itself, or the empty list
+    assert (problem.line, problem.col) == position(text, at)

@@ -55,3 +55,25 @@ def test_the_same_seed_gives_the_same_history(tmp_path: Path) -> None:
     assert first == simulated_history(config, today, seed=1)
     assert first != simulated_history(config, today, seed=2)
     assert all(day < "2026-11-30" for day, *_ in first)
+
+
+def test_history_never_starts_before_an_agents_hire_date(tmp_path: Path) -> None:
+    from floorwatch.demo.history import roster_hire_dates
+
+    config = load_config(write_demo_config(tmp_path))
+    FloorSimulator(tmp_path / "feeds", agents=60, seed=5, speed=DEMO_SPEED).backfill()
+    hired = roster_hire_dates(config)
+    today = date.today()
+    recent = {agent: day for agent, day in hired.items() if (today - day).days < HISTORY_DAYS}
+    assert recent, "the demo floor has new hires"
+    problems: list[str] = []
+    seed_history(config, 5, problems)
+    assert problems == []
+    store = NoteStore(store_path(config))
+    try:
+        for agent, day in recent.items():
+            figures = store.daily_figures(agent, "2000-01-01")
+            days = sorted({figure[0] for figure in figures})
+            assert days and days[0] >= day.isoformat(), (agent, day, days[:1])
+    finally:
+        store.close()

@@ -176,7 +176,49 @@ async def test_praise_by_keyboard_needs_no_suggestion(tmp_path: Path) -> None:
     assert note.kind == "praise" and note.suggestion == ""
     assert note.behavior.endswith("calm, clear close on the 10:30 call")
     assert note.follow_up_due == datetime(2025, 6, 16, 17, 0, tzinfo=UTC)
-    assert note.evidence == () and note.tags == ()  # all green: no evidence to prefill
+    # Praise is built from strengths: every metric is green, so every one is evidence.
+    assert note.evidence and {item.status for item in note.evidence} == {"green"}
+    assert note.tags == tuple(item.metric for item in note.evidence)
+
+
+def test_praise_is_built_from_strengths_not_the_red() -> None:
+    from floorwatch.coaching import praise_for
+    from floorwatch.coaching.analysis import analyse_agent
+    from floorwatch.live.board import Board
+    from tests.app_support import build_board
+
+    board: Board = build_board()[0]
+    row = board.rows["A001"]  # red on AHT, green elsewhere
+    analysis = analyse_agent("A001", board.rows, board.config.metrics, board.threshold)
+    evidence, remarks = praise_for(row, board.config, analysis, improved={"aht"})
+    keys = [item.metric for item in evidence]
+    assert "aht" in keys  # red, but better over the months: that is worth praising
+    assert all(row.cells[key].status.json_name == "green" for key in keys if key != "aht")
+    assert remarks["aht"] == "improving"
+    firsts = [c.metric.key for c in analysis.comparisons if c.rank == 1 and c.ranked > 1]
+    assert firsts and all("best in the team" in remarks[key] for key in firsts)
+    plain, _ = praise_for(row, board.config, analysis)
+    assert "aht" not in [item.metric for item in plain]  # red and not improving: not praise
+
+
+async def test_praise_prefill_and_the_saved_evidence_follow_the_tags_kept(tmp_path: Path) -> None:
+    app = panel_app(tmp_path, agent="A001", kind="praise")
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = panel_of(app)
+        await shows(pilot, app, "Praise for Li Wei")
+        behavior = panel.query_one("#behavior", TextArea).text
+        assert EVIDENCE_LINE not in behavior and "AHT" not in behavior  # the red is not praise
+        tags = panel.query_one("#tags", Input)
+        kept = [t.strip() for t in tags.value.split(",") if t.strip()]
+        assert len(kept) >= 2 and "aht" not in kept
+        tags.value = ", ".join(kept[1:])  # the supervisor takes one metric out
+        await pilot.press("tab")
+        panel.query_one("#timeframe", Input).value = "end of shift"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.results)
+    (note,) = store_of(tmp_path).notes()
+    assert [item.metric for item in note.evidence] == kept[1:]  # not the metric taken out
 
 
 async def test_kind_is_switched_by_keyboard_and_the_rules_follow(tmp_path: Path) -> None:

@@ -126,3 +126,40 @@ def test_history_build_then_show_on_three_months_of_real_calls(tmp_path: Path) -
     missing = floorwatch("show", "Diane", "--today", "2021-03-31")
     assert "no daily figures since 2020-09-29: `floorwatch history build` keeps them" in missing
     assert not store.exists()
+
+
+def _history(*argv: str) -> int:
+    import argparse
+
+    from floorwatch.cli import run_handler
+    from floorwatch.commands import history
+
+    parser = argparse.ArgumentParser(prog="floorwatch")
+    history.register(parser.add_subparsers(dest="command"))
+    return run_handler(parser.parse_args(["history", *argv]))
+
+
+@needs_realdata
+def test_history_show_for_an_agent_nobody_knows_says_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path)
+    common = ["--config", str(config), "--store", str(tmp_path / "notes.db")]
+    assert _history("show", "Dianne", *common) == 2
+    err = capsys.readouterr().err
+    assert "no agent 'Dianne'" in err and "did you mean 'Diane'?" in err
+    assert _history("show", "Diane", "--today", "2021-03-31", *common) == 0  # known: no figures
+    assert not (tmp_path / "notes.db").exists()
+
+
+@needs_realdata
+def test_history_show_on_the_data_clock_speaks_the_datas_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "floorwatch.yaml"
+    path.write_text(CONFIG.replace('day_starts: "08:00"}', 'day_starts: "08:00", clock: data}'))
+    assert _history("show", "Diane", "--config", str(path), "--store", str(tmp_path / "n.db")) == 0
+    out = capsys.readouterr().out
+    # The newest call is on 2021-03-31: the replay's today, not the machine's.
+    assert out.startswith("Diane: trends to 2021-03-31")
+    assert "no daily figures since 2020-09-29" in out

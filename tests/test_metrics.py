@@ -45,6 +45,7 @@ def metric(
     fmt: MetricFormat = MetricFormat.DURATION,
     min_count: int = 1,
     label: str | None = None,
+    decimals: int | None = None,
 ) -> MetricConfig:
     return MetricConfig(
         key=key,
@@ -57,6 +58,7 @@ def metric(
         threshold=Threshold(green=green, red=red),  # type: ignore[arg-type]
         format=fmt,
         min_count=min_count,
+        decimals=decimals,
     )
 
 

@@ -51,6 +51,9 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "floor" / "floor3.yaml"  # not ./floorwatch.yaml: only used when named
     path.parent.mkdir()
     path.write_text(CONFIG_YAML)
+    (path.parent / "calls.csv").write_text(
+        "ts,agent,aht\n2026-11-30T09:00:00,A017,200\n2026-11-30T09:05:00,B204,250\n"
+    )
     return path
 
 
@@ -61,6 +64,53 @@ def add(store: Path, *extra: str, agent: str = "A017") -> list[str]:
         "--effect", "the customer asked twice", "--suggestion", "say: one moment, please",
         "--timeframe", "+1d", "--tags", "aht,csat", *extra,
     ]  # fmt: skip
+
+
+def test_add_for_an_agent_nobody_knows_asks_for_force(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "notes.sqlite3"
+    assert run(*add(store, agent="A071"), "--config", str(config)) == 2
+    err = capsys.readouterr().err
+    assert "'A071'" in err and "did you mean 'A017'?" in err and "--force" in err
+    assert not store.exists()  # nothing written, not even an empty store
+    assert run(*add(store, "--force", agent="A071"), "--config", str(config)) == 0
+
+
+def test_list_of_a_store_that_does_not_exist_says_so_and_creates_nothing(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "nowhere.sqlite3"
+    assert run("list", "--store", str(store), "--config", str(config)) == 0
+    captured = capsys.readouterr()
+    assert f"no notes store at {store}" in captured.err and "No notes." in captured.out
+    assert run("list", "--store", str(store), "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run("export", "--store", str(store)) == 0
+    assert not store.exists()
+
+
+def test_verbose_names_the_store_read(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("report", "--config", str(config), "--verbose") == 0
+    store = config.parent / "notes" / "floor.sqlite3"
+    assert f"notes store {store} (notes.path)" in capsys.readouterr().err
+
+
+def test_add_uses_the_floors_shift_end(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config.write_text(
+        CONFIG_YAML.replace("timezone: Asia/Shanghai", "timezone: UTC, shift_end: '15:30'")
+    )
+    store = tmp_path / "notes.sqlite3"
+    argv = add(store, "--timeframe", "tomorrow")
+    assert run(*argv, "--config", str(config)) == 0
+    note_id = int(capsys.readouterr().out)
+    note = NoteStore(store).get(note_id)
+    assert note is not None and note.follow_up_due is not None
+    assert note.follow_up_due.astimezone(UTC).strftime("%H:%M") == "15:30"
 
 
 def test_add_list_export_round_trip(
@@ -194,3 +244,34 @@ def test_terminal_escapes_in_notes_are_not_printed(
     run("export", "--store", str(store), "--format", "json")
     out = capsys.readouterr().out
     assert "\x1b" not in out and json.loads(out)[0]["agent_name"] == hostile  # escaped, kept
+
+
+def test_report_on_the_data_clock_speaks_the_datas_time(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config.write_text(CONFIG_YAML.replace("timezone: Asia/Shanghai", "timezone: UTC, clock: data"))
+    assert run("report", "--config", str(config), "--days", "1") == 0
+    # The newest call is 2026-11-30 09:05 UTC: the replay's now, whatever the machine's clock.
+    assert capsys.readouterr().out.startswith("Coaching since Sun 29 Nov 2026 09:05")
+
+
+def test_since_today_is_the_floor_day(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A replay at 2026-11-30 09:05 (the newest call); the floor day starts at 06:00.
+    config.write_text(
+        CONFIG_YAML.replace(
+            "timezone: Asia/Shanghai", "timezone: UTC, day_starts: '06:00', clock: data"
+        )
+    )
+    store = tmp_path / "notes.sqlite3"
+    from floorwatch.coaching import NoteDraft
+
+    with NoteStore(store) as opened:
+        for hour, behavior in ((5, "before the floor day"), (7, "in the floor day")):
+            draft = NoteDraft(agent="A017", agent_name="Dana", behavior=behavior, effect="e",
+                              suggestion="s", timeframe="2026-12-24")  # fmt: skip
+            opened.add(draft, "li.wei", datetime(2026, 11, 30, hour, tzinfo=UTC))
+    assert run("list", "--store", str(store), "--config", str(config), "--since", "today") == 0
+    out = capsys.readouterr().out
+    assert "in the floor day" in out and "before the floor day" not in out

@@ -272,7 +272,8 @@ def test_the_timeline_is_newest_first_with_revisions_retractions_and_outcomes(
     text = timeline_text(notes, row, NOW_UTC, UTC).plain
 
     assert text.splitlines()[:2] == [
-        "Red since Mon 10:42: no feedback yet; give it by Tue 10:42",  # red on the board now
+        # Red on the board now, since its first call of the fixture's 50 minutes (09:52).
+        "Red since Mon 09:52: no feedback yet; give it by Tue 09:52",
         "Praise : improvement, last 30 days: 0 : 4 (aim for 3 : 1)",
     ]
     assert "\n\nCoaching notes (4, 1 retracted)\n" in text

@@ -83,7 +83,8 @@ def sample(timezone: str = "Europe/Paris") -> tuple[Board, object]:
         (1.0, MetricFormat.PERCENT, "100%"),
         (12.0, MetricFormat.NUMBER, "12"),
         (4.5, MetricFormat.NUMBER, "4.5"),
-        (3.14159, MetricFormat.NUMBER, "3.14"),
+        (3.14159, MetricFormat.NUMBER, "3.1"),  # one decimal: CSAT 91.4 beside 90
+        (91.43, MetricFormat.NUMBER, "91.4"),
         (12345.0, MetricFormat.NUMBER, "12,345"),
     ],
 )
@@ -91,10 +92,51 @@ def test_format_value(value: float | None, fmt: MetricFormat, text: str) -> None
     assert format_value(value, fmt) == text
 
 
+def test_decimals_make_a_column_read_evenly() -> None:
+    assert format_value(91.0, MetricFormat.NUMBER, 1) == "91.0"
+    assert format_value(91.43, MetricFormat.NUMBER, 0) == "91"
+    assert format_value(0.85, MetricFormat.PERCENT, 2) == "85.00%"
+    assert format_value(312.25, MetricFormat.DURATION, 1) == "5:12.2"
+
+
+def test_a_value_that_reads_as_its_bound_shows_why_it_is_red() -> None:
+    from floorwatch.text.values import metric_value
+
+    compl = metric(
+        "compl", "complaint", Agg.RATE, 3600.0, Better.LOWER, 0.01, 0.02, MetricFormat.PERCENT,
+        label="Compl",
+    )  # fmt: skip
+    assert metric_value(0.0204, compl, 0.02) == "2.04%"  # not '2%' beside 'red > 2%'
+    assert metric_value(0.0204, compl) == "2%"  # green or no bound: the usual digits
+    assert metric_value(0.0304, compl, 0.02) == "3%"  # reads apart already
+    aht = METRICS[0]
+    assert metric_value(360.4, aht, 360.0) == "6:00.4"
+    csat = metric(
+        "csat", "csat", Agg.MEAN, 3600.0, Better.HIGHER, 90.0, 85.0, MetricFormat.NUMBER, decimals=1
+    )
+    assert metric_value(84.96, csat, 85.0) == "84.96"  # 85.0 would read as the bound
+
+
+def test_text_cells_show_the_digits_that_tell() -> None:
+    compl = metric(
+        "compl", "resolved", Agg.RATE, 3600.0, Better.LOWER, 0.01, 0.02, MetricFormat.PERCENT,
+        label="Compl",
+    )  # fmt: skip
+    cfg = config(compl, feeds=(CALLS,))
+    board = Board(cfg)
+    rows = [{"ts": T0 + i, "agent": "A1", "resolved": 1.0 if i < 51 else 0.0} for i in range(2500)]
+    board.ingest(CALLS, batch(rows, FIELDS))
+    board.tick(now=T0 + 2600)
+    assert board.rows["A1"].cells["compl"].status.word == "RED"
+    text = render_text(board, cfg, [], T0 + 2600)  # type: ignore[arg-type]
+    assert "2.04% ■" in text
+
+
 def test_json_contract_shape_and_order() -> None:
     board, cfg = sample()
     document = json.loads(render_json(board, cfg, STATUSES, T0 + 60))  # type: ignore[arg-type]
-    assert set(document) == {"generated_at", "floor", "agents", "feeds"}
+    assert set(document) == {"generated_at", "floor", "clock", "agents", "feeds"}
+    assert document["clock"] == "wall"
     assert document["floor"] == "Test floor"
     generated = datetime.fromisoformat(document["generated_at"])
     assert generated.timestamp() == T0 + 60 and generated.utcoffset() is not None
@@ -102,7 +144,8 @@ def test_json_contract_shape_and_order() -> None:
         [a["agent"] for a in document["agents"]] == board.sorted_ids() == ["A3", "A1", "A2", "A4"]
     )
     for agent in document["agents"]:
-        assert set(agent) == {"agent", "name", "team", "status", "metrics"}
+        assert set(agent) == {"agent", "name", "team", "status", "red_since", "metrics"}
+        assert (agent["red_since"] is None) == (agent["status"] != "red")
         assert agent["status"] in {"red", "amber", "green", "none"}
         assert list(agent["metrics"]) == ["aht", "fcr"]
         for cell in agent["metrics"].values():
@@ -115,6 +158,7 @@ def test_json_contract_shape_and_order() -> None:
         "name": "Li Wei",
         "team": "Billing",
         "status": "amber",
+        "red_since": None,
         "metrics": {
             "aht": {"value": 312.0, "status": "amber", "count": 1},  # seconds, not "5:12"
             "fcr": {"value": 1.0, "status": "green", "count": 1},  # a fraction, not 100
@@ -161,7 +205,7 @@ def test_text_table_is_aligned_worst_first_and_plain() -> None:
     aht_end = header.index("AHT") + len("AHT")
     assert all(line[aht_end - 1] != " " for line in table)
     assert "RED SINCE" in header and table[0].rstrip().endswith(
-        datetime.fromtimestamp(T0 + 60, board_zone()).strftime("%H:%M")
+        datetime.fromtimestamp(T0, board_zone()).strftime("%H:%M")  # its row's time, not now
     )
     assert "Team averages:" in text and "Billing: AHT 5:12" in text
     assert "calls: feeds/site-a.csv  5 rows, 1 rejected" in text
@@ -196,7 +240,7 @@ def test_csv_round_trips_in_base_units() -> None:
     a4 = next(r for r in rows if r["agent"] == "A4")
     assert (a4["aht"], a4["aht_status"], a4["aht_count"]) == ("", "none", "0")
     a3 = next(r for r in rows if r["agent"] == "A3")
-    assert datetime.fromisoformat(a3["red_since"]).timestamp() == T0 + 60
+    assert datetime.fromisoformat(a3["red_since"]).timestamp() == T0  # the row that made it red
     a2 = next(r for r in rows if r["agent"] == "A2")
     assert a2["team"] == "'=cmd|' /C calc'!A0"  # a spreadsheet must not run it
     assert a2["name"] == HOSTILE

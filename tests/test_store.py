@@ -320,6 +320,43 @@ def test_store_path_prefers_the_config(tmp_path: Path) -> None:
     assert store_path(None).name == "notes.sqlite3"
 
 
+def _floor_config(source: Path, name: str = "Billing floor"):
+    from floorwatch.config.types import Config, FloorConfig
+
+    return Config(source=source, floor=FloorConfig(name=name), feeds=(), metrics=())
+
+
+def test_each_config_gets_its_own_default_store(tmp_path: Path) -> None:
+    from floorwatch.store import choose_store, default_store_path
+
+    north = _floor_config(tmp_path / "north" / "floorwatch.yaml", "North floor")
+    south = _floor_config(tmp_path / "south" / "floorwatch.yaml", "North floor")  # same name
+    paths = {store_path(north), store_path(south)}
+    assert len(paths) == 2 and default_store_path() not in paths
+    assert all(p.parent == default_store_path().parent / "floors" for p in paths)
+    assert store_path(north).name.startswith("north-floor-")
+    again = _floor_config(tmp_path / "north" / ".." / "north" / "floorwatch.yaml", "North floor")
+    assert store_path(again) == store_path(north)  # the same file, however it is named
+    assert choose_store(north).notice is None
+
+
+def test_an_existing_shared_store_is_kept_and_said(tmp_path: Path) -> None:
+    from floorwatch.store import choose_store, default_store_path, floor_store_path
+
+    config = _floor_config(tmp_path / "floorwatch.yaml")
+    legacy = default_store_path()
+    with NoteStore(legacy) as store:  # notes written before stores were per config
+        store.add(draft(), "li.wei", NOW)
+    choice = choose_store(config)
+    assert choice.path == legacy and choice.notice is not None
+    assert str(legacy) in choice.notice and "notes.path" in choice.notice
+    # Once the floor's own store exists (moved there, or set up anew), it wins.
+    with NoteStore(floor_store_path(config)) as store:
+        store.add(draft(), "li.wei", NOW)
+    assert choose_store(config).path == floor_store_path(config)
+    assert choose_store(config).notice is None
+
+
 def test_author(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLOORWATCH_AUTHOR", "env.author")
     assert resolve_author("li.wei") == "li.wei"

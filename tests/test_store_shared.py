@@ -608,3 +608,24 @@ async def test_a_board_shows_a_note_another_host_wrote_within_a_second(pg_url: s
             assert arrived < 1.0, f"the note reached the board after {arrived:.2f} s"
     finally:
         NotesService.POLL_INTERVAL = original
+
+
+def test_notes_url_is_the_store_chosen_and_named(tmp_path: Path, pg_url: str) -> None:
+    from floorwatch.store import choose_store, open_store
+    from tests.test_config import minimal
+
+    path = minimal(tmp_path)
+    path.write_text(path.read_text() + f"notes:\n  url: '{pg_url}'\n  site: north\n")
+    config = load_config(path)
+    choice = choose_store(config)
+    assert (choice.path, choice.why, choice.notice) == (pg_url, "notes.url", None)
+    with open_store(config) as store:
+        assert (store.backend, store.site, store.where) == ("postgresql", "north", pg_url)
+        store.add(draft(), "li.wei", NOW)
+    listed = subprocess.run(
+        [sys.executable, "-m", "floorwatch", "notes", "list", "--all", "--verbose",
+         "--config", str(path), "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert f"notes store {pg_url} (notes.url)" in listed.stderr
+    assert [note["agent"] for note in json.loads(listed.stdout)] == ["A017"]

@@ -8,7 +8,7 @@ Import from `floorwatch.coaching`; the submodules are its seams:
 
 - `notes`: Note, NoteDraft, Evidence, FollowUp, validate_draft, draft autosave fields, records
 - `timeframe`: parse_timeframe, TIMEFRAME_PICKS, describe_due (the time rules are there)
-- `evidence`: evidence_for(board row), behavior_prefill
+- `evidence`: evidence_for(board row), praise_for (what the agent does well), behavior_prefill
 - `loop`: open/due follow-ups, feedback_within_24h, praise_ratio, cadence, follow_up_outcome,
   agent_indicators
 - `analysis`: analyse_agent: the agent beside the team (average, best, rank), the gap to green,
@@ -20,7 +20,7 @@ Import from `floorwatch.coaching`; the submodules are its seams:
   it turned, from the daily figures of `floorwatch.live.daily_figures`
 """
 
-from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text
+from floorwatch.coaching.evidence import behavior_prefill, evidence_for, evidence_text, praise_for
 from floorwatch.coaching.loop import (
     CADENCE_LEAD,
     FEEDBACK_WITHIN,
@@ -75,14 +75,54 @@ from floorwatch.coaching.timeframe import (
 )
 
 __all__ = [
-    "CADENCE_LEAD", "DEFAULT_SHIFT_END", "FEEDBACK_WITHIN", "FOLLOW_UP_EARLY", "IMPROVED",
-    "IMPROVEMENT", "KINDS", "PRAISE", "PRAISE_TARGET", "PRIVATE", "RECORD_KEYS",
-    "REVISION_KEYS", "SAME", "SHARED", "TIMEFRAME_HELP", "TIMEFRAME_PICKS", "VISIBILITIES",
-    "WORSE", "CadenceDue", "Evidence", "FollowUp", "Indicator", "Note", "NoteDraft",
-    "PraiseRatio", "RedFeedback", "agent_indicators", "behavior_prefill", "cadence",
-    "describe_due", "draft_fields", "draft_from_fields", "due_follow_ups", "end_of_day",
-    "evidence_for", "evidence_from_json", "evidence_text", "evidence_to_json",
-    "feedback_within_24h", "floor_timezone", "follow_up_outcome", "live", "note_record",
-    "open_follow_ups", "parse_tags", "parse_timeframe", "praise_ratio", "validate_draft",
+    "CADENCE_LEAD",
+    "DEFAULT_SHIFT_END",
+    "FEEDBACK_WITHIN",
+    "FOLLOW_UP_EARLY",
+    "IMPROVED",
+    "IMPROVEMENT",
+    "KINDS",
+    "PRAISE",
+    "PRAISE_TARGET",
+    "PRIVATE",
+    "RECORD_KEYS",
+    "REVISION_KEYS",
+    "SAME",
+    "SHARED",
+    "TIMEFRAME_HELP",
+    "TIMEFRAME_PICKS",
+    "VISIBILITIES",
+    "WORSE",
+    "CadenceDue",
+    "Evidence",
+    "FollowUp",
+    "Indicator",
+    "Note",
+    "NoteDraft",
+    "PraiseRatio",
+    "RedFeedback",
+    "agent_indicators",
+    "behavior_prefill",
+    "cadence",
+    "describe_due",
+    "draft_fields",
+    "draft_from_fields",
+    "due_follow_ups",
+    "end_of_day",
+    "evidence_for",
+    "evidence_from_json",
+    "evidence_text",
+    "evidence_to_json",
+    "feedback_within_24h",
+    "floor_timezone",
+    "follow_up_outcome",
+    "live",
+    "note_record",
+    "open_follow_ups",
+    "parse_tags",
+    "parse_timeframe",
+    "praise_for",
+    "praise_ratio",
+    "validate_draft",
     "with_fields",
 ]  # fmt: skip

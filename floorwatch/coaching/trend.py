@@ -32,7 +32,8 @@ class Trend:
     direction: str  # better | worse | steady | swinging | no history
     first: float | None  # the span's first month (mean of its days)
     last: float | None  # its last month
-    turned: str | None  # 'for the better in Feb 2021' when the worst month is inside the span
+    turned: str | None  # 'turned for the better in Feb 2021': see `_turned`, never contradicting
+    # the direction ('steady ... turned for the better' would)
     days: int  # days with figures in the span
 
     def text(self) -> str:
@@ -40,7 +41,7 @@ class Trend:
             return f"{self.months} months: not enough history ({self.days} days)"
         fmt = self.metric.format
         moved = f" ({format_value(self.first, fmt)} -> {format_value(self.last, fmt)})"
-        turned = f", turned {self.turned}" if self.turned else ""
+        turned = f", {self.turned}" if self.turned else ""
         return f"{self.months} months: {self.direction}{moved}{turned}"
 
 
@@ -74,9 +75,10 @@ def trend(
     values = [value for _, value in monthly]
     first, last = values[0], values[-1]
     scale = _scale(metric, first)
+    direction = _direction(metric, values, scale)
     return Trend(
-        metric, months, _direction(metric, values, scale), first, last,
-        _turned(metric, monthly, scale), len(kept),
+        metric, months, direction, first, last, _turned(metric, monthly, scale, direction),
+        len(kept),
     )  # fmt: skip
 
 
@@ -122,7 +124,12 @@ def _direction(metric: MetricConfig, values: list[float], scale: float) -> str:
     return "better" if change > 0 else "worse"
 
 
-def _turned(metric: MetricConfig, monthly: list[tuple[date, float]], scale: float) -> str | None:
+def _turned(
+    metric: MetricConfig, monthly: list[tuple[date, float]], scale: float, direction: str
+) -> str | None:
+    """Where it turned, worded to agree with the direction: a worst month inside the span that
+    it came back from is a turn for the better only when the span is better overall ('steady
+    ... turned for the better' would contradict itself); likewise a best month."""
     if len(monthly) < 3:
         return None
     scores = [_goodness(metric, value) for _, value in monthly]
@@ -130,7 +137,17 @@ def _turned(metric: MetricConfig, monthly: list[tuple[date, float]], scale: floa
     best = max(range(len(scores)), key=scores.__getitem__)
     last = len(scores) - 1
     if 0 < worst < last and scores[last] - scores[worst] > scale:
-        return f"for the better in {monthly[worst][0]:%b %Y}"
+        month = f"{monthly[worst][0]:%b %Y}"
+        if direction == "better":
+            return f"turned for the better in {month}"
+        if direction == "worse":
+            return f"recovering since its worst month, {month}"
+        return f"back from its worst month, {month}"
     if 0 < best < last and scores[best] - scores[last] > scale:
-        return f"for the worse in {monthly[best][0]:%b %Y}"
+        month = f"{monthly[best][0]:%b %Y}"
+        if direction == "worse":
+            return f"turned for the worse in {month}"
+        if direction == "better":
+            return f"slipping since its best month, {month}"
+        return f"back from its best month, {month}"
     return None

@@ -50,8 +50,6 @@ def parse_at(text: str, timezone: str | None) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    import time
-
     from floorwatch.feeds import FloorFeeds
     from floorwatch.live.board import Board, filter_until
     from floorwatch.reports import board as report
@@ -65,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if len(rows):
             board.ingest(update.feed, rows)
     board.tick(now=at)
-    generated_at = at if at is not None else time.time()
+    generated_at = board.now if board.now is not None else board.floor_clock.now()
     render = {"text": report.render_text, "json": report.render_json, "csv": report.render_csv}
     output = render[args.format](board, config, feeds.statuses(), generated_at)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")

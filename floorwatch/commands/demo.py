@@ -53,6 +53,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     from floorwatch.demo.history import MAX_AGENTS
     from floorwatch.demo.model import DEMO_SPEED
     from floorwatch.demo.simulator import FloorSimulator
+    from floorwatch.store import store_path
     from floorwatch.tui.app import FloorwatchApp
 
     config_path = write_demo_config(folder)
@@ -73,7 +74,10 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     )
     writer.start()
     try:
-        app = FloorwatchApp(config, wall=args.wall)
+        where = (
+            f"Demo: feeds in {folder / 'feeds'}, notes in {store_path(config)} (? shows them again)"
+        )
+        app = FloorwatchApp(config, wall=args.wall, notice=where)
         app.exit_on_hangup = True
         app.run()
     finally:

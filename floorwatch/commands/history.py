@@ -15,7 +15,15 @@ import sys
 from datetime import date
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import STORE_HELP, add_config_argument, load
+from floorwatch.commands.common import (
+    STORE_HELP,
+    add_config_argument,
+    add_verbose_argument,
+    did_you_mean,
+    floor_clock,
+    known_agents,
+    load,
+)
 
 HELP = "keep daily figures for trends over months (build), or show an agent's trends"
 DESCRIPTION = """\
@@ -25,6 +33,7 @@ metric's figure per agent and floor day (a day read again replaces its figures):
 `show AGENT` prints that agent's trends."""
 
 EXIT_STORE = 1
+EXIT_UNKNOWN = 2  # an agent nobody knows
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--today", metavar="YYYY-MM-DD", help="the spans' last day (default: today)")
     for action in (build, show):
         add_config_argument(action)
+        add_verbose_argument(action)
         action.add_argument("--store", metavar="PATH|URL", help=STORE_HELP)
     parser.set_defaults(handler=run)
 
@@ -45,11 +55,12 @@ def run(args: argparse.Namespace) -> int:
     from floorwatch.store import StoreError
 
     config = load(args.config)
-    store = open_store_from(args.store, config)
+    store = open_store_from(args.store, config, verbose=args.verbose)
     try:
         if args.history_action == "build":
             return _build(config, store)
-        return _show(config, store, args.agent, _day(args.today))
+        today = _day(args.today) if args.today else floor_clock(config).today()
+        return _show(config, store, args.agent, today)
     except StoreError as error:
         print(f"floorwatch history: {error}", file=sys.stderr)
         return EXIT_STORE
@@ -82,7 +93,17 @@ def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-unt
 
     since = span_start(today).isoformat()
     # Reading must not create a store (a personnel-records file) where there is none.
-    figures = store.daily_figures(agent, since) if store.exists() else []
+    exists = store.exists()
+    figures = store.daily_figures(agent, since) if exists else []
+    if not figures:
+        kept = store.figure_agents() if exists else []
+        known = {**{a: a for a in kept}, **known_agents(config)}
+        if agent not in known:
+            raise UserError(
+                f"no agent {clean_text(agent)!r} in the feeds, the roster or the daily "
+                f"figures{did_you_mean(agent, known)}",
+                exit_code=EXIT_UNKNOWN,
+            )
     print(f"{clean_text(agent)}: trends to {today.isoformat()}")
     if not figures:
         print(f"  no daily figures since {since}: `floorwatch history build` keeps them")
@@ -91,9 +112,7 @@ def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-unt
     return 0
 
 
-def _day(text: str | None) -> date:
-    if text is None:
-        return date.today()
+def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:

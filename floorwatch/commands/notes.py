@@ -1,8 +1,9 @@
 """`floorwatch notes`: list, export and add BEST coaching notes from the shell.
 
-The store is found as the app finds it: `--store PATH`, else the config's `notes.path`, else the
-user data dir. The config (`--config`, $FLOORWATCH_CONFIG, ./floorwatch.yaml, the user config
-folder) is optional here: without one, times are shown in the system's timezone.
+The store is found as the app finds it: `--store PATH|URL`, else the config's `notes.url` or
+`notes.path`, else the config's own file in the user data dir. The config (`--config`,
+$FLOORWATCH_CONFIG, ./floorwatch.yaml, the user config folder) is optional here: without one,
+times are shown in the system's timezone.
 """
 
 from __future__ import annotations
@@ -17,21 +18,28 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import add_config_argument
+from floorwatch.commands.common import (
+    add_config_argument,
+    add_verbose_argument,
+    did_you_mean,
+    floor_clock,
+    known_agents,
+)
 from floorwatch.text.safe import clean_text, csv_cell, json_text
 
 if TYPE_CHECKING:
     from floorwatch.coaching import Note
     from floorwatch.config.types import Config
+    from floorwatch.live.clock import FloorClock
     from floorwatch.store import NoteStore
 
 HELP = "list, export or add BEST coaching notes"
 DESCRIPTION = """\
 The BEST coaching notes (Behavior, Effect, Suggestion, Timeframe) that supervisors write on the
 board, kept in the notes store: --store PATH|URL, else notes.url (PostgreSQL) or notes.path (a
-SQLite file) in the config, else a file in the user data folder. Notes are never deleted: an
-edit or a retraction is a new revision. `migrate --to URL` copies a SQLite store into
-PostgreSQL."""
+SQLite file) in the config, else the config's own file in the user data folder. Notes are never
+deleted: an edit or a retraction is a new revision. `migrate --to URL` copies a SQLite store
+into PostgreSQL."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
@@ -99,6 +107,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--tags", default="", metavar="A,B", help="metric keys, comma-separated")
     add.add_argument("--visibility", choices=("private", "shared"), default="private")
     add.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login name")
+    add.add_argument(
+        "--force", action="store_true", help="write it even for an agent no feed or roster knows"
+    )
     add.set_defaults(handler=run_add)
 
 
@@ -125,11 +136,12 @@ message per field when the note is incomplete, 1 when the store cannot be writte
 
 def _add_store_arguments(parser: argparse.ArgumentParser, sites: bool = True) -> None:
     add_config_argument(parser)
+    add_verbose_argument(parser)
     parser.add_argument(
         "--store",
         metavar="PATH|URL",
         help="the notes file or postgresql:// URL (default: notes.url or notes.path, or the "
-        "data folder)",
+        "config's own store in the data folder)",
     )
     if not sites:
         return
@@ -146,24 +158,59 @@ def _add_store_arguments(parser: argparse.ArgumentParser, sites: bool = True) ->
 # -- context --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     store: NoteStore
     tz: tzinfo
-    config_author: str | None
+    config: Config | None
+    _clock: FloorClock | None = None
+
+    @property
+    def config_author(self) -> str | None:
+        return self.config.notes.author if self.config else None
+
+    def now(self) -> datetime:
+        """The floor's now (with `floor.clock: data`, the newest row in the feeds: replays)."""
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def day_start(self, now: datetime) -> datetime:
+        """When the floor day holding `now` began (floor.day_starts, in the floor's zone)."""
+        return self.clock.day_start_moment(now.timestamp())
+
+    @property
+    def clock(self) -> FloorClock:
+        if self._clock is None:
+            self._clock = floor_clock(self.config)
+        return self._clock
 
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
     from floorwatch.commands.common import open_store_from
+    from floorwatch.config.types import FloorConfig
 
     config = _optional_config(args.config)
-    tz = floor_timezone(config.floor.timezone if config else None)
-    options: dict[str, Any] = {"tz": tz, "all_sites": bool(getattr(args, "all_sites", False))}
+    floor = config.floor if config else FloorConfig()
+    tz = floor_timezone(floor.timezone)
+    # The floor's shift end, exactly as the board's panel reads 'end of shift' and 'tomorrow'.
+    options: dict[str, Any] = {"tz": tz, "shift_end": floor.shift_end_time}
+    options["all_sites"] = bool(getattr(args, "all_sites", False))
     if getattr(args, "site", None) is not None:
         options["site"] = args.site
-    store = open_store_from(args.store, config, **options)
-    return Context(store, tz, config.notes.author if config else None)
+    verbose = bool(getattr(args, "verbose", False))
+    store = open_store_from(args.store, config, verbose=verbose, **options)
+    return Context(store, tz, config)
+
+
+def _no_store(context: Context, fmt: str) -> bool:
+    """Say so (and print an empty list) when the store does not exist: reading never creates
+    one. True when there was none."""
+    if context.store.exists():
+        return False
+    print(f"floorwatch notes: no notes store at {context.store.where} (no note written yet)",
+          file=sys.stderr)  # fmt: skip
+    _write({"json": "[]", "csv": render([], "csv", context.tz)}.get(fmt, "No notes."))
+    return True
 
 
 def _optional_config(explicit: str | None) -> Config | None:
@@ -198,8 +245,12 @@ def _store_errors(action: Any) -> Any:
 def run_list(args: argparse.Namespace) -> int:
     """`notes list`: latest revisions, filtered."""
     context = open_context(args)
-    now = datetime.now(UTC)
-    since = parse_since(args.since, now, context.tz) if args.since else None
+    since = None
+    if args.since:
+        now = context.now()
+        since = parse_since(args.since, now, context.tz, context.day_start(now))
+    if _no_store(context, args.format):
+        return 0
     with context.store as store:
         notes = store.notes(agent=args.agent, since=since, include_retracted=args.all)
     _write(render(notes, args.format, context.tz))
@@ -210,6 +261,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """`notes export`: every note (or revision), retracted ones included and flagged."""
     context = open_context(args)
+    if _no_store(context, args.format):
+        return 0
     with context.store as store:
         notes = store.all_revisions() if args.revisions else store.notes(include_retracted=True)
     _write(render(notes, args.format, context.tz))
@@ -296,12 +349,15 @@ def _field_lines(label: str, text: str) -> list[str]:
     return [first, *(f"  {'':<12}{row}".rstrip() for row in rows[1:])]
 
 
-def parse_since(text: str, now: datetime, tz: tzinfo) -> datetime:
-    """--since: an ISO date (its start, floor time) or date-time, 'today', or 'Nd'/'Nw' ago."""
+def parse_since(
+    text: str, now: datetime, tz: tzinfo, day_start: datetime | None = None
+) -> datetime:
+    """--since: an ISO date (its start, floor time) or date-time, 'today' (the floor day's
+    start, `day_start`, when given: floor.day_starts), or 'Nd'/'Nw' ago."""
     words = text.strip().lower()
     local_today = now.astimezone(tz).date()
     if words == "today":
-        return datetime.combine(local_today, time(), tz)
+        return day_start or datetime.combine(local_today, time(), tz)
     if words[:-1].isdigit() and words[-1:] in ("d", "w"):
         days = int(words[:-1]) * (7 if words.endswith("w") else 1)
         return datetime.combine(local_today - timedelta(days=days), time(), tz)
@@ -329,8 +385,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UserError("--days must be at least 1", exit_code=EXIT_INVALID)
     context = open_context(args)
-    hire_dates, names = _roster_facts(_optional_config(args.config))
-    now = datetime.now(UTC)
+    hire_dates, names = _roster_facts(context.config)
+    now = context.now()
     with context.store as store:
         exists = store.exists()  # a report never creates a store
         notes = store.notes() if exists else []
@@ -515,9 +571,18 @@ def run_add(args: argparse.Namespace) -> int:
         visibility=args.visibility,
     )
     author = args.author or resolve_author(context.config_author)
+    if not args.force and context.config is not None:
+        known = known_agents(context.config)
+        if draft.agent not in known:
+            print(
+                f"floorwatch notes add: --agent {draft.agent!r}: no feed or roster knows this "
+                f"agent{did_you_mean(draft.agent, known)}; add --force to write the note anyway",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
     try:
         with context.store as store:
-            note = store.add(draft, author, datetime.now(UTC))
+            note = store.add(draft, author, context.now())
     except InvalidNote as invalid:
         for name, message in invalid.problems.items():
             print(f"floorwatch notes add: --{name}: {message}", file=sys.stderr)

@@ -9,6 +9,8 @@ resolved against the config file's folder, after `~` expansion. The sections `me
 
 from __future__ import annotations
 
+import base64
+import binascii
 import glob
 import os
 import re
@@ -200,7 +202,7 @@ class _ConfigReader:
 
     def feed(self, node: Node, where: str) -> FeedConfig | None:
         name_column = self.name_column(node, where)
-        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent"))
+        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent", "fields"))
         if entries is None:
             return None
         if name_column is not None and "name_column" in entries.values:
@@ -298,6 +300,9 @@ class _ConfigReader:
 
     def fields(self, node: Node, where: str) -> tuple[FieldSpec, ...]:
         entries = self.nodes.mapping(node, where, what="a mapping of field: {column, type}")
+        if entries is not None and not entries.values:
+            message = f"{where} names no field: a feed needs at least one for a metric to read"
+            self.problems.error(node, message)
         types = self.nodes.one_of(*(t.value for t in FieldType))
         what = "a mapping like {column: aht_s, type: seconds}"
         specs = []
@@ -381,15 +386,32 @@ class _ConfigReader:
         keys = entries.read("keys", self.nodes.texts) or ()
         key_nodes = entries.values.get("keys")
         for index, key in enumerate(keys):
-            parts = key.split()
-            if len(parts) < 2 or not parts[0].startswith(SSH_KEY_TYPES):
+            why = ssh_key_problem(key)
+            if why is not None:
                 at = key_nodes.value[index] if isinstance(key_nodes, SequenceNode) else key_nodes
-                message = f"{where}.keys[{index}] is not an OpenSSH public key line"
+                message = f"{where}.keys[{index}] is not an OpenSSH public key line ({why})"
                 example = "like 'ssh-ed25519 AAAA... li@laptop'"
-                self.problems.error(at or entries.node, f"{message} {example}")
+                self.problems.error(at or entries.node, f"{message}, {example}")
         if not keys:
-            self.problems.warning(entries.node, f"{where} has no keys: {name} can't log in")
+            at = key_nodes if key_nodes is not None else entries.node
+            self.problems.error(at, f"{where} has no keys: {name} could never log in")
         return SshUser(name or "", role or "wall", keys)
+
+
+def ssh_key_problem(line: str) -> str | None:
+    """Why `line` is not an OpenSSH public key line ('TYPE BASE64 [comment]'), or None. The
+    base64 part must decode and name the same key type, as sshd checks it."""
+    parts = line.split()
+    if len(parts) < 2 or not parts[0].startswith(SSH_KEY_TYPES):
+        return "no key type such as ssh-ed25519 first"
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "its key is not base64"
+    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
+    if size < 0 or blob[4 : 4 + size] != parts[0].encode("ascii", "replace"):
+        return f"its key data is not a {parts[0]} key"
+    return None
 
 
 def _scalar_named(node: Node, text: str) -> ScalarNode | None:

@@ -36,7 +36,10 @@ SCALE_FORMAT: dict[Scale, MetricFormat] = {  # how a level read on a scale is sh
     "fraction": MetricFormat.PERCENT,
     "number": MetricFormat.NUMBER,
 }
-METRIC_KEYS = ("label", "field", "agg", "window", "better", "green", "red", "format", "min_count")
+METRIC_KEYS = (
+    "label", "field", "agg", "window", "better", "green", "red", "format", "min_count", "decimals",
+)  # fmt: skip
+MAX_DECIMALS = 4
 Overrides = dict[str, dict[str, Threshold]]
 
 
@@ -118,7 +121,9 @@ class MetricsReader:
         scale = threshold_scale(agg, field_type, fmt)
         window = entries.read("window", self.window)
         threshold = Threshold(None, None)
-        if better is not None:  # levels can't be read without knowing their shape
+        # Levels can't be read without knowing their shape (better) and their field's type: a
+        # metric on an unknown field has that one error, not a misleading one per level too.
+        if better is not None and field_type is not None:
             threshold = Threshold(
                 *(self.bound(entries, k, better, scale) for k in ("green", "red"))
             )
@@ -135,6 +140,7 @@ class MetricsReader:
             threshold=threshold,
             format=fmt,
             min_count=entries.read("min_count", self.min_count) or 1,
+            decimals=entries.read("decimals", self.decimals),
         )
 
     def field(self, entries: Entries, field_types: dict[str, FieldType]) -> str | None:
@@ -151,6 +157,15 @@ class MetricsReader:
             return None, "today"
         seconds = self.nodes.duration(node, where, "like 15m, 60m, 8h or today")
         return (seconds, node.value.strip()) if seconds is not None else None
+
+    def decimals(self, node: Node, where: str) -> int | None:
+        value = self.nodes.number_or_none(node)
+        if value is None or not value.is_integer() or not 0 <= value <= MAX_DECIMALS:
+            got = describe(node)
+            message = f"{where} must be a whole number from 0 to {MAX_DECIMALS} (got {got})"
+            self.problems.error(node, message)
+            return None
+        return int(value)
 
     def min_count(self, node: Node, where: str) -> int | None:
         value = self.nodes.number_or_none(node)

@@ -117,6 +117,7 @@ class MetricConfig:
     threshold: Threshold
     format: MetricFormat
     min_count: int = 1
+    decimals: int | None = None  # digits after the point; None: the format's default
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import pandas as pd
@@ -24,10 +25,15 @@ SHAPES = ("improving", "slipping", "steady", "swinging", "recovered")
 
 
 def simulated_history(
-    config: Config, today_figures: pd.DataFrame, seed: int | None = None
+    config: Config,
+    today_figures: pd.DataFrame,
+    seed: int | None = None,
+    hire_dates: Mapping[str, date] | None = None,
 ) -> list[tuple[str, str, str, float, int]]:
     """(day, agent, metric, value, count) for the HISTORY_DAYS before each agent's latest day,
-    ending where today's figures are."""
+    ending where today's figures are, and never before the agent's hire date (`hire_dates`,
+    else the config's roster): a new hire has only the weeks they worked."""
+    hired = roster_hire_dates(config) if hire_dates is None else hire_dates
     chance = random.Random(seed)
     metrics = {metric.key: metric for metric in config.metrics}
     figures: list[tuple[str, str, str, float, int]] = []
@@ -48,9 +54,33 @@ def simulated_history(
             elif 0 <= value <= SCORE_SCALE:  # a score (CSAT 0-100) stays on its scale
                 past = min(max(past, 0.0), SCORE_SCALE)
             day = today - timedelta(days=back)
+            start = hired.get(row.agent)
+            if start is not None and day < start:
+                continue  # not hired yet (the draws above keep the seed's sequence stable)
             if day.weekday() < 6:  # the floor is closed on Sundays
                 figures.append((day.isoformat(), row.agent, metric.key, past, count))
     return figures
+
+
+def roster_hire_dates(config: Config) -> dict[str, date]:
+    """Each agent's hire date from the config's roster (empty without one or when unreadable)."""
+    from floorwatch.feeds.roster import RosterError, load_roster
+
+    if config.roster is None:
+        return {}
+    path = config.roster if config.roster.is_absolute() else config.base_dir / config.roster
+    try:
+        entries = load_roster(path).entries.values()
+    except RosterError:
+        return {}
+    found = {}
+    for entry in entries:
+        if entry.hire_date:
+            try:
+                found[entry.agent_id] = date.fromisoformat(entry.hire_date)
+            except ValueError:
+                continue
+    return found
 
 
 def _worse_by(shape: str, age: float, swing: float) -> float:

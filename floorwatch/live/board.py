@@ -14,18 +14,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.indexes import GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.rows import TS
-from floorwatch.live.thresholds import Status, evaluate, resolve_threshold, worst
+from floorwatch.live.thresholds import (
+    Status,
+    crossed_bound,
+    evaluate,
+    level_number,
+    level_pair,
+    resolve_threshold,
+    worst,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class MetricCell:
     status: Status  # NONE when value is None or count < min_count
     excess: float  # how far past the green bound, normalised by the green-red gap (0 when green)
     stale: bool = False  # the feeds behind it have gone stale
+    bound: float | None = None  # amber/red: the level crossed (for a value that reads as it)
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,8 @@ class AgentRow:
     status: Status  # the worst of the cells
     cells: Mapping[str, MetricCell]
     red_since: float | None = None  # epoch seconds when the overall status last turned red
-    red_at_start: bool = False  # red already when the board started: red_since is the start
+    red_at_start: bool = False  # red since at least red_since: the rows have not told yet when
+    # it began (a red found at the start, until `settle_red_starts`)
     hire_date: str | None = None  # from the roster, ISO date
     excess: float = 0.0  # the cells' excess summed: orders agents within a colour
 
@@ -124,10 +136,16 @@ class Board:
     clock: Callable[[], float] = time.time  # the wall clock (floor.clock: wall)
     retain: float = 0.0  # keep events this much longer than the windows need (for look-backs)
     problems: list[str] = field(default_factory=list)  # roster problems, for the UI to show
+    # True: the first tick leaves the start of the reds it finds to `settle_red_starts` (the
+    # Floor: the first board shows at once, the true starts follow); False: it reads them.
+    defer_red_starts: bool = False
 
     def __post_init__(self) -> None:
         self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
         self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
+        # The floor's time, for the board and every face that shows it (floorwatch.live.clock).
+        self.floor_clock = FloorClock(self.config.floor, wall=lambda: self.clock())
+        self.floor_clock.follow(lambda: self.engine.newest if self.now is None else self.now)
         if self.roster is None and self.config.roster is not None:
             self.roster = self._load_roster(self.config.roster)
         self.now: float | None = None  # board time of the last tick
@@ -135,6 +153,10 @@ class Board:
         self._feed_teams: dict[str, str] = {}
         self._stale_fields: frozenset[str] = frozenset()
         self._first = True
+        # Reds found on the first tick, whose true start `settle_red_starts` reads from the rows
+        # (the events they need are kept until then), and the first tick's time.
+        self._unsettled: set[str] = set()
+        self._first_now: float | None = None
         self._cache: dict[object, object] = {}  # filtered orders, counts: cleared on any change
         self._sorts: dict[str, SortIndex] = {}  # per sort, kept in order row by row
         self._groups: GroupSums | None = None  # team sums for the summaries, made when first asked
@@ -182,13 +204,17 @@ class Board:
 
     def tick(self, now: float | None = None) -> BoardDelta:
         """Re-evaluate what rows or the passing of time changed; `now` defaults per floor.clock."""
-        now = self._now(now)
+        now = self.floor_clock.tick_time(self.engine.newest) if now is None else now
         self.now = now
         changed: set[str] = set()
         added: set[str] = set()
         removed: set[str] = set()
         transitions: list[Transition] = []
-        for agent, keys in self.engine.advance(now).items():
+        # Until the first tick's reds are settled, no event is dropped: they read the past.
+        if self._first:
+            self._first_now = now
+        held = self._first or bool(self._unsettled)
+        for agent, keys in self.engine.advance(now, prune=not held).items():
             old = self.rows.get(agent)
             row = self._row(agent, keys, old, now)
             if row is None:
@@ -201,6 +227,8 @@ class Board:
             (changed if old is not None else added).add(agent)
             self.rows[agent] = row
             transitions.extend(_transitions(old, row, now))
+        if self._first and not self._unsettled:
+            self.engine.prune(now)  # the first tick read the past it needed
         touched = changed | added | removed
         if touched:
             self._cache.clear()
@@ -217,13 +245,6 @@ class Board:
             now=now,
             first=first,
         )
-
-    def _now(self, now: float | None) -> float:
-        if now is not None:
-            return now
-        if self.config.floor.clock == "data" and self.engine.newest is not None:
-            return self.engine.newest
-        return self.clock()
 
     def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
         name, team, hire_date = self._labels(agent)
@@ -242,8 +263,13 @@ class Board:
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
                 red_since, red_at_start = old.red_since, old.red_at_start
-            else:  # on the first tick the red began before we looked: say so, not 'since now'
-                red_since, red_at_start = now, self._first
+            elif not self._first:  # rows come as they happen: the red began as they came
+                red_since, red_at_start = now, False
+            elif self.defer_red_starts:  # settle_red_starts reads the rows
+                red_since, red_at_start = now, True
+                self._unsettled.add(agent)
+            else:  # the first board (a replay, a restart): when the red began, from the rows
+                red_since, red_at_start = self._red_start(agent, team, now)
         return AgentRow(
             agent=agent,
             name=name,
@@ -256,6 +282,44 @@ class Board:
             excess=sum(cell.excess for cell in cells.values()),
         )
 
+    def settle_red_starts(self) -> BoardDelta:
+        """Read from the rows when each red found on the first tick began (the first tick
+        only says 'since at least now', so that the first board shows at once), then let the
+        engine drop the events no window needs. Returns the rows that changed; call it once
+        after the first tick (the Floor does, in its loading thread; `board --once` too)."""
+        agents, self._unsettled = self._unsettled, set()
+        changed: set[str] = set()
+        first_now = self._first_now if self._first_now is not None else self.now
+        for agent in agents:
+            row = self.rows.get(agent)
+            if row is None or first_now is None or row.red_since != first_now:
+                continue  # no longer red since the first tick: a later tick placed it
+            since, at_least = self._red_start(agent, row.team, first_now)
+            if (since, at_least) != (row.red_since, row.red_at_start):
+                self.rows[agent] = replace(row, red_since=since, red_at_start=at_least)
+                changed.add(agent)
+        if changed:
+            self._cache.clear()
+        if self.now is not None:
+            self.engine.prune(self.now)
+        return BoardDelta(changed=frozenset(changed), now=self.now or 0.0)
+
+    def _red_start(self, agent: str, team: str | None, now: float) -> tuple[float, bool]:
+        """When the agent's current red began, read from its rows: the last moment it was not
+        red, stepped over every moment a value could change. (when, at_least): at_least is
+        True when the rows do not tell (a red through rows yet to come: 'since at least now')."""
+        moments = self.engine.change_points(agent, now)
+        red = np.zeros(len(moments), dtype=bool)
+        for key, metric in self.metrics.items():
+            values, counts = self.engine.history(agent, key, moments)
+            threshold = resolve_threshold(self.config, metric, agent, team)
+            red |= (counts >= metric.min_count) & _red_mask(values, threshold, metric.better)
+        if not len(red) or not red[-1]:  # red only through events yet to come: say so now
+            return now, True
+        calm = np.flatnonzero(~red)
+        first = int(calm[-1]) + 1 if len(calm) else 0
+        return float(moments[first]), False
+
     def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
         entry = self.roster.get(agent) if self.roster is not None else None
         name = (entry.name if entry else None) or self._feed_names.get(agent) or agent
@@ -264,10 +328,11 @@ class Board:
 
     def _cell(self, agent: str, team: str | None, metric: MetricConfig) -> MetricCell:
         value, count = self.engine.value(agent, metric.key)
-        status, excess = Status.NONE, 0.0
+        status, excess, bound = Status.NONE, 0.0, None
         if value is not None and count >= metric.min_count:
             threshold = resolve_threshold(self.config, metric, agent, team)
             status, excess = evaluate(value, threshold, metric.better)
+            bound = crossed_bound(value, status, threshold)
         return MetricCell(
             key=metric.key,
             value=value,
@@ -275,6 +340,7 @@ class Board:
             status=status,
             excess=excess,
             stale=metric.field in self._stale_fields,
+            bound=bound,
         )
 
     # -- views ----------------------------------------------------------------------------------
@@ -289,7 +355,9 @@ class Board:
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
         thresholds first; ties by name then id, so rows never swap places for nothing. A metric
-        sort orders by that metric the same way (then the worse value first, no value last)."""
+        sort orders by that metric's value alone, the worse end first (the highest handle time,
+        the lowest CSAT; for a band, the furthest from its middle), whatever each agent's own
+        thresholds make of it; no value last."""
         wanted = frozenset(only) if only is not None else None
         index = self._sorts.get(sort)
         if index is None:
@@ -318,12 +386,15 @@ class Board:
         if metric is None:
             raise ValueError(f"unknown sort {sort!r}: use status, name or a metric key")
         sign = -1.0 if metric.better is Better.HIGHER else 1.0
+        green = metric.threshold.green
+        middle = (green[0] + green[1]) / 2 if isinstance(green, tuple) else 0.0
 
         def by_metric(row: AgentRow) -> tuple[object, ...]:
-            cell = row.cells[sort]
-            worse = 0.0 if cell.value is None or metric.better is Better.BAND else cell.value * sign
-            return (-cell.status, -cell.excess, cell.value is None, -worse, row.name.casefold(),
-                    row.name, row.agent)  # fmt: skip
+            value = row.cells[sort].value
+            if value is None or value != value:  # no value (or NaN): last
+                return (True, 0.0, row.name.casefold(), row.name, row.agent)
+            worse = abs(value - middle) if metric.better is Better.BAND else value * sign
+            return (False, -worse, row.name.casefold(), row.name, row.agent)
 
         return by_metric
 
@@ -409,3 +480,18 @@ def _transitions(old: AgentRow | None, new: AgentRow, now: float) -> list[Transi
                 )
             )
     return found
+
+
+def _red_mask(values: np.ndarray, threshold: Threshold, better: Better) -> np.ndarray:
+    """Which of `values` `evaluate` calls RED (NaN: never), all at once."""
+    red = threshold.red
+    if red is None:
+        return np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if better is Better.BAND:
+            pair = level_pair(red)
+            assert pair is not None
+            return (values < pair[0]) | (values > pair[1])
+        if better is Better.HIGHER:
+            return values < level_number(red)
+        return values > level_number(red)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Agg, Config, FeedConfig
-from floorwatch.live.metrics import DayClock
+from floorwatch.live.clock import DayClock
 from floorwatch.live.rows import AGENT, TS
 
 DAY = "day"
@@ -63,7 +63,7 @@ def floor_days(ts: np.ndarray, clock: DayClock) -> np.ndarray:
     if not len(ts):
         return np.empty(0, dtype=object)
     stamps = pd.DatetimeIndex(pd.to_datetime(ts, unit="s", utc=True))
-    local = stamps.tz_convert(clock.tz) if clock.tz is not None else stamps.tz_convert(None)
+    local = stamps.tz_convert(clock.tz)
     codes, midnights = pd.factorize(local.normalize())
     starts, before, same = [], [], []
     for midnight in midnights:

@@ -59,7 +59,8 @@ class Floor:
         self.config = config
         self.clock = clock
         self.feeds = feeds or FloorFeeds(config, clock=clock)
-        self.board = board or Board(config)
+        self.board = board or Board(config, clock=clock)
+        self.board.defer_red_starts = True  # the first board at once, the reds' starts next
         self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
         self.last_update: FloorUpdate | None = None
@@ -135,6 +136,13 @@ class Floor:
             delta = self.board.tick()
         self.loaded = True
         self._publish(delta, errors)
+        try:  # when the reds found at start began, read from the rows (SINCE then says it)
+            settled = await asyncio.to_thread(self.board.settle_red_starts)
+        except Exception:
+            log.exception("reading when the first reds began failed")
+        else:
+            if not settled.empty:
+                self._publish(settled)
 
     async def _follow_feeds(self) -> None:
         async for updates in self.feeds.watch(self._stop):

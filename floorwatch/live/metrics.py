@@ -24,14 +24,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as day_time
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from floorwatch.config.types import Agg, FloorConfig, MetricConfig
+from floorwatch.live.clock import DayClock
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 
 # Up to this many out-of-order rows for one series are inserted one by one; more are merged.
@@ -120,32 +118,6 @@ def quantile(ordered: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-class DayClock:
-    """When 'today' started, for the floor's timezone and `day_starts`; O(1) within a day."""
-
-    def __init__(self, timezone: str | None, day_starts: str) -> None:
-        self.tz = ZoneInfo(timezone) if timezone else None  # None: the system's local time
-        hours, minutes = day_starts.split(":")
-        self.at = day_time(int(hours), int(minutes))
-        self._start = math.inf
-        self._next = -math.inf
-
-    def start(self, now: float) -> float:
-        if self._start <= now < self._next:
-            return self._start
-        day = datetime.fromtimestamp(now, self.tz).date()
-        if self._moment(day) > now:
-            day -= timedelta(days=1)
-        while self._moment(day + timedelta(days=1)) <= now:  # guard for odd DST days
-            day += timedelta(days=1)
-        self._start, self._next = self._moment(day), self._moment(day + timedelta(days=1))
-        return self._start
-
-    def _moment(self, day: date) -> float:
-        # A naive datetime's timestamp() reads it as system local time, which is what tz=None means.
-        return datetime.combine(day, self.at, tzinfo=self.tz).timestamp()
-
-
 @dataclass
 class Ingested:
     """What one batch brought: the agents in it and their latest names and teams (by time)."""
@@ -186,6 +158,7 @@ class MetricsEngine:
         self._now: float | None = None
         self._day_start: float | None = None
         self._last_prune = -math.inf
+        self._day_starts = np.empty(0)  # floor day starts found so far (for the past of reds)
 
     # -- rows in --------------------------------------------------------------------------------
 
@@ -259,9 +232,10 @@ class MetricsEngine:
 
     # -- time -----------------------------------------------------------------------------------
 
-    def advance(self, now: float) -> dict[str, set[str]]:
+    def advance(self, now: float, *, prune: bool = True) -> dict[str, set[str]]:
         """Move to `now`; return {agent: metric keys} whose value may have changed since the last
-        call (rows ingested, rows that left a window, a new day)."""
+        call (rows ingested, rows that left a window, a new day). `prune=False` keeps every
+        event until the next `prune` (the board reads the past of its first reds first)."""
         if self._now is not None and now < self._now:
             self._rewind()
         self._now = now
@@ -278,8 +252,8 @@ class MetricsEngine:
                 if scheduled.get(agent) == when:  # older entries were superseded
                     del scheduled[agent]
                     self.mark(agent, self._window_keys[window])
-        if now - self._last_prune >= PRUNE_EVERY:
-            self._prune(now)
+        if prune and now - self._last_prune >= PRUNE_EVERY:
+            self.prune(now)
         dirty, self._dirty = self._dirty, {}
         for agent in dirty:
             self._schedule(agent, now)
@@ -312,7 +286,7 @@ class MetricsEngine:
                 scheduled[agent] = expiry
                 heapq.heappush(self._heaps[window], (expiry, agent))
 
-    def _prune(self, now: float) -> None:
+    def prune(self, now: float) -> None:
         """Drop events no window needs any more, so memory follows the longest window."""
         self._last_prune = now
         horizon = now - max(self._window_fields, default=0.0)
@@ -372,6 +346,72 @@ class MetricsEngine:
             return None, 0
         return aggregate(metric.agg, series.values[low:high]), high - low
 
+    # -- the past, for when a red began -----------------------------------------------------------
+
+    def change_points(self, agent: str, until: float) -> np.ndarray:
+        """The moments up to `until` (sorted, `until` last) where one of the agent's values can
+        have changed: an event arriving, an event leaving a rolling window, a floor day starting.
+        Read before any event is pruned (the board's first tick), so every window is whole."""
+        series = self._series.get(agent, {})
+        parts = [np.array([until])]
+        for name, kept in series.items():
+            ts = np.frombuffer(kept.ts, dtype="float64")
+            parts.append(ts)
+            for window, names in self._window_fields.items():
+                if name in names:
+                    parts.append(ts + window)
+        moments = np.unique(np.concatenate(parts))
+        moments = moments[moments <= until]
+        if self._today_keys:
+            moments = np.union1d(moments, self._day_starts_between(float(moments[0]), until))
+        return moments[moments <= until]  # the next day's start is not yet
+
+    def _day_starts_between(self, first: float, last: float) -> np.ndarray:
+        """The starts of the floor days from the one holding `first` to the one after the one
+        holding `last` (kept between calls: the days found so far, in order)."""
+        known = self._day_starts
+        if not len(known) or first < known[0] or last >= known[-1]:
+            low = min(first, float(known[0])) if len(known) else first
+            high = max(last, float(known[-1])) if len(known) else last
+            days = [self._day.start(low)]
+            while days[-1] <= high:
+                following = self._day.start(days[-1] + 86_400.0 * 1.5)  # inside the next day
+                if following <= days[-1]:
+                    break
+                days.append(following)
+            self._day_starts = known = np.array(days)
+        start = max(int(np.searchsorted(known, first, side="right")) - 1, 0)
+        stop = int(np.searchsorted(known, last, side="right")) + 1
+        return known[start:stop]
+
+    def history(self, agent: str, key: str, moments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The metric's value (NaN: none) and row count at each of `moments` (sorted), as
+        `value` would have read them then: only the events up to each moment count."""
+        metric = self.metrics[key]
+        size = len(moments)
+        if not size:
+            return np.empty(0), np.zeros(0, dtype="int64")
+        if metric.field in self._snapshot_fields:
+            kept = self._snapshots.get(agent, {}).get(metric.field)
+            if kept is None:
+                return np.full(size, np.nan), np.zeros(size, dtype="int64")
+            seen = moments >= kept[0]
+            return np.where(seen, kept[1], np.nan), seen.astype("int64")
+        series = self._series.get(agent, {}).get(metric.field)
+        if not series:
+            return np.full(size, np.nan), np.zeros(size, dtype="int64")
+        ts = np.frombuffer(series.ts, dtype="float64")
+        values = np.frombuffer(series.values, dtype="float64")
+        high = np.searchsorted(ts, moments, side="right")
+        if metric.window is not None:
+            low = np.searchsorted(ts, moments - metric.window, side="right")
+        else:
+            days = self._day_starts_between(float(moments[0]), float(moments[-1]))
+            starts = days[np.searchsorted(days, moments, side="right") - 1]
+            low = np.searchsorted(ts, starts, side="left")
+        count = np.maximum(high - low, 0)
+        return _aggregate_runs(metric.agg, values, low, high, count), count
+
     def _snapshot_value(self, agent: str, name: str) -> float | None:
         if name not in self._snapshot_fields:
             return None
@@ -381,6 +421,31 @@ class MetricsEngine:
     def event_count(self) -> int:
         """Events kept in memory (for benchmarks and the memory budget)."""
         return sum(len(s) for fields in self._series.values() for s in fields.values())
+
+
+def _aggregate_runs(
+    agg: Agg, values: np.ndarray, low: np.ndarray, high: np.ndarray, count: np.ndarray
+) -> np.ndarray:
+    """`aggregate` of values[low:high] for each pair (NaN where the run is empty)."""
+    empty = count == 0
+    safe = np.where(empty, 1, count)
+    if agg in (Agg.MEAN, Agg.SUM, Agg.RATE):
+        counted = (values != 0).astype("float64") if agg is Agg.RATE else values
+        sums = np.concatenate([[0.0], np.cumsum(counted)])
+        total = sums[high] - sums[low]
+        result = total if agg is Agg.SUM else total / safe
+    elif agg is Agg.COUNT:
+        result = count.astype("float64")
+    elif agg is Agg.LAST:
+        result = values[np.maximum(high - 1, 0)] if len(values) else np.zeros(len(count))
+    else:
+        result = np.array(
+            [
+                aggregate(agg, values[lo:hi].tolist()) if hi > lo else math.nan
+                for lo, hi in zip(low.tolist(), high.tolist(), strict=True)
+            ]
+        )
+    return np.where(empty, np.nan, result)
 
 
 SMALL_TEXT_BATCH = 256  # below this many rows a plain loop beats pandas' fixed cost (~1.5 ms)

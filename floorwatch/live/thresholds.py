@@ -92,6 +92,22 @@ def evaluate(value: float, threshold: Threshold, better: Better) -> tuple[Status
     return _evaluate_lower(value, green_bound, red_bound)
 
 
+def crossed_bound(value: float, status: Status, threshold: Threshold) -> float | None:
+    """The level an amber or red value is past (a band's end on the value's side); None when
+    green or without a verdict."""
+    if status not in (Status.AMBER, Status.RED):
+        return None
+    level = threshold.red if status is Status.RED else threshold.green
+    if level is None:  # two-level metrics: the one level there is
+        level = threshold.green if threshold.red is None else threshold.red
+    if level is None:
+        return None
+    if isinstance(level, tuple):
+        low, high = min(level), max(level)
+        return float(low if value < low else high)
+    return float(level)
+
+
 def _evaluate_lower(value: float, green: float, red: float | None) -> tuple[Status, float]:
     if value <= green:
         return Status.GREEN, 0.0
@@ -142,3 +158,8 @@ def _pair(bound: Bound | None) -> tuple[float, float] | None:
         raise TypeError(f"better: band needs (low, high) bounds, got {bound!r}")
     low, high = bound
     return (float(min(low, high)), float(max(low, high)))
+
+
+# The level readers, for the board's look back at when a red began.
+level_number = _number
+level_pair = _pair

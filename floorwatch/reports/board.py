@@ -5,8 +5,10 @@ live screen for the same data and time. Values are worded by `floorwatch.text.va
 the screen; untrusted text goes through `floorwatch.text.safe`.
 
 JSON contract (values in base units: seconds, fractions 0..1):
-    {"generated_at": ISO, "floor": str,
+    {"generated_at": ISO (the floor's time: with floor.clock: data, the newest row's), "floor": str,
+     "clock": "wall"|"data",
      "agents": [{"agent": id, "name": str, "team": str|null, "status": "red"|"amber"|"green"|"none",
+                 "red_since": ISO|null (when the current red began, read from the rows),
                  "metrics": {KEY: {"value": float|null, "status": ..., "count": int}}}],
      "feeds": [{"path": str, "rows": int, "rejected": int, "errors": [str]}]}
 """
@@ -22,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.config.types import Config, MetricConfig, MetricFormat, Threshold
+from floorwatch.config.types import Config, MetricConfig, Threshold
 from floorwatch.live.board import AgentRow, Board, Transition
-from floorwatch.live.thresholds import Status
+from floorwatch.live.thresholds import Status, crossed_bound
 from floorwatch.text.safe import clean_text, csv_cell, json_text
-from floorwatch.text.values import condition_text, format_precise, format_value, shower
+from floorwatch.text.values import condition_text, format_value, metric_value, shower
 
 
 class FeedStatus(Protocol):
@@ -61,10 +63,12 @@ def format_transition(transition: Transition, board: Board) -> str:
     Plain text: show it with markup off, the name is untrusted."""
     metric = board.metrics[transition.metric]
     clock = _clock(transition.at, board.config.floor.timezone)
-    value = format_value(transition.value, metric.format)
-    bound = _bound_text(transition.new, board.threshold(transition.agent, metric.key), metric)
-    if bound.endswith(f" {value}"):  # 30.4 s past a 30 s bound: not '0:30 > 0:30'
-        value = format_precise(transition.value, metric.format)
+    threshold = board.threshold(transition.agent, metric.key)
+    level = None
+    if transition.value is not None:
+        level = crossed_bound(transition.value, transition.new, threshold)
+    value = metric_value(transition.value, metric, level)  # 30.4 s past 30 s: not '0:30 > 0:30'
+    bound = _bound_text(transition.new, threshold, metric)
     name = clean_text(transition.name)
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
 
@@ -93,17 +97,22 @@ def board_document(
     return {
         "generated_at": iso_time(generated_at, config.floor.timezone),
         "floor": config.floor.name,
-        "agents": [_agent_document(board.rows[agent]) for agent in board.sorted_ids()],
+        "clock": config.floor.clock,
+        "agents": [
+            _agent_document(board.rows[agent], config.floor.timezone)
+            for agent in board.sorted_ids()
+        ],
         "feeds": [_feed_document(status) for status in feeds_statuses],
     }
 
 
-def _agent_document(row: AgentRow) -> dict[str, Any]:
+def _agent_document(row: AgentRow, timezone: str | None) -> dict[str, Any]:
     return {
         "agent": row.agent,
         "name": row.name,
         "team": row.team,
         "status": row.status.json_name,
+        "red_since": None if row.red_since is None else iso_time(row.red_since, timezone),
         "metrics": {
             key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
             for key, cell in row.cells.items()
@@ -149,8 +158,8 @@ def render_text(
             clean_text(row.agent),
             clean_text(row.name),
             clean_text(row.team or ""),
-            *(_cell_text(row, m.key, m.format) for m in config.metrics),
-            _clock(row.red_since, zone) if row.red_since is not None else "",
+            *(_cell_text(row, m) for m in config.metrics),
+            _since_text(row, zone),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
     ]
@@ -163,11 +172,18 @@ def render_text(
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _cell_text(row: AgentRow, key: str, fmt: MetricFormat) -> str:
-    cell = row.cells[key]
+def _since_text(row: AgentRow, zone: str | None) -> str:
+    """'10:42', or '<10:42' when the red began before the rows still kept."""
+    if row.red_since is None:
+        return ""
+    return ("<" if row.red_at_start else "") + _clock(row.red_since, zone)
+
+
+def _cell_text(row: AgentRow, metric: MetricConfig) -> str:
+    cell = row.cells[metric.key]
     if cell.value is None:
         return "-"
-    return f"{format_value(cell.value, fmt)} {cell.status.shape}"
+    return f"{metric_value(cell.value, metric, cell.bound)} {cell.status.shape}"
 
 
 def _align(table: list[list[str]], right: set[int]) -> list[str]:
@@ -192,7 +208,9 @@ def _team_lines(board: Board, config: Config) -> list[str]:
         for metric in config.metrics:
             value, status = metrics[metric.key]
             shape = f" {status.shape}" if value is not None else ""
-            parts.append(f"{metric.label} {format_value(value, metric.format)}{shape}")
+            parts.append(
+                f"{metric.label} {format_value(value, metric.format, metric.decimals)}{shape}"
+            )
         lines.append(f"  {clean_text(team)}: " + ", ".join(parts))
     return lines
 

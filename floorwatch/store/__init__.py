@@ -7,7 +7,7 @@
 - `sqlite.py`      the default: one private file (WAL, synchronous=FULL), one host
 - `postgres.py`    a shared PostgreSQL database (psycopg 3), LISTEN/NOTIFY for live sync
 - `transfer.py`    copying a store into another (`floorwatch notes migrate --to URL`)
-- `where.py`       which store a config names, and who the author is
+- `where.py`       which store a config names (and why), and who the author is
 
 Append-only: an edit, a retraction or closing a follow-up adds a revision and keeps the earlier
 ones; the database refuses any UPDATE or DELETE of notes and revisions. Only drafts are deleted.
@@ -22,7 +22,10 @@ from floorwatch.store.note_store import BUSY_TIMEOUT_MS, CLOSE_WAIT_SECONDS, Not
 from floorwatch.store.notes import from_text, to_text
 from floorwatch.store.where import (
     STORE_FILE,
+    StoreChoice,
+    choose_store,
     default_store_path,
+    floor_store_path,
     open_store,
     resolve_author,
     store_location,
@@ -32,6 +35,7 @@ from floorwatch.store.where import (
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "CLOSE_WAIT_SECONDS", "MIGRATIONS", "SCHEMA_VERSION", "STORE_FILE",
-    "InvalidNote", "NoteStore", "StoreError", "default_store_path", "from_text", "open_store",
-    "resolve_author", "store_location", "store_path", "store_site", "to_text",
+    "InvalidNote", "NoteStore", "StoreChoice", "StoreError", "choose_store", "default_store_path",
+    "floor_store_path", "from_text", "open_store", "resolve_author", "store_location",
+    "store_path", "store_site", "to_text",
 ]  # fmt: skip

@@ -29,3 +29,10 @@ def read(db: Database, site: str, agent: str, since: str) -> list[tuple[str, str
         (site, agent, since),
     )
     return [(r["day"], r["metric"], float(r["value"]), int(r["count"])) for r in rows]
+
+
+def agents(db: Database, site: str) -> list[str]:
+    rows = db.read(
+        "SELECT DISTINCT agent FROM daily_figures WHERE site = ? ORDER BY agent", (site,)
+    )
+    return [row["agent"] for row in rows]

@@ -296,6 +296,10 @@ class NoteStore:
         """The agent's (day, metric, value, count) figures from day `since` (ISO) on, by day."""
         return daily_figures.read(self.db, self.site, agent, since)
 
+    def figure_agents(self) -> list[str]:
+        """Every agent with daily figures, sorted."""
+        return daily_figures.agents(self.db, self.site)
+
     # -- reds -------------------------------------------------------------------------------------
 
     def record_reds(self, found: Iterable[tuple[str, str, datetime]]) -> None:

@@ -14,22 +14,57 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from floorwatch.config.types import Better, Bound, MetricFormat
+    from floorwatch.config.types import Better, Bound, MetricConfig, MetricFormat
 
 Show = Callable[[float], str]  # one level (a number in base units) as text
 RANGE = "-"  # between the low and the high level of a band: '3:00-5:00'
 
 
-def format_value(value: float | None, fmt: MetricFormat) -> str:
+def format_value(value: float | None, fmt: MetricFormat, decimals: int | None = None) -> str:
     """A metric value for people: durations as m:ss (h:mm:ss past an hour), percents with %,
-    numbers with at most two decimals. '-' when there is no value."""
+    numbers with at most one decimal (CSAT 91.4, not 91.43 beside a level of 90); with
+    `decimals` (a metric's `decimals:`) exactly that many, so a column reads evenly. '-' when
+    there is no value."""
     if value is None or not math.isfinite(value):
         return "-"
     if fmt == "duration":
-        return _duration(value)
+        return _duration(value) if not decimals else _precise_duration(value, decimals)
     if fmt == "percent":
+        if decimals is not None:
+            return f"{value * 100:.{decimals}f}%"
         return f"{_trim(f'{value * 100:.1f}')}%"
-    return _trim(f"{value:,.2f}")
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    return _trim(f"{value:,.1f}")
+
+
+def metric_value(value: float | None, metric: MetricConfig, bound: float | None = None) -> str:
+    """`value` in `metric`'s format and decimals; when it is past `bound` (the level an amber
+    or red cell crossed) but would read the same ('2%' beside 'red > 2%'), with the digits
+    that tell ('2.04%'), on the board's cells as in the events panel."""
+    text = format_value(value, metric.format, metric.decimals)
+    if value is None or bound is None or value == bound:
+        return text
+    if text != format_value(bound, metric.format, metric.decimals):
+        return text
+    start = metric.decimals or 0
+    for digits in range(start + 1, start + 5):
+        finer = format_value(value, metric.format, digits)
+        if finer != format_value(bound, metric.format, digits):
+            return finer
+    return format_precise(value, metric.format)
+
+
+def _precise_duration(seconds: float, decimals: int) -> str:
+    """m:ss.d (h:mm:ss.d): a duration with `decimals` digits of seconds."""
+    sign = "-" if seconds < 0 else ""
+    whole, fraction = divmod(abs(seconds), 1)
+    hours, rest = divmod(int(whole), 3600)
+    minutes, secs = divmod(rest, 60)
+    tail = f"{secs + fraction:0{3 + decimals}.{decimals}f}"
+    if tail.startswith("60"):  # rounded up to the next minute: say it plainly
+        return _duration(seconds)
+    return f"{sign}{hours}:{minutes:02d}:{tail}" if hours else f"{sign}{minutes}:{tail}"
 
 
 def format_precise(value: float | None, fmt: MetricFormat) -> str:

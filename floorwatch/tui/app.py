@@ -14,7 +14,6 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,15 +24,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from floorwatch.coaching import Evidence, praise_for
 from floorwatch.coaching.analysis import AgentAnalysis, analyse_agent
-from floorwatch.coaching.timeframe import floor_timezone
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta
 from floorwatch.live.reds import RedKeeper
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
-from floorwatch.store import open_store
+from floorwatch.store import StoreError, open_store
 from floorwatch.tui.messages import (
     CycleTheme,
     FloorChanged,
@@ -51,6 +50,7 @@ from floorwatch.tui.screens.agent import AgentScreen
 from floorwatch.tui.screens.board import BoardScreen
 from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
+from floorwatch.tui.screens.view import screen_floor_clock
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
 
@@ -81,8 +81,10 @@ class FloorwatchApp(App[None]):
         author: str | None = None,
         role: str = "supervisor",
         clock: Callable[[], float] | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
+        self.notice = notice  # said once the board is up (the demo: where its files are)
         self.config = config
         self.floor: Floor | Any = floor
         self.owns_floor = floor is None
@@ -112,9 +114,13 @@ class FloorwatchApp(App[None]):
             from floorwatch.live.floor import Floor
 
             self.floor = Floor(config, clock=clock) if clock is not None else Floor(config)
+        # What time it is on this floor (the data's with floor.clock: data): every face asks it.
+        self.floor_clock = screen_floor_clock(config, self.floor.board, self.clock)
         # The wall is read-only: it never opens (or creates) the notes store.
         self.notes: NotesService | None = (
-            None if self.wall else NotesService(config, author=self.author, clock=self.clock)
+            None
+            if self.wall
+            else NotesService(config, author=self.author, clock=self.floor_clock.now)
         )
 
     # -- start and stop ------------------------------------------------------------------------
@@ -125,11 +131,12 @@ class FloorwatchApp(App[None]):
             self.main_screen = WallScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
                 page_seconds=self.page_seconds, facts_interval=self.HEADER_INTERVAL,
+                floor_clock=self.floor_clock,
             )  # fmt: skip
         else:
             self.main_screen = BoardScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
-                facts_interval=self.HEADER_INTERVAL,
+                facts_interval=self.HEADER_INTERVAL, floor_clock=self.floor_clock,
             )  # fmt: skip
         return self.main_screen
 
@@ -147,7 +154,11 @@ class FloorwatchApp(App[None]):
             self.run_worker(self.floor.start(), name="floor", group="floor", exit_on_error=False)
         if self.notes is not None:
             self.notes.start(self)
+            if self.notes.store_notice:
+                self.notify(self.notes.store_notice, timeout=15, markup=False)
             self._keep_reds()
+        if self.notice:
+            self.notify(self.notice, timeout=15, markup=False)
 
     def _keep_reds(self) -> None:
         """A supervisor's board needs the floor's reds kept (for the coaching report): take the
@@ -300,7 +311,7 @@ class FloorwatchApp(App[None]):
             return analyse_agent(agent, board.rows, self.config.metrics, board.threshold)
 
         notes = self.notes
-        today = self.floor_today()
+        today = self.floor_clock.today()
 
         def trends_of(agent: str) -> list[tuple[MetricConfig, list[Trend]]]:
             return notes.agent_trends(agent, today) if notes is not None else []
@@ -312,12 +323,6 @@ class FloorwatchApp(App[None]):
                 notes=self.notes, row_of=lambda: board.rows.get(agent),
             )
         )  # fmt: skip
-
-    def floor_today(self) -> date:
-        """The floor's date now: the board's time with `floor.clock: data`, in the floor zone."""
-        board_now = getattr(self.floor.board, "now", None)
-        now = board_now if self.config.floor.clock == "data" and board_now else self.clock()
-        return datetime.fromtimestamp(now, floor_timezone(self.config.floor.timezone)).date()
 
     def show_errors(self) -> None:
         if self.wall:
@@ -353,8 +358,27 @@ class FloorwatchApp(App[None]):
         agent = agent or self.selected_agent
         if self.notes is None or agent is None:
             return
-        row = self.floor.board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
-        self.push_screen(FeedbackPanel(row, self.config, self.notes, kind, role=self.role))
+        board = self.floor.board
+        row = board.rows.get(agent) or AgentRow(agent, agent, None, Status.NONE, {})
+        praise = self._praise(row) if kind == "praise" else None
+        self.push_screen(
+            FeedbackPanel(row, self.config, self.notes, kind, role=self.role, praise=praise)
+        )
+
+    def _praise(self, row: AgentRow) -> tuple[list[Evidence], dict[str, str]]:
+        """What `row`'s agent does well: green metrics, top ranks in the team, better trends."""
+        board = self.floor.board
+        analysis = analyse_agent(row.agent, board.rows, self.config.metrics, board.threshold)
+        improved: set[str] = set()
+        if self.notes is not None:
+            try:
+                trends = self.notes.agent_trends(row.agent, self.floor_clock.today())
+            except StoreError:
+                trends = []  # the praise still has the board's figures
+            for metric, spans in trends:
+                if any(trend.direction == "better" for trend in spans):
+                    improved.add(metric.key)
+        return praise_for(row, self.config, analysis, improved)
 
     def action_follow_ups(self) -> None:
         """Open the follow-ups screen: what is due, oldest first."""

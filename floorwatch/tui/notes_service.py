@@ -45,7 +45,8 @@ from floorwatch.coaching import (
 from floorwatch.coaching.evidence import evidence_format
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
 from floorwatch.config.types import MetricConfig
-from floorwatch.store import NoteStore, StoreError, open_store, resolve_author
+from floorwatch.live.clock import DayClock
+from floorwatch.store import NoteStore, StoreError, choose_store, open_store, resolve_author
 from floorwatch.text.safe import clean_text
 from floorwatch.text.values import format_value
 
@@ -134,7 +135,10 @@ class NotesService:
         self.tz: tzinfo = floor_timezone(config.floor.timezone)
         self.shift_end: time_of_day = config.floor.shift_end_time
         self.author = resolve_author(author or config.notes.author)
-        self.clock: Clock = clock or time.time
+        self.clock: Clock = clock or time.time  # the floor's time (FloorClock.now in the app)
+        self.days = DayClock(self.tz, config.floor.day_starts)
+        choice = choose_store(config)
+        self.store_notice = None if store is not None else choice.notice  # a legacy store kept
         self.store = store or open_store(config, tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
@@ -209,7 +213,7 @@ class NotesService:
         now = self.now()
         if not self.store.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
-        today = datetime.combine(now.astimezone(self.tz).date(), time_of_day(), self.tz)
+        today = datetime.fromtimestamp(self.days.start(now.timestamp()), self.tz)  # the floor day
         notes = self.store.notes(since=today)
         follow_ups = self.store.follow_ups(now)
         indicators = agent_indicators(notes, follow_ups, now, self.tz)

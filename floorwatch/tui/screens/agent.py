@@ -205,7 +205,7 @@ class AgentScreen(Screen[None]):
         if row.status is Status.RED and row.red_since is not None:
             since = datetime.fromtimestamp(row.red_since, self.zone).strftime("%H:%M")
             if row.red_at_start:
-                title.append(f" since before {since} (when floorwatch started)")
+                title.append(f" since at least {since}")
             else:
                 title.append(f" since {since}")
         self.query_one("#agent-title", Static).update(title)

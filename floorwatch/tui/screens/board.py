@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.messages import (
     CycleTheme,
@@ -25,7 +26,7 @@ from floorwatch.tui.messages import (
     ShowFollowUps,
     WriteNote,
 )
-from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
@@ -36,7 +37,9 @@ from floorwatch.tui.widgets.key_bar import KeyBar
 # (key, action, footer label, help text): the single list the footer, the `?` screen and the
 # command palette are built from, so they cannot disagree.
 BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
-    ("slash", "search", "find", "find an agent by name or id, Enter selects the first match"),
+    ("slash", "search", "find", "find an agent by name or id (any case, any accents)"),
+    ("n", "search_next(1)", "next", "the next agent matching the last search"),
+    ("N", "search_next(-1)", "prev", "the previous agent matching the last search"),
     ("enter", "open_agent", "open", "open the selected agent: metrics, thresholds, notes"),
     ("t", "cycle_team", "team", "cycle the team filter (all, then each team)"),
     ("s", "cycle_sort", "sort", "cycle the sort: status, name, then each metric"),
@@ -80,12 +83,14 @@ class BoardScreen(Screen[None]):
         palette: Palette,
         clock: Callable[[], float],
         facts_interval: float = FACTS_INTERVAL,
+        floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
         self.board = board
         self.palette = palette
-        self.clock = clock
+        self.clock = clock  # the wall clock: ages and highlights
+        self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
         self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.table = BoardTable(
             config.metrics,
@@ -102,6 +107,7 @@ class BoardScreen(Screen[None]):
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
+        self.last_search: str | None = None  # what `/` looked for: n / N find it again
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
@@ -131,17 +137,10 @@ class BoardScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         now = self.clock()
-        self.header.tick(self._floor_time(now))
+        # The floor's time: with floor.clock: data the rows' own, so it agrees with SINCE.
+        self.header.tick(self.floor_clock.now())
         self.feed_status.tick(now)
         self.table.expire_flashes(now)
-
-    def _floor_time(self, now: float) -> float:
-        """The time the board is at: the clock, or with `floor.clock: data` (replays, the demo)
-        the newest event time seen, so the header agrees with SINCE and the events panel."""
-        board_now = getattr(self.board, "now", None)
-        if self.config.floor.clock == "data" and board_now is not None:
-            return float(board_now)
-        return now
 
     # -- updates from the floor ----------------------------------------------------------------
 
@@ -203,13 +202,34 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(SearchScreen(), self._found)
 
     def _found(self, text: str | None) -> None:
-        if not text:
+        if not text or not text.strip():
             return
+        self.last_search = text
         agent = self.table.first_match(text)
         if agent is None:
             self.notify(f"No agent matches {text!r}", severity="warning", markup=False)
             return
         self.table.select(agent)
+
+    def action_search_next(self, step: int) -> None:
+        """n / N: the next (previous) agent matching the last search, in display order,
+        wrapping around."""
+        if self.last_search is None:
+            self.notify("Nothing to repeat: / finds an agent first", markup=False)
+            return
+        found = self.table.matches(self.last_search)
+        if not found:
+            self.notify(f"No agent matches {self.last_search!r}", severity="warning", markup=False)
+            return
+        order = self.table.order
+        position = {agent: index for index, agent in enumerate(order)}
+        here = position.get(self.table.selected, -1) if self.table.selected else -1
+        if step > 0:
+            after = [agent for agent in found if position[agent] > here]
+            self.table.select(after[0] if after else found[0])
+        else:
+            before = [agent for agent in found if 0 <= position[agent] < here]
+            self.table.select(before[-1] if before else found[-1])
 
     def action_open_agent(self) -> None:
         if self.table.selected is not None:
@@ -261,7 +281,7 @@ class BoardScreen(Screen[None]):
     def action_help(self) -> None:
         from floorwatch.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(BOARD_KEYS, MOVE_KEYS))
+        self.app.push_screen(HelpScreen(BOARD_KEYS, MOVE_KEYS, places(self.config)))
 
     @property
     def paused(self) -> bool:
@@ -280,10 +300,13 @@ class BoardScreen(Screen[None]):
 
 
 def key_bar_entries() -> list[tuple[str, str]]:
-    """The key bar: every board key, with 1 2 3 as one entry, then q."""
+    """The key bar: every board key, with 1 2 3 and n N as one entry each, then q."""
     entries = []
     for key, _action, label, _ in BOARD_KEYS:
-        if key in ("2", "3"):
+        if key in ("2", "3", "N"):
+            continue
+        if key == "n":
+            entries.append(("n N", "next prev"))
             continue
         if key == "1":
             entries.append(("1 2 3", "red amber green"))
@@ -295,3 +318,12 @@ def key_bar_entries() -> list[tuple[str, str]]:
 
 def _reds(delta: BoardDelta) -> list[tuple[str, str]]:
     return [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
+
+
+def places(config: Config) -> list[tuple[str, str]]:
+    """Where this board's notes and feeds are, for the help screen."""
+    from floorwatch.store import choose_store
+
+    found = [("notes", str(choose_store(config).path))]
+    found += [(f"feed {feed.name}", feed.glob) for feed in config.feeds]
+    return found

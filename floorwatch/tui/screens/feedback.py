@@ -15,6 +15,7 @@ Agent names and every other text from feeds are shown as plain `Text`, never as 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
@@ -40,6 +41,7 @@ from floorwatch.coaching import (
     TIMEFRAME_HELP,
     TIMEFRAME_PICKS,
     VISIBILITIES,
+    Evidence,
     Note,
     NoteDraft,
     behavior_prefill,
@@ -48,6 +50,7 @@ from floorwatch.coaching import (
     evidence_for,
     parse_tags,
     parse_timeframe,
+    praise_for,
     validate_draft,
 )
 from floorwatch.store import InvalidNote, StoreError
@@ -128,7 +131,10 @@ class FeedbackPanel(ModalScreen[Note | None]):
         kind: str = IMPROVEMENT,
         *,
         role: str = "supervisor",
+        praise: tuple[Sequence[Evidence], Mapping[str, str]] | None = None,
     ) -> None:
+        """`praise`: the evidence and remarks of `praise_for` (strengths, ranks, improvements);
+        without it a praise note prefills the row's green metrics."""
         if role == "wall":
             raise PermissionError("the wall is read-only: it cannot write coaching notes")
         super().__init__(id="feedback-panel")
@@ -138,12 +144,18 @@ class FeedbackPanel(ModalScreen[Note | None]):
         self.agent = row.agent
         self.agent_name = clean_text(row.name) or row.agent
         observed = service.now()
-        evidence = tuple(evidence_for(row, config))
+        kind = normalise_kind(kind)
+        remarks: Mapping[str, str] = {}
+        if kind == PRAISE:  # what the agent does well, not a coaching note's red and amber
+            found, remarks = praise if praise is not None else praise_for(row, config)
+            evidence = tuple(found)
+        else:
+            evidence = tuple(evidence_for(row, config))
         self.fresh = NoteDraft(
             agent=row.agent,
             agent_name=row.name,
-            behavior=behavior_prefill(observed.astimezone(service.tz), evidence),
-            kind=normalise_kind(kind),
+            behavior=behavior_prefill(observed.astimezone(service.tz), evidence, remarks=remarks),
+            kind=kind,
             tags=tuple(item.metric for item in evidence),
             visibility=PRIVATE,
             evidence=evidence,
@@ -277,14 +289,17 @@ class FeedbackPanel(ModalScreen[Note | None]):
         """What the panel holds now, as a draft."""
         kind = self.query_one("#kind", Select).value
         visibility = self.query_one("#visibility", Select).value
+        tags = parse_tags(self.query_one("#tags", Input).value)
         return replace(
             self._base,
+            # The evidence kept is what the supervisor kept: a metric taken out of the tags goes.
+            evidence=tuple(item for item in self._base.evidence if item.metric in tags),
             behavior=self.query_one("#behavior", TextArea).text,
             effect=self.query_one("#effect", TextArea).text,
             suggestion=self.query_one("#suggestion", TextArea).text,
             timeframe=self.query_one("#timeframe", Input).value,
             kind=str(kind) if kind in KINDS else IMPROVEMENT,
-            tags=parse_tags(self.query_one("#tags", Input).value),
+            tags=tags,
             visibility=str(visibility) if visibility in VISIBILITIES else PRIVATE,
         )
 

@@ -28,11 +28,15 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, keys: Sequence[tuple[str, str, str, str]], extra: Sequence[tuple[str, str]]
+        self,
+        keys: Sequence[tuple[str, str, str, str]],
+        extra: Sequence[tuple[str, str]],
+        places: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(id="help")
         self.keys = keys
         self.extra = extra
+        self.places = places  # (what, where): the notes store, the feeds
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -42,6 +46,10 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(KEY_NAMES.get(key, key)), Text(text))
         for key, text in self.extra:
             table.add_row(Text(key), Text(text))
+        if self.places:
+            table.add_row(Text(""), Text(""))
+        for what, where in self.places:
+            table.add_row(Text(what), Text(where))
         with VerticalScroll() as scroll:
             scroll.border_title = "keys (Esc closes)"
             yield Static(table)

@@ -7,11 +7,12 @@ and filters, and holds them back while the viewer is paused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from floorwatch.config.types import Threshold
+from floorwatch.config.types import Config, Threshold
 from floorwatch.live.board import AgentRow, BoardDelta, Summary
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.widgets.board_table import BoardTable
 
@@ -34,6 +35,17 @@ class BoardModel(Protocol):
     def floor_summary(self) -> Summary: ...
 
     def threshold(self, agent: str, metric_key: str) -> Threshold: ...
+
+
+def screen_floor_clock(config: Config, board: object, wall: Callable[[], float]) -> FloorClock:
+    """The board's own floor clock on this viewer's wall clock, or (a board model without one)
+    a floor clock that follows the board's `now`."""
+    own = getattr(board, "floor_clock", None)
+    if isinstance(own, FloorClock):
+        return own.with_wall(wall)
+    clock = FloorClock(config.floor, wall=wall)
+    clock.follow(lambda: getattr(board, "now", None))
+    return clock
 
 
 class BoardView:

@@ -16,10 +16,11 @@ from textual.widgets import Static
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
-from floorwatch.tui.screens.view import BoardModel, BoardView
+from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.wall_header import WallHeader
@@ -44,12 +45,14 @@ class WallScreen(Screen[None]):
         clock: Callable[[], float],
         page_seconds: float,
         facts_interval: float = FACTS_INTERVAL,
+        floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="wall-screen")
         self.config = config
         self.board = board
         self.palette = palette
-        self.clock = clock
+        self.clock = clock  # the wall clock: highlights
+        self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
         self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
@@ -98,7 +101,7 @@ class WallScreen(Screen[None]):
         self.view.apply(delta)
         reds = [(t.agent, t.metric) for t in delta.transitions if t.new is Status.RED]
         self.table.flash(reds, self.clock())
-        self.updated = self.clock()
+        self.updated = self.floor_clock.now()  # 'updated' in the floor's time
         self._facts_soon()
 
     def _facts_soon(self) -> None:

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from floorwatch.config.types import MetricConfig
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
+from floorwatch.text.search import matches
 from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.columns import Column, choose_columns
 from floorwatch.tui.widgets.row_text import row_text, title_text
@@ -258,15 +259,17 @@ class BoardTable(ScrollView, can_focus=True):
         self.post_message(self.Paged(self.page, self.pages))
 
     def first_match(self, text: str) -> str | None:
-        """The first agent in display order whose name or id contains `text` (any case)."""
-        needle = text.strip().casefold()
-        if not needle:
-            return None
-        for agent in self.order:
-            row = self.rows[agent]
-            if needle in row.name.casefold() or needle in agent.casefold():
-                return agent
-        return None
+        """The first agent in display order whose name or id contains `text` (case and accents
+        ignored: 'fernandez' finds Fernández)."""
+        found = self.matches(text)
+        return found[0] if found else None
+
+    def matches(self, text: str) -> list[str]:
+        """Every agent shown whose name or id contains `text`, in display order (case and
+        accents ignored)."""
+        if not text.strip():
+            return []
+        return [agent for agent in self.order if matches(text, self.rows[agent].name, agent)]
 
     # -- rendering -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from floorwatch.config.types import MetricConfig
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
-from floorwatch.text.values import format_value
+from floorwatch.text.values import metric_value
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.columns import Column
 
@@ -101,7 +101,7 @@ def metric_text(
     cell = row.cells.get(metric.key)
     if cell is None:
         return fit("", column.width)
-    value = format_value(cell.value, metric.format)
+    value = metric_value(cell.value, metric, cell.bound)  # '2.04%' beside red > 2%
     if cell.stale:
         mark = "~"
     elif cell.status in (Status.RED, Status.AMBER):
