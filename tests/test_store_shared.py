@@ -373,10 +373,10 @@ def test_two_hosts_starting_at_once_migrate_once(pg_url: str) -> None:
 # -- notes migrate --to URL ------------------------------------------------------------------------
 
 
-def _migrate(store: Path, url: str) -> subprocess.CompletedProcess[str]:
+def _migrate(store: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "floorwatch", "notes", "migrate",
-         "--store", str(store), "--to", url],
+         "--store", str(store), "--to", url, *extra],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
@@ -423,6 +423,25 @@ def test_notes_migrate_again_changes_nothing(tmp_path: Path, pg_url: str) -> Non
     assert first.stdout.splitlines()[-1].split()[1] == again.stdout.splitlines()[-1].split()[1]
     with NoteStore(pg_url) as copy:
         assert len(copy.notes()) == 1
+
+
+def test_notes_migrate_as_site_names_a_floor_that_had_its_own_file(
+    tmp_path: Path, pg_url: str
+) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with NoteStore(path) as old:  # site '': the file was this floor's alone
+        note = old.add(draft(), "li.wei", NOW)
+        old.save_draft("B002", "li.wei", {"behavior": "typed"}, NOW)
+        old.record_reds([("A017", "aht", NOW)])
+    first = _migrate(path, pg_url, "--as-site", "north")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0].endswith(": copied (as site 'north')")
+    with NoteStore(pg_url, site="north") as north, NoteStore(pg_url) as unnamed:
+        assert [n.id for n in north.notes()] == [note.id]
+        assert north.load_draft("B002", "li.wei") is not None and len(north.reds(NOW)) == 1
+        assert unnamed.notes() == []
+    again = _migrate(path, pg_url, "--as-site", "north")
+    assert again.returncode == 0 and ": already holds" in again.stdout.splitlines()[0]
 
 
 def test_notes_migrate_refuses_a_url_with_a_password(tmp_path: Path) -> None:

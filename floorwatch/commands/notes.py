@@ -89,6 +89,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     migrate.add_argument(
         "--to", metavar="URL", required=True, help="postgresql://user@host/db (an empty database)"
     )
+    migrate.add_argument(
+        "--as-site",
+        metavar="NAME",
+        help="give the copied rows that have no site this floor's name (its notes.site in the "
+        "shared database's config)",
+    )
     migrate.set_defaults(handler=run_migrate)
 
     add = actions.add_parser(
@@ -123,7 +129,8 @@ follow-ups past due."""
 
 MIGRATE_DESCRIPTION = """\
 Copies every note, revision, draft, daily figure and red of the store (--store, else the
-config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and times.
+config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and times
+(--as-site NAME: rows without a site get NAME, for a floor joining a database floors share).
 Prints the rows per table and a SHA-256 checksum that the source and the copy agree on. Running
 it again against the same copy changes nothing; a database holding other notes is refused. The
 password comes from $PGPASSWORD or ~/.pgpass, never from the URL."""
@@ -539,9 +546,10 @@ def run_migrate(args: argparse.Namespace) -> int:
         if not source.exists():
             raise UserError(f"{source.where}: there is no notes store to copy", EXIT_STORE)
         with NoteStore(target_url) as target:
-            copied = copy_store(source, target)
+            copied = copy_store(source, target, args.as_site)
     verb = "already holds" if copied.already_there else "copied"
-    print(f"{source.where} -> {target.where}: {verb}")
+    named = f" (as site {args.as_site!r})" if args.as_site is not None else ""
+    print(f"{source.where} -> {target.where}: {verb}{named}")
     for table, count in copied.counts.items():
         print(f"  {table:<14}{count:>9}")
     agree = "the target already matched" if copied.already_there else "source and copy agree"

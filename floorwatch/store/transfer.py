@@ -94,10 +94,30 @@ def snapshot(store: NoteStore) -> dict[str, list[tuple[Any, ...]]]:
     return {table: table_rows(store, table) for table in COLUMNS}
 
 
-def copy_store(source: NoteStore, target: NoteStore) -> Copied:
-    """Copy every row of `source` into `target` (see module doc). Raises StoreError when the
+def with_site(
+    rows: dict[str, list[tuple[Any, ...]]], site: str
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows with no site ('', a store that one floor had to itself) given `site`."""
+    named: dict[str, list[tuple[Any, ...]]] = {}
+    for table, found in rows.items():
+        columns = COLUMNS[table][0]
+        if "site" not in columns:
+            named[table] = found
+            continue
+        at = columns.index("site")
+        named[table] = [
+            (*row[:at], site, *row[at + 1 :]) if row[at] == "" else row for row in found
+        ]
+    return named
+
+
+def copy_store(source: NoteStore, target: NoteStore, site: str | None = None) -> Copied:
+    """Copy every row of `source` into `target` (see module doc); with `site`, the rows without
+    one get it (a floor's own file joining a database floors share). Raises StoreError when the
     target holds other rows, or when the checksums disagree after the copy."""
     rows = snapshot(source)
+    if site is not None:
+        rows = with_site(rows, site)
     counts = {table: len(found) for table, found in rows.items()}
     expected = checksum(rows)
     present = snapshot(target)
