@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -648,3 +649,45 @@ def test_notes_url_is_the_store_chosen_and_named(tmp_path: Path, pg_url: str) ->
     )  # fmt: skip
     assert f"notes store {pg_url} (notes.url)" in listed.stderr
     assert [note["agent"] for note in json.loads(listed.stdout)] == ["A017"]
+
+
+def test_the_notes_service_comes_back_after_a_server_restart(
+    pg_server: PgServer, pg_url: str
+) -> None:
+    """The app's side of a restart: its watcher reports the lost server (keeping the last
+    figures), the next save from a worker lands, and the board hears of it again."""
+    from floorwatch.config.types import NotesConfig
+    from floorwatch.tui.notes_service import NotesChanged, NotesService
+    from tests.app_support import load_fixture_config
+    from tests.notes_support import Clock
+
+    config = replace(load_fixture_config(), notes=NotesConfig(url=pg_url, author="li.wei"))
+    service = NotesService(config, clock=Clock())
+    seen: list[NotesChanged] = []
+
+    class Board:
+        def post_message(self, message: Any) -> bool:
+            seen.append(message)
+            return True
+
+    def wait(condition: Any, timeout: float = 30) -> None:
+        give_up = time.monotonic() + timeout
+        while not condition() and time.monotonic() < give_up:
+            time.sleep(0.02)
+        assert condition()
+
+    service.start(Board())  # type: ignore[arg-type]
+    try:
+        wait(lambda: seen)
+        service.add(draft(agent="A002"))
+        wait(lambda: "A002" in seen[-1].snapshot.indicators)
+        pg_server.restart()
+        saved: list[Any] = []
+        worker = threading.Thread(target=lambda: saved.append(service.add(draft(agent="A004"))))
+        worker.start()
+        worker.join(60)
+        assert saved and saved[0].agent == "A004"
+        wait(lambda: "A004" in seen[-1].snapshot.indicators and seen[-1].snapshot.error is None)
+        assert "A002" in seen[-1].snapshot.indicators  # nothing lost on the way
+    finally:
+        service.stop()
