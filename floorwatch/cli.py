@@ -15,7 +15,19 @@ from collections.abc import Sequence
 from floorwatch import __version__
 
 # In the order `--help` lists them.
-COMMANDS = ("run", "demo", "board", "notes", "history", "check", "simulate", "serve", "web")
+COMMANDS = (
+    "run",
+    "demo",
+    "board",
+    "report",
+    "goals",
+    "notes",
+    "history",
+    "check",
+    "simulate",
+    "serve",
+    "web",
+)
 
 DESCRIPTION = """\
 A live traffic-light floor monitor for contact-center supervisors: it tails the metric feeds

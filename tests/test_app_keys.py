@@ -329,4 +329,6 @@ async def test_the_agent_screen_shows_trends_from_the_kept_daily_figures() -> No
         await pilot.press("escape", "slash", *"ana", "enter", "enter")  # no figures kept for her
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "no daily figures kept yet (`floorwatch history build`" in screen_text(app)
+        assert "no daily figures kept yet (`run` and `serve` keep each closed day's" in screen_text(
+            app
+        )

@@ -30,6 +30,16 @@ CORE = [
     "floorwatch.feeds.formats.queue_log",
     "floorwatch.store",
     "floorwatch.live.floor",
+    "floorwatch.live.day_keeper",
+    "floorwatch.coaching.goals",
+    "floorwatch.coaching.effect",
+    "floorwatch.coaching.templates",
+    "floorwatch.config.goals_section",
+    "floorwatch.store.goals",
+    "floorwatch.reports.period",
+    "floorwatch.reports.review",
+    "floorwatch.reports.render",
+    "floorwatch.reports.html",
     "floorwatch.live.reds",
     "floorwatch.config.formats",
     "floorwatch.text.safe",
@@ -44,6 +54,9 @@ LIGHT = [
     "floorwatch.coaching.evidence",
     "floorwatch.coaching.floor_report",
     "floorwatch.coaching.trend",
+    "floorwatch.coaching.goals",
+    "floorwatch.coaching.effect",
+    "floorwatch.coaching.templates",
 ]
 REPO = PACKAGE.parent
 BIN = Path(sys.executable).parent
@@ -127,7 +140,17 @@ def test_help_lists_every_subcommand() -> None:
         [sys.executable, "-m", "floorwatch", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    for command in ("run", "demo", "board", "notes", "check", "simulate", "serve"):
+    for command in (
+        "run",
+        "demo",
+        "board",
+        "report",
+        "goals",
+        "notes",
+        "check",
+        "simulate",
+        "serve",
+    ):
         assert command in result.stdout
 
 

@@ -13,15 +13,17 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from floorwatch.coaching.goals import Goal
 from floorwatch.config import ConfigError, load_config
 from floorwatch.store import NoteStore, StoreError, migrations
+from floorwatch.store.goals import GoalBook
 from floorwatch.store.postgres import PostgresDatabase
 from tests.conftest import StoreBackend
 from tests.pg_support import PgServer
@@ -48,6 +50,19 @@ def test_floors_sharing_a_store_never_mix(store_backend: StoreBackend) -> None:
     assert north.daily_figures("A017", "2026-11-01") == [("2026-11-29", "aht", 300.0, 10)]
     north.record_reds([("A017", "aht", NOW)])
     assert south.reds(NOW) == []
+    # Goals too: each floor's own, and a config goal's check-ins (`config:1` on both floors)
+    # kept apart.
+    north_goal = GoalBook(north).add(
+        Goal("", "floor", "", "aht", 420, 300, date(2026, 11, 2), date(2027, 1, 29)), "li", NOW
+    )
+    assert GoalBook(south).goals() == []
+    config_goal = Goal("config:1", "floor", "", "csat", 80, 90, date(2026, 11, 2), date(2027, 1, 1))
+    GoalBook(north).check_in(config_goal, 85.0, "li", NOW)
+    GoalBook(south).check_in(config_goal, 81.0, "chen", NOW)
+    assert [c.value for c in GoalBook(north).check_ins("config:1")] == [85.0]
+    assert [c.value for c in GoalBook(south).check_ins("config:1")] == [81.0]
+    GoalBook(south).end(north_goal.key, "chen", NOW, "not yours")  # another floor's: no effect
+    assert [g.key for g in GoalBook(north).goals()] == [north_goal.key]
     across = store_backend.open(tz=BERLIN, all_sites=True)
     assert {n.id for n in across.notes()} == {mine.id, theirs.id}
     assert across.reds(NOW) == [("A017", "aht", NOW)]
@@ -393,21 +408,35 @@ def test_notes_migrate_copies_a_sqlite_store_losslessly(tmp_path: Path, pg_url: 
         old.save_draft("C003", "li.wei", {"behavior": "half a thought"}, NOW)
         old.save_daily_figures([("2026-11-29", "A017", "aht", 312.123456789, 8)])
         old.record_reds([("A017", "aht", NOW), ("B002", "csat", NOW)])
+        book = GoalBook(old)
+        goal = book.add(
+            Goal("", "team", "North", "aht", 420.5, 300.25, date(2026, 11, 2), date(2027, 1, 29)),
+            "li.wei", NOW,
+        )  # fmt: skip
+        book.check_in(goal, 380.125, "li.wei", NOW, comment="on track")
+        book.end(goal.key, "li.wei", NOW + timedelta(days=1), "team reorganised")
         expected = old.all_revisions()
     done = _migrate(path, pg_url)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == f"{path} -> {pg_url}: copied"
-    counts = dict(line.split() for line in lines[1:6])
-    assert counts == {"notes": "2", "revisions": "5", "drafts": "1", "daily_figures": "1",
-                      "reds": "2"}  # fmt: skip
-    assert lines[6].startswith("checksum sha256:") and "source and copy agree" in lines[6]
+    counts = dict(line.split() for line in lines[1:9])
+    assert counts == {
+        "notes": "2", "revisions": "5", "drafts": "1", "daily_figures": "1", "reds": "2",
+        "goals": "1", "goal_ends": "1", "goal_checkins": "1",
+    }  # fmt: skip
+    assert lines[9].startswith("checksum sha256:") and "source and copy agree" in lines[9]
     with NoteStore(pg_url, tz=BERLIN, site="north") as copy:
         assert copy.all_revisions() == expected
         assert copy.load_draft("C003", "li.wei") == ({"behavior": "half a thought"}, NOW)
         assert copy.daily_figures("A017", "2026-11-01") == [("2026-11-29", "aht", 312.123456789, 8)]
         assert len(copy.reds(NOW)) == 2
+        copied_book = GoalBook(copy)
+        assert copied_book.goals(include_ended=True) == [replace(goal, source="store")]
+        assert copied_book.goals() == []  # ended
+        assert [c.comment for c in copied_book.check_ins(goal.key)] == ["on track"]
         assert copy.add(draft(), "li.wei", NOW).id == second.id + 1  # ids go on after the copy
+        assert copied_book.add(goal, "li.wei", NOW).key == "G2"
     # Again: the target now holds more than the source, so it is refused, not merged.
     refused = _migrate(path, pg_url)
     assert refused.returncode == 1
@@ -551,6 +580,14 @@ def test_the_documented_roles_run_the_board_and_cannot_rewrite_a_note(
             store.record_reds([("A017", "aht", NOW)])
             store.record_reds([("A017", "aht", NOW)])
             assert len(store.revisions(note.id)) == 3
+            book = GoalBook(store)
+            goal = book.add(
+                Goal("", "floor", "", "aht", 420, 300, date(2026, 11, 2), date(2027, 1, 1)),
+                "li.wei", NOW,
+            )  # fmt: skip
+            book.check_in(goal, 400.0, "li.wei", NOW)
+            book.check_in(goal, 390.0, "li.wei", NOW)  # the same week's, measured again
+            book.end(goal.key, "li.wei", NOW, "done")
             heard = threading.Event()
             store.on_change(heard.set)
             store.change_token()

@@ -4,7 +4,8 @@ toasts, agent screen, notes timeline, errors and follow-ups screens, the wall, `
 must be inert: no forbidden character (this test's own list) but its own line breaks, no CSV
 cell a spreadsheet would run, and JSON that still holds the data whole.
 
-(floorwatch writes no Markdown or HTML: there is no such export to run them through.)
+(The period report's Markdown, HTML, CSV and JSON, the goals list and the case library:
+tests/test_report_hostile.py, with this table.)
 """
 
 from __future__ import annotations

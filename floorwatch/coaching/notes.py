@@ -9,6 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from floorwatch.coaching.templates import (
+    BEST,
+    STAR_AR,
+    best_fields,
+    sections_from_json,
+    sections_to_json,
+    template_problems,
+)
 from floorwatch.coaching.timeframe import TIMEFRAME_HELP, parse_timeframe
 from floorwatch.config.types import Better, MetricFormat
 from floorwatch.live.thresholds import Status
@@ -108,6 +116,10 @@ class NoteDraft:
     visibility: str = PRIVATE
     evidence: tuple[Evidence, ...] = ()
     observed_at: datetime | None = None  # None: when saved
+    template: str = BEST  # best | grow | star-ar (coaching/templates.py)
+    sections: tuple[tuple[str, str], ...] = ()  # GROW / STAR-AR: (section, text) in order
+    example: str = ""  # a STAR-AR case: good | bad example ('' not in the case library)
+    topic: str = ""  # a STAR-AR case: the product, problem or customer type
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,10 @@ class Note:
     reason: str = ""  # why this revision was made (the retraction's reason, an edit's note)
     follow_up_closed_at: datetime | None = None
     follow_up_outcome: str | None = None
+    template: str = BEST
+    sections: tuple[tuple[str, str], ...] = ()
+    example: str = ""
+    topic: str = ""
 
     def draft(self) -> NoteDraft:
         """The note's fields for editing (its timeframe as it was typed)."""
@@ -154,6 +170,10 @@ class Note:
             visibility=self.visibility,
             evidence=self.evidence,
             observed_at=self.observed_at,
+            template=self.template,
+            sections=self.sections,
+            example=self.example,
+            topic=self.topic,
         )
 
 
@@ -167,8 +187,18 @@ class FollowUp:
 
 
 # The fields a draft autosave keeps, all as text (dict[str, str] in the store's drafts table).
-DRAFT_TEXT_FIELDS = ("agent_name", "behavior", "effect", "suggestion", "timeframe", "kind",
-                     "visibility")  # fmt: skip
+DRAFT_TEXT_FIELDS = (
+    "agent_name",
+    "behavior",
+    "effect",
+    "suggestion",
+    "timeframe",
+    "kind",
+    "visibility",
+    "template",
+    "example",
+    "topic",
+)
 
 
 def draft_fields(draft: NoteDraft) -> dict[str, str]:
@@ -176,6 +206,7 @@ def draft_fields(draft: NoteDraft) -> dict[str, str]:
     fields = {name: str(getattr(draft, name)) for name in DRAFT_TEXT_FIELDS}
     fields["tags"] = ",".join(draft.tags)
     fields["evidence"] = evidence_to_json(draft.evidence)
+    fields["sections"] = sections_to_json(draft.sections)
     if draft.observed_at is not None:
         fields["observed_at"] = draft.observed_at.isoformat()
     return fields
@@ -201,6 +232,10 @@ def draft_from_fields(agent: str, fields: Mapping[str, str]) -> NoteDraft:
         tags=parse_tags(fields.get("tags", "")),
         evidence=evidence,
         observed_at=observed_at,
+        template=fields.get("template") or BEST,
+        sections=sections_from_json(fields.get("sections", "{}")),
+        example=fields.get("example", ""),
+        topic=fields.get("topic", ""),
     )
 
 
@@ -225,16 +260,19 @@ def validate_draft(
     problems: dict[str, str] = {}
     if not draft.agent.strip():
         problems["agent"] = "Which agent is this note about? The agent id is missing."
-    if not draft.behavior.strip():
+    problems.update(template_problems(draft))
+    # GROW and STAR-AR: their sections stand for Behavior and Suggestion (template_problems)
+    if draft.template == BEST and not draft.behavior.strip():
         problems["behavior"] = (
             "Behavior is required: the observable fact, with time and action "
             "(e.g. '10:02 call: 15 s of silence after the customer's question')."
         )
-    if draft.kind == IMPROVEMENT and not draft.suggestion.strip():
+    if draft.template == BEST and draft.kind == IMPROVEMENT and not draft.suggestion.strip():
         problems["suggestion"] = (
             "Suggestion is required for an improvement note: the concrete change to try."
         )
-    timeframe = _timeframe_problem(draft.timeframe, now, tz, shift_end)
+    optional = draft.template == STAR_AR and not draft.timeframe.strip()  # a case, no check
+    timeframe = "" if optional else _timeframe_problem(draft.timeframe, now, tz, shift_end)
     if timeframe:
         problems["timeframe"] = timeframe
     if draft.kind not in KINDS:
@@ -243,8 +281,8 @@ def validate_draft(
         problems["visibility"] = (
             f"Visibility must be {' or '.join(VISIBILITIES)} (got {draft.visibility!r})."
         )
-    for name in ("behavior", "effect", "suggestion"):
-        if name not in problems and len(getattr(draft, name)) > MAX_FIELD_CHARS:
+    for name, text in zip(("behavior", "effect", "suggestion"), best_fields(draft), strict=True):
+        if name not in problems and len(text) > MAX_FIELD_CHARS:
             problems[name] = f"{name.capitalize()} is longer than {MAX_FIELD_CHARS:,} characters."
     return problems
 
@@ -270,7 +308,7 @@ RECORD_KEYS = (
 )  # fmt: skip
 REVISION_KEYS = (
     "timeframe", "revision", "revised_at", "revised_by", "retracted", "reason",
-    "follow_up_closed_at", "follow_up_outcome",
+    "follow_up_closed_at", "follow_up_outcome", "template", "sections", "example", "topic",
 )  # fmt: skip
 
 
@@ -304,6 +342,10 @@ def note_record(note: Note, tz: tzinfo) -> dict[str, Any]:
         "reason": note.reason,
         "follow_up_closed_at": when(note.follow_up_closed_at),
         "follow_up_outcome": note.follow_up_outcome,
+        "template": note.template,
+        "sections": dict(note.sections),
+        "example": note.example,
+        "topic": note.topic,
     }
     return record
 

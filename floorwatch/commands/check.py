@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
         f"{m.key} ({m.agg.value} {m.field}, {m.window_text})" for m in config.metrics
     )
     print(f"  metrics: {metrics}")
+    if config.goals:
+        objectives = {goal.objective for goal in config.goals if goal.objective}
+        print(f"  goals: {len(config.goals)} ({len(objectives)} OKR objective(s))")
     if args.no_read:
         return 0
     problems = header_problems(config, path)

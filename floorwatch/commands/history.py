@@ -2,9 +2,9 @@
 
 `build` reads every feed file the config matches (as `floorwatch check` does), works out each
 metric's figure per agent and floor day (`floorwatch.live.daily_figures`), and keeps them in the
-notes store, replacing the figures of the days it read again. Feeds usually hold days or
-weeks; run it daily (cron, a systemd timer) and the store gathers the months the agent
-screen's trend lines need.
+notes store, replacing the figures of the days it read again. `run` and `serve` keep each
+closed day's figures themselves (floorwatch.live.day_keeper); `build` backfills what the feeds
+hold, e.g. when setting up a floor or after a gap.
 `show` prints one agent's trends as the agent screen does.
 """
 
@@ -29,7 +29,8 @@ HELP = "keep daily figures for trends over months (build), or show an agent's tr
 DESCRIPTION = """\
 Daily figures per agent and metric, kept in the notes store for the trends over three and six
 months on the agent screen. `build` reads every feed file the config matches now and saves each
-metric's figure per agent and floor day (a day read again replaces its figures): run it daily.
+metric's figure per agent and floor day (a day read again replaces its figures). `run` and
+`serve` keep each closed day's figures themselves, so `build` is for backfills.
 `show AGENT` prints that agent's trends."""
 
 EXIT_STORE = 1

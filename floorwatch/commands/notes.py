@@ -33,13 +33,14 @@ if TYPE_CHECKING:
     from floorwatch.live.clock import FloorClock
     from floorwatch.store import NoteStore
 
-HELP = "list, export or add BEST coaching notes"
+HELP = "coaching notes (BEST, GROW, STAR-AR): list, export, add, report; the case library"
 DESCRIPTION = """\
-The BEST coaching notes (Behavior, Effect, Suggestion, Timeframe) that supervisors write on the
-board, kept in the notes store: --store PATH|URL, else notes.url (PostgreSQL) or notes.path (a
-SQLite file) in the config, else the config's own file in the user data folder. Notes are never
-deleted: an edit or a retraction is a new revision. `migrate --to URL` copies a SQLite store
-into PostgreSQL."""
+The coaching notes supervisors write on the board: BEST feedback (Behavior, Effect, Suggestion,
+Timeframe), GROW conversations and STAR-AR case reviews (the good and bad examples are the case
+library: `list --cases`), kept in the notes store: --store PATH|URL, else notes.url (PostgreSQL)
+or notes.path (a SQLite file) in the config, else the config's own file in the user data folder.
+Notes are never deleted: an edit or a retraction is a new revision. `migrate --to URL` copies a
+SQLite store into PostgreSQL."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
@@ -60,6 +61,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     listing.add_argument("--format", choices=("text", "json", "csv"), default="text")
     listing.add_argument("--all", action="store_true", help="include retracted notes")
+    listing.add_argument(
+        "--cases",
+        action="store_true",
+        help="the case library: STAR-AR cases marked a good or bad example, by metric and topic",
+    )
+    listing.add_argument("--example", choices=("good", "bad"), help="with --cases: only these")
+    listing.add_argument("--metric", metavar="KEY", help="with --cases: only cases tagged KEY")
+    listing.add_argument("--topic", metavar="TEXT", help="with --cases: only this topic")
     listing.set_defaults(handler=run_list)
 
     export = actions.add_parser(
@@ -73,9 +82,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run_export)
 
     report = actions.add_parser(
-        "report", help="the floor's coaching: praise ratio per supervisor, touchpoints due, "
-        "follow-ups overdue", description=REPORT_DESCRIPTION,
-    )  # fmt: skip
+        "report",
+        help="the floor's coaching: praise ratio per supervisor, touchpoints due, "
+        "follow-ups overdue",
+        description=REPORT_DESCRIPTION,
+    )
     _add_store_arguments(report)
     report.add_argument("--days", type=int, default=30, metavar="N", help="the period (30)")
     report.add_argument("--format", choices=("text", "json"), default="text")
@@ -103,9 +114,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_store_arguments(add)
     add.add_argument("--agent", metavar="ID", required=True)
     add.add_argument("--name", metavar="NAME", default="", help="the agent's display name")
-    add.add_argument("--behavior", default="", help="the observable fact (required)")
-    add.add_argument("--effect", default="", help="its impact on customer, team, business")
-    add.add_argument("--suggestion", default="", help="the change to try (required to improve)")
+    add.add_argument(
+        "--template",
+        choices=("best", "grow", "star-ar"),
+        default="best",
+        help="best (Behavior, Effect, Suggestion), grow (a coaching conversation) or star-ar "
+        "(a case review)",
+    )
+    add.add_argument("--behavior", default="", help="BEST: the observable fact (required)")
+    add.add_argument("--effect", default="", help="BEST: its impact on customer, team, business")
+    add.add_argument("--suggestion", default="", help="BEST: the change (required to improve)")
+    from floorwatch.coaching.templates import GROW, SECTIONS, STAR_AR
+
+    for template in (GROW, STAR_AR):
+        for name, label, hint in SECTIONS[template]:
+            add.add_argument(f"--{name}", default="", help=f"{template.upper()}: {label}: {hint}")
+    add.add_argument(
+        "--example",
+        choices=("good", "bad"),
+        default="",
+        help="STAR-AR: a good or bad example, for the case library",
+    )
+    add.add_argument("--topic", default="", help="STAR-AR: the product, problem or customer type")
     add.add_argument(
         "--timeframe", default="", help="when to check again: +1d, tomorrow, 2026-11-30 (required)"
     )
@@ -128,17 +158,21 @@ month; everyone: monthly), from the roster's hire dates when the config has a ro
 follow-ups past due."""
 
 MIGRATE_DESCRIPTION = """\
-Copies every note, revision, draft, daily figure and red of the store (--store, else the
-config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and times
-(--as-site NAME: rows without a site get NAME, for a floor joining a database floors share).
+Copies every note, revision, draft, daily figure, red, goal and check-in of the store (--store,
+else the config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and
+times (--as-site NAME: rows without a site get NAME, for a floor joining a shared database).
 Prints the rows per table and a SHA-256 checksum that the source and the copy agree on. Running
 it again against the same copy changes nothing; a database holding other notes is refused. The
 password comes from $PGPASSWORD or ~/.pgpass, never from the URL."""
 
 ADD_DESCRIPTION = """\
-Writes one BEST note with the same checks as the board's panel: --behavior and --timeframe are
-required, and --suggestion for an improvement note. Prints the new note's id. Exits 2 with one
-message per field when the note is incomplete, 1 when the store cannot be written."""
+Writes one note with the same checks as the board's panel. BEST (the default): --behavior and
+--timeframe are required, and --suggestion for an improvement note. --template grow: --goal,
+--reality, --will and --timeframe required (--options too, ideally). --template star-ar: a case
+review: --situation, --action, --result required (--task, --analysis, --reinforcement; the
+timeframe is optional), --example good|bad and --topic put it in the case library (`notes list
+--cases`). Prints the new note's id. Exits 2 with one message per field when the note is
+incomplete, 1 when the store cannot be written."""
 
 
 def _add_store_arguments(parser: argparse.ArgumentParser, sites: bool = True) -> None:
@@ -260,8 +294,50 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     with context.store as store:
         notes = store.notes(agent=args.agent, since=since, include_retracted=args.all)
+    if args.cases:
+        notes = case_library(notes, args.example, args.metric, args.topic)
+        if args.format == "text":
+            _write(cases_text(notes, context.tz))
+            return 0
     _write(render(notes, args.format, context.tz))
     return 0
+
+
+def case_library(
+    notes: list[Note], example: str | None, metric: str | None, topic: str | None
+) -> list[Note]:
+    """STAR-AR cases marked good or bad, ordered by metric tag, then topic, then time."""
+    from floorwatch.coaching.templates import STAR_AR
+
+    cases = [
+        n
+        for n in notes
+        if n.template == STAR_AR
+        and n.example
+        and (example is None or n.example == example)
+        and (metric is None or metric in n.tags)
+        and (topic is None or n.topic.strip().lower() == topic.strip().lower())
+    ]
+    return sorted(cases, key=lambda n: (",".join(n.tags), n.topic.lower(), n.created_at, n.id))
+
+
+def cases_text(notes: list[Note], tz: tzinfo) -> str:
+    """The case library for a terminal: grouped under `metric / topic` headings."""
+
+    if not notes:
+        return (
+            "No cases: mark a STAR-AR note a good or bad example "
+            "(notes add --template star-ar --example good).\n"
+        )
+    lines: list[str] = []
+    heading = None
+    for note in notes:
+        current = f"{', '.join(note.tags) or 'no metric'} / {note.topic or 'no topic'}"
+        if current != heading:
+            heading = current
+            lines.append(f"== {clean_text(current)}")
+        lines.append(_note_text(note, tz).rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 @_store_errors
@@ -303,6 +379,7 @@ def to_csv(notes: Iterable[Note], tz: tzinfo) -> str:
         record = note_record(note, tz)
         record["tags"] = ",".join(record["tags"])
         record["evidence"] = json_text(record["evidence"], indent=None)
+        record["sections"] = json_text(record["sections"], indent=None)
         writer.writerow([csv_cell(record[key]) for key in keys])
     return out.getvalue()
 
@@ -331,13 +408,23 @@ def _note_text(note: Note, tz: tzinfo) -> str:
         head.append(f"(revision {note.revision} by {clean_text(note.revised_by)})")
     if note.retracted:
         head.append(f"RETRACTED: {clean_text(note.reason)}")
+    from floorwatch.coaching.templates import BEST, TITLES, label
+
+    if note.template != BEST:
+        head.append(TITLES.get(note.template, note.template))
+    if note.example:
+        head.append(f"{note.example} example: {clean_text(note.topic) or 'no topic'}")
     lines = ["  ".join(head)]
-    for label, text in (
-        ("Behavior", note.behavior),
-        ("Effect", note.effect),
-        ("Suggestion", note.suggestion),
-    ):
-        lines += _field_lines(label, text)
+    if note.template == BEST or not note.sections:
+        sections = [
+            ("Behavior", note.behavior),
+            ("Effect", note.effect),
+            ("Suggestion", note.suggestion),
+        ]
+    else:
+        sections = [(label(note.template, n), text) for n, text in note.sections if text.strip()]
+    for title, text in sections:
+        lines += _field_lines(title, text)
     if note.follow_up_due is not None:
         due = note.follow_up_due.astimezone(tz)
         state = f"closed: {clean_text(note.follow_up_outcome or '')}" if note.follow_up_closed_at \
@@ -514,10 +601,15 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
         for a in report.authors
     ]
     reds = [
-        {"agent": r.agent, "metric": r.metric, "red_at": when(r.red_at), "state": r.state,
-         "note_id": r.note_id}
+        {
+            "agent": r.agent,
+            "metric": r.metric,
+            "red_at": when(r.red_at),
+            "state": r.state,
+            "note_id": r.note_id,
+        }
         for r in report.reds
-    ]  # fmt: skip
+    ]
     return {
         "since": when(report.since),
         "floor": ratio(report.floor),
@@ -564,9 +656,37 @@ def run_migrate(args: argparse.Namespace) -> int:
 def run_add(args: argparse.Namespace) -> int:
     """`notes add`: validate like the panel, save, print the id."""
     from floorwatch.coaching import NoteDraft, parse_tags
+    from floorwatch.coaching.templates import BEST, make_sections, section_names
     from floorwatch.store import InvalidNote, resolve_author
 
     context = open_context(args)
+    sections = () if args.template == BEST else make_sections(args.template, vars(args))
+    stray = [
+        f"--{name}"
+        for name in (
+            "behavior",
+            "effect",
+            "suggestion",
+            "goal",
+            "reality",
+            "options",
+            "will",
+            "situation",
+            "task",
+            "action",
+            "result",
+            "analysis",
+            "reinforcement",
+        )
+        if getattr(args, name) and name not in section_names(args.template)
+    ]
+    if stray:
+        print(
+            f"floorwatch notes add: {', '.join(stray)} not in a {args.template} note "
+            f"(its sections: {', '.join(section_names(args.template))})",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     draft = NoteDraft(
         agent=args.agent.strip(),
         agent_name=args.name.strip() or args.agent.strip(),
@@ -577,6 +697,10 @@ def run_add(args: argparse.Namespace) -> int:
         kind=args.kind,
         tags=parse_tags(args.tags),
         visibility=args.visibility,
+        template=args.template,
+        sections=sections,
+        example=args.example,
+        topic=args.topic.strip(),
     )
     author = args.author or resolve_author(context.config_author)
     if not args.force and context.config is not None:

@@ -49,5 +49,17 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # a feed folder that cannot be read, and the like
         raise UserError(f"cannot watch the feeds: {error}") from None
     app.exit_on_hangup = True
-    app.run()
+    from floorwatch.live.day_keeper import DayKeeper
+
+    floor = app.floor  # each closed day's figures, for the trends and reports
+    keeper = DayKeeper(  # a floor that says nothing of its rows (a test's) is never read again
+        config,
+        earliest=lambda: getattr(floor, "earliest", None),
+        loaded=lambda: bool(getattr(floor, "loaded", True)),
+    )
+    keeper.start()
+    try:
+        app.run()
+    finally:
+        keeper.stop()
     return 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch.config.formats import format_names, guess_format
+from floorwatch.config.goals_section import GoalsReader
 from floorwatch.config.metrics_section import MetricsReader
 from floorwatch.config.types import (
     QUEUE_LOG_COLUMNS,
@@ -56,7 +57,9 @@ __all__ = [
     "parse_duration_text",
 ]
 
-SECTIONS = ("floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web")
+SECTIONS = (
+    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals",
+)  # fmt: skip
 FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
@@ -127,7 +130,10 @@ class _ConfigReader:
         notes = self.notes(self.section(top, "notes"))
         ssh = self.ssh(self.section(top, "ssh"))
         web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
-        return Config(self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web)
+        goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
+        return Config(
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web, goals
+        )
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class FieldType(str, Enum):
@@ -195,6 +196,7 @@ class Config:
     notes: NotesConfig = NotesConfig()
     ssh: SshConfig = SshConfig()
     web: WebConfig = WebConfig()
+    goals: tuple[Any, ...] = ()  # floorwatch.coaching.goals.Goal, from the `goals:` section
 
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)

@@ -1,6 +1,6 @@
 """Six months of simulated daily figures, so the demo's agent screens show trends at once.
 
-A real floor gathers them with `floorwatch history build`, run daily. The demo has one day of
+A real floor gathers them as `run` and `serve` keep each closed day. The demo has one day of
 feeds, so it reads today's figures from them (the same `floorwatch.live.daily_figures` code) and
 walks each agent and metric back 180 days along a shape of its own: improving, slipping, steady,
 swinging, or a dip it recovered from. Deterministic for a seed.

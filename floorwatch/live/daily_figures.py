@@ -79,8 +79,12 @@ def floor_days(ts: np.ndarray, clock: DayClock) -> np.ndarray:
 
 
 def _aggregate(rows: pd.DataFrame, agg: Agg) -> pd.Series:
-    keys = [rows[DAY], rows[AGENT]]
-    values = rows[VALUE]
+    return aggregate(rows[VALUE], [rows[DAY], rows[AGENT]], agg)
+
+
+def aggregate(values: pd.Series, keys: list[pd.Series], agg: Agg) -> pd.Series:
+    """The metric's own aggregation of `values` (in time order) per group of `keys`: the one
+    definition the daily figures and the period reports share."""
     if agg is Agg.RATE:  # the share of rows that are not 0 (true, for a yes/no field)
         return (values != 0).astype("float64").groupby(keys, sort=True).mean()
     grouped = values.groupby(keys, sort=True)

@@ -22,6 +22,7 @@ from floorwatch.feeds import FeedUpdate, FileStatus, FloorFeeds
 from floorwatch.feeds.memory import release_unused_memory, share_malloc_arenas
 from floorwatch.live.board import Board, BoardDelta
 from floorwatch.live.reds import FloorReds
+from floorwatch.live.rows import TS
 
 SMALL_BATCH_ROWS = 5_000  # live appends: one frame per feed; a cold load's files stay apart
 
@@ -63,6 +64,7 @@ class Floor:
         self.board.defer_red_starts = True  # the first board at once, the reds' starts next
         self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
+        self.earliest: float | None = None  # the oldest row time ingested (epoch seconds)
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -185,6 +187,8 @@ class Floor:
             if len(update.rows):
                 by_feed.setdefault(update.feed.name, (update.feed, []))[1].append(update.rows)
         for feed, frames in by_feed.values():
+            oldest = min(float(rows[TS].min()) for rows in frames)
+            self.earliest = oldest if self.earliest is None else min(self.earliest, oldest)
             if len(frames) > 1 and sum(map(len, frames)) <= SMALL_BATCH_ROWS:
                 frames = [pd.concat(frames, ignore_index=True)]
             for rows in frames:

@@ -60,6 +60,12 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     # not a supervisor is connected; sessions share this one keeper.
     floor.reds.keep(lambda: open_store(config))
     await floor.start()
+    from floorwatch.live.day_keeper import DayKeeper
+
+    keeper = DayKeeper(  # each closed day's figures, kept without cron
+        config, earliest=lambda: floor.earliest, loaded=lambda: floor.loaded
+    )
+    keeper.start()
     try:
         await server.start()
         announce(server)
@@ -67,6 +73,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
         log.info("shutting down: ending %d session(s)", len(server.sessions))
         await server.close()
     finally:
+        await asyncio.to_thread(keeper.stop)
         await floor.stop()
         await asyncio.to_thread(floor.reds.release)
 

@@ -36,3 +36,20 @@ def agents(db: Database, site: str) -> list[str]:
         "SELECT DISTINCT agent FROM daily_figures WHERE site = ? ORDER BY agent", (site,)
     )
     return [row["agent"] for row in rows]
+
+
+def read_all(
+    db: Database, site: str, first: str, last: str
+) -> list[tuple[str, str, str, float, int]]:
+    rows = db.read(
+        "SELECT day, agent, metric, value, count FROM daily_figures "
+        "WHERE site = ? AND day >= ? AND day <= ? ORDER BY day, agent, metric",
+        (site, first, last),
+    )
+    return [(r["day"], r["agent"], r["metric"], float(r["value"]), int(r["count"])) for r in rows]
+
+
+def days(db: Database, site: str) -> set[str]:
+    return {
+        r["day"] for r in db.read("SELECT DISTINCT day FROM daily_figures WHERE site = ?", (site,))
+    }

@@ -117,7 +117,7 @@ class NoteStore:
         problems = validate_draft(draft, now, self.tz, self.shift_end)
         if problems:
             raise InvalidNote(problems)
-        due = parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
+        due = self._due(draft, now)
         save_key = uuid.uuid4().hex
 
         def body(tx: Tx) -> int:
@@ -175,7 +175,9 @@ class NoteStore:
             ),
         )
 
-    def _due(self, draft: NoteDraft, now: datetime) -> datetime:
+    def _due(self, draft: NoteDraft, now: datetime) -> datetime | None:
+        if not draft.timeframe.strip():  # a STAR-AR case: no check to come
+            return None
         return parse_timeframe(draft.timeframe, now, self.tz, self.shift_end)
 
     def _append(
@@ -299,6 +301,14 @@ class NoteStore:
     def figure_agents(self) -> list[str]:
         """Every agent with daily figures, sorted."""
         return daily_figures.agents(self.db, self.site)
+
+    def all_daily_figures(self, first: str, last: str) -> list[tuple[str, str, str, float, int]]:
+        """Every (day, agent, metric, value, count) kept for days first..last (ISO, included)."""
+        return daily_figures.read_all(self.db, self.site, first, last)
+
+    def figure_days(self) -> set[str]:
+        """The floor days that have any daily figure kept."""
+        return daily_figures.days(self.db, self.site)
 
     # -- reds -------------------------------------------------------------------------------------
 

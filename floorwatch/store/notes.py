@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from floorwatch.coaching import Note, NoteDraft, evidence_from_json, evidence_to_json
+from floorwatch.coaching.templates import BEST, best_fields, sections_from_json, sections_to_json
 from floorwatch.store.backend import Row, Tx
 
 SELECT = "SELECT n.id, n.agent, n.author, n.created_at, n.site, r.* FROM notes n " \
@@ -67,6 +68,10 @@ def note_from_row(row: Row) -> Note:
         reason=row["reason"],
         follow_up_closed_at=from_text(optional("follow_up_closed_at")),
         follow_up_outcome=optional("follow_up_outcome"),
+        template=optional("template") or BEST,
+        sections=sections_from_json(optional("sections") or "{}"),
+        example=optional("example") or "",
+        topic=optional("topic") or "",
     )
 
 
@@ -81,6 +86,7 @@ def insert_revision(
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one revision row (the caller holds the write transaction)."""
+    behavior, effect, suggestion = best_fields(draft)
     row = {
         "note_id": note_id,
         "revision": revision,
@@ -88,15 +94,19 @@ def insert_revision(
         "revised_by": author,
         "agent_name": draft.agent_name or draft.agent,
         "observed_at": to_text(draft.observed_at or now),
-        "behavior": draft.behavior,
-        "effect": draft.effect,
-        "suggestion": draft.suggestion,
+        "behavior": behavior,
+        "effect": effect,
+        "suggestion": suggestion,
         "timeframe": draft.timeframe.strip(),
         "follow_up_due": None if due is None else to_text(due),
         "kind": draft.kind,
         "tags": json.dumps(list(draft.tags), ensure_ascii=False),
         "visibility": draft.visibility,
         "evidence": evidence_to_json(draft.evidence),
+        "template": draft.template,
+        "sections": sections_to_json(draft.sections),
+        "example": draft.example,
+        "topic": draft.topic,
         **(extra or {}),
     }
     columns = ", ".join(row)

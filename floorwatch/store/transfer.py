@@ -1,5 +1,6 @@
 """Copying one notes store into another, row for row (`floorwatch notes migrate --to URL`:
-a SQLite file into PostgreSQL). Every table, every site, every revision, ids kept.
+a SQLite file into PostgreSQL). Every table (notes and revisions, drafts, daily figures, reds,
+goals with their ends and check-ins), every site, every revision, ids kept.
 
 Lossless and checked: the copy runs in one transaction on the target, then a SHA-256 over every
 row of every table (columns by name, rows by key, values as JSON) is computed on both sides and
@@ -20,39 +21,69 @@ from floorwatch.store.errors import StoreError
 from floorwatch.store.note_store import NoteStore
 
 # Each table's columns, and the columns that order its rows (its key).
+REVISION_COLUMNS = [
+    "note_id",
+    "revision",
+    "revised_at",
+    "revised_by",
+    "agent_name",
+    "observed_at",
+    "behavior",
+    "effect",
+    "suggestion",
+    "timeframe",
+    "follow_up_due",
+    "kind",
+    "tags",
+    "visibility",
+    "evidence",
+    "retracted",
+    "reason",
+    "follow_up_closed_at",
+    "follow_up_outcome",
+    "template",
+    "sections",
+    "example",
+    "topic",
+    "save_key",
+]
+GOAL_COLUMNS = [
+    "id",
+    "site",
+    "scope",
+    "who",
+    "metric",
+    "baseline",
+    "target",
+    "start_day",
+    "due_day",
+    "objective",
+    "created_at",
+    "created_by",
+    "save_key",
+]
+CHECK_IN_COLUMNS = [
+    "site",
+    "goal_key",
+    "checked_at",
+    "value",
+    "progress",
+    "light",
+    "checked_by",
+    "comment",
+]
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "notes": (("id", "site", "agent", "author", "created_at", "save_key"), ("id",)),
-    "revisions": (
-        (
-            "note_id",
-            "revision",
-            "revised_at",
-            "revised_by",
-            "agent_name",
-            "observed_at",
-            "behavior",
-            "effect",
-            "suggestion",
-            "timeframe",
-            "follow_up_due",
-            "kind",
-            "tags",
-            "visibility",
-            "evidence",
-            "retracted",
-            "reason",
-            "follow_up_closed_at",
-            "follow_up_outcome",
-            "save_key",
-        ),
-        ("note_id", "revision"),
-    ),
+    "revisions": (tuple(REVISION_COLUMNS), ("note_id", "revision")),
     "drafts": (("site", "agent", "author", "fields", "saved_at"), ("site", "agent", "author")),
     "daily_figures": (
         ("site", "day", "agent", "metric", "value", "count"),
         ("site", "agent", "metric", "day"),
     ),
     "reds": (("site", "agent", "metric", "red_at"), ("site", "agent", "metric", "red_at")),
+    "goals": (tuple(GOAL_COLUMNS), ("id",)),
+    "goal_ends": (("goal_id", "ended_at", "ended_by", "reason"), ("goal_id",)),
+    "goal_checkins": (tuple(CHECK_IN_COLUMNS), ("site", "goal_key", "checked_at")),
 }
 
 
@@ -136,9 +167,14 @@ def copy_store(source: NoteStore, target: NoteStore, site: str | None = None) ->
             tx.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows[table]
             )
-        if tx.dialect == "postgresql" and rows["notes"]:
-            # Ids were copied as they were: new notes continue after the highest.
-            tx.execute("SELECT setval(pg_get_serial_sequence('notes', 'id'), MAX(id)) FROM notes")
+        if tx.dialect == "postgresql":
+            # Ids were copied as they were: new notes and goals continue after the highest.
+            for table in ("notes", "goals"):
+                if rows[table]:
+                    tx.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) "
+                        f"FROM {table}"
+                    )
 
     target.db.write("copy into", body)
     found = checksum(snapshot(target))

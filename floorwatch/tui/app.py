@@ -53,6 +53,7 @@ from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.view import screen_floor_clock
 from floorwatch.tui.screens.wall import WallScreen
 from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
+from floorwatch.tui.widgets.goals import board_values
 
 if TYPE_CHECKING:
     from floorwatch.live.floor import Floor
@@ -137,6 +138,8 @@ class FloorwatchApp(App[None]):
             self.main_screen = BoardScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
                 facts_interval=self.HEADER_INTERVAL, floor_clock=self.floor_clock,
+                goals_of=self.notes.goals if self.notes is not None else None,
+                today_of=self.floor_clock.today,
             )  # fmt: skip
         return self.main_screen
 
@@ -321,6 +324,8 @@ class FloorwatchApp(App[None]):
                 agent, self.config, row=board.rows.get(agent), threshold_of=board.threshold,
                 palette=self.palette, analysis_of=analysis_of, trends_of=trends_of,
                 notes=self.notes, row_of=lambda: board.rows.get(agent),
+                goals_of=notes.goals if notes is not None else None,
+                goal_values=lambda: board_values(board), today=today,
             )
         )  # fmt: skip
 

@@ -207,6 +207,13 @@ class NotesService:
             return []
         return metric_trends(figures, self.config.metrics, today)
 
+    def goals(self) -> list[Any]:
+        """The config's goals and those kept in the store (`floorwatch goals add`). Raises
+        StoreError."""
+        from floorwatch.store.goals import GoalBook
+
+        return [*self.config.goals, *GoalBook(self.store).goals()]
+
     def snapshot(self) -> NotesSnapshot:
         """Read today's notes and the due follow-ups; compute the indicators. Raises
         StoreError."""

@@ -7,7 +7,7 @@ The screen composes all of it itself; the App sets `show_row` as the board moves
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from floorwatch.coaching.analysis import AgentAnalysis, MetricComparison
+from floorwatch.coaching.goals import Goal, goals_for
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig, Threshold
 from floorwatch.live.board import AgentRow
@@ -30,14 +31,15 @@ from floorwatch.text.values import format_value, rule_text, shower
 from floorwatch.tui.messages import WriteNote
 from floorwatch.tui.notes_service import NotesService
 from floorwatch.tui.themes import Palette
+from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, Values, goal_statuses
 from floorwatch.tui.widgets.notes_timeline import NotesTimeline, RowOf
 
 ThresholdOf = Callable[[str, str], Threshold]
 AnalysisOf = Callable[[str], AgentAnalysis | None]
 TrendsOf = Callable[[str], list[tuple[MetricConfig, list[Trend]]]]  # blocking: a thread worker
 NO_HISTORY = (
-    "Trend over months: no daily figures kept yet (`floorwatch history build`, run daily, "
-    "keeps them)"
+    "Trend over months: no daily figures kept yet (`run` and `serve` keep each closed day's; "
+    "`floorwatch history build` backfills)"
 )
 
 
@@ -143,6 +145,9 @@ class AgentScreen(Screen[None]):
         trends_of: TrendsOf | None = None,
         notes: NotesService | None = None,
         row_of: RowOf | None = None,
+        goals_of: GoalsOf | None = None,
+        goal_values: Callable[[], Values] | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -154,12 +159,17 @@ class AgentScreen(Screen[None]):
         self.notes = notes  # None: no notes store (the timeline says so)
         # The agent's row now, for the timeline's 'now' values (default: the last one shown).
         self.row_of: RowOf = row_of or (lambda: self.row)
+        self.goals_of = goals_of
+        self.goal_values = goal_values
+        self.today = today or date.today()
+        self.goals: list[Goal] = []
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="agent-title")
+            yield GoalsLine(self.config.metrics, self.palette, id="agent-goals")
             yield Static(id="agent-metrics")
             yield Static(id="agent-analysis")
             yield Static(id="agent-trends")
@@ -175,8 +185,25 @@ class AgentScreen(Screen[None]):
         if self.trends_of is not None:
             trends_of, agent = self.trends_of, self.agent
             self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends")
+        if self.goals_of is not None:
+            self.run_worker(self.goals_of, thread=True, group="agent-goals")
+
+    def show_goals(self) -> None:
+        """The agent's goals (each beside its team goal) and the floor's, lit by the board now."""
+        team = self.row.team if self.row is not None else None
+        mine = goals_for(self.goals, agent=self.agent, team=team)
+        values = self.goal_values() if self.goal_values is not None else {}
+        self.query_one("#agent-goals", GoalsLine).show(goal_statuses(mine, values, self.today))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "agent-goals":
+            if event.state is WorkerState.SUCCESS:
+                self.goals = list(event.worker.result or [])
+                self.show_goals()
+            elif event.state is WorkerState.ERROR:
+                message = f"Goals cannot be read: {event.worker.error}"
+                self.query_one("#agent-goals", GoalsLine).update(Text(message, style="bold red"))
+            return
         if event.worker.group != "agent-trends":
             return
         trends = self.query_one("#agent-trends", Static)
@@ -214,6 +241,8 @@ class AgentScreen(Screen[None]):
         analysis = self.analysis_of(self.agent) if self.analysis_of else None
         shown = analysis_view(analysis, self.palette) if analysis else Text("")
         self.query_one("#agent-analysis", Static).update(shown)
+        if self.goals:
+            self.show_goals()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
@@ -31,6 +33,7 @@ from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
 from floorwatch.tui.widgets.feed_status import FeedStatusLine
+from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, goal_statuses
 from floorwatch.tui.widgets.header import FloorHeader, HeaderFacts
 from floorwatch.tui.widgets.key_bar import KeyBar
 
@@ -64,6 +67,8 @@ MOVE_KEYS = (
 
 
 SHORT_SCREEN = 20  # rows: below this the events panel is hidden
+GOALS_LINES = 3  # the board's goals take at most this many lines: the agents come first
+GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 
 
@@ -84,6 +89,8 @@ class BoardScreen(Screen[None]):
         clock: Callable[[], float],
         facts_interval: float = FACTS_INTERVAL,
         floor_clock: FloorClock | None = None,
+        goals_of: GoalsOf | None = None,
+        today_of: Callable[[], date] | None = None,
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
@@ -105,6 +112,10 @@ class BoardScreen(Screen[None]):
             id="header",
         )  # fmt: skip
         self.feed_status = FeedStatusLine(palette=palette, id="feed-status")
+        self.goals_line = GoalsLine(config.metrics, palette, limit=GOALS_LINES, id="board-goals")
+        self.goals: list[Any] = []  # the teams' and the floor's, read from config and store
+        self.goals_of = goals_of  # blocking (the store): run in a thread worker
+        self.today_of = today_of or date.today
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self.last_search: str | None = None  # what `/` looked for: n / N find it again
@@ -114,6 +125,7 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.goals_line
         yield Static(Text("PAUSED: live updates held, space resumes", style="bold reverse"),
                      id="paused")  # fmt: skip
         yield self.table
@@ -127,6 +139,44 @@ class BoardScreen(Screen[None]):
         self.tick()
         self.table.focus()
         self.set_interval(1.0, self.tick)
+        self.goals_line.display = False  # until there are goals to show
+        self.load_goals()
+        self.set_interval(GOALS_INTERVAL, self.load_goals)
+
+    def load_goals(self) -> None:
+        """Read the goals (config and store) in a thread; the header shows the teams' ones."""
+        if self.goals_of is not None:
+            self.run_worker(self.goals_of, thread=True, group="board-goals", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "board-goals":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.goals = [g for g in event.worker.result or [] if g.scope != "agent"]
+            self._show_goals()
+        elif event.state is WorkerState.ERROR:
+            self.goals_line.display = True
+            self.goals_line.update(
+                Text(f"Goals cannot be read: {event.worker.error}", style="bold red")
+            )
+
+    def _show_goals(self) -> None:
+        """Team and floor goals lit by the header's averages (the selected team's only)."""
+        facts = self.header.facts
+        values: dict[tuple[str, str, str], float | None] = {
+            ("team", team, key): value
+            for team, summary in facts.teams.items()
+            for key, (value, _) in summary.items()
+        }
+        values.update({("floor", "", key): value for key, (value, _) in facts.floor.items()})
+        team = self.view.team
+        shown = sorted(
+            (g for g in self.goals if g.scope == "floor" or team in (None, g.who)),
+            key=lambda g: (g.scope != "floor", g.who, g.metric, g.due),
+        )
+        self.goals_line.display = bool(shown)
+        if shown:
+            self.goals_line.show(goal_statuses(shown, values, self.today_of()))
 
     def on_resize(self) -> None:
         # On a short terminal the agents matter more than the events panel.
@@ -183,6 +233,8 @@ class BoardScreen(Screen[None]):
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
         self.header.show(facts)
+        if self.goals:
+            self._show_goals()
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:

@@ -1,5 +1,10 @@
 """The BEST feedback panel: a modal that returns the saved `Note` (or None when closed).
 
+`ctrl+t` switches the template: BEST (feedback), GROW (Goal, Reality, Options, Will: a coaching
+conversation) or STAR-AR (Situation, Task, Action, Result, Analysis, Reinforcement: a case
+review, which can be marked a good or bad example with a topic for the case library). Every
+template is the same note: drafts, autosave, validation at the fields, evidence, saving.
+
 Nothing typed is lost:
 - The draft is autosaved (per agent and author) every AUTOSAVE_INTERVAL while it changes, and
   once more when the panel goes away (app exit, dropped connection). Opening the panel for the
@@ -53,6 +58,17 @@ from floorwatch.coaching import (
     praise_for,
     validate_draft,
 )
+from floorwatch.coaching.templates import (
+    BEST,
+    EXAMPLES,
+    PREFILL_SECTION,
+    SECTIONS,
+    STAR_AR,
+    TEMPLATES,
+    TITLES,
+    next_template,
+    section_names,
+)
 from floorwatch.store import InvalidNote, StoreError
 from floorwatch.text.safe import clean_text
 
@@ -67,7 +83,14 @@ CSS = Path(__file__).with_name("feedback.tcss")
 KIND_ALIASES = {"coaching": IMPROVEMENT, "improvement": IMPROVEMENT, "praise": PRAISE}
 TEXT_FIELDS = ("behavior", "effect", "suggestion")
 # Where each validate_draft problem is shown and which widget gets the focus for it.
-FIELD_ORDER = ("behavior", "effect", "suggestion", "timeframe", "kind", "visibility")
+FIELD_ORDER = (
+    *(name for template in TEMPLATES for name in section_names(template)),
+    "timeframe",
+    "kind",
+    "visibility",
+    "example",
+)
+SECTION_LINES = {"behavior": 4, "reality": 3, "situation": 3, "action": 3, "options": 3}
 
 
 def normalise_kind(kind: str) -> str:
@@ -120,6 +143,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
         Binding("tab", "app.focus_next", "next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "previous field", show=False, priority=True),
         Binding("ctrl+s", "save", "save"),
+        Binding("ctrl+t", "switch_template", "template", priority=True),
         Binding("escape", "close", "close"),
     ]
 
@@ -163,6 +187,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
         )
         self.restored_at: datetime | None = None  # when the restored draft was autosaved
         self.saved_note: Note | None = None
+        self.template = BEST
         self.saving = False
         self._base = self.fresh  # evidence and observation time come from here
         self._autosaved = draft_fields(self.fresh)  # what the store holds (or needs not hold)
@@ -180,12 +205,27 @@ class FeedbackPanel(ModalScreen[Note | None]):
         with Vertical(id="feedback-box"):
             yield Static(id="feedback-title")
             yield Static(id="feedback-notice", classes="-hidden")
+            yield Static(id="feedback-template")
             with VerticalScroll(id="feedback-form", can_focus=False):  # Tab: fields only
-                yield from self._text_field(
-                    "behavior", "Behavior: the observable fact (when, what)", 4
-                )
-                yield from self._text_field("effect", "Effect: on the customer, team, business", 2)
-                yield from self._text_field("suggestion", "Suggestion: the concrete change", 2)
+                for template in TEMPLATES:
+                    with Vertical(id=f"sections-{template}", classes="template-sections"):
+                        for name, label, hint in SECTIONS[template]:
+                            lines = SECTION_LINES.get(name, 2)
+                            yield from self._text_field(name, f"{label}: {hint}", lines)
+                with Horizontal(id="case-row", classes="template-sections"):
+                    with Vertical(classes="option"):
+                        yield Label("Case library", classes="field-label")
+                        yield Select(
+                            [("not a case", ""), ("good example", "good"), ("bad example", "bad")],
+                            allow_blank=False,
+                            id="example",
+                        )
+                    with Vertical(classes="option wide"):
+                        yield Label(
+                            "Topic (product, problem, customer type)", classes="field-label"
+                        )
+                        yield Input(id="topic", placeholder="account access")
+                yield Static(id="example-error", classes="field-error")
                 yield Label("Timeframe: when you check again", classes="field-label")
                 with Horizontal(id="timeframe-row"):
                     yield Input(
@@ -216,7 +256,10 @@ class FeedbackPanel(ModalScreen[Note | None]):
                 yield Static(id="visibility-error", classes="field-error")
             yield Static(id="feedback-status")
             yield Static(
-                Text("tab next field · ctrl+s save · esc close (asks first)", style="dim"),
+                Text(
+                    "tab next field · ctrl+t template · ctrl+s save · esc close (asks first)",
+                    style="dim",
+                ),
                 id="feedback-keys",
             )
 
@@ -224,6 +267,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
         yield Label(label, classes="field-label")
         area = TextArea(id=name, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         area.styles.height = lines + 2
+        area.styles.min_height = lines + 2
         yield area
         yield Static(id=f"{name}-error", classes="field-error")
 
@@ -266,7 +310,12 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     def _show_title(self) -> None:
         kind = self.query_one("#kind", Select).value
-        title = Text("Praise for " if kind == PRAISE else "Coaching note for ", style="bold")
+        what = {
+            BEST: "Praise for " if kind == PRAISE else "Coaching note for ",
+            "grow": "GROW conversation with ",
+            STAR_AR: "STAR-AR case: ",
+        }[self.template]
+        title = Text(what, style="bold")
         title.append(self.agent_name, style="bold")
         title.append(f"  {clean_text(self.agent)}")
         if self.row.team:
@@ -275,9 +324,44 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     # -- the draft in the widgets --------------------------------------------------------------
 
+    def _show_template(self) -> None:
+        """Show the current template's sections (and the case row for STAR-AR), hide the rest."""
+        for template in TEMPLATES:
+            self.query_one(f"#sections-{template}").display = template == self.template
+        self.query_one("#case-row").display = self.template == STAR_AR
+        line = Text(f"Template: {TITLES[self.template]}", style="bold")
+        others = ", ".join(TITLES[t] for t in TEMPLATES if t != self.template)
+        line.append(f"  (ctrl+t: {others})", style="dim")
+        self.query_one("#feedback-template", Static).update(line)
+        self._show_title()
+
+    def action_switch_template(self) -> None:
+        """BEST -> GROW -> STAR-AR -> BEST. What was typed in each stays; the evidence prefill
+        goes to the new template's facts section (Reality, Situation) when that is empty."""
+        self.template = next_template(self.template)
+        target = self.query_one(f"#{PREFILL_SECTION[self.template]}", TextArea)
+        if not target.text.strip():
+            target.load_text(self.fresh.behavior)
+        self._show_template()
+        first = self.query_one(f"#{section_names(self.template)[0]}", TextArea)
+        first.focus()
+        first.move_cursor(first.document.end)
+        self._seen = self.current_draft()
+        self._recheck()
+
     def fill(self, draft: NoteDraft) -> None:
+        self.template = draft.template if draft.template in TEMPLATES else BEST
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", TextArea).load_text(getattr(draft, name))
+        values = dict(draft.sections)
+        for template in TEMPLATES[1:]:
+            for name in section_names(template):
+                self.query_one(f"#{name}", TextArea).load_text(values.get(name, ""))
+        self.query_one("#example", Select).value = (
+            draft.example if draft.example in EXAMPLES else ""
+        )
+        self.query_one("#topic", Input).value = draft.topic
+        self._show_template()
         self.query_one("#timeframe", Input).value = draft.timeframe
         self.query_one("#tags", Input).value = ", ".join(draft.tags)
         self.query_one("#kind", Select).value = draft.kind if draft.kind in KINDS else IMPROVEMENT
@@ -289,9 +373,23 @@ class FeedbackPanel(ModalScreen[Note | None]):
         """What the panel holds now, as a draft."""
         kind = self.query_one("#kind", Select).value
         visibility = self.query_one("#visibility", Select).value
+        template = self.template
+        sections = (
+            ()
+            if template == BEST
+            else tuple(
+                (name, self.query_one(f"#{name}", TextArea).text)
+                for name in section_names(template)
+            )
+        )
+        example = self.query_one("#example", Select).value if template == STAR_AR else ""
         tags = parse_tags(self.query_one("#tags", Input).value)
         return replace(
             self._base,
+            template=template,
+            sections=sections,
+            example=str(example) if example in EXAMPLES else "",
+            topic=self.query_one("#topic", Input).value.strip() if template == STAR_AR else "",
             # The evidence kept is what the supervisor kept: a metric taken out of the tags goes.
             evidence=tuple(item for item in self._base.evidence if item.metric in tags),
             behavior=self.query_one("#behavior", TextArea).text,
@@ -315,6 +413,8 @@ class FeedbackPanel(ModalScreen[Note | None]):
 
     @on(TextArea.Changed)
     @on(Input.Changed, "#tags")
+    @on(Input.Changed, "#topic")
+    @on(Select.Changed, "#example")
     def _text_changed(self) -> None:
         self._recheck()
 
