@@ -152,6 +152,10 @@ async def test_s_cycles_the_sort_through_status_name_and_each_metric() -> None:
             assert table(app).order == board.sorted_ids(sort)
         names = [board.rows[a].name.casefold() for a in board.sorted_ids("name")]
         assert names == sorted(names)
+        await pilot.press("s", "s")  # name, then the first metric: said with its column's label
+        assert board_screen(app).view.sort == "aht"
+        assert board_screen(app).view.describe().startswith("sort AHT · ")
+        assert "sort aht" not in screen_text(app)
 
 
 async def test_1_2_3_show_only_one_colour_and_again_clears() -> None:
@@ -246,6 +250,21 @@ async def test_command_palette_commands_run_the_actions() -> None:
         await pilot.pause()
         assert board_screen(app).view.sort == "name"
         assert board_screen(app).view.only is Status.RED
+
+
+async def test_the_command_palette_offers_floorwatchs_themes_not_textuals() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Theme" not in commands  # Textual's picker restyles only the widgets
+        themes = [title for title in commands if title.startswith("Theme: ")]
+        assert themes == ["Theme: dark", "Theme: light", "Theme: colour-blind (blue/orange)"]
+        commands["Theme: colour-blind (blue/orange)"].callback()
+        await pilot.pause()
+        assert app.palette.name == "colorblind" and table(app).palette.name == "colorblind"
+        commands["Theme: light"].callback()
+        await pilot.pause()
+        assert app.palette.name == "light" and app.theme == "textual-light"
 
 
 async def test_c_cycles_the_themes() -> None:

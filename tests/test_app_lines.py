@@ -92,6 +92,29 @@ async def test_only_visible_lines_are_drawn_on_a_long_board() -> None:
         assert drawn == []  # the changed agent is off screen
 
 
+def test_columns_leave_out_what_has_nothing_to_say_and_the_name_widens() -> None:
+    metrics = load_fixture_config().metrics
+    base = dict(longest_name=30, longest_team=8, longest_id=4, trouble={})
+    keys = [c.key for c in choose_columns(200, metrics, **base)]  # type: ignore[arg-type]
+    assert {"team", "agent"} <= set(keys)
+    no_teams = dict(base, longest_team=0)
+    assert "team" not in [c.key for c in choose_columns(200, metrics, **no_teams)]  # type: ignore[arg-type]
+    unnamed = [c.key for c in choose_columns(200, metrics, **base, named=False)]  # type: ignore[arg-type]
+    assert "agent" not in unnamed
+    names = {w: next(c for c in choose_columns(w, metrics, **base) if c.key == "name").width  # type: ignore[arg-type]
+             for w in (80, 240)}  # fmt: skip
+    assert names[240] == 30 > names[80]  # a 30-character name whole on a wide terminal
+
+
+def test_the_note_column_survives_at_80_columns_before_troubled_metrics() -> None:
+    metrics = load_fixture_config().metrics
+    trouble = {m.key: (2, 1) for m in metrics}  # every metric red somewhere
+    kwargs = dict(longest_name=20, longest_team=8, longest_id=4, trouble=trouble, notes=True)
+    keys = [c.key for c in choose_columns(60, metrics, **kwargs)]  # type: ignore[arg-type]
+    assert "notes" in keys
+    assert not all(f"metric:{m.key}" in keys for m in metrics)
+
+
 def test_columns_drop_by_priority_keeping_status_name_and_red_metrics() -> None:
     metrics = load_fixture_config().metrics
     trouble = {"csat": (3, 0), "asa": (0, 2)}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
 
+from floorwatch.live.thresholds import Status
 from floorwatch.tui.themes import DARK, palette_for
 from floorwatch.tui.widgets.columns import choose_columns
 from floorwatch.tui.widgets.row_text import CURSOR_MARK, row_text, title_text
@@ -49,14 +51,23 @@ def test_a_green_row_has_no_since_and_no_marks() -> None:
     assert "10:42" not in plain
 
 
-def test_stale_cells_are_dim_and_marked() -> None:
+def test_stale_cells_are_dim_and_keep_their_status_mark() -> None:
     board, _ = build_board()
-    row = board.rows["A003"]
-    cells = {k: replace(c, stale=(k == "adherence")) for k, c in row.cells.items()}
+    row = board.rows["A001"]  # red on AHT
+    cells = {k: replace(c, stale=True) for k, c in row.cells.items()}
+    fresh = row_text(row, columns(board), palette=DARK, zone=UTC)
     line = row_text(replace(row, cells=cells), columns(board), palette=DARK, zone=UTC)
-    assert "99% ~" in line.plain
-    assert styles_at(line, "99% ~").dim
-    assert not styles_at(line, "3:10").dim
+    assert line.plain == fresh.plain  # '5:30 ■' stays '5:30 ■': no '~' in its place
+    assert "5:30 ■" in line.plain and "~" not in line.plain
+    assert styles_at(line, "5:30 ■").dim
+    assert not styles_at(fresh, "5:30 ■").dim
+
+
+def test_an_agent_without_a_name_shows_its_id_once() -> None:
+    board, _ = build_board()
+    row = replace(board.rows["A003"], name="A003")
+    plain = row_text(row, columns(board), palette=DARK, zone=UTC).plain
+    assert plain.count("A003") == 1
 
 
 def test_a_flashing_cell_is_reversed_and_the_selection_is_marked() -> None:
@@ -82,8 +93,17 @@ def test_colour_blind_palette_uses_orange_and_blue() -> None:
     board, _ = build_board()
     red = row_text(board.rows["A001"], columns(board), palette=palette, zone=UTC)
     green = row_text(board.rows["A003"], columns(board), palette=palette, zone=UTC)
-    assert styles_at(red, "■ RED").color.triplet.hex == "#e69f00"
-    assert styles_at(green, "● GREEN").color.triplet.hex == "#56b4e9"
+    hue = {}
+    lightness = {}
+    for status, text, needle in (("red", red, "■ RED"), ("green", green, "● GREEN")):
+        rgb = styles_at(text, needle).color.triplet.normalized
+        hue[status], lightness[status], _ = colorsys.rgb_to_hls(*rgb)
+    amber = colorsys.rgb_to_hls(*palette.for_status(Status.AMBER).color.triplet.normalized)
+    assert 15 <= hue["red"] * 360 <= 40  # orange
+    assert 195 <= hue["green"] * 360 <= 225  # blue
+    # Red and amber: hues apart and one far lighter (not two golds).
+    assert abs(amber[0] - hue["red"]) * 360 >= 15
+    assert amber[1] - lightness["red"] >= 0.2
 
 
 def test_the_sorted_column_title_is_reversed() -> None:

@@ -81,6 +81,7 @@ def test_notes_report_prints_it_plainly_and_as_json(
     text = capsys.readouterr().out
     assert "  floor: praise 4 : improvement 1 (4.0:1, on target)" in text
     assert "  li.wei: 4 notes on 2 agents, praise 3 : improvement 1 (3.0:1, on target)" in text
+    assert "  grace: 1 note on 1 agent, praise 1 : improvement 0" in text
     assert (
         "Touchpoints due: 1" in text and "A3 [bold]Eve[/][2J: monthly touchpoint, overdue" in text
     )

@@ -1,6 +1,6 @@
 """The follow-ups screen on a frozen clock: due and overdue follow-ups of the whole floor, overdue
-first; the metric then against the board now; enter/f hand the agent to the app; c closes a
-follow-up with an outcome. Closed, retracted and not-yet-due follow-ups stay off the list."""
+first, then this week's; the metric then against the board now; enter/f hand the agent to the
+app; c closes a follow-up with an outcome. Closed, retracted and later follow-ups stay off."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def seed(config: Config) -> dict[str, int]:
         "aht_improved": add("aht_improved", "A001", at(14, 10), "+1d"),
         "due_today": add("due_today", "A004", at(16, 9), "end of shift"),
         "not_yet": add("not_yet", "A002", at(16, 8), "+2w"),
+        "this_week": add("this_week", "A003", at(16, 8), "+3d"),
         "closed": add("closed", "A005", at(13, 9), "+1d"),
         "retracted": add("retracted", "A012", at(13, 9), "+1d"),
     }
@@ -118,15 +119,16 @@ def screen_of(app: NotesTestApp) -> FollowUpsScreen:
 async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: Path) -> None:
     calls = Calls()
     app, ids = follow_ups_app(tmp_path, calls)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(200, 30)) as pilot:
         screen = screen_of(app)
         await wait_for(pilot, lambda: screen.loaded)
         await pilot.pause()
         lines = screen.lines
         assert [line.note_id for line in lines] == [
-            ids["oldest_overdue"], ids["aht_improved"], ids["due_today"]
+            ids["oldest_overdue"], ids["aht_improved"], ids["due_today"], ids["this_week"]
         ]  # fmt: skip
-        oldest, improved, today = lines
+        oldest, improved, today, upcoming = lines
+        assert (upcoming.state, upcoming.due) == ("this week", "Thu 19 Jun 17:00 (in 3 days)")
         assert (oldest.state, oldest.due) == ("OVERDUE", "Thu 12 Jun 17:00 (already passed)")
         assert (oldest.metric, oldest.outcome) == ("", None)  # no evidence: nothing to compare
         assert (improved.state, improved.who) == ("OVERDUE", "Li Wei (A001)")
@@ -140,7 +142,7 @@ async def test_due_and_overdue_follow_ups_of_the_floor_overdue_first(tmp_path: P
         # The table sizes its columns after the rows arrive: wait for the repaint.
         await wait_for(pilot, lambda: "Li Wei (A001)" in screen_text(app))
         text = screen_text(app)
-        assert "3 due today or overdue, 2 overdue" in text
+        assert "3 due today or overdue, 2 overdue · 1 more due this week" in text
         row = next(line for line in text.splitlines() if "Li Wei (A001)" in line)
         assert "6:40" in row and "5:30" in row and "improved" in row
         for absent in ("not_yet", "closed", "retracted"):
@@ -176,12 +178,12 @@ async def test_c_closes_a_follow_up_with_the_outcome_the_board_suggests(tmp_path
         assert options.highlighted is not None
         assert options.get_option_at_index(options.highlighted).id == "improved"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(screen.lines) == 2)
+        await wait_for(pilot, lambda: len(screen.lines) == 3)  # 2 due, 1 this week
         assert ids["aht_improved"] not in [line.note_id for line in screen.lines]
 
         await pilot.press("c", "escape")  # cancelled: nothing closed
         await pilot.pause()
-        assert len(screen.lines) == 2
+        assert len(screen.lines) == 3
 
     config = notes_config(tmp_path)
     assert config.notes.path is not None
@@ -208,8 +210,8 @@ async def test_nothing_due_says_so(tmp_path: Path) -> None:
         screen = screen_of(app)
         await wait_for(pilot, lambda: screen.loaded)
         await pilot.pause()
-        await shows(pilot, app, "0 due today or overdue")
-        await shows(pilot, app, "Nothing due today.")
+        await shows(pilot, app, "0 due today or overdue, 0 overdue · 0 more due this week")
+        await shows(pilot, app, "Nothing due today or this week.")
 
 
 def test_a_line_without_the_agent_on_the_board_still_shows_the_note(tmp_path: Path) -> None:
@@ -230,3 +232,20 @@ def test_ordered_puts_overdue_first_then_by_due_time(tmp_path: Path) -> None:
     flipped = ordered(list(reversed(follow_ups)))
     assert [f.overdue for f in flipped] == [True, True, False]
     assert [f.due for f in flipped] == sorted(f.due for f in flipped)
+
+
+async def test_at_80_columns_each_follow_up_reads_whole_on_three_lines(tmp_path: Path) -> None:
+    app, _ = follow_ups_app(tmp_path, Calls())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        await wait_for(pilot, lambda: screen.loaded)
+        assert screen.compact
+        await shows(pilot, app, "Li Wei (A001) · due Sun 15 Jun 17:00 (already passed)")
+        text = screen_text(app)
+        assert "AHT then 6:40, now 5:30: improved" in text
+        assert "aht_improved: observed behaviour" in text
+        assert "…" not in text
+        await pilot.resize_terminal(200, 30)
+        await pilot.pause()
+        assert not screen.compact
+        await shows(pilot, app, "aht_improved: observed behaviour")

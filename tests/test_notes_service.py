@@ -276,7 +276,7 @@ def test_the_timeline_is_newest_first_with_revisions_retractions_and_outcomes(
         "Red since Mon 09:52: no feedback yet; give it by Tue 09:52",
         "Praise : improvement, last 30 days: 0 : 4 (aim for 3 : 1)",
     ]
-    assert "\n\nCoaching notes (4, 1 retracted)\n" in text
+    assert "\n\nCoaching notes (4, 1 retracted)  ↑↓ a note · enter the whole note" in text
     heads = [line for line in text.splitlines() if line[:3] in ("Mon", "Sun", "Sat", "Thu")]
     assert [line[:16] for line in heads] == [
         "Mon 16 Jun 09:00", "Sun 15 Jun 11:00", "Sun 15 Jun 09:00", "Sat 14 Jun 10:00",

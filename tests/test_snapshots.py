@@ -5,11 +5,14 @@ the report before committing."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.app_support import AGENTS, make_app
+from tests.screens_support import history_app
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
@@ -54,3 +57,67 @@ def test_wall_120x40(snap_compare: Any) -> None:
 
 def test_wall_stale_80x24(snap_compare: Any) -> None:
     assert snap_compare(make_app(wall=True), terminal_size=(80, 24), run_before=_feeds_go_stale)
+
+
+# -- the agent screen, the notes history, NO_COLOR (tests/screens_support.py's agent) ----------
+
+
+async def _agent_screen(pilot: Pilot[Any]) -> None:
+    from tests.screens_support import open_agent
+
+    await open_agent(pilot)
+
+
+async def _oldest_note_in_the_history(pilot: Pilot[Any]) -> None:
+    await _agent_screen(pilot)
+    await pilot.press("end")
+    await pilot.pause()
+
+
+async def _oldest_note_full_size(pilot: Pilot[Any]) -> None:
+    from floorwatch.tui.screens.note import NoteScreen
+    from tests.notes_support import wait_for
+
+    await _oldest_note_in_the_history(pilot)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoteScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.revisions is not None)
+    await pilot.pause()
+
+
+def test_agent_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    app = history_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_agent_screen)
+
+
+def test_agent_screen_200x60(snap_compare: Any, tmp_path: Path) -> None:
+    app = history_app(tmp_path)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=_agent_screen)
+
+
+def test_notes_history_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    app = history_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_oldest_note_in_the_history)
+
+
+def test_a_note_full_size_with_its_revisions_100x30(snap_compare: Any, tmp_path: Path) -> None:
+    app = history_app(tmp_path)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_oldest_note_full_size)
+
+
+def test_board_no_color_and_stale_100x30(
+    snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_feeds_go_stale_everywhere)
+
+
+async def _feeds_go_stale_everywhere(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    app.floor.tick(stale=frozenset({"calls", "status"}))
+    await pilot.pause()
+    screen = app.main_screen
+    screen._show_facts()  # the header's STALE banner without waiting for its once-a-second recount
+    await pilot.pause()

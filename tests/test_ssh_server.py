@@ -95,6 +95,8 @@ def test_a_command_is_refused_with_a_message(ssh_server) -> None:
     assert "root:" not in result.stdout
     assert "refused command 'cat /etc/passwd' for li.wei" in server.log_text()
     assert server.apps == []
+    # The connection logged in, so it logs its logout too.
+    server.wait_for_log("logout li.wei (supervisor) from 127.0.0.1:")
 
 
 def test_a_session_without_a_terminal_is_refused_with_a_message(ssh_server) -> None:
@@ -108,6 +110,8 @@ def test_a_session_without_a_terminal_is_refused_with_a_message(ssh_server) -> N
     )
     assert result.returncode == 1
     assert "needs a terminal" in result.stderr
+    log = server.wait_for_log("logout li.wei (supervisor) from 127.0.0.1:")
+    assert "1 session: closed" in log
 
 
 async def test_port_forwarding_is_refused(ssh_server) -> None:
@@ -126,6 +130,11 @@ async def test_port_forwarding_is_refused(ssh_server) -> None:
             await connection.open_connection("127.0.0.1", server.port)
         with pytest.raises(asyncssh.ChannelListenError):
             await connection.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
+    # Who asked for what, then the logout of a connection that never opened a session.
+    log = await asyncio.to_thread(server.wait_for_log, "0 sessions: closed")
+    assert f"refused forwarding (a connection to 127.0.0.1:{server.port}) for li.wei" in log
+    assert "refused forwarding (listening on 127.0.0.1:0) for li.wei from 127.0.0.1:" in log
+    assert "logout li.wei (supervisor) from 127.0.0.1:" in log
 
 
 def test_host_key_is_created_private_and_its_fingerprint_is_what_clients_see(
@@ -256,7 +265,10 @@ async def test_quitting_the_app_closes_the_connection(ssh_server) -> None:
     client.type("\x11")  # ctrl+q, Textual's quit
     await client.wait_closed()
     assert client.exit_status == 0
-    await asyncio.to_thread(server.wait_for_log, "logout li.wei (supervisor)")
+    await asyncio.to_thread(server.wait_for_log, "session end li.wei (supervisor)")
+    await client.close()  # the session ended; the connection's logout comes when it closes
+    log = await asyncio.to_thread(server.wait_for_log, "logout li.wei (supervisor)")
+    assert "1 session: closed" in log
 
 
 async def test_closing_the_server_ends_sessions_through_the_apps_hook(ssh_server) -> None:

@@ -57,13 +57,16 @@ def end_of_day(now: datetime, tz: tzinfo) -> datetime:
     return datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(), tz)
 
 
-def due_follow_ups(notes: Iterable[Note], now: datetime, tz: tzinfo) -> list[FollowUp]:
-    """Open follow-ups due by the end of today (floor time), overdue ones flagged."""
-    end_of_today = end_of_day(now, tz)
+def due_follow_ups(
+    notes: Iterable[Note], now: datetime, tz: tzinfo, days_ahead: int = 0
+) -> list[FollowUp]:
+    """Open follow-ups due by the end of today (floor time), overdue ones flagged; with
+    `days_ahead`, also those due in that many days after today (the week's upcoming ones)."""
+    until = end_of_day(now, tz) + timedelta(days=days_ahead)
     return [
         FollowUp(note=note, due=note.follow_up_due, overdue=note.follow_up_due < now)
         for note in open_follow_ups(notes)
-        if note.follow_up_due is not None and note.follow_up_due < end_of_today
+        if note.follow_up_due is not None and note.follow_up_due < until
     ]
 
 

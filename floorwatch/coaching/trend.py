@@ -38,7 +38,8 @@ class Trend:
 
     def text(self) -> str:
         if self.direction == "no history":
-            return f"{self.months} months: not enough history ({self.days} days)"
+            days = "1 day" if self.days == 1 else f"{self.days} days"
+            return f"{self.months} months: not enough history ({days})"
         fmt = self.metric.format
         moved = f" ({format_value(self.first, fmt)} -> {format_value(self.last, fmt)})"
         turned = f", {self.turned}" if self.turned else ""

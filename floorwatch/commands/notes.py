@@ -519,6 +519,7 @@ def _ratio_text(ratio: Any) -> str:
 
 def report_text(report: Any, tz: tzinfo) -> str:
     """The report for a terminal; names and authors from the store are cleaned first."""
+    from floorwatch.text.plural import plural
 
     def who(agent: str) -> str:
         name = report.names.get(agent)
@@ -528,7 +529,8 @@ def report_text(report: Any, tz: tzinfo) -> str:
     lines = [f"Coaching since {since:%a %d %b %Y %H:%M}", f"  floor: {_ratio_text(report.floor)}"]
     for line in report.authors:
         lines.append(
-            f"  {clean_text(line.author)}: {line.notes} notes on {line.agents} agents, "
+            f"  {clean_text(line.author)}: {plural(line.notes, 'note')} on "
+            f"{plural(line.agents, 'agent')}, "
             f"{_ratio_text(line.ratio)}"
         )
     given, missed = report.red_count("given"), report.red_count("missed")

@@ -423,6 +423,30 @@ class Board:
             self._cache["teams"] = cached
         return dict(cast("dict[str, Summary]", cached))
 
+    def team_day(self, now: float | None = None) -> dict[str, list[int]]:
+        """Per team, its agents' contacts in each hour of the floor's day so far (the rows of
+        the first metric fed by events): the shape of the team's day, for a sparkline."""
+        field = next(
+            (m.field for m in self.config.metrics if m.field not in self._snapshot_fields()), None
+        )
+        if field is None:
+            return {}
+        at = (
+            now if now is not None else self.now if self.now is not None else self.floor_clock.now()
+        )
+        members: dict[str, list[str]] = {}
+        for agent, row in self.rows.items():
+            if row.team is not None:
+                members.setdefault(row.team, []).append(agent)
+        return {
+            team: self.engine.hourly_rows(agents, field, at)
+            for team, agents in sorted(members.items())
+        }
+
+    def _snapshot_fields(self) -> set[str]:
+        return {spec.name for feed in self.config.feeds if feed.kind == "snapshot"
+                for spec in feed.fields}  # fmt: skip
+
     def floor_summary(self) -> Summary:
         """The same as one team's summary, over every agent, against the metric's own threshold."""
         cached = self._cache.get("floor")

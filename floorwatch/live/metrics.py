@@ -306,6 +306,26 @@ class MetricsEngine:
 
     # -- values out -----------------------------------------------------------------------------
 
+    def hourly_rows(self, agents: Iterable[str], field: str, now: float) -> list[int]:
+        """Rows carrying `field` of these agents in each hour of the floor's day so far (the
+        first hour from the day's start; the last the one under way). Hours whose events were
+        already dropped (no `today` window keeps them) count 0."""
+        start = self._day.start(now)
+        hours = max(1, math.ceil((now - start) / 3600.0))
+        edges = [start + 3600.0 * hour for hour in range(hours + 1)]
+        counts = [0] * hours
+        for agent in agents:
+            series = self._series.get(agent, {}).get(field)
+            if not series:
+                continue
+            ts = series.ts
+            below = bisect_left(ts, edges[0])
+            for hour in range(hours):
+                above = bisect_left(ts, edges[hour + 1])
+                counts[hour] += above - below
+                below = above
+        return counts
+
     def agents(self) -> set[str]:
         return set(self._series) | set(self._snapshots)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ class Gatekeeper(asyncssh.SSHServer):
         self._candidate: tuple[Person, str] | None = None
         self.person: Person | None = None
         self._refused: set[str] = set()
+        self._login_at = 0.0
+        self.sessions = 0  # terminal sessions opened on this connection
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.peer = format_peer(conn.get_extra_info("peername"))
@@ -97,6 +100,7 @@ class Gatekeeper(asyncssh.SSHServer):
         if self._candidate is None:  # pragma: no cover - asyncssh only completes after a key
             return
         self.person, fingerprint = self._candidate
+        self._login_at = time.monotonic()
         log.info(
             "login %s (%s) from %s with key %s",
             self.person.name, self.person.role, self.peer, fingerprint,
@@ -105,11 +109,46 @@ class Gatekeeper(asyncssh.SSHServer):
     def session_requested(self) -> TerminalSession | bool:
         if self.person is None:
             return False
+        self.sessions += 1
         return TerminalSession(self._server, self.person, self.peer)
 
+    # Forwarding of any kind is refused; the log says who asked for what.
+    def connection_requested(
+        self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
+    ) -> bool:
+        self._refuse_forward(f"a connection to {dest_host}:{dest_port}")
+        return False
+
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        self._refuse_forward(f"listening on {listen_host or '*'}:{listen_port}")
+        return False
+
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        self._refuse_forward(f"a connection to the socket {dest_path}")
+        return False
+
+    def unix_server_requested(self, listen_path: str) -> bool:
+        self._refuse_forward(f"listening on the socket {listen_path}")
+        return False
+
+    def _refuse_forward(self, what: str) -> None:
+        who = self.person.name if self.person is not None else repr(self._login)
+        log.warning("refused forwarding (%s) for %s from %s", what, who, self.peer)
+
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.person is None and self._login:
-            log.warning("connection from %s as %r closed without login", self.peer, self._login)
+        if self.person is None:
+            if self._login:
+                log.warning("connection from %s as %r closed without login", self.peer, self._login)
+            return
+        # Every connection that logged in logs its logout: also one whose session was refused
+        # (a command, no terminal) or that never opened one (forwarding only).
+        minutes, seconds = divmod(int(time.monotonic() - self._login_at), 60)
+        sessions = f"{self.sessions} session" + ("" if self.sessions == 1 else "s")
+        log.info(
+            "logout %s (%s) from %s after %d:%02d, %s: %s",
+            self.person.name, self.person.role, self.peer, minutes, seconds, sessions,
+            "connection lost" if exc is not None else "closed",
+        )  # fmt: skip
 
 
 class SshServer:

@@ -228,7 +228,7 @@ class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._server.release(self)
             minutes, seconds = divmod(int(time.monotonic() - started), 60)
             log.info(
-                "logout %s (%s) from %s after %d:%02d: %s",
+                "session end %s (%s) from %s after %d:%02d: %s",
                 session.user, session.role, session.peer, minutes, seconds,
                 self._end_reason or "quit",
             )  # fmt: skip

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import replace
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -256,23 +256,24 @@ class NoteStore:
         """Every note whose follow-up is still open (rules in coaching.open_follow_ups)."""
         return open_follow_ups(self.notes())
 
-    def follow_ups(self, now: datetime) -> list[FollowUp]:
-        """Open follow-ups due by the end of today (floor time); overdue ones flagged. The same
-        as coaching.due_follow_ups over every note, but reads only the candidates and the notes
-        recent enough to be their check-ins."""
+    def follow_ups(self, now: datetime, days_ahead: int = 0) -> list[FollowUp]:
+        """Open follow-ups due by the end of today (floor time), or `days_ahead` days after;
+        overdue ones flagged. The same as coaching.due_follow_ups over every note, but reads
+        only the candidates and the notes recent enough to be their check-ins."""
+        until = end_of_day(now, self.tz) + timedelta(days=days_ahead)
         params: list[Any] = []
         sql = self._site_clause(LATEST, params) + (
             " AND r.retracted = 0 AND r.follow_up_closed_at IS NULL "
             "AND r.follow_up_due IS NOT NULL AND r.follow_up_due < ?"
         )
-        params.append(to_text(end_of_day(now, self.tz)))
+        params.append(to_text(until))
         candidates = [note_from_row(row) for row in self.db.read(sql, params)]
         dues = [note.follow_up_due for note in candidates if note.follow_up_due is not None]
         if not dues:
             return []
         check_ins = self.notes(since=min(dues) - FOLLOW_UP_EARLY)
         merged = {note.id: note for note in (*candidates, *check_ins)}
-        return due_follow_ups(merged.values(), now, self.tz)
+        return due_follow_ups(merged.values(), now, self.tz, days_ahead)
 
     # -- drafts ---------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 - `floorwatch.text.values`: metric values and thresholds in words ('5:12', '85%',
   'green <= 3:30, red > 5:00'), the same on the board, the agent screen, the evidence of a note,
   `board --once` and the config's messages.
+- `floorwatch.text.plural`: counts in words ('1 note on 1 agent', '3 notes').
 
 Pure Python: no pandas, no Textual (import-linter contracts in pyproject.toml hold it so).
 """

@@ -17,9 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -33,6 +35,7 @@ from floorwatch.live.reds import RedKeeper
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_transition
 from floorwatch.store import StoreError, open_store
+from floorwatch.text.plural import plural
 from floorwatch.tui.messages import (
     CycleTheme,
     FloorChanged,
@@ -52,7 +55,8 @@ from floorwatch.tui.screens.feedback import FeedbackPanel
 from floorwatch.tui.screens.followups import FollowUpsScreen
 from floorwatch.tui.screens.view import screen_floor_clock
 from floorwatch.tui.screens.wall import WallScreen
-from floorwatch.tui.themes import PALETTES, Palette, next_theme, palette_for
+from floorwatch.tui.themes import PALETTES, THEME_TITLES, Palette, next_theme, palette_for
+from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.goals import board_values
 
 if TYPE_CHECKING:
@@ -195,6 +199,24 @@ class FloorwatchApp(App[None]):
     def on_report_error(self, message: ReportError) -> None:
         self.report_error(message.text)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast; on a screen with an alert line (the agent screen, a note, the follow-ups, the
+        BEST panel) that line instead, so nothing a supervisor reads or writes is covered."""
+        lines = self.screen.query(AlertLine) if self._screen_stack else None
+        if lines:
+            text = Text.from_markup(message) if markup else Text(message)
+            lines.first().alert(text, title=title, severity=severity)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def report_error(self, message: str) -> None:
         """Keep it for the errors panel and say it once (plain text: it may quote feeds)."""
         if message in self.floor_errors:
@@ -258,9 +280,9 @@ class FloorwatchApp(App[None]):
             for line, _agent in held:
                 self.notify(line, title="RED", severity="error", markup=False)
         else:
-            agents = len({agent for _line, agent in held})
+            agents = plural(len({agent for _line, agent in held}), "agent")
             self.notify(
-                f"{len(held)} metrics turned red ({agents} agents): see the events panel",
+                f"{len(held)} metrics turned red ({agents}): see the events panel",
                 title="RED",
                 severity="error",
                 markup=False,
@@ -338,7 +360,11 @@ class FloorwatchApp(App[None]):
 
     def cycle_theme(self) -> str:
         """dark -> light -> colour-blind -> dark; returns the new theme's name."""
-        self.palette = PALETTES[next_theme(self.palette.name)]
+        return self.set_palette(next_theme(self.palette.name))
+
+    def set_palette(self, name: str) -> str:
+        """Use floorwatch's theme `name` everywhere (statuses and widgets); returns its name."""
+        self.palette = PALETTES[name]
         self.theme = self.palette.textual_theme
         if self.main_screen is not None:
             self.main_screen.set_palette(self.palette)
@@ -392,7 +418,16 @@ class FloorwatchApp(App[None]):
         self.push_screen(FollowUpsScreen(self.notes, rows_of=lambda: self.floor.board.rows))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's theme picker restyles only the widgets, not the statuses: ours instead.
+            if command.title != "Theme":
+                yield command
+        if not self.wall:
+            for name, title in THEME_TITLES.items():
+                yield SystemCommand(
+                    f"Theme: {title}", f"colours for the statuses and the screens: {title}",
+                    lambda name=name: self.set_palette(name),  # type: ignore[misc]
+                )  # fmt: skip
         if isinstance(self.main_screen, BoardScreen):
             for title, help_text, callback in self.main_screen.commands():
                 yield SystemCommand(title, help_text, callback)

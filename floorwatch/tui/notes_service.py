@@ -188,9 +188,10 @@ class NotesService:
         """Every note on the agent, retracted ones too (latest revision of each), oldest first."""
         return self.store.notes(agent=agent, include_retracted=True)
 
-    def follow_ups(self) -> list[FollowUp]:
-        """The floor's follow-ups due today or overdue, as of now (blocking: a thread worker)."""
-        return self.store.follow_ups(self.now())
+    def follow_ups(self, days_ahead: int = 0) -> list[FollowUp]:
+        """The floor's follow-ups due today or overdue, as of now, and with `days_ahead` those
+        due in that many days after today (blocking: a thread worker)."""
+        return self.store.follow_ups(self.now(), days_ahead)
 
     def close_follow_up(self, note_id: int, outcome: str) -> Note:
         note = self.store.close_follow_up(note_id, self.author, self.now(), outcome)
@@ -206,6 +207,22 @@ class NotesService:
         if not figures:
             return []
         return metric_trends(figures, self.config.metrics, today)
+
+    def agent_figures(self, agent: str, today: date) -> dict[str, list[tuple[date, float]]]:
+        """The agent's daily figures per metric key over the longest trend span, by day (for
+        the charts; empty without any). Raises StoreError."""
+        if not self.store.exists():  # reading must not create a personnel-records file
+            return {}
+        by_metric: dict[str, list[tuple[date, float]]] = {}
+        for day, key, value, _count in self.store.daily_figures(
+            agent, span_start(today).isoformat()
+        ):
+            by_metric.setdefault(key, []).append((date.fromisoformat(day), value))
+        return by_metric
+
+    def note_revisions(self, note_id: int) -> list[Note]:
+        """Every revision of a note, the original first. Raises StoreError."""
+        return self.store.revisions(note_id)
 
     def goals(self) -> list[Any]:
         """The config's goals and those kept in the store (`floorwatch goals add`). Raises

@@ -56,15 +56,16 @@ LIGHT = Palette(
     title=Style(bold=True, underline=True),
 )
 
-# Okabe-Ito colours: orange for red, yellow for amber, sky blue for green, told apart by people
-# with red-green colour blindness (and by luminance alone).
+# Blue for green and a deep orange for red: the pair people with red-green colour blindness tell
+# apart best. Amber is a pale yellow, far lighter than the red's orange, so the two differ in
+# lightness as well as hue (not two golds); the shapes tell all three apart without colour.
 COLORBLIND = Palette(
     name="colorblind",
     textual_theme="textual-dark",
     status={
-        Status.RED: Style(color="#e69f00", bold=True),
-        Status.AMBER: Style(color="#f0e442"),
-        Status.GREEN: Style(color="#56b4e9"),
+        Status.RED: Style(color="#ff6a00", bold=True),
+        Status.AMBER: Style(color="#fff07a"),
+        Status.GREEN: Style(color="#4aa8ff"),
         Status.NONE: Style(color="#8a8a8a"),
     },
     cursor=Style(bgcolor="#303a55", bold=True),
@@ -72,6 +73,7 @@ COLORBLIND = Palette(
 )
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (DARK, LIGHT, COLORBLIND)}
+THEME_TITLES = {"dark": "dark", "light": "light", "colorblind": "colour-blind (blue/orange)"}
 THEME_NAMES = tuple(PALETTES)  # the order `c` cycles through
 
 

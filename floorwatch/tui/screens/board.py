@@ -53,7 +53,7 @@ BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("e", "errors", "errors", "feed errors: rejected rows and their reasons, per file"),
     ("f", "feedback('coaching')", "note", "write a BEST coaching note for the selected agent"),
     ("p", "feedback('praise')", "praise", "write a BEST note as praise"),
-    ("u", "follow_ups", "follow-ups", "follow-ups due and overdue"),
+    ("u", "follow_ups", "follow-ups", "follow-ups overdue, due today and this week"),
     ("c", "theme", "theme", "cycle the colours: dark, light, colour-blind"),
     ("question_mark", "help", "help", "this help"),
 )
@@ -70,6 +70,7 @@ SHORT_SCREEN = 20  # rows: below this the events panel is hidden
 GOALS_LINES = 3  # the board's goals take at most this many lines: the agents come first
 GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+DAYS_INTERVAL = 60.0  # seconds between recounts of the teams' day (the header's sparklines)
 
 
 class BoardScreen(Screen[None]):
@@ -122,6 +123,8 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = -math.inf  # the header's counts and averages are behind the board
         self.last: MergedUpdate = MergedUpdate()
+        self._days: dict[str, list[int]] = {}
+        self._days_at = -math.inf
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -196,7 +199,10 @@ class BoardScreen(Screen[None]):
 
     def floor_changed(self, update: MergedUpdate) -> None:
         """Apply a (coalesced) floor update, or hold it while paused."""
+        went_stale = bool(update.stale) != bool(self.last.stale)
         self.last = update
+        if went_stale:  # the header's STALE banner: the cells keep their status marks
+            self._facts_soon()
         self.feed_status.show(update.statuses, update.stale, update.loaded, self.clock())
         if self.view.paused:
             self.pending = update if self.pending is None else self.pending.then(update)
@@ -223,6 +229,7 @@ class BoardScreen(Screen[None]):
         self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
         facts = HeaderFacts(
+            days=self._team_days(),
             counts=self.board.counts(self.view.team),
             teams=self.board.team_summary(),
             floor=self.board.floor_summary(),
@@ -235,6 +242,15 @@ class BoardScreen(Screen[None]):
         self.header.show(facts)
         if self.goals:
             self._show_goals()
+
+    def _team_days(self) -> dict[str, list[int]]:
+        """The teams' contacts an hour today, recounted at most once a minute (they change by
+        the hour; a recount reads every agent's events)."""
+        teams = {row.team for row in self.board.rows.values()} - {None}
+        if time.monotonic() - self._days_at >= DAYS_INTERVAL or set(self._days) != teams:
+            self._days_at = time.monotonic()
+            self._days = self.board.team_day()
+        return self._days
 
     def add_events(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -297,9 +313,9 @@ class BoardScreen(Screen[None]):
         self.notify(f"Team: {team or 'all'}", timeout=2, markup=False)
 
     def action_cycle_sort(self) -> None:
-        sort = self.view.cycle_sort()
+        self.view.cycle_sort()
         self._show_facts()
-        self.notify(f"Sort: {sort}", timeout=2, markup=False)
+        self.notify(f"Sort: {self.view.sort_label}", timeout=2, markup=False)
 
     def action_only(self, colour: str) -> None:
         status = {"red": Status.RED, "amber": Status.AMBER, "green": Status.GREEN}[colour]

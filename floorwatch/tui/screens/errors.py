@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from floorwatch.text.plural import plural
 from floorwatch.text.safe import clean_text
 
 
@@ -31,7 +32,7 @@ def errors_text(statuses: Sequence[Any], floor_errors: Sequence[str]) -> Text:
         rejected = int(getattr(status, "rejected", 0))
         feed = clean_text(str(getattr(status, "feed", "")))
         text.append(f"{feed}: {path}", style="bold")
-        text.append(f"  {rows:,} rows, {rejected:,} rejected")
+        text.append(f"  {plural(rows, 'row')}, {rejected:,} rejected")
         if getattr(status, "missing", False):
             text.append("  (missing)", style="bold")
         text.append("\n")

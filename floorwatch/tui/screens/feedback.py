@@ -71,6 +71,7 @@ from floorwatch.coaching.templates import (
 )
 from floorwatch.store import InvalidNote, StoreError
 from floorwatch.text.safe import clean_text
+from floorwatch.tui.widgets.alert_line import AlertLine
 
 if TYPE_CHECKING:
     from floorwatch.config.types import Config
@@ -262,6 +263,7 @@ class FeedbackPanel(ModalScreen[Note | None]):
                 ),
                 id="feedback-keys",
             )
+            yield AlertLine()  # reds on the floor while writing: here, not over the form
 
     def _text_field(self, name: str, label: str, lines: int) -> ComposeResult:
         yield Label(label, classes="field-label")
@@ -586,10 +588,10 @@ class FeedbackPanel(ModalScreen[Note | None]):
         assert isinstance(note, Note)
         self.saved_note = note
         self.show_status(f"Saved (note {note.id}).")
-        self.app.notify(
-            f"Saved note {note.id} for {self.agent_name}.", title="BEST note", markup=False
-        )
+        saved = f"Saved note {note.id} for {self.agent_name}."
         self.dismiss(note)
+        # Said on the screen below (the panel is going): a toast, or its alert line.
+        self.app.call_later(partial(self.app.notify, saved, title="BEST note", markup=False))
 
     def _save_failed(self, error: BaseException | None) -> None:
         self.saving = False

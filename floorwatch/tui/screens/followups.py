@@ -1,4 +1,5 @@
-"""The follow-ups screen (`u`): the floor's follow-ups due today and overdue, overdue first.
+"""The follow-ups screen (`u`): the floor's follow-ups due today and overdue, overdue first, then
+the ones coming up this week (the next seven days), so a supervisor can plan them.
 
 Each line: the agent, when it is due, what the note said, and the note's metric then against the
 board's value now, with the outcome (improved / worse / same). `enter` opens the agent and `f`
@@ -35,6 +36,7 @@ from floorwatch.coaching import (
     describe_due,
     follow_up_outcome,
 )
+from floorwatch.coaching.loop import end_of_day
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import OpenAgent, WriteNote
 from floorwatch.tui.notes_service import (
@@ -44,6 +46,7 @@ from floorwatch.tui.notes_service import (
     note_metric,
     summary,
 )
+from floorwatch.tui.widgets.alert_line import AlertLine
 
 if TYPE_CHECKING:
     from floorwatch.live.board import AgentRow
@@ -61,7 +64,7 @@ class FollowUpLine:
     note_id: int
     agent: str
     who: str  # 'Li Wei (A001)'
-    state: str  # 'OVERDUE' | 'due'
+    state: str  # 'OVERDUE' | 'due' (today) | 'this week'
     due: str  # describe_due
     behavior: str
     metric: str  # label, '' without evidence
@@ -82,7 +85,7 @@ def follow_up_line(
         note_id=note.id,
         agent=note.agent,
         who=f"{name} ({clean_text(note.agent)})",
-        state="OVERDUE" if follow_up.overdue else "due",
+        state=_state(follow_up, now, tz),
         due=describe_due(follow_up.due, now, tz),
         behavior=summary(note.behavior),
         metric=item.label if item is not None else "",
@@ -90,6 +93,12 @@ def follow_up_line(
         now=evidence_value_text(value_now, item) if item is not None and cell is not None else "-",
         outcome=follow_up_outcome(note, value_now, item.metric) if item is not None else None,
     )
+
+
+def _state(follow_up: FollowUp, now: datetime, tz: tzinfo) -> str:
+    if follow_up.overdue:
+        return "OVERDUE"
+    return "due" if follow_up.due < end_of_day(now, tz) else "this week"
 
 
 def ordered(follow_ups: Sequence[FollowUp]) -> list[FollowUp]:
@@ -135,8 +144,13 @@ class CloseFollowUp(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+UPCOMING_DAYS = 7  # 'this week': follow-ups due in the seven days after today are listed too
+COMPACT_WIDTH = 170  # columns: narrower, each follow-up takes three lines in one column
+WIDE_COLUMNS = ("", "agent", "due", "metric", "then", "now", "outcome", "behavior")
+
+
 class FollowUpsScreen(Screen[None]):
-    """Due and overdue follow-ups of the whole floor."""
+    """Due, overdue and this week's follow-ups of the whole floor."""
 
     CSS_PATH = CSS
     REFRESH_INTERVAL = 5.0  # seconds: the 'now' column follows the board
@@ -156,6 +170,7 @@ class FollowUpsScreen(Screen[None]):
         self.service = service
         self.rows_of: RowsOf = rows_of or dict
         self.follow_ups: list[FollowUp] = []
+        self.compact = False
         self.lines: list[FollowUpLine] = []
         self.loaded = False
 
@@ -166,13 +181,11 @@ class FollowUpsScreen(Screen[None]):
         )
         yield table
         yield Static(id="follow-ups-status")
+        yield AlertLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # The note's text last: it is the one column that can be cut on a narrow terminal.
-        for label in ("", "agent", "due", "metric", "then", "now", "outcome", "behavior"):
-            table.add_column(label, key=label or "state")
+        self._set_columns()
         self.service.subscribe(self)
         self.reload()
         self.set_interval(self.REFRESH_INTERVAL, self.show)
@@ -180,10 +193,25 @@ class FollowUpsScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.service.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        if (self.size.width < COMPACT_WIDTH) != self.compact:
+            self._set_columns()
+            self.show()
+
+    def _set_columns(self) -> None:
+        """A column per fact where they fit; below COMPACT_WIDTH, three lines a follow-up in
+        one column (nothing cut at 80 columns)."""
+        self.compact = self.size.width < COMPACT_WIDTH
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        labels = ("", "follow-up") if self.compact else WIDE_COLUMNS
+        for label in labels:
+            table.add_column(label, key=label or "state")
+
     def reload(self) -> None:
         """Read the follow-ups again (in a thread: the store may be slow or locked)."""
         self.run_worker(
-            self.service.follow_ups,
+            lambda: self.service.follow_ups(UPCOMING_DAYS),
             name="load follow-ups",
             group="follow-ups-load",
             thread=True,
@@ -192,8 +220,9 @@ class FollowUpsScreen(Screen[None]):
         )
 
     def on_notes_changed(self, message: NotesChanged) -> None:
+        # The service's snapshot has today's only; this screen reads the week's again.
         if message.snapshot.error is None:
-            self.set_follow_ups(message.snapshot.follow_ups)
+            self.reload()
 
     def set_follow_ups(self, follow_ups: Sequence[FollowUp]) -> None:
         self.follow_ups = ordered(follow_ups)
@@ -210,23 +239,30 @@ class FollowUpsScreen(Screen[None]):
         selected = self.selected
         table.clear()
         for line in self.lines:
-            table.add_row(*self._cells(line), key=str(line.note_id))
+            if self.compact:
+                table.add_row(*self._compact_cells(line), key=str(line.note_id), height=3)
+            else:
+                table.add_row(*self._cells(line), key=str(line.note_id))
         if selected is not None and any(line.note_id == selected.note_id for line in self.lines):
             table.move_cursor(row=table.get_row_index(str(selected.note_id)))
         overdue = sum(line.state == "OVERDUE" for line in self.lines)
+        upcoming = sum(line.state == "this week" for line in self.lines)
         title = Text("Follow-ups", style="bold")
-        title.append(f"  {len(self.lines)} due today or overdue, {overdue} overdue")
+        title.append(f"  {len(self.lines) - upcoming} due today or overdue, {overdue} overdue")
+        title.append(f" · {upcoming} more due this week")
         if not self.loaded:
             title.append("  (loading…)", style="dim")
         self.query_one("#follow-ups-title", Static).update(title)
         keys = "enter open agent · f follow-up note · c close with outcome · esc back"
         if self.loaded and not self.lines:
+            keys = "Nothing due today or this week. " + keys
+        elif self.loaded and len(self.lines) == upcoming:
             keys = "Nothing due today. " + keys
         self.query_one("#follow-ups-status", Static).update(Text(keys, style="dim"))
 
     @staticmethod
     def _cells(line: FollowUpLine) -> list[Text]:
-        state_style = "bold red" if line.state == "OVERDUE" else "yellow"
+        state_style = {"OVERDUE": "bold red", "due": "yellow"}.get(line.state, "dim")
         outcome = line.outcome or ""
         return [
             Text(line.state, style=state_style),
@@ -238,6 +274,23 @@ class FollowUpsScreen(Screen[None]):
             Text(outcome, style=OUTCOME_STYLES.get(outcome, "")),
             Text(line.behavior),
         ]
+
+    @staticmethod
+    def _compact_cells(line: FollowUpLine) -> list[Text]:
+        """'Li Wei (A001) · due Sun 15 Jun 17:00 (already passed)' / 'AHT then 6:40, now
+        5:30: improved' / the note's first line."""
+        state_style = {"OVERDUE": "bold red", "due": "yellow"}.get(line.state, "dim")
+        text = Text(line.who, style="bold")
+        text.append(f" · due {line.due}")
+        text.append("\n")
+        if line.metric:
+            text.append(f"{line.metric} then {line.then}, now {line.now}")
+            if line.outcome:
+                text.append(": ")
+                text.append(line.outcome, style=OUTCOME_STYLES.get(line.outcome, ""))
+        text.append("\n")
+        text.append(line.behavior, style="dim")
+        return [Text(line.state, style=state_style), text]
 
     @property
     def selected(self) -> FollowUpLine | None:

@@ -14,6 +14,7 @@ from floorwatch.config.types import Config, Threshold
 from floorwatch.live.board import AgentRow, BoardDelta, Summary
 from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
+from floorwatch.text.plural import plural
 from floorwatch.tui.widgets.board_table import BoardTable
 
 
@@ -35,6 +36,8 @@ class BoardModel(Protocol):
     def floor_summary(self) -> Summary: ...
 
     def threshold(self, agent: str, metric_key: str) -> Threshold: ...
+
+    def team_day(self, now: float | None = None) -> dict[str, list[int]]: ...
 
 
 def screen_floor_clock(config: Config, board: object, wall: Callable[[], float]) -> FloorClock:
@@ -69,6 +72,12 @@ class BoardView:
         self.reload()
         return self.sort
 
+    @property
+    def sort_label(self) -> str:
+        """The sort as the board's titles say it: 'status', 'name', or the metric's label."""
+        labels = {metric.key: metric.label for metric in self.table.metrics}
+        return labels.get(self.sort, self.sort)
+
     def cycle_team(self) -> str | None:
         teams: list[str | None] = [None, *self._rows_teams()]
         index = teams.index(self.team) if self.team in teams else 0
@@ -95,9 +104,9 @@ class BoardView:
             self.reload()
 
     def describe(self) -> str:
-        parts = [f"sort {self.sort}", f"team {self.team or 'all'}"]
+        parts = [f"sort {self.sort_label}", f"team {self.team or 'all'}"]
         parts.append(f"only {self.only.word}" if self.only is not None else "all colours")
-        parts.append(f"{len(self.table.order)} of {len(self.rows)} agents")
+        parts.append(f"{len(self.table.order)} of {plural(len(self.rows), 'agent')}")
         return " · ".join(parts)
 
     @property

@@ -102,6 +102,7 @@ class BoardTable(ScrollView, can_focus=True):
         self._columns: list[Column] = []
         self._layout_width = -1
         self._longest: tuple[int, int, int] | None = None
+        self._named = True  # some agent has a name other than its id (recounted with _longest)
 
     # -- data in (attributes down) ---------------------------------------------------------------
 
@@ -355,6 +356,7 @@ class BoardTable(ScrollView, can_focus=True):
             longest_id=longest[2],
             trouble={key: (tally[0], tally[1]) for key, tally in self._trouble.items()},
             notes=bool(self.notes) and not self.paged,
+            named=self._named,
         )
         if not force and columns == self._columns and width == self._layout_width:
             return False
@@ -369,6 +371,7 @@ class BoardTable(ScrollView, can_focus=True):
         renamed (a full scan of 2,000 rows on every update would cost more than the update)."""
         if self._longest is None:
             rows = self.rows.values()
+            self._named = any(r.name != r.agent for r in rows)
             self._longest = (
                 max((len(r.name) for r in rows), default=0),
                 max((len(r.team or "") for r in rows), default=0),

@@ -1,8 +1,10 @@
 """Which board columns fit a width, and how wide each is.
 
 Columns are chosen by priority and shown in a fixed order, so a narrow terminal loses the least
-useful columns first and never the essential ones: the status, the name, when a row went red and
-the metrics that are red or amber somewhere on the board."""
+useful columns first and never the essential ones: the status, the name, when a row went red, the
+notes indicator and the metrics that are red or amber somewhere on the board. A column with
+nothing to say is left out: TEAM when no feed or roster gives teams, ID when no agent has a name
+other than its id (the name column shows the id then)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ GUTTER = 1  # the selection marker before each row
 STATUS_WIDTH = 7  # '▲ AMBER'
 SINCE_WIDTH = 6  # 'hh:mm', or '<hh:mm' for a red older than the board
 NOTES_WIDTH = 4
-NAME_MIN, NAME_MAX = 8, 24
+NAME_MIN, NAME_MAX = 8, 40  # the name takes spare room on a wide terminal, up to its longest
 NAME_COMFORT = 16  # the name grows to this before team and id get room
 TEAM_MIN, TEAM_MAX = 4, 16
 ID_MIN, ID_MAX = 4, 10
@@ -45,12 +47,14 @@ def choose_columns(
     longest_id: int,
     trouble: Mapping[str, tuple[int, int]],
     notes: bool = True,
+    named: bool = True,
 ) -> list[Column]:
     """The columns to show in `width` cells, in display order.
 
     `trouble` gives per metric key (red count, amber count) over the board: a metric with reds
     outranks one with only ambers, which outranks one with neither. `notes` False leaves the
-    notes indicator out (wall mode)."""
+    notes indicator out (no notes yet, or wall mode); `named` False (no agent has a name other
+    than its id) leaves the ID column out; `longest_team` 0 (no teams) leaves TEAM out."""
     name = Column("name", "AGENT", _clamp(longest_name, NAME_MIN, NAME_MAX))
     team = Column("team", "TEAM", _clamp(longest_team, TEAM_MIN, TEAM_MAX))
     agent = Column("agent", "ID", _clamp(longest_id, ID_MIN, ID_MAX))
@@ -67,8 +71,9 @@ def choose_columns(
     )  # stable: config order among equals
     troubled = [metric_columns[m.key] for m in ranked if any(trouble.get(m.key, (0, 0)))]
     quiet = [metric_columns[m.key] for m in ranked if not any(trouble.get(m.key, (0, 0)))]
-    essential = [status, name, since, *troubled]
-    optional = [notes_column, team, agent, *quiet] if notes else [team, agent, *quiet]
+    # The notes indicator is the supervisor's own work: it outranks a troubled metric.
+    essential = [status, name, since, *([notes_column] if notes else []), *troubled]
+    optional = [*([team] if longest_team else []), *([agent] if named else []), *quiet]
 
     # The name starts at its minimum so that it never pushes out a red metric; it then grows
     # (to be readable) before the optional columns are added, and takes what is left at the end.

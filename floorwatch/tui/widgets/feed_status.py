@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from floorwatch.live.thresholds import Status
+from floorwatch.text.plural import plural
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.themes import DARK, Palette
 
@@ -44,7 +45,7 @@ def feed_summary(
     rows = sum(int(getattr(s, "rows", 0)) for s in statuses)
     rejected = sum(int(getattr(s, "rejected", 0)) for s in statuses)
     missing = sum(1 for s in statuses if getattr(s, "missing", False))
-    parts = [f"feeds: {len(statuses)} file{'s' if len(statuses) != 1 else ''}", f"{rows:,} rows"]
+    parts = [f"feeds: {plural(len(statuses), 'file')}", plural(rows, "row")]
     parts.append(f"{rejected:,} rejected" + (" (e: why)" if rejected else ""))
     if missing:
         parts.append(f"{missing} missing")

@@ -1,4 +1,5 @@
-"""The board's header: floor name, clock, agents per colour, team averages, feed freshness."""
+"""The board's header: floor name, clock, agents per colour, team averages with a sparkline of
+each team's day (contacts an hour), feed freshness."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class HeaderFacts:
     view: str = ""  # sort and filters, e.g. 'sort status · team all · 40 agents'
     freshness: str = ""  # 'feeds ok' or 'STALE: calls'
     stale: bool = False
+    days: Mapping[str, Sequence[int]] = field(default_factory=dict)  # team -> contacts an hour
 
 
 def clock_text(now: float, zone: ZoneInfo | None, seconds: bool = True) -> str:
@@ -46,6 +48,25 @@ def counts_text(counts: Mapping[Status, int], palette: Palette) -> Text:
             text.append("  ")
         text.append(f"{status.label} {counts.get(status, 0)}", style=palette.for_status(status))
     return text
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+SPARK_HOURS = 12  # the sparkline shows the day's last this many hours
+
+
+def sparkline(counts: Sequence[int], hours: int = SPARK_HOURS) -> str:
+    """'▁▃▆█▇▅': contacts an hour, from the first busy hour (at most the last `hours`), each
+    against the busiest; an hour without contacts is a space."""
+    shown = list(counts)
+    while shown and not shown[0]:
+        shown.pop(0)
+    shown = shown[-hours:]
+    top = max(shown, default=0)
+    if not top:
+        return ""
+    return "".join(
+        SPARKS[min(len(SPARKS) - 1, (n * len(SPARKS) - 1) // top)] if n else " " for n in shown
+    )
 
 
 def summary_text(summary: Summary, metrics: Sequence[MetricConfig], palette: Palette) -> Text:
@@ -139,6 +160,9 @@ class FloorHeader(Widget):
         entries = []
         for team, summary in self.facts.teams.items():
             entry = Text(clean_text(team), style="bold", end="")
+            spark = sparkline(self.facts.days.get(team, ()))
+            if spark:  # the shape of the team's day: contacts an hour
+                entry.append(f" {spark}", style="dim")
             entry.append(" ")
             entry.append_text(summary_text(summary, self.metrics, self.palette))
             entries.append(entry)

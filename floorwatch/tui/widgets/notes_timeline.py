@@ -1,8 +1,10 @@
 """An agent's coaching notes, newest first, for the agent screen's `#agent-notes` container.
 
-Each note shows when and by whom it was written, its kind and visibility, whether it was edited
-(revision n) or retracted, its B/E/S/T fields, and its follow-up: when it is due, how it was
-closed, and the note's metric then against the board's value now (improved / worse / same).
+Each note is shown whole: when and by whom it was written, its kind, visibility and tags, whether
+it was edited (revision n) or retracted, every line of its B/E/S fields, and T with its
+follow-up: when it is due, how it was closed, and the note's metric then against the board's
+value now (improved / worse / same). The keyboard moves between notes and `enter` opens one
+full-size with its revisions (`floorwatch.tui.screens.note`).
 Note text is the supervisors' and names come from feeds: all of it is plain `Text`, never markup.
 """
 
@@ -14,7 +16,10 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -109,13 +114,21 @@ def follow_up_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) 
     return line
 
 
-def note_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
-    """One note as a few lines of plain text."""
+def when_text(at: datetime, now: datetime, tz: tzinfo) -> str:
+    """'Mon 16 Jun 09:00', with the year when it is not this year's."""
+    local = at.astimezone(tz)
+    same_year = local.year == now.astimezone(tz).year
+    return f"{local:%a %d %b %H:%M}" if same_year else f"{local:%a %d %b %Y %H:%M}"
+
+
+def note_head(note: Note, now: datetime, tz: tzinfo) -> Text:
+    """'Mon 16 Jun 09:00  improvement  by alice  shared  tags aht, csat  edited (revision 2)'."""
     text = Text()
-    created = note.created_at.astimezone(tz)
-    text.append(f"{created:%a %d %b %H:%M}  ", style="bold")
+    text.append(f"{when_text(note.created_at, now, tz)}  ", style="bold")
     text.append(note.kind, style="bold green" if note.kind == PRAISE else "bold")
     text.append(f"  by {clean_text(note.author)}  {note.visibility}")
+    if note.tags:
+        text.append("  tags " + ", ".join(clean_text(tag) for tag in note.tags))
     if note.revision > 1:
         text.append(f"  edited (revision {note.revision}", style="italic")
         if note.revised_by and note.revised_by != note.author:
@@ -125,52 +138,120 @@ def note_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) -> Te
         text.append("  RETRACTED", style="bold red")
         if note.reason:
             text.append(f": {clean_text(note.reason)}", style="red")
-    for letter, name in FIELDS:
-        value = getattr(note, name).strip()
-        if value:
-            text.append(f"\n  {letter}  ", style="bold")
-            text.append(clean_text(value.replace("\n", " / ")))
-    text.append("\n")
-    text.append_text(follow_up_text(note, row, now, tz))
-    if note.retracted:
-        text.stylize("dim strike", len(f"{created:%a %d %b %H:%M}  "))
     return text
 
 
-def timeline_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
-    """Every note, newest first, separated by a blank line."""
+def fields_text(note: Note) -> Text:
+    """Behavior, Effect and Suggestion whole, each line of a field indented under its letter."""
+    text = Text()
+    for letter, name in FIELDS:
+        value = getattr(note, name).strip()
+        if not value:
+            continue
+        text.append(f"\n  {letter}  ", style="bold")
+        lines = [clean_text(line) for line in value.splitlines()]
+        text.append("\n     ".join(lines))
+    return text
+
+
+def note_text(note: Note, row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
+    """One whole note: its head, B, E, S (every line) and T with the follow-up and outcome."""
+    text = note_head(note, now, tz)
+    text.append_text(fields_text(note))
+    text.append("\n")
+    text.append_text(follow_up_text(note, row, now, tz))
+    if note.retracted:
+        text.stylize("dim strike", len(when_text(note.created_at, now, tz)) + 2)
+    return text
+
+
+def heading_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
+    """The loop, then 'Coaching notes (4, 1 retracted)' (or how to write the first)."""
     out = loop_text(notes, row, now, tz)
     out.append("\n\n")
     if not notes:
         out.append("No coaching notes for this agent yet. f: coaching note · p: praise", "dim")
         return out
-    newest = sorted(notes, key=lambda note: (note.created_at, note.id), reverse=True)
-    live = sum(not note.retracted for note in newest)
+    live = sum(not note.retracted for note in notes)
     out.append(f"Coaching notes ({live}", style="bold")
-    if live != len(newest):
-        out.append(f", {len(newest) - live} retracted", style="bold")
-    out.append(")\n", style="bold")
-    for index, note in enumerate(newest):
-        if index:
-            out.append("\n\n")
+    if live != len(notes):
+        out.append(f", {len(notes) - live} retracted", style="bold")
+    out.append(")", style="bold")
+    out.append("  ↑↓ a note · enter the whole note and its revisions", style="dim")
+    return out
+
+
+def newest_first(notes: Sequence[Note]) -> list[Note]:
+    return sorted(notes, key=lambda note: (note.created_at, note.id), reverse=True)
+
+
+def timeline_text(notes: Sequence[Note], row: AgentRow | None, now: datetime, tz: tzinfo) -> Text:
+    """Every note, newest first, separated by a blank line (what the timeline shows)."""
+    out = heading_text(notes, row, now, tz)
+    for note in newest_first(notes):
+        out.append("\n\n")
         out.append_text(note_text(note, row, now, tz))
     return out
 
 
-class NotesTimeline(Vertical):
-    """The agent's notes; reloads when the store changes, re-renders as the board moves."""
+class NoteCard(Static):
+    """One whole note in the timeline; the highlighted one has a bar down its left edge while the
+    timeline has the keys."""
 
-    DEFAULT_CSS = "NotesTimeline { height: auto; } NotesTimeline > Static { height: auto; }"
+    DEFAULT_CSS = """
+    NoteCard { height: auto; margin: 1 0 0 0; padding: 0 0 0 1; border-left: blank; }
+    """
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(classes="note-card")
+        self.note = note
+
+
+class NotesTimeline(Vertical, can_focus=True):
+    """The agent's notes, whole, newest first: ↑↓ (k j) move between notes, PgUp PgDn move a
+    page, Home End go to the newest and the oldest, `enter` opens the highlighted note full-size
+    with its revisions. Reloads when the store changes, re-renders as the board moves."""
+
+    DEFAULT_CSS = """
+    NotesTimeline { height: auto; }
+    NotesTimeline > #notes-timeline-text { height: auto; }
+    NotesTimeline.-keys > NoteCard.-highlight { border-left: thick $accent; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "previous note", show=False),
+        Binding("down,j", "move(1)", "next note", show=False),
+        Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("pagedown", "page(1)", "page down", show=False),
+        Binding("home", "first", "newest", show=False),
+        Binding("end", "last", "oldest", show=False),
+        Binding("enter", "open_note", "open note"),
+    ]
     REFRESH_INTERVAL = 5.0  # seconds: 'now' values and due/overdue follow the clock and board
+
+    class Loaded(Message):
+        """The agent's notes were (re)read: the charts mark them on their time axis."""
+
+        def __init__(self, notes: Sequence[Note]) -> None:
+            super().__init__()
+            self.notes = tuple(notes)
+
+    class OpenNote(Message):
+        """Show this note full-size, with its revisions."""
+
+        def __init__(self, note: Note) -> None:
+            super().__init__()
+            self.note = note
 
     def __init__(self, service: NotesService, agent: str, row_of: RowOf | None = None) -> None:
         super().__init__(id="notes-timeline")
         self.service = service
         self.agent = agent
         self.row_of: RowOf = row_of or (lambda: None)
-        self.notes: list[Note] = []
+        self.notes: list[Note] = []  # newest first, as shown
         self.loaded = False
         self.error = ""
+        self.index = 0  # the highlighted note
+        self._cards: list[NoteCard] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Coaching notes: loading…", style="dim"), id="notes-timeline-text")
@@ -201,22 +282,121 @@ class NotesTimeline(Vertical):
         if event.worker.group != "timeline-load":
             return
         if event.state is WorkerState.SUCCESS:
-            self.notes, self.loaded, self.error = list(event.worker.result or []), True, ""
+            self.notes = newest_first(list(event.worker.result or []))
+            self.loaded, self.error = True, ""
+            self.index = min(self.index, max(0, len(self.notes) - 1))
             self.show()
+            self.post_message(self.Loaded(self.notes))
         elif event.state is WorkerState.ERROR:
             self.error = f"Coaching notes cannot be read: {event.worker.error}"
             self.show()
 
     def show(self) -> None:
+        heading = self.query_one("#notes-timeline-text", Static)
         if self.error:
-            text = Text(self.error, style="bold red")
-        elif not self.loaded:
+            heading.update(Text(self.error, style="bold red"))
             return
-        else:
-            text = timeline_text(self.notes, self.row_of(), self.service.now(), self.service.tz)
-        self.query_one("#notes-timeline-text", Static).update(text)
+        if not self.loaded:
+            return
+        row, now, tz = self.row_of(), self.service.now(), self.service.tz
+        heading.update(heading_text(self.notes, row, now, tz))
+        if [card.note.id for card in self._cards] != [note.id for note in self.notes]:
+            for card in self._cards:
+                card.remove()
+            self._cards = [NoteCard(note) for note in self.notes]
+            self.mount_all(self._cards)
+        for card, note in zip(self._cards, self.notes, strict=True):
+            card.note = note
+            card.update(note_text(note, row, now, tz))
+        self._highlight(scroll=False)
+
+    @property
+    def cards(self) -> list[NoteCard]:
+        """One card a note, newest first (those mounting too)."""
+        return list(self._cards)
+
+    @property
+    def highlighted(self) -> Note | None:
+        return self.notes[self.index] if self.notes else None
 
     @property
     def text(self) -> str:
         """What the timeline shows, as plain text (for tests)."""
-        return str(self.query_one("#notes-timeline-text", Static).render())
+        parts = [str(self.query_one("#notes-timeline-text", Static).render())]
+        parts += [str(card.render()) for card in self.cards]
+        return "\n\n".join(parts)
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # A class, not :focus in the cards' CSS: an ancestor's pseudo-class does not restyle them.
+        super().watch_has_focus(has_focus)
+        self.set_class(has_focus, "-keys")
+
+    def action_move(self, step: int) -> None:
+        if not self.notes:
+            return
+        if step < 0 and self.index == 0:  # above the newest note: back to the top
+            scroller = self._scroller()
+            if scroller is not None:
+                scroller.scroll_home(animate=False)
+            return
+        self.index = max(0, min(len(self.notes) - 1, self.index + step))
+        self._highlight()
+
+    def action_page(self, direction: int) -> None:
+        """Scroll a page, then highlight the first note that starts on it."""
+        scroller = self._scroller()
+        if scroller is None:
+            self.action_move(direction)
+            return
+        if direction > 0:
+            scroller.scroll_page_down(animate=False)
+        else:
+            scroller.scroll_page_up(animate=False)
+        self.call_after_refresh(self._highlight_first_visible, scroller)
+
+    def action_first(self) -> None:
+        self.index = 0
+        scroller = self._scroller()
+        if scroller is not None:
+            scroller.scroll_home(animate=False)
+        self._highlight(scroll=False)
+
+    def action_last(self) -> None:
+        self.index = max(0, len(self.notes) - 1)
+        scroller = self._scroller()
+        if scroller is not None:
+            scroller.scroll_end(animate=False)
+        self._highlight(scroll=False)
+
+    def action_open_note(self) -> None:
+        note = self.highlighted
+        if note is not None:
+            self.post_message(self.OpenNote(note))
+
+    def _highlight(self, scroll: bool = True) -> None:
+        cards = self.cards
+        for index, card in enumerate(cards):
+            card.set_class(index == self.index, "-highlight")
+        if scroll and 0 <= self.index < len(cards):
+            cards[self.index].scroll_visible(animate=False, top=True)
+
+    def _highlight_first_visible(self, scroller: Widget) -> None:
+        top = scroller.content_region.y
+        bottom = top + scroller.content_region.height
+        for index, card in enumerate(self.cards):
+            if top <= card.region.y < bottom:
+                self.index = index
+                break
+        else:
+            if scroller.scroll_y >= scroller.max_scroll_y and self.notes:
+                self.index = len(self.notes) - 1
+        self._highlight(scroll=False)
+
+    def _scroller(self) -> Widget | None:
+        """The container that scrolls the timeline in the current layout."""
+        for node in self.ancestors:
+            if isinstance(node, Widget) and node.max_scroll_y > 0:
+                return node
+        return None

@@ -80,8 +80,8 @@ def cell_text(
         return fit(row.status.label, column.width, style)
     if key == "name":
         return fit(clean_text(row.name), column.width)
-    if key == "agent":
-        return fit(clean_text(row.agent), column.width)
+    if key == "agent":  # blank where the name column already shows the id
+        return fit("" if row.name == row.agent else clean_text(row.agent), column.width)
     if key == "team":
         return fit(clean_text(row.team or ""), column.width)
     if key == "notes":
@@ -97,17 +97,13 @@ def cell_text(
 def metric_text(
     column: Column, metric: MetricConfig, row: AgentRow, palette: Palette, flash: bool
 ) -> Text:
-    """'5:12 ■' in the status's colour; ' ~' and dim when stale; reversed when just red."""
+    """'5:12 ■' in the status's colour; dim when stale (the shape stays: the header and the feed
+    line say STALE, so the cell never trades its status for it); reversed when just red."""
     cell = row.cells.get(metric.key)
     if cell is None:
         return fit("", column.width)
     value = metric_value(cell.value, metric, cell.bound)  # '2.04%' beside red > 2%
-    if cell.stale:
-        mark = "~"
-    elif cell.status in (Status.RED, Status.AMBER):
-        mark = cell.status.shape
-    else:
-        mark = " "
+    mark = cell.status.shape if cell.status in (Status.RED, Status.AMBER) else " "
     style = palette.for_status(cell.status)
     if cell.stale:
         style += palette.stale
