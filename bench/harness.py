@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -28,6 +29,9 @@ from pathlib import Path
 import pyte
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Cursor moves between rows: to row;column (CUP, how Textual starts each changed stretch of a
+# line), n rows up or down (how Rich's live display goes back over its table), a newline.
+_CURSOR_MOVE = re.compile(rb"\x1b\[(\d*)(?:;\d*)?([HfAB])|\n")
 ScreenTest = Callable[[list[str]], bool]
 
 
@@ -48,6 +52,8 @@ class Terminal:
         # Answer the terminal's queries (device attributes, cursor position) like a terminal does.
         self.screen.write_process_input = self._answer
         self.bytes_out = 0
+        self.row_bytes = [0] * rows  # bytes written while the cursor was on each row
+        self._row = 0
         self.started = time.monotonic()
         self.last_output = self.started
         self._lock = threading.Condition()
@@ -89,6 +95,7 @@ class Terminal:
                     self._lock.notify_all()
                     return
                 self.bytes_out += len(chunk)
+                self._count_rows(chunk)
                 self.last_output = now
                 self.stream.feed(chunk)
                 if self._watches:
@@ -97,6 +104,27 @@ class Terminal:
                         if watch.seen is None and watch.test(lines):
                             watch.seen = now
                 self._lock.notify_all()
+
+    def _count_rows(self, chunk: bytes) -> None:
+        """Charge each stretch of output to the row the cursor was moved to before it (a move
+        split between two chunks is charged to the previous row: a few bytes)."""
+        start = 0
+        for move in _CURSOR_MOVE.finditer(chunk):
+            self.row_bytes[self._row] += move.start() - start
+            count, kind = int(move.group(1) or 1), move.group(2)
+            if kind in (b"H", b"f"):
+                row = count - 1
+            elif kind == b"A":
+                row = self._row - count
+            else:  # B, or a newline (the pty turns it into CR LF)
+                row = self._row + (count if kind else 1)
+            self._row = min(max(row, 0), self.rows - 1)
+            start = move.start()
+        self.row_bytes[self._row] += len(chunk) - start
+
+    def bytes_by_row(self) -> list[int]:
+        with self._lock:
+            return list(self.row_bytes)
 
     def _answer(self, data: str) -> None:
         with contextlib.suppress(OSError):

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import queue
 import random
+import re
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,6 +187,102 @@ class PacedWriter:
         return seen - probe.written if seen is not None else float("inf")
 
 
+# -- what the screen shows: rows moving, bytes per region -----------------------------------------
+
+_CELL_GAP = re.compile(r"\s{2,}|[│┃║|]")  # between two cells of a board's row
+
+
+class RowNames:
+    """Which screen lines are agent rows, and whose: a line with a cell (cells are parted by
+    two spaces or a border) that is an agent's name, whole or cut short with an ellipsis. The
+    cell text is the row's identity: the same agent always shows the same."""
+
+    def __init__(self, names: Iterable[str], shortest: int = 4) -> None:
+        self.names = set(names)
+        self.prefixes = {name[:cut] for name in self.names for cut in range(shortest, len(name))}
+
+    def of(self, line: str) -> str | None:
+        for cell in _CELL_GAP.split(line):
+            cell = cell.strip()
+            cut = cell.find("…")  # a cut name may run into the next cell by one space
+            # A narrow column may leave one space between a name and the cell before it.
+            starts = [0, *(i + 1 for i, char in enumerate(cell) if char == " ")]
+            for start in starts:
+                if cell[start:] in self.names:
+                    return cell[start:]
+                if cut > start and cell[start:cut] in self.prefixes:
+                    return cell[start : cut + 1]
+        return None
+
+    def shown(self, lines: list[str]) -> dict[str, int]:
+        """{row identity: its line} for the agent rows on the screen."""
+        found: dict[str, int] = {}
+        for index, line in enumerate(lines):
+            name = self.of(line)
+            if name is not None and name not in found:
+                found[name] = index
+        return found
+
+
+class RowMoves:
+    """Samples the screen every `every` seconds on a thread and counts the agent rows that
+    moved: on another line than in the previous sample, or newly in view (they pushed others)."""
+
+    def __init__(self, terminal: Terminal, names: RowNames, every: float = 0.2) -> None:
+        self.terminal, self.names, self.every = terminal, names, every
+        self.moved = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="row-moves", daemon=True)
+        self.started = self.stopped = 0.0
+
+    def _run(self) -> None:
+        before = self.names.shown(self.terminal.lines())
+        self.started = time.monotonic()
+        while not self._stop.wait(self.every):
+            now = self.names.shown(self.terminal.lines())
+            self.moved += sum(1 for name, line in now.items() if before.get(name) != line)
+            self.samples += 1
+            before = now
+        self.stopped = time.monotonic()
+
+    def __enter__(self) -> RowMoves:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def per_minute(self) -> float:
+        seconds = self.stopped - self.started
+        return self.moved / seconds * 60 if seconds > 0 else float("nan")
+
+
+REGIONS = ("header", "agent rows", "panels", "bottom line")
+
+
+def bytes_by_region(lines: list[str], row_bytes: list[int], names: RowNames) -> dict[str, int]:
+    """Output bytes per screen region: the lines above the first agent row (header, column
+    titles), the agent rows, the lines below the last one (events, feed status) but the bottom
+    line (keys), and the bottom line. The regions are read off the screen `lines`."""
+    rows = [index for index, line in enumerate(lines) if names.of(line) is not None]
+    first, last = (rows[0], rows[-1]) if rows else (len(lines), len(lines) - 1)
+    totals = dict.fromkeys(REGIONS, 0)
+    for index, count in enumerate(row_bytes):
+        if index == len(lines) - 1:
+            region = "bottom line"
+        elif index < first:
+            region = "header"
+        elif index <= last:
+            region = "agent rows"
+        else:
+            region = "panels"
+        totals[region] += count
+    return totals
+
+
 # -- the measurements -----------------------------------------------------------------------------
 
 
@@ -199,6 +296,8 @@ class Usage:
     out_samples: list[float]
     rss: list[int]
     seconds: float
+    moved_per_minute: float = float("nan")  # agent rows that moved on screen (steady, load)
+    regions: dict[str, float] = field(default_factory=dict)  # output bytes/s per screen region
 
 
 def _usage(sampler: Sampler) -> Usage:
@@ -240,14 +339,46 @@ def measure_idle(session: Session, seconds: float) -> Usage:
     return _usage(sampler)
 
 
+def _names(session: Session) -> RowNames:
+    return RowNames(agent.name for agent in session.writer.floor.roster)
+
+
 def measure_steady(session: Session, rate: float, seconds: float) -> Usage:
-    """CPU and output while `rate` simulator rows per second are appended."""
+    """CPU, output (and where on the screen it went) and rows moved while `rate` simulator rows
+    per second are appended."""
     settle(session)
+    names = _names(session)
+    row_bytes = session.terminal.bytes_by_row()
     sampler = _sampler(session).start()
-    with PacedWriter(session, rate):
+    with PacedWriter(session, rate), RowMoves(session.terminal, names) as moves:
         time.sleep(seconds)
     sampler.stop()
-    return _usage(sampler)
+    usage = _usage(sampler)
+    spent = [b - a for a, b in zip(row_bytes, session.terminal.bytes_by_row(), strict=True)]
+    regions = bytes_by_region(session.terminal.lines(), spent, names)
+    usage.regions = {region: count / usage.seconds for region, count in regions.items()}
+    usage.moved_per_minute = moves.per_minute
+    return usage
+
+
+def measure_load(
+    session: Session, rate: float, seconds: float, probes: int, timeout: float = 10.0
+) -> tuple[Usage, list[float]]:
+    """Append `rate` simulator rows per second for at least `seconds` and, meanwhile, `probes`
+    marker rows at random moments (seeded), each after its predecessor showed: the seconds from
+    each probe's write to its agent on screen, and the CPU over the whole stream."""
+    settle(session)
+    jitter = random.Random(probes)
+    lags = []
+    sampler = _sampler(session).start()
+    with PacedWriter(session, rate) as writer:
+        end = time.monotonic() + seconds
+        for _ in range(probes):
+            time.sleep(jitter.uniform(0.2, 0.6))
+            lags.append(writer.probe(timeout))
+        time.sleep(max(0.0, end - time.monotonic()))
+    sampler.stop()
+    return _usage(sampler), lags
 
 
 def measure_burst(

@@ -13,7 +13,7 @@ from bench.floor import Floor, copy_floor, prepare_floor
 from bench.report import Figure, percentile, summarise
 from bench.runs import FLOORWATCH, NAIVE, BoardProgram
 
-BENCHMARKS = ("latency", "burst", "idle", "steady", "startup", "memory")
+BENCHMARKS = ("latency", "load", "burst", "idle", "steady", "startup", "memory", "scale")
 Log = Callable[[str], None]
 MB = 1024 * 1024
 
@@ -36,8 +36,15 @@ class Plan:
     soak_rate: float = 50.0
     soak_s: float = 150.0
     startup_runs: int = 3
+    load_rate: float = 50.0  # latency under load: the stream beside the probes
+    load_s: float = 20.0  # at least this long, and until every probe showed
+    load_probes: int = 30
     small: tuple[int, int] = (80, 24)
     large: tuple[int, int] = (200, 50)
+    # Scale (0: not run; `--full` runs it): this many agents for startup, RSS, steady CPU and
+    # latency, and a day of `scale_events` rows for startup and RSS, each beside the plan's own.
+    scale_agents: int = 0
+    scale_events: int = 0
     profile: Path | None = None  # run floorwatch under py-spy, its stacks in this folder
 
     def profile_for(self, program: BoardProgram, label: str) -> Path | None:
@@ -50,7 +57,8 @@ class Plan:
     def full(cls) -> Plan:
         return cls(
             name="full", live_events=1_000_000, burst_s=60.0, probe_every=5.0, idle_s=60.0,
-            steady_s=60.0, soak_s=1800.0, startup_runs=5,
+            steady_s=60.0, soak_s=1800.0, startup_runs=5, load_s=60.0, load_probes=60,
+            scale_agents=10_000, scale_events=5_000_000,
         )  # fmt: skip
 
     @classmethod
@@ -58,7 +66,8 @@ class Plan:
         return cls(
             name="quick", agents=300, live_events=60_000, day_events=60_000, appends=5,
             burst_rate=100.0, burst_s=3.0, probe_every=1.0, idle_s=2.0, steady_s=2.0,
-            soak_s=3.0, startup_runs=1,
+            soak_s=3.0, startup_runs=1, load_s=2.0, load_probes=3, scale_agents=600,
+            scale_events=120_000,
         )  # fmt: skip
 
     def override(self, settings: list[str]) -> Plan:
@@ -135,15 +144,16 @@ class Floors:
 
     def __init__(self, where: Path, plan: Plan, log: Log) -> None:
         self.where, self.plan, self.log = where, plan, log
-        self._bases: dict[int, Floor] = {}
+        self._bases: dict[tuple[int, int], Floor] = {}
         self._copies = 0
 
-    def fresh(self, events: int) -> Floor:
-        base = self._bases.get(events)
+    def fresh(self, events: int, agents: int | None = None) -> Floor:
+        agents = agents or self.plan.agents
+        base = self._bases.get((agents, events))
         if base is None:
-            self.log(f"writing a day of {events:,} calls by {self.plan.agents:,} agents")
-            base = prepare_floor(self.where / f"day-{events}", self.plan.agents, events)
-            self._bases[events] = base
+            self.log(f"writing a day of {events:,} calls by {agents:,} agents")
+            base = prepare_floor(self.where / f"day-{events}-{agents}", agents, events)
+            self._bases[(agents, events)] = base
         self._copies += 1
         return copy_floor(base, self.where / f"run-{self._copies}")
 
@@ -259,6 +269,36 @@ def bench_latency(
     return [_figure("append -> screen latency", "ms", "p95", 250.0, note, table, "latency")]
 
 
+def bench_load(plan: Plan, programs: list[BoardProgram], floors: Floors, log: Log) -> list[Figure]:
+    """Latency under load: probes slipped into a steady stream, at both terminal sizes."""
+    figures = []
+    for cols, rows in (plan.small, plan.large):
+
+        def measure(program: BoardProgram, cols: int = cols, rows: int = rows) -> dict[str, Result]:
+            profile = plan.profile_for(program, f"load-{cols}x{rows}")
+            floor = floors.fresh(plan.live_events)
+            with runs.launch(program, floor, cols, rows, profile) as session:
+                usage, lags = runs.measure_load(
+                    session, plan.load_rate, plan.load_s, plan.load_probes
+                )
+            return {
+                "latency": Result([lag * 1000 for lag in lags]),
+                "cpu": Result([c * 100 for c in usage.cpu_samples], value=usage.cpu * 100),
+            }
+
+        what = f"latency under load, {plan.load_rate:g} rows/s, {cols}x{rows}"
+        table = _each(programs, log, what, measure)
+        note = (
+            f"{plan.load_probes} probes in {plan.load_rate:g} rows/s to other agents, {cols}x{rows}"
+        )
+        figures += [
+            _figure(f"latency under load {cols}x{rows}", "ms", "p95", 250.0, note, table,
+                    "latency"),
+            _figure(f"under load {cols}x{rows}: CPU", "%", "mean", 5.0, note, table, "cpu"),
+        ]  # fmt: skip
+    return figures
+
+
 def bench_burst(plan: Plan, programs: list[BoardProgram], floors: Floors, log: Log) -> list[Figure]:
     cols, rows = plan.small
 
@@ -311,16 +351,22 @@ def bench_steady(
     plan: Plan, programs: list[BoardProgram], floors: Floors, log: Log
 ) -> list[Figure]:
     figures = []
-    for (cols, rows), out_target in ((plan.small, 10.0), (plan.large, 30.0)):
+    for (cols, rows), out_target in ((plan.small, 3.0), (plan.large, 10.0)):
 
         def measure(program: BoardProgram, cols: int = cols, rows: int = rows) -> dict[str, Result]:
             profile = plan.profile_for(program, f"steady-{cols}x{rows}")
             floor = floors.fresh(plan.live_events)
             with runs.launch(program, floor, cols, rows, profile) as session:
                 usage = runs.measure_steady(session, plan.steady_rate, plan.steady_s)
+            regions = {
+                f"out {region}": Result([rate / 1024], value=rate / 1024)
+                for region, rate in usage.regions.items()
+            }
             return {
                 "cpu": Result([c * 100 for c in usage.cpu_samples], value=usage.cpu * 100),
                 "out": Result([b / 1024 for b in usage.out_samples], value=usage.out_rate / 1024),
+                "moved": Result([usage.moved_per_minute]),
+                **regions,
             }
 
         what = f"steady, {plan.steady_rate:g} rows/s for {plan.steady_s:g} s at {cols}x{rows}"
@@ -330,6 +376,10 @@ def bench_steady(
             _figure(f"steady {cols}x{rows}: CPU", "%", "mean", 5.0, note, table, "cpu"),
             _figure(f"steady {cols}x{rows}: output", "KB/s", "mean", out_target, note,
                     table, "out"),
+            *(_figure(f"  output: {region}", "KB/s", "mean", None, note, table, f"out {region}")
+              for region in runs.REGIONS),
+            _figure(f"steady {cols}x{rows}: rows moved", "/min", "mean", None, note, table,
+                    "moved"),
         ]  # fmt: skip
     return figures
 
@@ -383,11 +433,103 @@ def bench_memory(
     return [figure]
 
 
+def bench_scale(plan: Plan, programs: list[BoardProgram], floors: Floors, log: Log) -> list[Figure]:
+    """More agents and a longer day beside the plan's own, in the same run: the figures, and how
+    much each cost grew for the growth of the work (judged <= 1: no faster than the work)."""
+    if not plan.scale_agents and not plan.scale_events:
+        return []
+    cols, rows = plan.small
+    figures: list[Figure] = []
+    if plan.scale_agents:
+        agents = (plan.agents, plan.scale_agents)
+
+        def measure(program: BoardProgram) -> dict[str, Result]:
+            found: dict[str, Result] = {}
+            for size in agents:
+                floor = floors.fresh(plan.live_events, size)
+                with runs.launch(program, floor, cols, rows) as session:
+                    startup = session.startup_s
+                    runs.settle(session)
+                    rss = session.tree.sample().rss_bytes / MB
+                    usage = runs.measure_steady(session, plan.steady_rate, plan.steady_s)
+                    lags = runs.measure_latency(session, max(3, plan.appends // 5))
+                found |= {
+                    f"startup {size}": Result([startup]),
+                    f"rss {size}": Result([rss]),
+                    f"cpu {size}": Result([c * 100 for c in usage.cpu_samples],
+                                          value=usage.cpu * 100),
+                    f"latency {size}": Result([lag * 1000 for lag in lags]),
+                }  # fmt: skip
+            return found | _growths(found, agents, ("startup", "rss", "cpu", "latency"))
+
+        table = _each(programs, log, f"scale: {agents[0]:,} and {agents[1]:,} agents", measure)
+        note = f"{plan.live_events:,} rows on disk, {plan.steady_rate:g} rows/s for the CPU"
+        work = f"x{agents[1] / agents[0]:g} agents"
+        for what, unit, basis in (("startup", "s", "max"), ("rss", "MB", "max"),
+                                  ("cpu", "%", "mean"), ("latency", "ms", "p95")):  # fmt: skip
+            figures.append(
+                _figure(f"{agents[1]:,} agents: {what}", unit, basis, None, note, table,
+                        f"{what} {agents[1]}")
+            )  # fmt: skip
+            figures.append(
+                _figure(f"  growth / work ({work}): {what}", "x", "max", 1.0, note, table,
+                        f"growth {what}")
+            )  # fmt: skip
+    if plan.scale_events:
+        days = (plan.day_events, plan.scale_events)
+
+        def measure_day(program: BoardProgram) -> dict[str, Result]:
+            found: dict[str, Result] = {}
+            for events in days:
+                with runs.launch(program, floors.fresh(events), cols, rows) as session:
+                    startup = session.startup_s
+                    runs.settle(session)
+                    rss = session.tree.sample().rss_bytes / MB
+                found |= {f"startup {events}": Result([startup]), f"rss {events}": Result([rss])}
+            return found | _growths(found, days, ("startup", "rss"))
+
+        table = _each(
+            programs, log, f"scale: days of {days[0]:,} and {days[1]:,} rows", measure_day
+        )
+        note = f"{plan.agents:,} agents"
+        work = f"x{days[1] / days[0]:g} rows"
+        for what, unit in (("startup", "s"), ("rss", "MB")):
+            figures.append(
+                _figure(f"{days[1]:,}-row day: {what}", unit, "max", None, note, table,
+                        f"{what} {days[1]}")
+            )  # fmt: skip
+            figures.append(
+                _figure(f"  growth / work ({work}): {what}", "x", "max", 1.0, note, table,
+                        f"growth {what}")
+            )  # fmt: skip
+    return figures
+
+
+def _growths(found: dict[str, Result], sizes: tuple[int, int], costs: tuple[str, ...]) -> Results:
+    """Each cost's growth from the small size to the large one, over the work's growth."""
+    small, large = sizes
+    growths: Results = {}
+    for cost in costs:
+        before = _basis(found[f"{cost} {small}"], cost)
+        after = _basis(found[f"{cost} {large}"], cost)
+        ratio = (after / before) / (large / small) if before > 0 else float("nan")
+        growths[f"growth {cost}"] = Result([ratio], value=ratio)
+    return growths
+
+
+def _basis(result: Result, cost: str) -> float:
+    if result.value is not None:
+        return result.value
+    return percentile(result.samples, 0.95 if cost == "latency" else 0.5)
+
+
 BENCHMARK_RUNS = {
     "latency": bench_latency,
+    "load": bench_load,
     "burst": bench_burst,
     "idle": bench_idle,
     "steady": bench_steady,
     "startup": bench_startup,
     "memory": bench_memory,
+    "scale": bench_scale,
 }

@@ -394,6 +394,46 @@ async def test_a_transition_to_red_is_kept_for_the_coaching_report() -> None:
         assert len(app.notes.store.reds(at - timedelta(hours=1))) == 1
 
 
+async def test_a_rerank_keeps_the_selected_agent_selected_and_in_view() -> None:
+    from floorwatch.tui.app import FloorwatchApp
+    from tests.app_support import FakeFloor, build_board
+
+    # Two agents amber on AHT alone, Quinn a little better than Petra; and enough green
+    # agents that the board scrolls in a short terminal.
+    green = BY_ID["A003"]
+    agents = [
+        replace(green, agent="P1", name="Petra Amber", aht=250),
+        replace(green, agent="Q1", name="Quinn Amber", aht=245),
+        *(replace(green, agent=f"G{i:02}", name=f"Green {i:02}") for i in range(30)),
+    ]
+    board, first = build_board(agents=agents)
+    order_clock = [0.0]
+    board.order_clock = lambda: order_clock[0]  # frozen: re-ranks only when moved on
+    floor = FakeFloor(board, first)
+    app = FloorwatchApp(board.config, floor, clock=lambda: floor.now)  # type: ignore[arg-type]
+    app.REPAINT_INTERVAL = 0.0
+    async with app.run_test(size=(120, 24)) as pilot:
+        order = board.sorted_ids()
+        assert order[:2] == ["P1", "Q1"]
+        table(app).select("Q1")
+        await pilot.pause()
+        # Quinn's hour mean goes to 252 (10 more calls at 259): worse than Petra, by a hair.
+        floor.push_calls([replace(agents[1], aht=259)])
+        floor.tick()
+        await pilot.pause()
+        assert board.rows["Q1"].status is board.rows["P1"].status is Status.AMBER
+        assert board.rows["Q1"].excess > board.rows["P1"].excess
+        assert table(app).order == order  # held: nothing moved
+        order_clock[0] += app.config.floor.rerank_seconds
+        delta = floor.tick()
+        await pilot.pause()
+        assert delta.moved == {"Q1"}
+        assert table(app).order[:2] == ["Q1", "P1"] == board.sorted_ids()[:2]
+        assert table(app).selected == "Q1" and table(app).selected_index == 0
+        assert table(app)._is_visible(0)
+        assert row_line(app, "Quinn Amber").startswith("▶")
+
+
 async def test_with_the_data_clock_notes_speak_the_boards_time() -> None:
     """A replay: the Behavior prefill's time and the notes' now are the board's, not the wall's."""
     from textual.widgets import TextArea

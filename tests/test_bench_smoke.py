@@ -35,6 +35,10 @@ SMOKE = replace(
     idle_s=1.0,
     steady_s=1.0,
     soak_s=1.0,
+    load_s=1.0,
+    load_probes=2,
+    scale_agents=400,
+    scale_events=60_000,
 )
 
 
@@ -53,6 +57,53 @@ def test_terminal_reads_the_screen_and_counts_bytes() -> None:
         assert terminal.wait_for(lambda lines: any("typed" in line for line in lines), 20)
         assert terminal.bytes_out >= len("ready\r\ntyped")
         assert terminal.process.wait(20) == 0
+
+
+def test_terminal_charges_bytes_to_the_row_the_cursor_went_to() -> None:
+    script = (
+        "import sys; w = sys.stdout.write\n"
+        "w('\\x1b[2;1Habc\\x1b[4;3H' + 'x' * 100 + '\\x1b[2Ayz\\x1b[1;1Hend')\n"
+        "sys.stdout.flush()\n"
+        "sys.stdin.readline()"
+    )
+    with Terminal([sys.executable, "-c", script], cols=40, rows=6) as terminal:
+        assert terminal.wait_for(lambda lines: lines[0].startswith("end"), 20) is not None
+        rows, written = terminal.bytes_by_row(), terminal.bytes_out
+        terminal.send(b"\r")
+    assert rows[3] == len("\x1b[4;3H") + 100
+    assert rows[1] == len("\x1b[2;1Habc") + len("\x1b[2Ayz")  # two rows up from the 4th
+    assert rows[0] >= len("\x1b[1;1Hend")
+    assert sum(rows) == written
+
+
+def test_row_names_find_agent_rows_and_regions() -> None:
+    names = runs.RowNames(["Li Wei", "Ana Souza", "Grace Okafor-Smith"])
+    lines = [
+        "floor 3  RED 2  AMBER 1",
+        " NAME          AHT   ASA",
+        "▶■ RED   Li Wei        5:30  12",
+        " ▲ AMBER Grace Okafo… 13:00  10",
+        "│ Ana Souza    │ 2:00 │",
+        "10:42 Li Wei AHT 5:30 RED",
+        "q quit  / search  ",
+    ]
+    assert names.shown(lines) == {"Li Wei": 2, "Grace Okafo…": 3, "Ana Souza": 4}
+    assert names.of(lines[5]) is None  # a name inside a line is not a row
+    regions = runs.bytes_by_region(lines, [10, 20, 1, 2, 3, 40, 50], names)
+    assert regions == {"header": 30, "agent rows": 6, "panels": 40, "bottom line": 50}
+
+
+def test_row_moves_count_rows_that_changed_line() -> None:
+    class Screen:
+        frames = [["Li Wei", "Ana Souza"], ["Ana Souza", "Li Wei"], ["Ana Souza", "Li Wei"]]
+
+        def lines(self) -> list[str]:
+            return self.frames.pop(0) if len(self.frames) > 1 else self.frames[0]
+
+    with runs.RowMoves(Screen(), runs.RowNames(["Li Wei", "Ana Souza"]), every=0.01) as moves:  # type: ignore[arg-type]
+        time.sleep(0.2)
+    assert moves.moved == 2 and moves.samples >= 2
+    assert moves.per_minute > 0
 
 
 def test_wait_for_gives_up_when_the_program_exits() -> None:
@@ -136,11 +187,22 @@ def test_report_judges_and_compares() -> None:
 def test_quick_suite_fills_every_figure(tmp_path: Path) -> None:
     messages: list[str] = []
     figures = suite.run(SMOKE, list(suite.BENCHMARKS), [runs.NAIVE], tmp_path, messages.append)
-    assert len(figures) == 13
+    names = [f.name for f in figures]
+    assert len(figures) == 39, names
+    for wanted in ("latency under load 80x24", "latency under load 200x50",
+                   "steady 80x24: rows moved", "steady 200x50: rows moved",
+                   "400 agents: latency", "60,000-row day: startup"):  # fmt: skip
+        assert wanted in names
+    assert names.count("  output: agent rows") == 2
+    assert sum(name.startswith("  growth / work") for name in names) == 6
     soak = [f for f in figures if f.name.startswith("RSS growth")]
     others = [f for f in figures if f not in soak]
     assert all(f.baseline is not None and not math.isnan(f.baseline) for f in others), messages
     assert not any("failed" in message for message in messages), messages
+    moved = [f for f in figures if "rows moved" in f.name]
+    assert all(f.baseline >= 0 for f in moved)  # type: ignore[operator]
+    rows = [f for f in figures if f.name == "  output: agent rows"]
+    assert all(f.baseline > 0 for f in rows)  # type: ignore[operator]  # rows were redrawn
 
 
 @pytest.mark.slow
@@ -149,6 +211,9 @@ def test_quick_suite_measures_floorwatch(tmp_path: Path) -> None:
     messages: list[str] = []
     figures = suite.run(SMOKE, list(suite.BENCHMARKS), [runs.FLOORWATCH], tmp_path, messages.append)
     assert not any("failed" in message for message in messages), messages
+    assert len(figures) == 39
     for figure in figures:
         assert figure.ran and not math.isnan(figure.value), (figure, messages)
         assert figure.passed is not None or figure.target is None
+    rows = [f for f in figures if f.name == "  output: agent rows"]
+    assert all(f.value > 0 for f in rows)  # rows were redrawn, and found on the screen

@@ -38,6 +38,8 @@ def close(a: dict[str, float | None], b: dict[str, float | None]) -> bool:
 def test_orders_and_summaries_follow_every_tick() -> None:
     config = load_fixture_config()
     board, _ = build_board(config)
+    order_clock = [0.0]  # frozen: the calm worst-first order re-ranks only when it is moved on
+    board.order_clock = lambda: order_clock[0]
     calls = next(feed for feed in config.feeds if feed.name == "calls")
     sorts = ["status", "name", *board.metrics]
     for sort in sorts:  # the indexes exist before the changes come
@@ -59,11 +61,20 @@ def test_orders_and_summaries_follow_every_tick() -> None:
             for agent in changed
         ]
         board.ingest(calls, calls_frame(changed, now, calls=rng.randint(1, 4)))
+        reranked = step % 2 == 0
+        if reranked:
+            order_clock[0] += config.floor.rerank_seconds
         board.tick(now=now)
         for sort in sorts:
+            if sort == "status" and not reranked:  # held rows: colours in order, the set exact
+                calm = board.sorted_ids(sort)
+                assert sorted(calm) == sorted(board.rows), step
+                statuses = [board.rows[a].status for a in calm]
+                assert statuses == sorted(statuses, reverse=True), step
+                continue
             assert board.sorted_ids(sort) == full_order(board, sort), (step, sort)
         red = board.sorted_ids("status", only=[Status.RED])
-        assert red == [a for a in full_order(board, "status") if board.rows[a].status is Status.RED]
+        assert red == [a for a in board.sorted_ids("status") if board.rows[a].status is Status.RED]
         north = board.sorted_ids("aht", team="north")
         assert north == [a for a in full_order(board, "aht") if board.rows[a].team == "north"]
         summary = board.team_summary()

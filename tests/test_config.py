@@ -93,6 +93,17 @@ def minimal(tmp_path: Path, **values: str) -> Path:
 # --- the valid example ---------------------------------------------------------------------
 
 
+def test_rerank_seconds_defaults_to_ten_and_reads_a_duration(tmp_path: Path) -> None:
+    source = FULL.read_text(encoding="utf-8")
+    assert load_config(FULL).floor.rerank_seconds == 10.0
+    calm = source.replace("  bell: true\n", "  bell: true\n  rerank_seconds: 1m\n", 1)
+    assert calm != source
+    path = tmp_path / "floorwatch.yaml"
+    path.write_text(calm, encoding="utf-8")
+    (tmp_path / "feeds").mkdir()
+    assert load_config(path).floor.rerank_seconds == 60.0
+
+
 def test_full_config_loads_into_the_expected_dataclasses() -> None:
     config, warnings = load_config_with_warnings(FULL)
 
@@ -357,6 +368,8 @@ ERROR_CASES = [
      "floor.theme must be one of dark, light, colorblind (got 'blue')"),
     ("bell not a flag", "bell: true", "bell: loud", ("loud", 1),
      "floor.bell must be true or false (got 'loud')"),
+    ("zero rerank interval", "bell: true", "bell: true\n  rerank_seconds: 0s", ("0s", 1),
+     "floor.rerank_seconds must be more than 0 (got '0s')"),
     ("duplicate feed names", "  - name: bank", "  - name: calls", ("calls", 2),
      "feeds[1].name 'calls' is already used by feeds[0] (line 10)"),
     ("duplicate key", "    min_count: 5", "    min_count: 5\n    agg: max", ("agg: max", 1),

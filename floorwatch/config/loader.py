@@ -60,7 +60,9 @@ __all__ = [
 SECTIONS = (
     "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals",
 )  # fmt: skip
-FLOOR_KEYS = ("name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme")
+FLOOR_KEYS = (
+    "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "rerank_seconds",
+)  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
@@ -159,6 +161,8 @@ class _ConfigReader:
                 values[key] = self.nodes.text(value, where)
             elif key == "timezone":
                 values[key] = self.timezone(value, where)
+            elif key == "rerank_seconds":
+                values[key] = self.nodes.duration(value, where, "like 10, 10s or 1m")
             else:
                 values[key] = self.time_of_day(value, where)
         present = {key: value for key, value in values.items() if value is not None}

@@ -130,6 +130,7 @@ class FloorConfig:
     clock: str = "wall"  # wall | data
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
+    rerank_seconds: float = 10.0  # worst-first: how long a row may hold its place (calm board)
 
     @property
     def shift_end_time(self) -> datetime.time:

@@ -24,7 +24,7 @@ import pandas as pd
 from floorwatch.config.types import Better, Config, FeedConfig, MetricConfig, Threshold
 from floorwatch.feeds.roster import Roster, RosterError, load_roster
 from floorwatch.live.clock import FloorClock
-from floorwatch.live.indexes import GroupSums, SortIndex
+from floorwatch.live.indexes import CalmSortIndex, GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.rows import TS
 from floorwatch.live.thresholds import (
@@ -85,7 +85,9 @@ class BoardDelta:
     """What changed in one tick; the UI redraws only these.
 
     `changed`, `added` and `removed` are disjoint. `first` marks the first tick of a board: its
-    transitions are the whole board appearing, which a UI usually should not alert on."""
+    transitions are the whole board appearing, which a UI usually should not alert on. `moved`
+    are agents whose row did not change this tick but whose place in worst-first order did (the
+    calm order's periodic re-rank): a UI re-sorts."""
 
     changed: frozenset[str] = frozenset()  # agent ids whose row (any cell or status) changed
     added: frozenset[str] = frozenset()
@@ -93,10 +95,11 @@ class BoardDelta:
     transitions: tuple[Transition, ...] = ()
     now: float = 0.0
     first: bool = False
+    moved: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.moved)
 
     def merge(self, later: BoardDelta) -> BoardDelta:
         """This delta followed by `later`, as one (a paused or coalescing viewer accumulates)."""
@@ -111,6 +114,7 @@ class BoardDelta:
             transitions=self.transitions + later.transitions,
             now=max(self.now, later.now),
             first=self.first or later.first,
+            moved=(self.moved | later.moved) - removed,
         )
 
 
@@ -136,6 +140,7 @@ class Board:
     clock: Callable[[], float] = time.time  # the wall clock (floor.clock: wall)
     retain: float = 0.0  # keep events this much longer than the windows need (for look-backs)
     problems: list[str] = field(default_factory=list)  # roster problems, for the UI to show
+    order_clock: Callable[[], float] = time.monotonic  # times the calm order's re-rank interval
     # True: the first tick leaves the start of the reds it finds to `settle_red_starts` (the
     # Floor: the first board shows at once, the true starts follow); False: it reads them.
     defer_red_starts: bool = False
@@ -236,6 +241,12 @@ class Board:
                 index.update(touched, self.rows)
             if self._groups is not None:
                 self._groups.update(touched, self.rows)
+        moved: set[str] = set()
+        for index in self._sorts.values():
+            if isinstance(index, CalmSortIndex):
+                moved |= index.rerank_if_due()
+        if moved - touched:
+            self._cache.clear()
         first, self._first = self._first, False
         return BoardDelta(
             changed=frozenset(changed),
@@ -244,6 +255,7 @@ class Board:
             transitions=tuple(transitions),
             now=now,
             first=first,
+            moved=frozenset(moved - touched),
         )
 
     def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
@@ -354,14 +366,16 @@ class Board:
         """Agent ids in display order: sort is 'status' (worst first), 'name' or a metric key.
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
-        thresholds first; ties by name then id, so rows never swap places for nothing. A metric
-        sort orders by that metric's value alone, the worse end first (the highest handle time,
-        the lowest CSAT; for a band, the furthest from its middle), whatever each agent's own
-        thresholds make of it; no value last."""
+        thresholds first; ties by name then id, so rows never swap places for nothing. Worst
+        first is calm (`CalmSortIndex`): a row whose colour stays keeps its place until it
+        passes a neighbour by a clear margin or `floor.rerank_seconds` pass; a new colour moves
+        it at once. A metric sort orders by that metric's value alone, the worse end first (the
+        highest handle time, the lowest CSAT; for a band, the furthest from its middle), whatever
+        each agent's own thresholds make of it; no value last."""
         wanted = frozenset(only) if only is not None else None
         index = self._sorts.get(sort)
         if index is None:
-            index = self._sorts[sort] = SortIndex(self._sort_key(sort), self.rows)
+            index = self._sorts[sort] = self._new_index(sort)
         if team is None and wanted is None:
             return list(index.ids())
         cache_key = ("sort", sort, team, wanted)
@@ -376,6 +390,14 @@ class Board:
             ]
             self._cache[cache_key] = cached
         return list(cast("list[str]", cached))
+
+    def _new_index(self, sort: str) -> SortIndex:
+        if sort != "status":
+            return SortIndex(self._sort_key(sort), self.rows)
+        seconds = self.config.floor.rerank_seconds
+        return CalmSortIndex(
+            self._sort_key(sort), self.rows, seconds=seconds, clock=self.order_clock
+        )
 
     def _sort_key(self, sort: str) -> Callable[[AgentRow], tuple[object, ...]]:
         if sort == "status":
