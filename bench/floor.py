@@ -3,8 +3,10 @@
 `prepare_floor` writes a day with the simulator's vectorised `write_day` (2,000 agents), splits
 the calls over four files (`calls-north/south/east/west.csv`, all matched by the demo config's
 `feeds/calls-*.csv` glob, so a burst can spread over 4 files), adds one `status.jsonl` snapshot
-per agent, and writes the demo config beside the `feeds/` folder, exactly as `floorwatch demo`
-does. `copy_floor` gives each run its own copy, so appends never leak from one run into the next.
+per agent, each agent's current state (`states.csv`: so every row on screen has a STATE timer
+ticking, as on a real floor) and a few callers waiting (`queue.csv`), and writes the demo config
+beside the `feeds/` folder, exactly as `floorwatch demo` does. `copy_floor` gives each run its
+own copy, so appends never leak from one run into the next.
 
 `FeedWriter` appends the way a dialer does, a line per `write` and a `flush`: the simulator's
 own call events (`FloorSimulator.step`) for load, and *marker* rows for measuring. A marker gives
@@ -77,6 +79,7 @@ def prepare_floor(folder: Path, agents: int, events: int, seed: int = 7) -> Floo
     calls = pd.concat(pd.read_csv(path) for path in sorted(feeds.glob("calls-*.csv")))
     stamps = pd.to_datetime(calls["ended_at"], format="ISO8601", utc=True)
     close = stamps.max().to_pydatetime().astimezone()
+    _write_live_floor(feeds, roster, close, seed)
     last_hour = calls[stamps > stamps.max() - pd.Timedelta(minutes=60)]
     recent = last_hour["agent_id"].value_counts()
     fit = set(recent[recent >= MARKER_RECENT_ROWS].index)
@@ -127,6 +130,30 @@ def _write_status(path: Path, roster: list[Agent], seed: int) -> None:
                 "adherence": round(chance.uniform(0.82, 1.0), 3),
             }
             file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+STATES = (("On Call", ""), ("Available", ""), ("ACW", ""), ("Break", "Coffee"), ("Lunch", ""))
+
+
+def _write_live_floor(feeds: Path, roster: list[Agent], close: datetime, seed: int) -> None:
+    """Each agent's state as of the day's close (entered up to 25 minutes before, so some are
+    amber and red), and each team queue's callers waiting."""
+    chance = random.Random(seed + 1)
+    end = close.timestamp()
+    with (feeds / "states.csv").open("w", encoding="utf-8", newline="") as file:
+        file.write(csv_line(("changed_at", "agent_id", "agent_name", "team", "state", "reason")))
+        for agent in roster:
+            state, reason = chance.choices(STATES, weights=(60, 15, 12, 10, 3))[0]
+            since = datetime.fromtimestamp(end - chance.uniform(0, 25 * 60)).astimezone()
+            at = since.isoformat(timespec="seconds")
+            file.write(csv_line((at, agent.agent_id, agent.name, agent.team, state, reason)))
+    teams = sorted({agent.team for agent in roster})
+    with (feeds / "queue.csv").open("w", encoding="utf-8", newline="") as file:
+        file.write(csv_line(("at", "queue", "contact_id", "event", "agent_id", "wait_s")))
+        for index in range(12):
+            at = datetime.fromtimestamp(end - chance.uniform(0, 90)).astimezone()
+            row = (at.isoformat(timespec="seconds"), teams[index % len(teams)], f"Q{index}")
+            file.write(csv_line((*row, "enter", "", "")))
 
 
 def _marker_agents(roster: list[Agent], fit: set[str], seed: int) -> list[Agent]:

@@ -135,8 +135,9 @@ def test_text_cells_show_the_digits_that_tell() -> None:
 def test_json_contract_shape_and_order() -> None:
     board, cfg = sample()
     document = json.loads(render_json(board, cfg, STATUSES, T0 + 60))  # type: ignore[arg-type]
-    assert set(document) == {"generated_at", "floor", "clock", "agents", "feeds"}
+    assert set(document) == {"generated_at", "floor", "clock", "queues", "agents", "feeds"}
     assert document["clock"] == "wall"
+    assert document["queues"] == []  # no queue feed
     assert document["floor"] == "Test floor"
     generated = datetime.fromisoformat(document["generated_at"])
     assert generated.timestamp() == T0 + 60 and generated.utcoffset() is not None
@@ -144,7 +145,7 @@ def test_json_contract_shape_and_order() -> None:
         [a["agent"] for a in document["agents"]] == board.sorted_ids() == ["A3", "A1", "A2", "A4"]
     )
     for agent in document["agents"]:
-        assert set(agent) == {"agent", "name", "team", "status", "red_since", "metrics"}
+        assert set(agent) == {"agent", "name", "team", "status", "red_since", "state", "metrics"}
         assert (agent["red_since"] is None) == (agent["status"] != "red")
         assert agent["status"] in {"red", "amber", "green", "none"}
         assert list(agent["metrics"]) == ["aht", "fcr"]
@@ -159,6 +160,7 @@ def test_json_contract_shape_and_order() -> None:
         "team": "Billing",
         "status": "amber",
         "red_since": None,
+        "state": None,  # no states feed
         "metrics": {
             "aht": {"value": 312.0, "status": "amber", "count": 1},  # seconds, not "5:12"
             "fcr": {"value": 1.0, "status": "green", "count": 1},  # a fraction, not 100

@@ -59,6 +59,32 @@ def test_wall_stale_80x24(snap_compare: Any) -> None:
     assert snap_compare(make_app(wall=True), terminal_size=(80, 24), run_before=_feeds_go_stale)
 
 
+def test_live_floor_board_140x40(snap_compare: Any) -> None:
+    """STATE timers, the states line and the queue strip (tests/fixtures/app/live.yaml)."""
+    from tests.test_app_floor_live import make_live_app
+
+    assert snap_compare(make_live_app(), terminal_size=(140, 40), run_before=_settle)
+
+
+async def _queue_boxes_shown(pilot: Pilot[Any]) -> None:
+    """The wall's queue boxes mount after its first refresh: wait for their figures."""
+    header: Any = pilot.app.screen.header
+    for _ in range(100):
+        boxes = header.queue_boxes
+        if boxes and all(str(box.digits.value) != "0" for box in boxes.values()):
+            break
+        await pilot.pause(0.02)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)  # the digits' colour, set with their value, repaints after it
+
+
+def test_live_floor_wall_140x40(snap_compare: Any) -> None:
+    from tests.test_app_floor_live import make_live_app
+
+    app = make_live_app(wall=True)
+    assert snap_compare(app, terminal_size=(140, 40), run_before=_queue_boxes_shown)
+
+
 # -- the agent screen, the notes history, NO_COLOR (tests/screens_support.py's agent) ----------
 
 

@@ -23,15 +23,16 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
     from floorwatch.config.types import Config, FeedConfig
+    from floorwatch.feeds import FeedUpdate
 
 HELP = "validate the config and report what the feed files hold now"
 DESCRIPTION = """\
 Validates the config and resolves the feed paths, then reads every feed file as the board would.
 Exits 0 with a short summary (feeds, files matched, rows read, rejected and left out by where /
-exclude_agents, metrics) and the first rejected rows of each file as path:line: reason. Exits 2
-with every problem as path:line:col: message when the config is invalid, or when the data does
-not fit it: a column the config names that a file's header lacks, a file whose every row is
-rejected."""
+exclude_agents, metrics), the first rejected rows of each file as path:line: reason, and the raw
+states a states feed holds that `states:` does not list. Exits 2 with every problem as
+path:line:col: message when the config is invalid, or when the data does not fit it: a column
+the config names that a file's header lacks, a file whose every row is rejected."""
 
 MAX_ERRORS_SHOWN = 10
 EXIT_PROBLEMS = 2
@@ -98,7 +99,7 @@ def report_feed_rows(
     problems: list[DataProblem] = []
     feeds = FloorFeeds(config)
     try:
-        feeds.load_all()
+        updates = feeds.load_all()
         statuses = list(feeds.statuses())
     finally:
         feeds.close()
@@ -128,7 +129,27 @@ def report_feed_rows(
                     f"({status.rejected:,}); the first: {first}",
                 )
             )  # fmt: skip
+    report_unknown_states(config, updates)
     return problems
+
+
+def report_unknown_states(config: Config, updates: Iterable[FeedUpdate]) -> None:
+    """States feeds' raw states that `states:` does not list: said once each."""
+    from floorwatch.live.states import STATE
+
+    known = {state.name for state in config.states}
+    for feed in config.feeds:
+        if feed.kind != "states":
+            continue
+        seen: dict[str, None] = {}
+        for update in updates:
+            if update.feed.name == feed.name and STATE in update.rows:
+                seen.update(dict.fromkeys(update.rows[STATE].tolist()))
+        unknown = [name for name in seen if name not in known]
+        if unknown:
+            names = ", ".join(repr(name) for name in unknown)
+            said = "states not in `states:` (shown as they are, category other)"
+            print(f"  feed {feed.name}: {said}: {names}")
 
 
 def _is_row_reason(reason: str, path: object) -> bool:
@@ -196,6 +217,7 @@ def named_columns(feed: FeedConfig) -> list[str]:
     named = [*(feed.time.columns if feed.time else ()), feed.agent]
     named += [column for column in (feed.name_column, feed.team_column) if column]
     named += [column for column, _ in feed.where] + [spec.column for spec in feed.fields]
+    named += [column for _, column in feed.text_columns()]
     return [column for column in dict.fromkeys(named) if column]
 
 

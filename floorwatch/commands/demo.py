@@ -51,6 +51,7 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     from floorwatch.config import load_config
     from floorwatch.demo import write_demo_config
     from floorwatch.demo.history import MAX_AGENTS
+    from floorwatch.demo.live import FORGOTTEN_BREAK_LEAD_S
     from floorwatch.demo.model import DEMO_SPEED
     from floorwatch.demo.simulator import FloorSimulator
     from floorwatch.store import store_path
@@ -60,6 +61,9 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     simulator = FloorSimulator(
         folder / "feeds", agents=args.agents, seed=args.seed, speed=DEMO_SPEED
     )
+    # An agent forgets to come back from a break that began before the board opens: Break turns
+    # red (20m) within a minute of the demo's start.
+    simulator.forget_a_break(simulator.clock - FORGOTTEN_BREAK_LEAD_S)
     simulator.backfill()
     config = load_config(config_path)
     # Months of daily figures for the agent screens' trends, written while the board starts.

@@ -21,8 +21,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from floorwatch.config.formats import format_names, guess_format
 from floorwatch.config.goals_section import GoalsReader
+from floorwatch.config.live_section import LiveSectionsReader
 from floorwatch.config.metrics_section import MetricsReader
+from floorwatch.config.presets import PRESETS, apply_preset
 from floorwatch.config.types import (
+    FEED_KINDS,
     QUEUE_LOG_COLUMNS,
     Config,
     FeedConfig,
@@ -58,15 +61,18 @@ __all__ = [
 ]
 
 SECTIONS = (
-    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals",
+    "floor", "feeds", "metrics", "thresholds", "roster", "notes", "ssh", "web", "goals", "states",
+    "queues",
 )  # fmt: skip
 FLOOR_KEYS = (
     "name", "timezone", "day_starts", "shift_end", "clock", "bell", "theme", "rerank_seconds",
+    "state_counts", "offline_hides",
 )  # fmt: skip
 FLOOR_CHOICES = {"clock": ("wall", "data"), "theme": ("dark", "light", "colorblind")}
 FEED_KEYS = (
     "name", "path", "format", "kind", "delimiter", "time", "agent", "name_column", "team",
-    "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval",
+    "where", "exclude_agents", "fields", "stale_after", "poll", "poll_interval", "state",
+    "reason", "queue", "contact", "event", "wait", "preset",
 )  # fmt: skip
 SSH_KEY_TYPES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
 
@@ -122,9 +128,12 @@ class _ConfigReader:
         if top is None:
             return None
         metrics_reader = MetricsReader(self.nodes)
+        self.live = LiveSectionsReader(self.nodes)
         floor = self.floor(self.section(top, "floor"))
         feeds = self.feeds(top.get("feeds"))
-        metrics = metrics_reader.metrics(top.get("metrics"), feeds)
+        # A queue feed's `wait` is the queues' own figure, not a field for agents' metrics.
+        contacts = tuple(feed for feed in feeds if feed.kind in ("events", "snapshot"))
+        metrics = metrics_reader.metrics(top.get("metrics"), contacts)
         teams, agents = metrics_reader.overrides(self.section(top, "thresholds"))
         roster = top.read("roster", self.path)
         if roster is not None and not roster.exists():
@@ -133,9 +142,12 @@ class _ConfigReader:
         ssh = self.ssh(self.section(top, "ssh"))
         web = WebReader(self.nodes, self.base_dir, self.listen).web(self.section(top, "web"))
         goals = GoalsReader(self.nodes, metrics_reader).goals(self.section(top, "goals"))
+        states = self.live.states(self.section(top, "states"))
+        queues = self.live.queues(self.section(top, "queues"))
         return Config(
-            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web, goals
-        )
+            self.source, floor, feeds, metrics, teams, agents, roster, notes, ssh, web, goals,
+            states=states, queues=queues,
+        )  # fmt: skip
 
     def section(self, top: Entries, key: str) -> Node | None:
         """An optional section; left empty (`notes:` with nothing under it) it counts as absent."""
@@ -155,8 +167,10 @@ class _ConfigReader:
             where = f"floor.{key}"
             if key in FLOOR_CHOICES:
                 values[key] = self.nodes.choice(value, where, FLOOR_CHOICES[key])
-            elif key == "bell":
+            elif key in ("bell", "state_counts"):
                 values[key] = self.nodes.flag(value, where)
+            elif key == "offline_hides":
+                values[key] = self.nodes.duration(value, where)
             elif key == "name":
                 values[key] = self.nodes.text(value, where)
             elif key == "timezone":
@@ -212,15 +226,19 @@ class _ConfigReader:
 
     def feed(self, node: Node, where: str) -> FeedConfig | None:
         name_column = self.name_column(node, where)
-        entries = self.nodes.mapping(node, where, FEED_KEYS, ("name", "path", "agent", "fields"))
+        entries = self.nodes.mapping(node, where, FEED_KEYS, _required_feed_keys(node))
         if entries is None:
             return None
+        preset = entries.read("preset", self.nodes.one_of(*PRESETS))
         if name_column is not None and "name_column" in entries.values:
             message = f"{where}.name_column repeats the display-name column given as a second name"
             self.problems.error(entries.keys["name_column"], message)
         text = {k: entries.read(k, self.nodes.text) for k in ("name", "path", "agent", "delimiter")}
         path_text = text["path"] or ""
-        fmt = self.feed_format(entries, path_text)
+        fmt = PRESETS[preset].format if preset else self.feed_format(entries, path_text)
+        kind = entries.read("kind", self.nodes.one_of(*FEED_KINDS)) or (
+            PRESETS[preset].kind if preset else "events"
+        )
         feed_glob = os.path.join(self.base_dir, os.path.expanduser(path_text))
         if path_text and not glob.glob(feed_glob, recursive=True):
             message = f"{where}.path {path_text!r} matches no file yet (looked for {feed_glob})"
@@ -234,7 +252,7 @@ class _ConfigReader:
             path=path_text,
             glob=feed_glob,
             format=fmt or "csv",
-            kind=entries.read("kind", self.nodes.one_of("events", "snapshot")) or "events",
+            kind=kind,
             time=entries.read("time", self.time_spec),
             agent=text["agent"] or "",
             fields=entries.read("fields", self.fields) or (),
@@ -246,7 +264,12 @@ class _ConfigReader:
             stale_after=entries.read("stale_after", self.nodes.duration) or 120.0,
             poll=bool(entries.read("poll", self.nodes.flag)),
             poll_interval=entries.read("poll_interval", self.nodes.duration) or 1.0,
+            preset=preset,
+            **self.live.columns(entries, kind, fmt, where, bool(preset)),
         )
+        feed = self.live.finish(entries, feed, where)
+        if preset:
+            feed = apply_preset(feed, PRESETS[preset])
         if feed.format == "queue_log":
             self.queue_log_columns(node, feed, where)
         return feed
@@ -385,7 +408,9 @@ class _ConfigReader:
         return text
 
     def ssh_user(self, node: Node, where: str) -> SshUser | None:
-        entries = self.nodes.mapping(node, where, ("name", "role", "keys"), ("name", "role"))
+        entries = self.nodes.mapping(
+            node, where, ("name", "role", "keys", "teams"), ("name", "role")
+        )
         if entries is None:
             return None
         name = entries.read("name", self.nodes.text)
@@ -405,7 +430,29 @@ class _ConfigReader:
         if not keys:
             at = key_nodes if key_nodes is not None else entries.node
             self.problems.error(at, f"{where} has no keys: {name} could never log in")
-        return SshUser(name or "", role or "wall", keys)
+        teams = entries.read("teams", self.nodes.texts) or ()
+        return SshUser(name or "", role or "wall", keys, teams)
+
+
+def _required_feed_keys(node: Node) -> tuple[str, ...]:
+    """A feed names its agent column and its fields, except a preset (it knows its columns), a
+    queue feed (a caller waiting has no agent yet; no metric fields), a states feed (no metric
+    fields) and an Asterisk queue_log's states (its lines say who)."""
+    kind, fmt, preset = (first_value(node, key) for key in ("kind", "format", "preset"))
+    kind_text = kind.value if isinstance(kind, ScalarNode) else "events"
+    fmt_text = fmt.value if isinstance(fmt, ScalarNode) else None
+    path = first_value(node, "path")
+    if fmt_text is None and isinstance(path, ScalarNode) and "queue_log" in path.value.lower():
+        fmt_text = "queue_log"
+    if (
+        preset is not None
+        or kind_text == "queue"
+        or (kind_text == "states" and fmt_text == "queue_log")
+    ):
+        return ("name", "path")
+    if kind_text == "states":
+        return ("name", "path", "agent")
+    return ("name", "path", "agent", "fields")
 
 
 def ssh_key_problem(line: str) -> str | None:

@@ -65,13 +65,16 @@ QUEUE_LOG_COLUMNS = (
 )  # fmt: skip
 
 
+FEED_KINDS = ("events", "snapshot", "states", "queue")
+
+
 @dataclass(frozen=True)
 class FeedConfig:
     name: str
     path: str  # glob as written
     glob: str  # absolute glob, resolved against the config file's folder
     format: str  # csv | tsv | jsonl | queue_log
-    kind: str  # events | snapshot
+    kind: str  # events | snapshot | states | queue
     time: TimeSpec | None
     agent: str
     fields: tuple[FieldSpec, ...]
@@ -83,6 +86,27 @@ class FeedConfig:
     stale_after: float = 120.0
     poll: bool = False
     poll_interval: float = 1.0
+    # kind: states: the state column and the optional reason column
+    state_column: str | None = None
+    reason_column: str | None = None
+    # kind: queue: the queue, contact id and event (enter/answer/abandon) columns, and the
+    # optional wait column (seconds the caller waited, when the feed says it)
+    queue_column: str | None = None
+    contact_column: str | None = None
+    event_column: str | None = None
+    wait_column: str | None = None
+    preset: str | None = None  # a vendor export read by name (floorwatch/feeds/presets.py)
+
+    def text_columns(self) -> tuple[tuple[str, str], ...]:
+        """(row column, source column) of the text a states or queue feed carries."""
+        named = (
+            ("state", self.state_column),
+            ("reason", self.reason_column),
+            ("queue", self.queue_column),
+            ("contact", self.contact_column),
+            ("event", self.event_column),
+        )
+        return tuple((name, column) for name, column in named if column)
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -131,6 +155,8 @@ class FloorConfig:
     bell: bool = False
     theme: str = "dark"  # dark | light | colorblind
     rerank_seconds: float = 10.0  # worst-first: how long a row may hold its place (calm board)
+    state_counts: bool = True  # a state past its limits colours the agent's overall status
+    offline_hides: float = 900.0  # seconds offline before an agent leaves the board
 
     @property
     def shift_end_time(self) -> datetime.time:
@@ -152,6 +178,7 @@ class SshUser:
     name: str
     role: str  # supervisor | wall
     keys: tuple[str, ...]
+    teams: tuple[str, ...] = ()  # the teams this supervisor's board shows first (none: roster)
 
 
 @dataclass(frozen=True)
@@ -159,6 +186,52 @@ class SshConfig:
     listen: str = "127.0.0.1:2222"
     host_key: Path | None = None
     users: tuple[SshUser, ...] = ()
+
+
+# An agent's state falls in one of these categories; a raw state the config does not list is
+# shown as it is, in category `other`.
+STATE_CATEGORIES = ("available", "on_contact", "after_contact_work", "away", "offline")
+OTHER_CATEGORY = "other"
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """A raw state name's category and time-in-state limits (seconds; None: no limit)."""
+
+    name: str
+    category: str
+    amber: float | None = None
+    red: float | None = None
+
+
+@dataclass(frozen=True)
+class QueueLimit:
+    """One queue KPI's levels: `green`/`red` in base units (seconds, counts, fractions); `window`
+    in seconds for the KPIs over a window; `answer_within` for the service level."""
+
+    green: float | None
+    red: float | None
+    window: float | None = None
+    answer_within: float | None = None
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """The thresholds of a queue's KPIs (a queue not named in `queues:` gets the defaults)."""
+
+    service_level: QueueLimit = QueueLimit(0.80, 0.70, 3600.0, 20.0)
+    longest_wait: QueueLimit = QueueLimit(30.0, 60.0)
+    waiting: QueueLimit = QueueLimit(3.0, 10.0)
+    abandon: QueueLimit = QueueLimit(0.05, 0.10, 3600.0)
+
+
+@dataclass(frozen=True)
+class QueuesConfig:
+    defaults: QueueConfig = QueueConfig()
+    queues: tuple[tuple[str, QueueConfig], ...] = ()  # per queue, the defaults filled in
+
+    def for_queue(self, name: str) -> QueueConfig:
+        return next((config for queue, config in self.queues if queue == name), self.defaults)
 
 
 @dataclass(frozen=True)
@@ -198,6 +271,11 @@ class Config:
     ssh: SshConfig = SshConfig()
     web: WebConfig = WebConfig()
     goals: tuple[Any, ...] = ()  # floorwatch.coaching.goals.Goal, from the `goals:` section
+    states: tuple[StateConfig, ...] = ()
+    queues: QueuesConfig = QueuesConfig()
+
+    def state(self, name: str) -> StateConfig | None:
+        return next((s for s in self.states if s.name == name), None)
 
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)

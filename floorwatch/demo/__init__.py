@@ -17,6 +17,8 @@ FEEDS_FOLDER = "feeds"
 _FEED_PATHS = (
     ("feeds/calls-*.csv", "calls-*.csv"),
     ("feeds/status.jsonl", "status.jsonl"),
+    ("feeds/states.csv", "states.csv"),
+    ("feeds/queue.csv", "queue.csv"),
     ("feeds/roster.csv", "roster.csv"),
 )
 

@@ -10,6 +10,9 @@ What it writes into its folder (the layout the demo config and `floorwatch simul
   ``{"at", "agent_id", "agent_name", "team", "state": on_call|available|break, "adherence"}``
   with adherence as a fraction 0..1.
 - ``roster.csv``: agent_id,name,team,hire_date,supervisor (see `floorwatch.demo.roster`).
+- ``states.csv`` and ``queue.csv``: each agent's state changes and each team queue's callers
+  (entering, answered, abandoning), consistent with the calls (see `floorwatch.demo.live`); with
+  ``queue_log=True`` (``--queue-log``) the same floor as Asterisk's ``queue_log`` too.
 
 Rows are appended one line at a time (``open('a')``, one ``write`` per line, ``flush``), as a
 dialer export does, so the tailer sees the same thing it sees in production.
@@ -53,6 +56,10 @@ Calibration against ../shared/realdata (recomputed by tests/test_simulator.py::t
 - Complaints (no source here): 0.1% of calls, +0.4 points when unresolved, +1 point at full
   strain; about 0.2% floor-wide, so one complaint in a day turns an agent amber or red.
 
+The 10:00 queue (a scenario, not calibrated: the calibration tests leave it out): from 10:00 to
+10:20 floor time every caller waits (an exponential tail of 150 s, none answered at once) and
+more hang up, so callers pile up in the queues and service level falls, as at a real morning peak.
+
 Time. The simulated clock runs `speed` times faster than the wall clock (`rate`, events per
 second across the floor, sets `speed` from the floor's natural pace of ~agents/220 s: 0.18/s for
 40 agents). The demo runs at DEMO_SPEED = 10, about 2 calls a second, so a struggling spell
@@ -76,9 +83,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import IO
 
+from floorwatch.demo import live
 from floorwatch.demo import model as m
 from floorwatch.demo.day import write_day
+from floorwatch.demo.live import CallCompleted, QueueEvent, StateChange
 from floorwatch.demo.model import CALL_COLUMNS, DEMO_SPEED, ROSTER_FILE, STATUS_FILE
 from floorwatch.demo.roster import SITES, Agent, build_roster, write_roster
 
@@ -129,7 +139,7 @@ class StatusUpdate:
         return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-Record = CallEvent | StatusUpdate
+Record = CallEvent | StatusUpdate | StateChange | QueueEvent | CallCompleted
 
 
 def yes_no(value: bool) -> str:
@@ -153,6 +163,7 @@ class AgentState:
     target: float = 0.0
     updated: float = 0.0  # simulated time of the last strain update
     call: tuple[int, float] | None = None  # (answer_s, handle_s) of the call in progress
+    caller: tuple[str, int] | None = None  # (contact id, answer_s) of the caller waiting for it
 
 
 @dataclass(order=True)
@@ -175,6 +186,7 @@ class FloorSimulator:
         start: datetime | None = None,
         speed: float = 1.0,
         zone: tzinfo | None = None,
+        queue_log: bool = False,
     ) -> None:
         if agents < 1:
             raise ValueError("a floor needs at least one agent")
@@ -199,6 +211,10 @@ class FloorSimulator:
         self._seq = 0
         self.calls_written = 0
         self.statuses_written = 0
+        self.queue_log = queue_log  # also write Asterisk's queue_log
+        self.forget_at: float | None = None  # the next break from then on is forgotten
+        self._contacts = 0
+        self._abandons: dict[int, tuple[str, float]] = {}  # due seq -> (contact, entered at)
 
     # -- the simulation ------------------------------------------------------------------------
 
@@ -216,11 +232,41 @@ class FloorSimulator:
             # A call in flight, answered at a random point of its duration.
             handle = self._handle_time(state)
             state.call = (self._answer_time(now), handle)
+            state.caller = (self._contact(), state.call[0])
             self._schedule(now + self.random.random() * handle, index, "end")
 
     def _schedule(self, at: float, index: int, kind: str) -> None:
         self._seq += 1
         heapq.heappush(self._due, _Due(at, self._seq, index, kind))
+
+    def forget_a_break(self, at: float) -> None:
+        """The first agent to take a break from `at` on forgets to come back for a while."""
+        self.forget_at = at
+
+    def _contact(self) -> str:
+        self._contacts += 1
+        return f"C{self._contacts:07d}"
+
+    def _next_call(self, now: float, index: int, idle: float) -> list[Record]:
+        """Schedule the agent's next call: its caller enters the team's queue now and waits
+        `answer_s` (the agent answers after its idle time, and not before the wait is over);
+        some callers give up before anyone answers."""
+        state = self.agents[index]
+        queue = state.agent.team
+        surge = live.in_surge(now, self.zone)
+        answer_s = self._answer_time(now, surge)
+        contact = self._contact()
+        state.caller = (contact, answer_s)
+        self._schedule(now + max(idle, float(answer_s)), index, "start")
+        records: list[Record] = [QueueEvent(now, queue, contact, "enter")]
+        mood = "surge" if surge else ("busy" if self.busy else "quiet")
+        share, waits = live.ABANDONS[mood]
+        if self.random.random() < share:
+            gone = self._contact()
+            records.append(QueueEvent(now, queue, gone, "enter"))
+            self._schedule(now + self.random.uniform(*waits), index, "abandon")
+            self._abandons[self._seq] = (gone, now)
+        return records
 
     def _update_strain(self, state: AgentState, now: float) -> None:
         """Regime switches and the strain's exponential approach to its target since last time."""
@@ -238,14 +284,14 @@ class FloorSimulator:
         median = m.HANDLE_MEDIAN_S * math.exp(state.skill + state.strain)
         return max(3.0, self.random.lognormvariate(math.log(median), m.HANDLE_LOG_SIGMA))
 
-    def _answer_time(self, now: float) -> int:
+    def _answer_time(self, now: float, surge: bool = False) -> int:
         if not self.busy_until:
             self.busy_until = now + self.random.expovariate(1.0 / m.QUIET_MEAN_S)
         while now >= self.busy_until:
             self.busy = not self.busy
             mean = m.BUSY_MEAN_S if self.busy else m.QUIET_MEAN_S
             self.busy_until += self.random.expovariate(1.0 / mean)
-        zero_share, tail = m.QUEUE[self.busy]
+        zero_share, tail = live.SURGE_QUEUE if surge else m.QUEUE[self.busy]
         if self.random.random() < zero_share:
             return 0
         return round(self.random.expovariate(1.0 / tail))
@@ -271,27 +317,61 @@ class FloorSimulator:
         now = due.at
         self._update_strain(state, now)
         if due.kind == "end":
-            records: list[Record] = []
-            if state.call:
-                answer_s, handle = state.call
-                records.append(self._outcome(state, now, answer_s, handle))
-            state.call = None
-            if self.random.random() < m.BREAK_CHANCE:
-                self._schedule(now + self.random.uniform(*m.BREAK_RANGE_S), due.index, "back")
-                records.append(StatusUpdate(now, state.agent, "break", self._adherence(state)))
-            else:
-                self._schedule(
-                    now + self.random.expovariate(1.0 / m.IDLE_MEAN_S), due.index, "start"
-                )
-                records.append(StatusUpdate(now, state.agent, "available", self._adherence(state)))
-            return records
+            return self._call_ended(state, due.index, now)
         if due.kind == "back":
-            self._schedule(now + self.random.expovariate(1.0 / m.IDLE_MEAN_S), due.index, "start")
-            return [StatusUpdate(now, state.agent, "available", self._adherence(state))]
+            records: list[Record] = [
+                StatusUpdate(now, state.agent, "available", self._adherence(state)),
+                StateChange(now, state.agent, "Available", resumed=True),
+            ]
+            idle = self.random.expovariate(1.0 / m.IDLE_MEAN_S)
+            return records + self._next_call(now, due.index, idle)
+        if due.kind == "wrap":
+            return [StateChange(now, state.agent, "ACW")]
+        if due.kind == "abandon":
+            contact, entered = self._abandons.pop(due.seq)
+            return [QueueEvent(now, state.agent.team, contact, "abandon", wait=now - entered)]
         handle = self._handle_time(state)
-        state.call = (self._answer_time(now), handle)
+        contact, answer_s = state.caller or (self._contact(), self._answer_time(now))
+        state.call = (answer_s, handle)
         self._schedule(now + handle, due.index, "end")
-        return [StatusUpdate(now, state.agent, "on_call", self._adherence(state))]
+        self._schedule(now + handle * live.TALK_SHARE, due.index, "wrap")
+        return [
+            StatusUpdate(now, state.agent, "on_call", self._adherence(state)),
+            QueueEvent(now, state.agent.team, contact, "answer", state.agent, float(answer_s)),
+            StateChange(now, state.agent, "On Call"),
+        ]
+
+    def _call_ended(self, state: AgentState, index: int, now: float) -> list[Record]:
+        """The call's row, then a break (or lunch, or the forgotten break) or the next call."""
+        records: list[Record] = []
+        if state.call:
+            answer_s, handle = state.call
+            records.append(self._outcome(state, now, answer_s, handle))
+            if state.caller is not None:
+                contact = state.caller[0]
+                talk = handle * live.TALK_SHARE
+                records.append(CallCompleted(now, state.agent.team, contact, state.agent,
+                                             answer_s, talk))  # fmt: skip
+        state.call = state.caller = None
+        forgotten = self.forget_at is not None and now >= self.forget_at
+        if forgotten or self.random.random() < m.BREAK_CHANCE:
+            self.forget_at = None if forgotten else self.forget_at
+            lunch = not forgotten and self.random.random() < live.LUNCH_SHARE
+            if forgotten:
+                length, state_name, reason = live.FORGOTTEN_BREAK_S, "Break", "Coffee"
+            elif lunch:
+                length, state_name, reason = self.random.uniform(*live.LUNCH_RANGE_S), "Lunch", ""
+            else:
+                length = self.random.uniform(*m.BREAK_RANGE_S)
+                state_name, reason = "Break", self.random.choice(live.BREAK_REASONS)
+            self._schedule(now + length, index, "back")
+            records.append(StatusUpdate(now, state.agent, "break", self._adherence(state)))
+            records.append(StateChange(now, state.agent, state_name, reason))
+            return records
+        records.append(StatusUpdate(now, state.agent, "available", self._adherence(state)))
+        records.append(StateChange(now, state.agent, "Available"))
+        idle = self.random.expovariate(1.0 / m.IDLE_MEAN_S)
+        return records + self._next_call(now, index, idle)
 
     def events(self) -> Iterator[Record]:
         """Every record from the current clock on, in time order, forever."""
@@ -341,7 +421,14 @@ class FloorSimulator:
             raise RuntimeError("backfill must come before the simulation starts")
         until = self.clock
         self.clock -= minutes * 60.0
-        with FeedFiles(self.out_dir, self.roster, self.zone, fresh=True) as files:
+        with self._files(fresh=True) as files:
+            if self.queue_log:
+                files.write_lines(live.QUEUE_LOG_FILE, live.members_added(self.clock, self.roster))
+            return self._write(files, self.generate(until))
+
+    def _write_until(self, until: float) -> int:
+        """Append everything due by `until` (simulated) at once (tests step through a day)."""
+        with self._files() as files:
             return self._write(files, self.generate(until))
 
     def run(self, duration: float | None = None, stop: threading.Event | None = None) -> None:
@@ -351,7 +438,7 @@ class FloorSimulator:
         """
         stop = stop or threading.Event()
         wall_start, sim_start = time.monotonic(), self.clock
-        with FeedFiles(self.out_dir, self.roster, self.zone) as files:
+        with self._files() as files:
             self._begin()
             while not stop.is_set():
                 elapsed = time.monotonic() - wall_start
@@ -370,11 +457,14 @@ class FloorSimulator:
             pause = min(pause, wall_start + duration - time.monotonic())
         return min(0.25, max(0.005, pause))
 
+    def _files(self, fresh: bool = False) -> FeedFiles:
+        return FeedFiles(self.out_dir, self.roster, self.zone, fresh, queue_log=self.queue_log)
+
     def _write(self, files: FeedFiles, records: list[Record]) -> int:
         """Write the records and count them; returns the number of calls among them."""
-        calls = files.write_all(records)
+        calls, lines = files.write_all(records)
         self.calls_written += calls
-        self.statuses_written += len(records) - calls
+        self.statuses_written += lines - calls
         return calls
 
 
@@ -382,13 +472,19 @@ class FeedFiles:
     """The simulator's open feed files: a line per write, flushed at once, like a dialer."""
 
     def __init__(
-        self, out_dir: Path, roster: list[Agent], zone: tzinfo | None, fresh: bool = False
+        self,
+        out_dir: Path,
+        roster: list[Agent],
+        zone: tzinfo | None,
+        fresh: bool = False,
+        queue_log: bool = False,
     ) -> None:
         self.out_dir = out_dir
         self.zone = zone
         self.roster = roster
         self.fresh = fresh  # replace the files instead of appending to them
-        self._files: dict[str, io.TextIOWrapper] = {}
+        self.queue_log = queue_log
+        self._files: dict[str, IO[str]] = {}
 
     def __enter__(self) -> FeedFiles:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -402,6 +498,16 @@ class FeedFiles:
             if new:
                 self._write(self._files[site], csv_line(CALL_COLUMNS))
         self._files[STATUS_FILE] = (self.out_dir / STATUS_FILE).open(mode, encoding="utf-8")
+        for name, columns in ((live.STATES_FILE, live.STATE_COLUMNS),
+                              (live.QUEUE_FILE, live.QUEUE_COLUMNS)):  # fmt: skip
+            path = self.out_dir / name
+            new = self.fresh or not path.exists() or path.stat().st_size == 0
+            self._files[name] = path.open(mode, newline="", encoding="utf-8")
+            if new:
+                self._write(self._files[name], csv_line(columns))
+        if self.queue_log:
+            path = self.out_dir / live.QUEUE_LOG_FILE
+            self._files[live.QUEUE_LOG_FILE] = path.open(mode, encoding="utf-8")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -409,20 +515,35 @@ class FeedFiles:
             file.close()
 
     @staticmethod
-    def _write(file: io.TextIOWrapper, line: str) -> None:
+    def _write(file: IO[str], line: str) -> None:
         file.write(line)
         file.flush()
 
-    def write_all(self, records: list[Record]) -> int:
-        """Append each record as a line to its file; returns how many were calls."""
-        calls = 0
+    def write_lines(self, name: str, lines: list[str]) -> None:
+        for line in lines:
+            self._write(self._files[name], line)
+
+    def write_all(self, records: list[Record]) -> tuple[int, int]:
+        """Append each record as a line to its file(s); returns (calls, lines written)."""
+        calls = lines = 0
         for record in records:
             if isinstance(record, CallEvent):
                 self._write(self._files[record.agent.site], csv_line(record.row(self.zone)))
                 calls += 1
-            else:
+                lines += 1
+            elif isinstance(record, StatusUpdate):
                 self._write(self._files[STATUS_FILE], record.line(self.zone))
-        return calls
+                lines += 1
+            elif isinstance(record, (StateChange, QueueEvent)):
+                name = live.STATES_FILE if isinstance(record, StateChange) else live.QUEUE_FILE
+                self._write(self._files[name], csv_line(record.row(self.zone)))
+                lines += 1
+            if self.queue_log and not isinstance(record, (CallEvent, StatusUpdate)):
+                line = record.queue_log()
+                if line is not None:
+                    self._write(self._files[live.QUEUE_LOG_FILE], line)
+                    lines += 1
+        return calls, lines
 
 
 def csv_line(values: tuple[str, ...]) -> str:
@@ -500,6 +621,11 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         "simulator's files in --out (default 0: append)",
     )
     parser.add_argument(
+        "--queue-log",
+        action="store_true",
+        help="also write the floor as Asterisk's queue_log (read it with config/asterisk.yaml)",
+    )
+    parser.add_argument(
         "--day",
         type=_positive(int),
         metavar="EVENTS",
@@ -523,8 +649,9 @@ def run_simulate(args: argparse.Namespace) -> int:
         print(f"floorwatch simulate: {args.day:,} calls into {out} ({names}) in {elapsed:.1f} s")
         return 0
     simulator = FloorSimulator(
-        out, args.agents, seed=args.seed, rate=args.rate, start=args.start, speed=args.speed
-    )
+        out, args.agents, seed=args.seed, rate=args.rate, start=args.start, speed=args.speed,
+        queue_log=args.queue_log,
+    )  # fmt: skip
     started = time.monotonic()
     if args.backfill > 0:
         simulator.backfill(args.backfill)

@@ -20,7 +20,9 @@ from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.clean import clean_labels
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
 from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.live.queues import EVENT, EVENTS
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
+from floorwatch.live.states import REASON
 from floorwatch.text.safe import clean_text
 
 SHOWN_VALUE_CHARS = 40
@@ -28,7 +30,8 @@ SHOWN_VALUE_CHARS = 40
 
 def needed_columns(feed: FeedConfig) -> list[str]:
     """Every source column the feed reads, in a stable order, once each."""
-    columns = [feed.agent]
+    columns = [feed.agent] if feed.agent else []
+    columns.extend(column for _, column in feed.text_columns())
     if feed.time is not None:
         columns.extend(feed.time.columns)
     columns.extend(c for c in (feed.name_column, feed.team_column) if c)
@@ -70,7 +73,7 @@ def build_batch(
     if not keep.all():
         text = {name: values.filter(pa.array(keep)) for name, values in text.items()}
         lines = lines[keep]
-    agents = clean_labels(text[feed.agent], empty="")
+    agents = _agents(feed, text, len(lines))
     if feed.exclude_agents:
         kept = ~np.isin(agents, np.array(feed.exclude_agents, dtype=object))
         if not kept.all():
@@ -78,22 +81,50 @@ def build_batch(
             lines, agents = lines[kept], agents[kept]
     if not len(lines):
         return parsed
-    checks = [_Check(agents == "", feed.agent, text[feed.agent], "is empty")]
+    checks = [_Check(agents == "", feed.agent, text[feed.agent], "is empty")] if feed.agent else []
     ts = _times(feed, text, context, checks)
+    labels = live_labels(feed, text, checks)
     values: dict[str, np.ndarray] = {}
     for spec in feed.fields:
         converted: Converted = CONVERTERS[spec.type](text[spec.column])
         values[spec.name] = converted.values
         problem = _field_problem(spec.name, spec.column, PROBLEMS[spec.type])
         checks.append(_Check(converted.bad, spec.name, text[spec.column], problem))
-    bad = np.logical_or.reduce([check.bad for check in checks])
+    bad = np.logical_or.reduce([c.bad for c in checks]) if checks else np.zeros(len(lines), bool)
     if bad.any():
         _explain(parsed, bad, checks, lines, room)
     good = ~bad
     if good.any():
         parsed.rows = _frame(feed, text, good, ts, agents, values)
+        for name, array in labels.items():
+            parsed.rows[name] = pd.Series(array[good], dtype=object)
         parsed.newest_ts = float(ts[good].max())
     return parsed
+
+
+def _agents(feed: FeedConfig, text: Mapping[str, pa.Array], size: int) -> np.ndarray:
+    if not feed.agent:  # a queue feed without an agent column: the callers are nobody's yet
+        return np.full(size, "", dtype=object)
+    return clean_labels(text[feed.agent], empty="")
+
+
+def live_labels(
+    feed: FeedConfig, text: Mapping[str, pa.Array], checks: list[_Check]
+) -> dict[str, np.ndarray]:
+    """The text a states or queue feed carries (state, reason; queue, contact, event), cleaned;
+    a row without its state, queue, contact or a known event is rejected."""
+    labels: dict[str, np.ndarray] = {}
+    for name, column in feed.text_columns():
+        values = clean_labels(text[column], empty=None)
+        if name == EVENT:
+            values = np.array([v.lower() if v else v for v in values], dtype=object)
+            unknown = np.array([v is not None and v not in EVENTS for v in values], dtype=bool)
+            checks.append(_Check(unknown, name, text[column], "is not enter, answer or abandon"))
+        if name != REASON:
+            missing = np.array([v is None for v in values], dtype=bool)
+            checks.append(_Check(missing, name, text[column], "is empty"))
+        labels[name] = values
+    return labels
 
 
 def _wanted(feed: FeedConfig, text: Mapping[str, pa.Array], size: int) -> np.ndarray:
@@ -108,7 +139,7 @@ def _wanted(feed: FeedConfig, text: Mapping[str, pa.Array], size: int) -> np.nda
 def _times(
     feed: FeedConfig, text: Mapping[str, pa.Array], context: ParseContext, checks: list[_Check]
 ) -> np.ndarray:
-    size = len(text[feed.agent])
+    size = len(next(iter(text.values())))
     if feed.time is None:  # a snapshot without a time: it holds as of now
         return np.full(size, context.clock(), dtype="float64")
     columns = feed.time.columns

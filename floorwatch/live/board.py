@@ -26,7 +26,10 @@ from floorwatch.feeds.roster import Roster, RosterError, load_roster
 from floorwatch.live.clock import FloorClock
 from floorwatch.live.indexes import CalmSortIndex, GroupSums, SortIndex
 from floorwatch.live.metrics import MetricsEngine
+from floorwatch.live.presence import Presence, StateRed
+from floorwatch.live.queues import QueueFigures
 from floorwatch.live.rows import TS
+from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import (
     Status,
     crossed_bound,
@@ -65,6 +68,8 @@ class AgentRow:
     # it began (a red found at the start, until `settle_red_starts`)
     hire_date: str | None = None  # from the roster, ISO date
     excess: float = 0.0  # the cells' excess summed: orders agents within a colour
+    state: AgentState | None = None  # what the agent is doing now (a states feed), if known
+    metrics_status: Status = Status.NONE  # the worst of the cells alone (status may add the state)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class BoardDelta:
     transitions: tuple[Transition, ...] = ()
     now: float = 0.0
     first: bool = False
+    queues: bool = False  # the queues' figures changed
+    state_reds: tuple[StateRed, ...] = ()  # states that reached their red limit
     moved: frozenset[str] = frozenset()
 
     @property
@@ -114,6 +121,8 @@ class BoardDelta:
             transitions=self.transitions + later.transitions,
             now=max(self.now, later.now),
             first=self.first or later.first,
+            queues=self.queues or later.queues,
+            state_reds=self.state_reds + later.state_reds,
             moved=(self.moved | later.moved) - removed,
         )
 
@@ -148,9 +157,11 @@ class Board:
     def __post_init__(self) -> None:
         self.metrics: dict[str, MetricConfig] = {m.key: m for m in self.config.metrics}
         self.engine = MetricsEngine(self.config.metrics, self.config.floor, retain=self.retain)
+        self.presence = Presence(self.config)
+        self._state_touched: set[str] = set()
         # The floor's time, for the board and every face that shows it (floorwatch.live.clock).
         self.floor_clock = FloorClock(self.config.floor, wall=lambda: self.clock())
-        self.floor_clock.follow(lambda: self.engine.newest if self.now is None else self.now)
+        self.floor_clock.follow(lambda: self._newest() if self.now is None else self.now)
         if self.roster is None and self.config.roster is not None:
             self.roster = self._load_roster(self.config.roster)
         self.now: float | None = None  # board time of the last tick
@@ -181,6 +192,12 @@ class Board:
 
     def ingest(self, feed: FeedConfig, batch: pd.DataFrame) -> None:
         """Add parsed rows (schema in floorwatch.live.rows) from `feed`; cheap per row."""
+        if feed.kind == "states":
+            self._state_touched |= self.presence.ingest_states(batch)
+            return
+        if feed.kind == "queue":
+            self.presence.ingest_queue(batch)
+            return
         ingested = self.engine.ingest(batch, snapshot=feed.kind == "snapshot")
         for labels, latest in (
             (self._feed_names, ingested.names),
@@ -209,7 +226,7 @@ class Board:
 
     def tick(self, now: float | None = None) -> BoardDelta:
         """Re-evaluate what rows or the passing of time changed; `now` defaults per floor.clock."""
-        now = self.floor_clock.tick_time(self.engine.newest) if now is None else now
+        now = self.floor_clock.tick_time(self._newest()) if now is None else now
         self.now = now
         changed: set[str] = set()
         added: set[str] = set()
@@ -219,7 +236,12 @@ class Board:
         if self._first:
             self._first_now = now
         held = self._first or bool(self._unsettled)
-        for agent, keys in self.engine.advance(now, prune=not held).items():
+        due = self.engine.advance(now, prune=not held)
+        touched_states, queues_changed = self.presence.advance(now)
+        for agent in touched_states | self._state_touched:
+            due.setdefault(agent, set())
+        self._state_touched = set()
+        for agent, keys in due.items():
             old = self.rows.get(agent)
             row = self._row(agent, keys, old, now)
             if row is None:
@@ -248,6 +270,10 @@ class Board:
         if moved - touched:
             self._cache.clear()
         first, self._first = self._first, False
+        rows = self.rows
+        state_reds = self.presence.reds(
+            ((a, rows[a].name, rows[a].state) for a in changed | added), now
+        )
         return BoardDelta(
             changed=frozenset(changed),
             added=frozenset(added),
@@ -255,8 +281,15 @@ class Board:
             transitions=tuple(transitions),
             now=now,
             first=first,
+            queues=queues_changed,
+            state_reds=tuple(state_reds),
             moved=frozenset(moved - touched),
         )
+
+    def _newest(self) -> float | None:
+        """The newest event seen: contacts, states and queue events alike."""
+        times = [t for t in (self.engine.newest, self.presence.newest) if t is not None]
+        return max(times) if times else None
 
     def _row(self, agent: str, keys: set[str], old: AgentRow | None, now: float) -> AgentRow | None:
         name, team, hire_date = self._labels(agent)
@@ -268,13 +301,19 @@ class Board:
             else self._cell(agent, team, metric)
             for key, metric in self.metrics.items()
         }
-        if not any(cell.count for cell in cells.values()):
+        state = self.presence.state(agent)
+        metrics_status = worst(cell.status for cell in cells.values())
+        if not any(cell.count for cell in cells.values()) and state is None:
             return None
-        status = worst(cell.status for cell in cells.values())
+        if metrics_status is not Status.RED and self.presence.hidden(agent, now):
+            return None  # offline for floor.offline_hides: off the board unless red for metrics
+        status = max(metrics_status, self.presence.state_status(state, now))
         red_since, red_at_start = None, False
         if status is Status.RED:
             if old is not None and old.status is Status.RED:
                 red_since, red_at_start = old.red_since, old.red_at_start
+            elif metrics_status is not Status.RED and state is not None and state.red is not None:
+                red_since = state.since + state.red  # red from the state: when its limit came
             elif not self._first:  # rows come as they happen: the red began as they came
                 red_since, red_at_start = now, False
             elif self.defer_red_starts:  # settle_red_starts reads the rows
@@ -292,6 +331,8 @@ class Board:
             red_at_start=red_at_start,
             hire_date=hire_date,
             excess=sum(cell.excess for cell in cells.values()),
+            state=state,
+            metrics_status=metrics_status,
         )
 
     def settle_red_starts(self) -> BoardDelta:
@@ -334,8 +375,17 @@ class Board:
 
     def _labels(self, agent: str) -> tuple[str, str | None, str | None]:
         entry = self.roster.get(agent) if self.roster is not None else None
-        name = (entry.name if entry else None) or self._feed_names.get(agent) or agent
-        team = (entry.team if entry else None) or self._feed_teams.get(agent)
+        name = (
+            (entry.name if entry else None)
+            or self._feed_names.get(agent)
+            or self.presence.names.get(agent)
+            or agent
+        )
+        team = (
+            (entry.team if entry else None)
+            or self._feed_teams.get(agent)
+            or self.presence.teams.get(agent)
+        )
         return name, team, entry.hire_date if entry else None
 
     def _cell(self, agent: str, team: str | None, metric: MetricConfig) -> MetricCell:
@@ -362,8 +412,13 @@ class Board:
         sort: str = "status",
         team: str | None = None,
         only: Iterable[Status] | None = None,
+        *,
+        teams: Iterable[str] | None = None,
+        category: str | None = None,
     ) -> list[str]:
-        """Agent ids in display order: sort is 'status' (worst first), 'name' or a metric key.
+        """Agent ids in display order: sort is 'status' (worst first), 'name', 'state' (longest
+        in its state first) or a metric key. `team` keeps one team, `teams` a supervisor's
+        scope, `category` the agents whose state is in that category.
 
         Status order is red, amber, green, none; within a colour the agent furthest past its
         thresholds first; ties by name then id, so rows never swap places for nothing. Worst
@@ -376,9 +431,10 @@ class Board:
         index = self._sorts.get(sort)
         if index is None:
             index = self._sorts[sort] = self._new_index(sort)
-        if team is None and wanted is None:
+        scope = frozenset(teams) if teams is not None else None
+        if team is None and wanted is None and scope is None and category is None:
             return list(index.ids())
-        cache_key = ("sort", sort, team, wanted)
+        cache_key = ("sort", sort, team, wanted, scope, category)
         cached = self._cache.get(cache_key)
         if cached is None:
             rows = self.rows
@@ -387,6 +443,8 @@ class Board:
                 for agent in index.ids()
                 if (team is None or rows[agent].team == team)
                 and (wanted is None or rows[agent].status in wanted)
+                and (scope is None or rows[agent].team in scope)
+                and (category is None or _category(rows[agent]) == category)
             ]
             self._cache[cache_key] = cached
         return list(cast("list[str]", cached))
@@ -404,6 +462,13 @@ class Board:
             return lambda row: (-row.status, -row.excess, row.name.casefold(), row.name, row.agent)
         if sort == "name":
             return lambda row: (row.name.casefold(), row.name, row.agent)
+        if sort == "state":  # the longest in its state first: `since` orders it for good
+            return lambda row: (
+                row.state is None,
+                row.state.since if row.state is not None else 0.0,
+                row.name.casefold(),
+                row.agent,
+            )
         metric = self.metrics.get(sort)
         if metric is None:
             raise ValueError(f"unknown sort {sort!r}: use status, name or a metric key")
@@ -424,17 +489,41 @@ class Board:
         """The teams on the board, sorted (for the team filter)."""
         return sorted({row.team for row in self.rows.values() if row.team is not None})
 
-    def counts(self, team: str | None = None) -> dict[Status, int]:
-        """Agents per overall status (all four keys present)."""
-        cache_key = ("counts", team)
+    def counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[Status, int]:
+        """Agents per overall status (all four keys present), in `team` or the `teams` scope."""
+        scope = frozenset(teams) if teams is not None else None
+        cache_key = ("counts", team, scope)
         cached = self._cache.get(cache_key)
         if cached is None:
             counts = dict.fromkeys(Status, 0)
             for row in self.rows.values():
-                if team is None or row.team == team:
+                if (team is None or row.team == team) and (scope is None or row.team in scope):
                     counts[row.status] += 1
             self._cache[cache_key] = cached = counts
         return dict(cast("dict[Status, int]", cached))
+
+    def state_counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Agents on the board per state category (every category present)."""
+        scope = frozenset(teams) if teams is not None else None
+        cache_key = ("states", team, scope)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            agents = [
+                row.agent
+                for row in self.rows.values()
+                if (team is None or row.team == team) and (scope is None or row.team in scope)
+            ]
+            self._cache[cache_key] = cached = self.presence.counts(agents)
+        return dict(cast("dict[str, int]", cached))
+
+    @property
+    def queue_figures(self) -> tuple[QueueFigures, ...]:
+        """Every queue's figures as of the last tick."""
+        return self.presence.queue_figures
 
     def team_summary(self) -> dict[str, Summary]:
         """Per team and metric: the mean of the agents' values (cells with at least min_count
@@ -507,6 +596,10 @@ class Board:
         whatever its window (for 'did the metric improve after the note'). Only events the
         board still keeps count: the longest window, today, plus `retain` seconds."""
         return self.engine.metric_value(agent, metric_key, start, end)
+
+
+def _category(row: AgentRow) -> str | None:
+    return row.state.category if row.state is not None else None
 
 
 def _transitions(old: AgentRow | None, new: AgentRow, now: float) -> list[Transition]:

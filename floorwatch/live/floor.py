@@ -71,6 +71,7 @@ class Floor:
         self._stop = asyncio.Event()
         self._stale: frozenset[str] = frozenset()
         self._ticked_at = -float("inf")  # time.monotonic() of the board's last tick
+        self._unknown_said: set[str] = set()  # raw states not in `states:`, said once each
 
     # -- viewers -------------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ class Floor:
             errors = (*errors, f"loading feeds failed: {error}")
             delta = self.board.tick()
         self.loaded = True
-        self._publish(delta, errors)
+        self._publish(delta, (*errors, *self._unknown_states()))
         try:  # when the reds found at start began, read from the rows (SINCE then says it)
             settled = await asyncio.to_thread(self.board.settle_red_starts)
         except Exception:
@@ -155,7 +156,7 @@ class Floor:
                 log.exception("ingest failed")
                 errors = (f"ingest failed: {error}",)
             self._refresh_stale()
-            self._publish(self._tick(), errors)
+            self._publish(self._tick(), (*errors, *self._unknown_states()))
 
     async def _follow_clock(self) -> None:
         while not self._stop.is_set():
@@ -165,8 +166,17 @@ class Floor:
                 continue
             stale_changed = self._refresh_stale()
             delta = self._tick()
-            if not delta.empty or delta.transitions or stale_changed:
+            if not delta.empty or delta.transitions or stale_changed or delta.queues:
                 self._publish(delta)
+
+    def _unknown_states(self) -> list[str]:
+        """Raw states the config does not list, each said once (shown as they are, `other`)."""
+        new = [s for s in self.board.presence.unknown_states() if s not in self._unknown_said]
+        self._unknown_said.update(new)
+        return [
+            f"state {name!r} is not in the config's `states:` (shown as it is, category other)"
+            for name in new
+        ]
 
     def _tick(self) -> BoardDelta:
         self._ticked_at = time.monotonic()

@@ -24,8 +24,11 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from floorwatch.config.types import Config, MetricConfig, Threshold
+from floorwatch.config.types import Config, MetricConfig, MetricFormat, Threshold
 from floorwatch.live.board import AgentRow, Board, Transition
+from floorwatch.live.presence import StateRed
+from floorwatch.live.queues import QueueFigures
+from floorwatch.live.states import AgentState
 from floorwatch.live.thresholds import Status, crossed_bound
 from floorwatch.text.safe import clean_text, csv_cell, json_text
 from floorwatch.text.values import condition_text, format_value, metric_value, shower
@@ -73,6 +76,12 @@ def format_transition(transition: Transition, board: Board) -> str:
     return f"{clock} {name} {metric.label} {value}{bound} {transition.new.word}"
 
 
+def format_state_red(red: StateRed, timezone: str | None) -> str:
+    """An events-panel line: '10:42 Li Wei Break 20:00 ■ Coffee RED' (plain text, untrusted)."""
+    label = red.state.label(red.at, f" {Status.RED.shape}")
+    return f"{_clock(red.at, timezone)} {clean_text(red.name)} {clean_text(label)} RED"
+
+
 def _bound_text(status: Status, threshold: Threshold, metric: MetricConfig) -> str:
     """' > 5:00' for a lower-is-better metric gone red, ' < 80%' for a higher one, and so on:
     the level the new status is judged by (red's, else green's), in the one wording."""
@@ -94,29 +103,57 @@ def board_document(
     board: Board, config: Config, feeds_statuses: Iterable[FeedStatus], generated_at: float
 ) -> dict[str, Any]:
     """The JSON contract as Python objects (tests and other tools can use it without parsing)."""
+    now = board.now if board.now is not None else generated_at
+    zone = config.floor.timezone
     return {
-        "generated_at": iso_time(generated_at, config.floor.timezone),
+        "generated_at": iso_time(generated_at, zone),
         "floor": config.floor.name,
         "clock": config.floor.clock,
-        "agents": [
-            _agent_document(board.rows[agent], config.floor.timezone)
-            for agent in board.sorted_ids()
-        ],
+        "queues": [_queue_document(figures) for figures in board.queue_figures],
+        "agents": [_agent_document(board.rows[agent], now, zone) for agent in board.sorted_ids()],
         "feeds": [_feed_document(status) for status in feeds_statuses],
     }
 
 
-def _agent_document(row: AgentRow, timezone: str | None) -> dict[str, Any]:
+def _agent_document(row: AgentRow, now: float, zone: str | None) -> dict[str, Any]:
     return {
         "agent": row.agent,
         "name": row.name,
         "team": row.team,
         "status": row.status.json_name,
-        "red_since": None if row.red_since is None else iso_time(row.red_since, timezone),
+        "red_since": None if row.red_since is None else iso_time(row.red_since, zone),
+        "state": _state_document(row.state, now, zone),
         "metrics": {
             key: {"value": cell.value, "status": cell.status.json_name, "count": cell.count}
             for key, cell in row.cells.items()
         },
+    }
+
+
+def _state_document(
+    state: AgentState | None, now: float, zone: str | None
+) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {
+        "name": state.name,
+        "category": state.category,
+        "reason": state.reason,
+        "since": iso_time(state.since, zone),
+        "status": state.status(now).json_name,
+    }
+
+
+def _queue_document(figures: QueueFigures) -> dict[str, Any]:
+    """Base units: seconds, fractions 0..1; null when there is nothing to measure yet."""
+    return {
+        "queue": figures.queue,
+        "waiting": figures.waiting,
+        "longest_wait": figures.longest_wait,
+        "service_level": figures.service_level,
+        "abandon_rate": figures.abandon_rate,
+        "asa": figures.asa,
+        "status": figures.status.json_name,
     }
 
 
@@ -151,7 +188,10 @@ def render_text(
         for status in (Status.RED, Status.AMBER, Status.GREEN, Status.NONE)
     )
     lines = [f"{clean_text(config.floor.name)}  {iso_time(generated_at, zone)}  {tally}", ""]
+    now = board.now if board.now is not None else generated_at
+    states = any(feed.kind == "states" for feed in config.feeds)
     header = ["STATUS", "AGENT", "NAME", "TEAM", *(m.label for m in config.metrics), "RED SINCE"]
+    header += ["STATE"] if states else []
     table = [
         [
             row.status.label,
@@ -160,6 +200,7 @@ def render_text(
             clean_text(row.team or ""),
             *(_cell_text(row, m) for m in config.metrics),
             _since_text(row, zone),
+            *([_state_text(row.state, now)] if states else []),
         ]
         for row in (board.rows[agent] for agent in board.sorted_ids())
     ]
@@ -167,9 +208,32 @@ def render_text(
     lines.extend(_align([header, *table], right))
     if not table:
         lines.append("(no agents with rows in their windows)")
+    lines.extend(_queue_lines(board))
     lines.extend(_team_lines(board, config))
     lines.extend(_feed_lines(feeds_statuses))
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _state_text(state: AgentState | None, now: float) -> str:
+    if state is None:
+        return ""
+    status = state.status(now)
+    mark = f" {status.shape}" if status in (Status.RED, Status.AMBER) else ""
+    return clean_text(state.label(now, mark))
+
+
+def _queue_lines(board: Board) -> list[str]:
+    lines = []
+    for f in board.queue_figures:
+        parts = [
+            f"{f.waiting} waiting",
+            f"oldest {format_value(f.longest_wait, MetricFormat.DURATION)}",
+            f"SL {format_value(f.service_level, MetricFormat.PERCENT)}",
+            f"abandoned {format_value(f.abandon_rate, MetricFormat.PERCENT)}",
+            f"ASA {format_value(f.asa, MetricFormat.DURATION)}",
+        ]
+        lines.append(f"  {f.status.label} {clean_text(f.queue)}: " + ", ".join(parts))
+    return ["", "Queues:", *lines] if lines else []
 
 
 def _since_text(row: AgentRow, zone: str | None) -> str:
@@ -234,14 +298,20 @@ def render_csv(
 ) -> str:
     """One line per agent, worst first: status, agent, name, team, then per metric its value
     (base units), status and count, then red_since (ISO). Names and teams that a spreadsheet
-    would run as a formula get a leading apostrophe (`floorwatch.text.safe.csv_cell`)."""
-    del feeds_statuses, generated_at  # the CSV is the table only; JSON carries the rest
+    would run as a formula get a leading apostrophe (`floorwatch.text.safe.csv_cell`). With a
+    states feed, then each agent's state, its category, reason, since (ISO) and status."""
+    del feeds_statuses  # the CSV is the table only; JSON carries the rest
+    now = board.now if board.now is not None else generated_at
+    states = any(feed.kind == "states" for feed in config.feeds)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["status", "agent", "name", "team"]
     for metric in config.metrics:
         header += [metric.key, f"{metric.key}_status", f"{metric.key}_count"]
-    writer.writerow([*header, "red_since"])
+    header.append("red_since")
+    if states:
+        header += ["state", "state_category", "state_reason", "state_since", "state_status"]
+    writer.writerow(header)
     for agent in board.sorted_ids():
         row = board.rows[agent]
         line = [row.status.json_name, *map(csv_cell, (row.agent, row.name, row.team or ""))]
@@ -250,5 +320,16 @@ def render_csv(
             value = "" if cell.value is None else repr(cell.value)
             line += [value, cell.status.json_name, str(cell.count)]
         since = "" if row.red_since is None else iso_time(row.red_since, config.floor.timezone)
-        writer.writerow([*line, since])
+        line.append(since)
+        if states:
+            line += _state_cells(row.state, now, config.floor.timezone)
+        writer.writerow(line)
     return out.getvalue()
+
+
+def _state_cells(state: AgentState | None, now: float, zone: str | None) -> list[str]:
+    if state is None:
+        return [""] * 5
+    since = iso_time(state.since, zone)
+    reason = csv_cell(state.reason or "")
+    return [csv_cell(state.name), state.category, reason, since, state.status(now).json_name]

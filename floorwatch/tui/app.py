@@ -33,8 +33,9 @@ from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow, BoardDelta
 from floorwatch.live.reds import RedKeeper
+from floorwatch.live.scope import supervisor_teams
 from floorwatch.live.thresholds import Status
-from floorwatch.reports.board import format_transition
+from floorwatch.reports.board import format_state_red, format_transition
 from floorwatch.store import StoreError, open_store
 from floorwatch.text.plural import plural
 from floorwatch.tui.messages import (
@@ -142,11 +143,13 @@ class FloorwatchApp(App[None]):
                 floor_clock=self.floor_clock,
             )  # fmt: skip
         else:
+            who = self.notes.author if self.notes is not None else self.author
             self.main_screen = BoardScreen(
                 self.config, board, palette=self.palette, clock=self.clock,
                 facts_interval=self.HEADER_INTERVAL, floor_clock=self.floor_clock,
                 goals_of=self.notes.goals if self.notes is not None else None,
                 today_of=self.floor_clock.today,
+                scope=supervisor_teams(self.config, getattr(board, "roster", None), who),
             )  # fmt: skip
         return self.main_screen
 
@@ -263,11 +266,16 @@ class FloorwatchApp(App[None]):
         if self.wall or not isinstance(self.main_screen, BoardScreen):
             return
         reds = [t for t in delta.transitions if t.new is Status.RED]
-        if not reds:
+        if not reds and not delta.state_reds:
             return
         lines = [format_transition(t, self.floor.board) for t in reds]
-        self.main_screen.add_events(lines)
+        zone = self.config.floor.timezone
+        states = [format_state_red(red, zone) for red in delta.state_reds]
+        self.main_screen.add_events([*lines, *states])
         self._held_toasts.extend((line, t.agent) for line, t in zip(lines, reds, strict=True))
+        self._held_toasts.extend(
+            (line, red.agent) for line, red in zip(states, delta.state_reds, strict=True)
+        )
         if self._toast_timer is None:
             self._release_toasts()
 

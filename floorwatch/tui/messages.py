@@ -47,10 +47,10 @@ class MergedUpdate:
 
     def add(self, update: FloorUpdateLike) -> None:
         delta = update.delta
-        if delta.first and delta.transitions:
+        if delta.first and (delta.transitions or delta.state_reds):
             # A first tick's transitions are the board appearing, not news: never alert on
             # them, even merged with a later tick whose transitions are.
-            delta = replace(delta, transitions=())
+            delta = replace(delta, transitions=(), state_reds=())
         self.delta = self.delta.merge(delta) if self.count else delta
         self.statuses = tuple(update.statuses)
         self.stale = frozenset(update.stale)

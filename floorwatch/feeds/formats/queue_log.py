@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 from floorwatch.config.types import QUEUE_LOG_COLUMNS, FeedConfig
 from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
 from floorwatch.feeds.convert import to_number
+from floorwatch.feeds.formats.queue_log_live import live_columns, live_feed, wanted
 from floorwatch.feeds.formats.registry import ParseContext, Parsed, readable_lines
 
 FIXED_FIELDS = 5  # time|callid|queue|agent|event
@@ -51,9 +52,12 @@ class QueueLogParser:
     """One queue_log file. Needs no header: every line stands alone."""
 
     def __init__(self, feed: FeedConfig, context: ParseContext) -> None:
-        self.feed = feed
+        self.kind = feed.kind if feed.kind in ("states", "queue") else None
+        self.feed = live_feed(feed) if self.kind else feed
         self.context = context
-        self.needed = needed_columns(feed)
+        self.needed = needed_columns(self.feed)
+        if self.kind:  # its own columns, read below, and the feed's `where` columns
+            self.needed = [c for c in needed_columns(feed) if c in QUEUE_LOG_COLUMNS]
         unknown = [column for column in self.needed if column not in QUEUE_LOG_COLUMNS]
         if unknown:  # the config check says this first, with the line; this is the backstop
             names = ", ".join(f"'{column}'" for column in unknown)
@@ -76,6 +80,9 @@ class QueueLogParser:
         for index in np.flatnonzero(widths < FIXED_FIELDS).tolist():
             parsed.reject(int(records.lines[kept[index]]), _too_few(int(widths[index])), room)
         events = _field(parts, 4)
+        if self.kind:
+            self._live(parsed, parts, widths, events, records.lines[kept], room)
+            return parsed
         outcome = (widths >= FIXED_FIELDS) & _mask(pc.is_in(events, pa.array(OUTCOMES)))
         if outcome.any():
             chosen = pa.array(outcome)
@@ -84,6 +91,29 @@ class QueueLogParser:
             where = records.lines[kept[outcome]]
             parsed.absorb(build_batch(self.feed, text_columns, where, self.context, room), room)
         return parsed
+
+    def _live(
+        self,
+        parsed: Parsed,
+        parts: pa.ListArray,
+        widths: np.ndarray,
+        events: pa.Array,
+        lines: np.ndarray,
+        room: int,
+    ) -> None:
+        """States or queue events (queue_log_live.py) from the lines that give them."""
+        assert self.kind is not None
+        wanted_lines = (widths >= FIXED_FIELDS) & wanted(self.kind, events, _field(parts, 3))
+        if not wanted_lines.any():
+            return
+        chosen = pa.array(wanted_lines)
+        columns = _Columns(parts.filter(chosen), events.filter(chosen))
+        text = {column: columns.get(column) for column in self.needed}
+        text.update(live_columns(self.kind, columns.event, lambda i: columns._data(i)))
+        text.update(time=columns.get("time"), agent=columns.get("agent"))
+        text.update(callid=columns.get("callid"), queue=columns.get("queue"))
+        batch = build_batch(self.feed, text, lines[wanted_lines], self.context, room)
+        parsed.absorb(batch, room)
 
 
 class _Columns:

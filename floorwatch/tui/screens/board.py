@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from floorwatch.config.types import Config
 from floorwatch.live.board import BoardDelta
 from floorwatch.live.clock import FloorClock
+from floorwatch.live.states import CATEGORY_WORDS
 from floorwatch.live.thresholds import Status
 from floorwatch.tui.messages import (
     CycleTheme,
@@ -44,7 +45,10 @@ BOARD_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("n", "search_next(1)", "next", "the next agent matching the last search"),
     ("N", "search_next(-1)", "prev", "the previous agent matching the last search"),
     ("enter", "open_agent", "open", "open the selected agent: metrics, thresholds, notes"),
-    ("t", "cycle_team", "team", "cycle the team filter (all, then each team)"),
+    ("t", "cycle_team", "team", "cycle the team filter (all, then each of your teams)"),
+    ("w", "whole_floor", "floor", "the whole floor, or back to your own teams"),
+    ("a", "cycle_state", "state", "cycle the state filter: all, available, on contact, ..."),
+    ("d", "sort_in_state", "in state", "sort by time in state, the longest first"),
     ("s", "cycle_sort", "sort", "cycle the sort: status, name, then each metric"),
     ("1", "only('red')", "red", "show only red agents (again: show all)"),
     ("2", "only('amber')", "amber", "show only amber agents (again: show all)"),
@@ -92,6 +96,7 @@ class BoardScreen(Screen[None]):
         floor_clock: FloorClock | None = None,
         goals_of: GoalsOf | None = None,
         today_of: Callable[[], date] | None = None,
+        scope: Iterable[str] = (),
     ) -> None:
         super().__init__(id="board-screen")
         self.config = config
@@ -105,9 +110,13 @@ class BoardScreen(Screen[None]):
             palette=palette,
             timezone=config.floor.timezone,
             clock=clock,
+            states=has_states(config),
             id="board",
         )
-        self.view = BoardView(board, self.table, (m.key for m in config.metrics))
+        self.view = BoardView(
+            board, self.table, (m.key for m in config.metrics), states=has_states(config),
+            scope=scope,
+        )  # fmt: skip
         self.header = FloorHeader(
             config.floor.name, config.metrics, timezone=config.floor.timezone, palette=palette,
             id="header",
@@ -191,9 +200,11 @@ class BoardScreen(Screen[None]):
             self._show_facts()
         now = self.clock()
         # The floor's time: with floor.clock: data the rows' own, so it agrees with SINCE.
-        self.header.tick(self.floor_clock.now())
+        floor_now = self.floor_clock.now()
+        self.header.tick(floor_now)
         self.feed_status.tick(now)
         self.table.expire_flashes(now)
+        self.table.tick(floor_now)
 
     # -- updates from the floor ----------------------------------------------------------------
 
@@ -213,7 +224,7 @@ class BoardScreen(Screen[None]):
         self.view.apply(delta)
         self.table.flash(_reds(delta), self.clock())
         # Team averages scan every agent: the header catches up once a second, not per repaint.
-        if not delta.empty:
+        if not delta.empty or delta.queues:
             self._facts_soon()
 
     def _facts_soon(self) -> None:
@@ -228,14 +239,19 @@ class BoardScreen(Screen[None]):
         self._facts_due = False
         self._facts_at = time.monotonic()
         stale = bool(self.last.stale)
+        scope = self.view.teams_shown
         facts = HeaderFacts(
             days=self._team_days(),
-            counts=self.board.counts(self.view.team),
+            counts=self.board.counts(self.view.team, teams=scope),
             teams=self.board.team_summary(),
             floor=self.board.floor_summary(),
             view=self.view.describe(),
             freshness="STALE" if stale else ("feeds ok" if self.last.loaded else "loading…"),
             stale=stale,
+            states=self.board.state_counts(self.view.team, teams=scope)
+            if has_states(self.config)
+            else None,
+            queues=tuple(getattr(self.board, "queue_figures", ())),
         )
         if self.view.paused:  # the figures stay as they were when paused; the view line moves
             facts = replace(self.header.facts, view=facts.view)
@@ -312,6 +328,31 @@ class BoardScreen(Screen[None]):
         self._show_facts()
         self.notify(f"Team: {team or 'all'}", timeout=2, markup=False)
 
+    def action_whole_floor(self) -> None:
+        if not self.view.scope:
+            self.notify("This board already shows the whole floor", timeout=2, markup=False)
+            return
+        whole = self.view.toggle_whole_floor()
+        self._show_facts()
+        self.notify("Whole floor" if whole else "Your teams", timeout=2, markup=False)
+
+    def action_cycle_state(self) -> None:
+        if not has_states(self.config):
+            self.notify("No states feed: add a feed with kind: states", timeout=3, markup=False)
+            return
+        category = self.view.cycle_category()
+        self._show_facts()
+        word = CATEGORY_WORDS[category] if category is not None else "all"
+        self.notify(f"State: {word}", timeout=2, markup=False)
+
+    def action_sort_in_state(self) -> None:
+        if not has_states(self.config):
+            self.notify("No states feed: add a feed with kind: states", timeout=3, markup=False)
+            return
+        self.view.set_sort("state")
+        self._show_facts()
+        self.notify("Sort: time in state", timeout=2, markup=False)
+
     def action_cycle_sort(self) -> None:
         self.view.cycle_sort()
         self._show_facts()
@@ -382,6 +423,10 @@ def key_bar_entries() -> list[tuple[str, str]]:
         entries.append((KEY_SHOWN.get(key, key), label))
     entries += [("↑↓", "move"), ("q", "quit")]
     return entries
+
+
+def has_states(config: Config) -> bool:
+    return any(feed.kind == "states" for feed in config.feeds)
 
 
 def _reds(delta: BoardDelta) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Protocol
 from floorwatch.config.types import Config, Threshold
 from floorwatch.live.board import AgentRow, BoardDelta, Summary
 from floorwatch.live.clock import FloorClock
+from floorwatch.live.states import CATEGORY_WORDS
 from floorwatch.live.thresholds import Status
 from floorwatch.text.plural import plural
 from floorwatch.tui.widgets.board_table import BoardTable
@@ -24,12 +25,24 @@ class BoardModel(Protocol):
     rows: dict[str, AgentRow]
 
     def sorted_ids(
-        self, sort: str = "status", team: str | None = None, only: Iterable[Status] | None = None
+        self,
+        sort: str = "status",
+        team: str | None = None,
+        only: Iterable[Status] | None = None,
+        *,
+        teams: Iterable[str] | None = None,
+        category: str | None = None,
     ) -> list[str]: ...
 
     def teams(self) -> list[str]: ...
 
-    def counts(self, team: str | None = None) -> dict[Status, int]: ...
+    def counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[Status, int]: ...
+
+    def state_counts(
+        self, team: str | None = None, *, teams: Iterable[str] | None = None
+    ) -> dict[str, int]: ...
 
     def team_summary(self) -> dict[str, Summary]: ...
 
@@ -52,15 +65,27 @@ def screen_floor_clock(config: Config, board: object, wall: Callable[[], float])
 
 
 class BoardView:
-    """Sort, team filter, colour filter and pause for one table."""
+    """Sort, team filter, colour filter, state filter, the supervisor's scope and pause for one
+    table."""
 
-    def __init__(self, board: BoardModel, table: BoardTable, sorts: Iterable[str]) -> None:
+    def __init__(
+        self,
+        board: BoardModel,
+        table: BoardTable,
+        sorts: Iterable[str],
+        *,
+        states: bool = False,
+        scope: Iterable[str] = (),
+    ) -> None:
         self.board = board
         self.table = table
-        self.sorts = ("status", "name", *sorts)
+        self.sorts = ("status", "name", *(("state",) if states else ()), *sorts)
         self.sort = "status"
         self.team: str | None = None
         self.only: Status | None = None
+        self.category: str | None = None  # only agents in this state category
+        self.scope = frozenset(scope)  # the supervisor's own teams (none: the whole floor)
+        self.whole_floor = not self.scope
         self.paused = False
         self._frozen: dict[str, AgentRow] = {}  # the board as it was when paused
 
@@ -72,6 +97,33 @@ class BoardView:
         self.reload()
         return self.sort
 
+    def set_sort(self, sort: str) -> str:
+        self.sort = sort if sort in self.sorts else self.sort
+        self.table.set_sort_key(self.sort)
+        self.reload()
+        return self.sort
+
+    def cycle_category(self) -> str | None:
+        """All, then each state category in turn."""
+        categories: list[str | None] = [None, *CATEGORY_WORDS]
+        index = categories.index(self.category) if self.category in categories else 0
+        self.category = categories[(index + 1) % len(categories)]
+        self.reload()
+        return self.category
+
+    def toggle_whole_floor(self) -> bool:
+        """The whole floor, or back to the supervisor's own teams. True: the whole floor."""
+        self.whole_floor = not self.whole_floor or not self.scope
+        if self.team is not None and not self.whole_floor and self.team not in self.scope:
+            self.team = None
+        self.reload()
+        return self.whole_floor
+
+    @property
+    def teams_shown(self) -> frozenset[str] | None:
+        """The scope in force (None: the whole floor)."""
+        return None if self.whole_floor else self.scope
+
     @property
     def sort_label(self) -> str:
         """The sort as the board's titles say it: 'status', 'name', or the metric's label."""
@@ -79,7 +131,10 @@ class BoardView:
         return labels.get(self.sort, self.sort)
 
     def cycle_team(self) -> str | None:
-        teams: list[str | None] = [None, *self._rows_teams()]
+        scope = self.teams_shown
+        teams: list[str | None] = [
+            None, *(t for t in self._rows_teams() if scope is None or t in scope)
+        ]  # fmt: skip
         index = teams.index(self.team) if self.team in teams else 0
         self.team = teams[(index + 1) % len(teams)]
         self.reload()
@@ -104,8 +159,15 @@ class BoardView:
             self.reload()
 
     def describe(self) -> str:
-        parts = [f"sort {self.sort_label}", f"team {self.team or 'all'}"]
+        parts = [f"sort {self.sort_label}"]
+        if self.teams_shown is not None:
+            parts.append("your teams (" + ", ".join(sorted(self.scope)) + ")")
+        elif self.scope:
+            parts.append("whole floor")
+        parts.append(f"team {self.team or 'all'}")
         parts.append(f"only {self.only.word}" if self.only is not None else "all colours")
+        if self.category is not None:
+            parts.append(f"state {CATEGORY_WORDS[self.category]}")
         parts.append(f"{len(self.table.order)} of {plural(len(self.rows), 'agent')}")
         return " · ".join(parts)
 
@@ -117,8 +179,11 @@ class BoardView:
 
     def order(self) -> list[str]:
         only = (self.only,) if self.only is not None else None
+        scope = self.teams_shown
         if not self.paused:
-            return self.board.sorted_ids(self.sort, self.team, only)
+            return self.board.sorted_ids(
+                self.sort, self.team, only, teams=scope, category=self.category
+            )
         # Paused: the frozen rows, filtered, in the order the board gives them now (close to
         # their order when paused; rows never change under a paused viewer).
         rank = {agent: i for i, agent in enumerate(self.board.sorted_ids(self.sort))}
@@ -127,6 +192,8 @@ class BoardView:
             for row in self._frozen.values()
             if (self.team is None or row.team == self.team)
             and (self.only is None or row.status is self.only)
+            and (scope is None or row.team in scope)
+            and (self.category is None or (row.state and row.state.category) == self.category)
         ]
         kept.sort(key=lambda row: rank.get(row.agent, len(rank)))
         return [row.agent for row in kept]

@@ -20,6 +20,7 @@ from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
+from floorwatch.tui.screens.board import has_states
 from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
@@ -57,7 +58,7 @@ class WallScreen(Screen[None]):
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
             config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
-            paged=True, id="board",
+            paged=True, states=has_states(config), id="board",
         )  # fmt: skip
         self.view = BoardView(board, self.table, ())
         self.header = WallHeader(
@@ -83,6 +84,9 @@ class WallScreen(Screen[None]):
         if self._facts_due:
             self._show_facts()
         self.table.expire_flashes(self.clock())
+        now = self.floor_clock.now()  # the STATE timers and the queues' oldest waits
+        self.table.tick(now)
+        self.header.tick(now)
 
     def next_page(self) -> None:
         if self.table.pages > 1:
@@ -122,6 +126,9 @@ class WallScreen(Screen[None]):
             self.table.page,
             self.table.pages,
         )
+        states = self.board.state_counts() if has_states(self.config) else None
+        queues = tuple(getattr(self.board, "queue_figures", ()))
+        self.header.show_live(queues, states, self.floor_clock.now())
 
     def _show_stale(self, stale: frozenset[str]) -> None:
         self.set_class(bool(stale), "-stale")

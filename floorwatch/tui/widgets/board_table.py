@@ -28,7 +28,8 @@ from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.text.search import matches
 from floorwatch.tui.themes import DARK, Palette
-from floorwatch.tui.widgets.columns import Column, choose_columns
+from floorwatch.tui.widgets.columns import GUTTER, Column, choose_columns
+from floorwatch.tui.widgets.live_text import state_cell
 from floorwatch.tui.widgets.row_text import row_text, title_text
 
 FLASH_SECONDS = 3.0  # how long a cell that just turned red stays highlighted
@@ -74,6 +75,7 @@ class BoardTable(ScrollView, can_focus=True):
         timezone: str | None = None,
         clock: Callable[[], float] | None = None,
         paged: bool = False,
+        states: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -83,6 +85,9 @@ class BoardTable(ScrollView, can_focus=True):
         self.zone = ZoneInfo(timezone) if timezone else None
         self.clock = clock
         self.paged = paged
+        self.states = states  # the floor has a states feed: a STATE column
+        self.now = 0.0  # the floor's time: the STATE cells' timers read it
+        self._state_shown: dict[str, str] = {}  # agent -> the STATE text its cached line shows
         self.can_focus = not paged
         if paged:
             self.add_class("-paged")
@@ -114,6 +119,7 @@ class BoardTable(ScrollView, can_focus=True):
         for row in self.rows.values():
             self._count(row, 1)
         self._strips.clear()
+        self._state_shown.clear()
         self._flash = {a: f for a, f in self._flash.items() if a in self.rows}
         self._relayout(force=True)
         self._set_order(list(order), dirty=set(), full=True)
@@ -131,6 +137,7 @@ class BoardTable(ScrollView, can_focus=True):
                 self._longest = None
             self._strips.pop(agent, None)
             self._flash.pop(agent, None)
+            self._state_shown.pop(agent, None)
         for agent, row in changed.items():
             old = self.rows.get(agent)
             if old is not None:
@@ -190,6 +197,39 @@ class BoardTable(ScrollView, can_focus=True):
     @property
     def flashing(self) -> dict[str, dict[str, float]]:
         return self._flash
+
+    def tick(self, now: float) -> None:
+        """Move the STATE timers to `now`: only the STATE cells of visible lines whose text (or
+        colour) changed are repainted (the terminal gets those cells, not whole lines); lines out
+        of sight are rebuilt when they come into view."""
+        self.now = now
+        cell = self._state_cell_span()
+        if not self.states or cell is None:
+            return
+        top = self.scroll_offset.y
+        for index in range(top, min(top + self.body_height, len(self.order))):
+            agent = self.order[index]
+            row = self.rows.get(agent)
+            if self._timer_moved(row, now):
+                self._strips.pop(agent, None)
+                y = index - top + 1
+                if 1 <= y < self.size.height:
+                    self.refresh(Region(cell[0], y, cell[1], 1))
+
+    def _state_cell_span(self) -> tuple[int, int] | None:
+        """(x, width) of the STATE column on screen, or None when it is not shown."""
+        x = GUTTER
+        for column in self._columns:
+            if column.key == "state":
+                return x, column.width
+            x += column.width + 1
+        return None
+
+    def _timer_moved(self, row: AgentRow | None, now: float) -> bool:
+        """The row's STATE text at `now` differs from what its cached line shows."""
+        if row is None or row.state is None:
+            return False
+        return self._state_shown.get(row.agent) != state_cell(row.state, now)[0]
 
     # -- selection and paging ------------------------------------------------------------------
 
@@ -288,6 +328,9 @@ class BoardTable(ScrollView, can_focus=True):
             return Strip.blank(self.content_width, self.rich_style)
         agent = self.order[index]
         strip = self._strips.get(agent)
+        row = self.rows[agent]
+        if strip is not None and self.states and self._timer_moved(row, self.now):
+            strip = None  # its timer moved on while out of sight
         if strip is None:
             strip = self._strips[agent] = self._build_row(self.rows[agent])
             self.renders += 1
@@ -307,6 +350,8 @@ class BoardTable(ScrollView, can_focus=True):
         return self._to_strip(title_text(self._columns, self.palette, self.sort_key))
 
     def _build_row(self, row: AgentRow) -> Strip:
+        if row.state is not None:
+            self._state_shown[row.agent] = state_cell(row.state, self.now)[0]
         text = row_text(
             row,
             self._columns,
@@ -315,6 +360,7 @@ class BoardTable(ScrollView, can_focus=True):
             note=self.notes.get(row.agent, ""),
             flashing=self._flash.get(row.agent, {}),
             selected=row.agent == self.selected,
+            now=self.now,
         )
         return self._to_strip(text)
 
@@ -357,6 +403,7 @@ class BoardTable(ScrollView, can_focus=True):
             trouble={key: (tally[0], tally[1]) for key, tally in self._trouble.items()},
             notes=bool(self.notes) and not self.paged,
             named=self._named,
+            states=self.states,
         )
         if not force and columns == self._columns and width == self._layout_width:
             return False

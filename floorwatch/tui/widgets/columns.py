@@ -23,6 +23,8 @@ TEAM_MIN, TEAM_MAX = 4, 16
 ID_MIN, ID_MAX = 4, 10
 METRIC_MIN = 5  # widest usual value: '12:34', '93.5%'
 MARK = 2  # ' ■' after a metric value (or ' ~' when stale)
+STATE_WIDTH = 18  # 'After Call 12:34 ■', a reason after it when there is room
+STATE_WIDE = 26
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,16 @@ def choose_columns(
     trouble: Mapping[str, tuple[int, int]],
     notes: bool = True,
     named: bool = True,
+    states: bool = False,
 ) -> list[Column]:
     """The columns to show in `width` cells, in display order.
 
     `trouble` gives per metric key (red count, amber count) over the board: a metric with reds
     outranks one with only ambers, which outranks one with neither. `notes` False leaves the
     notes indicator out (no notes yet, or wall mode); `named` False (no agent has a name other
-    than its id) leaves the ID column out; `longest_team` 0 (no teams) leaves TEAM out."""
+    than its id) leaves the ID column out; `longest_team` 0 (no teams) leaves TEAM out. `states`
+    adds the STATE column (a states feed), essential: what an agent is doing now matters as much
+    as a red metric."""
     name = Column("name", "AGENT", _clamp(longest_name, NAME_MIN, NAME_MAX))
     team = Column("team", "TEAM", _clamp(longest_team, TEAM_MIN, TEAM_MAX))
     agent = Column("agent", "ID", _clamp(longest_id, ID_MIN, ID_MAX))
@@ -71,8 +76,10 @@ def choose_columns(
     )  # stable: config order among equals
     troubled = [metric_columns[m.key] for m in ranked if any(trouble.get(m.key, (0, 0)))]
     quiet = [metric_columns[m.key] for m in ranked if not any(trouble.get(m.key, (0, 0)))]
+    state = Column("state", "STATE", STATE_WIDTH)
     # The notes indicator is the supervisor's own work: it outranks a troubled metric.
-    essential = [status, name, since, *([notes_column] if notes else []), *troubled]
+    notes_first = [notes_column] if notes else []
+    essential = [status, name, *([state] if states else []), since, *notes_first, *troubled]
     optional = [*([team] if longest_team else []), *([agent] if named else []), *quiet]
 
     # The name starts at its minimum so that it never pushes out a red metric; it then grows
@@ -86,8 +93,12 @@ def choose_columns(
     used += grown - name_width
     used = _add(chosen, optional, available, used)
     spare = max(0, available - used)
+    if "state" in chosen and spare:  # room for the reason after the timer
+        wider = min(STATE_WIDE, STATE_WIDTH + spare)
+        spare -= wider - STATE_WIDTH
+        chosen["state"] = _with_width(state, wider)
     chosen["name"] = _with_width(name, min(name.width, grown + spare))
-    order = ["status", "name", "agent", "team", *(c.key for c in metric_columns.values())]
+    order = ["status", "name", "state", "agent", "team", *(c.key for c in metric_columns.values())]
     return [chosen[key] for key in [*order, "notes", "since"] if key in chosen]
 
 

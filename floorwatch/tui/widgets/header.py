@@ -15,10 +15,12 @@ from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from floorwatch.config.types import MetricConfig
+from floorwatch.live.queues import QueueFigures
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.text.values import format_value
 from floorwatch.tui.themes import DARK, Palette
+from floorwatch.tui.widgets.live_text import categories_text, queues_text
 
 COUNT_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NONE)
 Summary = Mapping[str, tuple[float | None, Status]]
@@ -35,6 +37,8 @@ class HeaderFacts:
     freshness: str = ""  # 'feeds ok' or 'STALE: calls'
     stale: bool = False
     days: Mapping[str, Sequence[int]] = field(default_factory=dict)  # team -> contacts an hour
+    states: Mapping[str, int] | None = None  # agents per state category (a states feed)
+    queues: tuple[QueueFigures, ...] = ()  # the queue strip (a queue feed)
 
 
 def clock_text(now: float, zone: ZoneInfo | None, seconds: bool = True) -> str:
@@ -114,15 +118,22 @@ class FloorHeader(Widget):
 
     def show(self, facts: HeaderFacts) -> None:
         if facts != self.facts:
-            relayout = len(facts.teams) != len(self.facts.teams)
+            relayout = (
+                len(facts.teams) != len(self.facts.teams)
+                or bool(facts.queues) != bool(self.facts.queues)
+                or (facts.states is None) != (self.facts.states is None)
+            )
             self.facts = facts
             self.refresh(layout=relayout)
 
     def tick(self, now: float) -> None:
         if int(now) != int(self.now):
             self.now = now
-            # Only the clock's line: a second's tick then costs one line of terminal output.
+            # Only the clock's line (and the queue strip, whose oldest wait ticks): a second's
+            # tick then costs a line or two of terminal output.
             self.refresh(Region(0, 0, self.size.width, 1))
+            if self.facts.queues and any(f.waiting for f in self.facts.queues):
+                self.refresh(Region(0, 1, self.size.width, 1))
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
@@ -148,7 +159,14 @@ class FloorHeader(Widget):
             style = red + Style(reverse=True) if facts.stale else Style(dim=True)
             last.append(" · ", style="dim")
             last.append(facts.freshness, style=style)
-        lines = [first, *self._team_lines(width), last]
+        live = []
+        if facts.queues:  # right under the clock: how many wait, and for how long
+            live.append(queues_text(facts.queues, self.now, self.palette))
+        if facts.states is not None:
+            states = Text("states  ", style="bold", end="")
+            states.append_text(categories_text(facts.states, self.palette))
+            live.append(states)
+        lines = [first, *live, *self._team_lines(width), last]
         for line in lines:
             line.no_wrap = True
             line.overflow = "ellipsis"

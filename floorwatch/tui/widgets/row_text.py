@@ -19,6 +19,7 @@ from floorwatch.text.safe import clean_text
 from floorwatch.text.values import metric_value
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.columns import Column
+from floorwatch.tui.widgets.live_text import state_cell
 
 CURSOR_MARK = "▶"  # before the selected row: the selection reads without colour too
 REVERSE = Style(reverse=True)
@@ -50,13 +51,15 @@ def row_text(
     note: str = "",
     flashing: Mapping[str, float] | None = None,
     selected: bool = False,
+    now: float = 0.0,
 ) -> Text:
-    """An agent's line: `flashing` holds the metrics highlighted as just turned red."""
+    """An agent's line: `flashing` holds the metrics highlighted as just turned red; `now` is
+    the floor's time (the STATE cell's timer)."""
     text = Text(CURSOR_MARK if selected else " ", end="")
     for index, column in enumerate(columns):
         if index:
             text.append(" ")
-        text.append_text(cell_text(column, row, palette, zone, note, flashing or {}))
+        text.append_text(cell_text(column, row, palette, zone, note, flashing or {}, now))
     if selected:
         text.stylize(palette.cursor)
     return text
@@ -69,6 +72,7 @@ def cell_text(
     zone: ZoneInfo | None,
     note: str,
     flashing: Mapping[str, float],
+    now: float = 0.0,
 ) -> Text:
     key = column.key
     if column.metric is not None:
@@ -84,6 +88,9 @@ def cell_text(
         return fit("" if row.name == row.agent else clean_text(row.agent), column.width)
     if key == "team":
         return fit(clean_text(row.team or ""), column.width)
+    if key == "state":
+        label, status = state_cell(row.state, now)
+        return fit(label, column.width, palette.for_status(status))
     if key == "notes":
         return fit(clean_text(note), column.width)
     if key == "since":

@@ -1,0 +1,204 @@
+"""The live floor in the app (Pilot): STATE timers tick with no new row and repaint only what
+changed, the header's state counts and queue strip, the state filter, the time-in-state sort,
+a supervisor's own teams and the whole floor, the wall's queues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from floorwatch.config import load_config
+from floorwatch.live.thresholds import Status
+from tests.app_support import NOW, FakeFloor, build_board
+from tests.app_text import screen_lines, screen_text
+
+LIVE = Path(__file__).resolve().parent / "fixtures" / "app" / "live.yaml"
+SIZE = (140, 40)
+
+
+def states_frame(*items: tuple[float, str, str, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ts": [i[0] for i in items],
+            "agent": [i[1] for i in items],
+            "name": [None] * len(items),
+            "team": [None] * len(items),
+            "state": [i[2] for i in items],
+            "reason": [i[3] for i in items],
+        }
+    )
+
+
+def queue_frame(*items: tuple[float, str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ts": [i[0] for i in items],
+            "agent": [""] * len(items),
+            "name": [None] * len(items),
+            "team": [None] * len(items),
+            "queue": [i[1] for i in items],
+            "contact": [i[2] for i in items],
+            "event": [i[3] for i in items],
+        }
+    )
+
+
+class LiveFloor(FakeFloor):
+    def push(self, feed_name: str, rows: pd.DataFrame) -> None:
+        feed = next(f for f in self.config.feeds if f.name == feed_name)
+        self.board.ingest(feed, rows)
+
+
+def make_live_app(**kwargs: Any) -> Any:
+    from floorwatch.tui.app import FloorwatchApp
+
+    config = load_config(LIVE)
+    board, _ = build_board(config)
+    feeds = {feed.name: feed for feed in config.feeds}
+    board.ingest(
+        feeds["states"],
+        states_frame(
+            (NOW - 1190, "A003", "Break", "Coffee"),  # red in 10 s
+            (NOW - 30, "A006", "On Call", None),
+            (NOW - 5, "A011", "Available", None),
+        ),
+    )
+    board.ingest(feeds["queue"], queue_frame((NOW - 20, "Sales", "c1", "enter")))
+    first = board.tick(now=NOW)
+    floor = LiveFloor(board, first)
+    app = FloorwatchApp(config, floor, clock=lambda: floor.now, **kwargs)  # type: ignore[arg-type]
+    app.REPAINT_INTERVAL = 0.0
+    app.HEADER_INTERVAL = 0.0
+    return app
+
+
+def row_line(app: Any, name: str) -> str:
+    return next(line for line in screen_lines(app) if name in line)
+
+
+async def test_a_break_past_its_red_limit_turns_red_without_a_new_row() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        line = row_line(app, "Tomás Ruiz")
+        assert "Break 19:50 ▲ Coffee" in line and "▲ AMBER" in line
+        app.floor.tick(advance=10.0)  # only time passes: no row
+        app.main_screen.tick()
+        await pilot.pause()
+        line = row_line(app, "Tomás Ruiz")
+        assert "Break 20:00 ■ Coffee" in line and "■ RED" in line
+        assert app.floor.board.rows["A003"].status is Status.RED
+
+
+async def test_timers_tick_each_second_and_repaint_only_their_lines() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main_screen.table
+        assert "On Call 0:30" in row_line(app, "Mei Chen")
+        await pilot.pause()
+        before = table.renders
+        app.floor.now += 0.4  # the same second: no line changes
+        app.main_screen.tick()
+        await pilot.pause()
+        assert table.renders == before
+        regions: list[Any] = []
+        refresh = table.refresh
+        table.refresh = lambda *r, **k: (regions.extend(r), refresh(*r, **k))[1]
+        app.floor.now += 0.6  # the next second: the three timers' lines, no other
+        app.main_screen.tick()
+        table.refresh = refresh
+        await pilot.pause()
+        assert table.renders == before + 3
+        state = next(c for c in table.columns if c.key == "state")
+        assert len(regions) == 3  # only the three STATE cells go to the terminal
+        assert {(r.width, r.height) for r in regions} == {(state.width, 1)}
+        assert "On Call 0:31" in row_line(app, "Mei Chen")
+        assert {r.x for r in regions} == {row_line(app, "Mei Chen").index("On Call 0:31")}
+        assert "Available 0:06" in row_line(app, "Priya Nair")
+
+
+async def test_the_header_counts_states_and_shows_the_queue_strip() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        text = screen_text(app)
+        assert "states  avail 1  on call 1  ACW 0  away 1  offline 0" in text
+        assert "Sales 1 waiting ● · oldest 0:20 ● ·" in text
+        app.floor.push(
+            "queue", queue_frame(*[(NOW + 1, "Sales", f"n{i}", "enter") for i in range(5)])
+        )
+        app.floor.tick(advance=45.0)
+        app.main_screen.tick()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Sales 6 waiting ■ · oldest 1:05 ■" in text
+        app.floor.push(
+            "queue", queue_frame(*[(NOW + 46, "Sales", f"n{i}", "answer") for i in range(5)])
+        )
+        app.floor.tick(advance=1.0)
+        app.main_screen.tick()
+        await pilot.pause()
+        assert "Sales 1 waiting ● · oldest 1:06 ■" in screen_text(app)
+
+
+async def test_state_filter_and_time_in_state_sort_keys() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main_screen.table
+        await pilot.press("a")  # available
+        assert table.order == ["A011"]
+        await pilot.press("a", "a", "a")  # on contact, after-contact work, away
+        assert table.order == ["A003"]
+        assert "state away" in screen_text(app)
+        for _ in range(3):  # offline, other, then all again
+            await pilot.press("a")
+        assert len(table.order) == 12
+        await pilot.press("d")
+        assert table.order[:3] == ["A003", "A006", "A011"]  # the longest in its state first
+        assert app.main_screen.view.sort == "state"
+
+
+async def test_a_supervisor_sees_their_own_teams_first() -> None:
+    app = make_live_app(author="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main_screen.table
+        rows = app.floor.board.rows
+        assert table.order and all(rows[a].team == "south" for a in table.order)
+        assert "your teams (south)" in screen_text(app)
+        await pilot.press("t")  # the team filter cycles within the scope
+        assert app.main_screen.view.team == "south"
+        await pilot.press("t")
+        assert app.main_screen.view.team is None
+        await pilot.press("w")
+        assert len(table.order) == 12 and "whole floor" in screen_text(app)
+        await pilot.press("w")
+        assert all(rows[a].team == "south" for a in table.order)
+
+
+async def test_the_wall_shows_the_whole_floor_and_its_queues_big() -> None:
+    app = make_live_app(wall=True, author="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main_screen
+        for _ in range(50):  # the boxes mount after the first refresh
+            boxes = screen.header.queue_boxes
+            if boxes and str(boxes["Sales"].digits.value) == "1":
+                break
+            await pilot.pause(0.05)
+        assert len(screen.view.order()) == 12
+        boxes = screen.header.queue_boxes
+        assert list(boxes) == ["Sales"]
+        assert str(boxes["Sales"].digits.value) == "1"
+        assert "states  avail 1" in screen_text(app)
+
+
+async def test_a_state_reaching_red_is_news_once() -> None:
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.floor.tick(advance=10.0)  # Tomás Ruiz's Break reaches 20:00
+        await pilot.pause()
+        events = app.main_screen.events.lines_added
+        assert events == ["10:42 Tomás Ruiz Break 20:00 ■ Coffee RED"]
+        assert [str(n.message) for n in app._notifications] == events
+        app.floor.tick(advance=5.0)  # still red: no news
+        await pilot.pause()
+        assert app.main_screen.events.lines_added == events
