@@ -162,3 +162,36 @@ def test_a_best_note_by_keyboard_lands_in_the_export(tmp_path: Path) -> None:
     (evidence,) = note["evidence"]
     assert evidence["metric"] == "aht" and evidence["status"] == "red"
     assert evidence["value"] == pytest.approx(900)
+
+
+def test_two_hosts_on_one_postgresql_see_each_others_notes(tmp_path: Path, pg_url: str) -> None:
+    """Issue 17's 'done when': two floorwatch processes (two hosts' boards) share one
+    PostgreSQL; a note written by keyboard on one shows in the other's NOTE column, authored as
+    the one who wrote it."""
+    config = write_floor(tmp_path)
+    text = config.read_text().replace(
+        'notes: {path: notes/notes.sqlite, author: "Dana Supervisor"}',
+        f"notes: {{url: '{pg_url}', author: \"Dana Supervisor\"}}",
+    )
+    config.write_text(text)
+    other = tmp_path / "host-b.yaml"
+    other.write_text(text.replace("Dana Supervisor", "Sam Supervisor"))
+    feed = tmp_path / "feeds" / "calls.csv"
+    feed.write_text(HEADER + calls("A1", "Li Wei", 900, count=3) + calls("A2", "Ana Souza", 200))
+    host_a = Terminal([*FLOORWATCH, "run", "--config", str(config)], cwd=tmp_path)
+    host_b = Terminal([*FLOORWATCH, "run", "--config", str(other)], cwd=tmp_path)
+    with host_a, host_b:
+        host_a.wait_for(lambda s: "RED" in row_of(s, "Li Wei"), timeout=60)
+        host_b.wait_for(lambda s: "RED" in row_of(s, "Li Wei"), timeout=60)
+        assert "✎" not in host_b.screen()
+        host_a.find_agent("A1")
+        host_a.write_best_note(
+            "Li Wei", effect="Long holds", suggestion="Use the billing FAQ", timeframe="+1d"
+        )
+        host_a.wait_for("✎", timeout=30)
+        host_b.wait_for(lambda s: "✎" in row_of(s, "Li Wei"), timeout=30)
+        for host in (host_a, host_b):
+            host.send("q")
+            host.wait_for("[exited 0]", timeout=30)
+    (note,) = export_notes(other)
+    assert note["author"] == "Dana Supervisor" and note["effect"] == "Long holds"

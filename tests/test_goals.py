@@ -26,6 +26,7 @@ from floorwatch.coaching.goals import (
 from floorwatch.config import ConfigError, load_config
 from floorwatch.store import NoteStore
 from floorwatch.store.goals import GoalBook
+from tests.conftest import StoreBackend
 from tests.report_support import write_floor
 
 START, DUE = date(2026, 12, 1), date(2027, 1, 31)
@@ -167,9 +168,12 @@ def test_config_goal_problems_at_their_line(tmp_path: Path) -> None:
     assert any("needs 3 to 5 key results (got 1)" in line for line in lines)
 
 
-def test_goals_cli_add_list_checkin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_goals_cli_add_list_checkin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], store_backend: StoreBackend
+) -> None:
+    """On a SQLite file and on PostgreSQL (`--store` takes either)."""
     config = str(write_floor(tmp_path))
-    store = str(tmp_path / "notes.sqlite3")
+    store = str(store_backend.location)
     base = ["--config", config, "--store", store]
     assert (
         main(

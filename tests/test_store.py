@@ -1,5 +1,10 @@
 """The notes store: append-only revisions, migrations, many writers, durability, drafts, and the
-failures of the file (read-only, disk full, locked) reported without losing anything."""
+failures of the file (read-only, disk full, locked) reported without losing anything.
+
+One suite for both backends: every test taking `store` or `store_backend` runs on a SQLite file
+and on a real PostgreSQL database (tests/pg_support.py). The tests of the file itself
+(permissions, disk full, locks) are SQLite's; PostgreSQL's own (sites, NOTIFY, a restarted
+server, copying a store) are in test_store_postgres.py."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 
 from floorwatch.coaching import PRAISE, Evidence, NoteDraft, draft_fields
@@ -33,7 +39,8 @@ from floorwatch.store import (
     resolve_author,
     store_path,
 )
-from floorwatch.store.schema import statements
+from floorwatch.store.migrations import POSTGRESQL, statements
+from tests.conftest import StoreBackend
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 30, 9, 2, tzinfo=UTC)  # 10:02 on the floor
@@ -56,7 +63,14 @@ def draft(agent: str = "A017", **fields: object) -> NoteDraft:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Iterator[NoteStore]:
+def store(store_backend: StoreBackend) -> Iterator[NoteStore]:
+    with store_backend.open(tz=BERLIN) as opened:
+        yield opened
+
+
+@pytest.fixture()
+def sqlite_store(tmp_path: Path) -> Iterator[NoteStore]:
+    """For what only a file can do (fill its disk, lock it, make it read-only)."""
     with NoteStore(tmp_path / "notes.sqlite3", tz=BERLIN) as opened:
         yield opened
 
@@ -126,18 +140,24 @@ def test_retracting_hides_the_note_but_keeps_it(store: NoteStore) -> None:
         store.retract(99, "li.wei", NOW, "x")
 
 
-def test_the_database_refuses_updates_and_deletes(store: NoteStore) -> None:
+def test_the_database_refuses_updates_and_deletes(
+    store: NoteStore, store_backend: StoreBackend
+) -> None:
     store.add(draft(), "li.wei", NOW)
-    raw = sqlite3.connect(store.path)
-    for sql in (
+    raw = store_backend.raw()
+    refused = [
         "UPDATE revisions SET behavior = 'rewritten'",
         "DELETE FROM revisions",
         "UPDATE notes SET author = 'someone else'",
         "DELETE FROM notes",
-    ):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    ]
+    if store_backend.name == "postgresql":
+        refused += ["TRUNCATE revisions", "TRUNCATE notes CASCADE"]
+    for sql in refused:
+        with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError), match="append-only"):
             raw.execute(sql)
     raw.close()
+    assert store.notes()[0].behavior == draft().behavior
 
 
 def test_filters_and_export_order(store: NoteStore) -> None:
@@ -199,41 +219,73 @@ def test_a_refused_note_keeps_its_draft(store: NoteStore) -> None:
 # -- schema ---------------------------------------------------------------------------------------
 
 
-def test_a_version_1_store_is_migrated_forward(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    raw = sqlite3.connect(path, isolation_level=None)
-    for statement in statements(MIGRATIONS[0]):
-        raw.execute(statement)
-    raw.execute("PRAGMA user_version = 1")
-    raw.execute("INSERT INTO notes (agent, author, created_at) VALUES ('A017', 'li.wei', ?)",
-                (NOW.isoformat(timespec="microseconds"),))  # fmt: skip
+def _version_1_store(backend: StoreBackend) -> None:
+    """A store as floorwatch's first schema left it, holding one note."""
+    raw = backend.raw()
+    mark = "?" if backend.name == "sqlite" else "%s"
+    if backend.name == "sqlite":
+        raw.isolation_level = None
+        for statement in statements(MIGRATIONS[0]):
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 1")
+    else:
+        raw.execute(POSTGRESQL[0])
+        raw.execute("CREATE TABLE floorwatch_schema (version INTEGER NOT NULL)")
+        raw.execute("INSERT INTO floorwatch_schema VALUES (1)")
+    at = NOW.isoformat(timespec="microseconds")
+    raw.execute(
+        f"INSERT INTO notes (agent, author, created_at) VALUES ('A017', 'li.wei', {mark})", (at,)
+    )
     raw.execute(
         "INSERT INTO revisions (note_id, revision, revised_at, revised_by, agent_name, "
         "observed_at, behavior, effect, suggestion, timeframe, follow_up_due, kind, tags, "
-        "visibility, evidence) VALUES (1, 1, ?, 'li.wei', 'Dana', ?, 'old behavior', '', 's', "
-        "'+1d', NULL, 'improvement', '[\"aht\"]', 'private', '[]')",
-        (NOW.isoformat(timespec="microseconds"), NOW.isoformat(timespec="microseconds")),
+        f"visibility, evidence) VALUES (1, 1, {mark}, 'li.wei', 'Dana', {mark}, 'old behavior', "
+        "'', 's', '+1d', NULL, 'improvement', '[\"aht\"]', 'private', '[]')",
+        (at, at),
     )
     raw.close()
-    with NoteStore(path, tz=BERLIN) as store:
+
+
+def _schema_version(backend: StoreBackend) -> int:
+    raw = backend.raw()
+    sql = (
+        "PRAGMA user_version"
+        if backend.name == "sqlite"
+        else "SELECT version FROM floorwatch_schema"
+    )
+    version = int(raw.execute(sql).fetchone()[0])
+    raw.close()
+    return version
+
+
+def test_a_version_1_store_is_migrated_forward(store_backend: StoreBackend) -> None:
+    _version_1_store(store_backend)
+    with store_backend.open(tz=BERLIN) as store:
         (old,) = store.notes()
         assert (old.behavior, old.tags, old.follow_up_closed_at) == ("old behavior", ("aht",), None)
         store.save_draft("A017", "li.wei", {"behavior": "new"}, NOW)  # v2's table
         closed = store.close_follow_up(old.id, "li.wei", NOW, "same")  # v3's columns
         assert closed.follow_up_outcome == "same"
-    raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    raw.close()
+        store.record_reds([("A017", "aht", NOW)])  # v5's table, v6's site
+        assert store.reds(NOW) == [("A017", "aht", NOW)]
+        assert store.add(draft(), "li.wei", NOW).id == 2  # ids continue after the old note
+    assert _schema_version(store_backend) == SCHEMA_VERSION
+    if store_backend.name == "sqlite":
+        raw = sqlite3.connect(store_backend.location)
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        raw.close()
 
 
-def test_a_store_from_a_newer_floorwatch_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "new.sqlite3"
-    raw = sqlite3.connect(path)
-    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+def test_a_store_from_a_newer_floorwatch_is_refused(store_backend: StoreBackend) -> None:
+    raw = store_backend.raw()
+    if store_backend.name == "sqlite":
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    else:
+        raw.execute("CREATE TABLE floorwatch_schema (version INTEGER NOT NULL)")
+        raw.execute(f"INSERT INTO floorwatch_schema VALUES ({SCHEMA_VERSION + 1})")
     raw.close()
     with pytest.raises(StoreError, match="newer floorwatch"):
-        NoteStore(path).notes()
+        store_backend.open().notes()
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -316,9 +368,10 @@ def test_author(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- failures of the file -------------------------------------------------------------------------
 
 
-def test_disk_full_is_a_clear_error_and_nothing_is_half_saved(store: NoteStore) -> None:
+def test_disk_full_is_a_clear_error_and_nothing_is_half_saved(sqlite_store: NoteStore) -> None:
+    store = sqlite_store
     store.add(draft(), "li.wei", NOW)
-    connection = store._connection()  # the only way to fill a 'disk' deterministically
+    connection = store.db._connection()  # the only way to fill a 'disk' deterministically
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.execute(f"PRAGMA max_page_count = {pages}")
     big = draft(behavior="x" * 19_000, effect="y" * 19_000)
@@ -446,29 +499,34 @@ def test_writes_from_worker_threads(store: NoteStore) -> None:
     assert len(store.notes()) == 100
 
 
-def test_data_version_shows_another_process_wrote(tmp_path: Path) -> None:
-    path = tmp_path / "notes.sqlite3"
-    mine, theirs = NoteStore(path), NoteStore(path)
-    before = mine.data_version()
-    assert mine.data_version() == before
+def test_the_change_token_shows_another_process_wrote(store_backend: StoreBackend) -> None:
+    mine, theirs = store_backend.open(), store_backend.open()
+    before = mine.change_token()
+    assert mine.change_token() == before
     theirs.add(draft(), "chen", NOW)
-    assert mine.data_version() != before
+    give_up = time.monotonic() + 10  # PostgreSQL's NOTIFY arrives on the listener's thread
+    while mine.change_token() == before and time.monotonic() < give_up:
+        time.sleep(0.01)
+    assert mine.change_token() != before
     assert len(mine.notes()) == 1
     mine.close()
     theirs.close()
 
 
 def _write_many(path: str, writer: int, count: int, start: multiprocessing.Event) -> None:  # type: ignore[type-arg]
-    store = NoteStore(path, tz=BERLIN, busy_timeout_ms=30_000)
+    # Two hosts' worth of connections in each process: notes alternate between two stores.
+    hosts = [NoteStore(path, tz=BERLIN, busy_timeout_ms=30_000) for _ in range(2)]
     start.wait(timeout=60)
     for number in range(count):
+        store = hosts[number % 2]
         store.add(draft(agent=f"W{writer}", behavior=f"note {number}"), f"sup{writer}", NOW)
-    store.close()
+    for store in hosts:
+        store.close()
 
 
 @pytest.mark.slow
-def test_four_processes_writing_at_once_keep_every_note(tmp_path: Path) -> None:
-    path = str(tmp_path / "notes.sqlite3")
+def test_four_processes_writing_at_once_keep_every_note(store_backend: StoreBackend) -> None:
+    path = str(store_backend.location)
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     writers = [
@@ -480,7 +538,7 @@ def test_four_processes_writing_at_once_keep_every_note(tmp_path: Path) -> None:
     for process in writers:
         process.join(timeout=300)
     assert [process.exitcode for process in writers] == [0, 0, 0, 0]
-    with NoteStore(path) as store:
+    with store_backend.open() as store:
         notes = store.notes()
     assert len(notes) == 1000
     assert len({note.id for note in notes}) == 1000
@@ -516,7 +574,7 @@ CHILD = textwrap.dedent(
 )
 
 
-def _kill_after(path: Path, action: str, lines: int) -> list[str]:
+def _kill_after(path: Path | str, action: str, lines: int) -> list[str]:
     """Run the child, SIGKILL it the moment it has reported `lines` saves; return its lines."""
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(path), action],
@@ -541,19 +599,17 @@ def _kill_after(path: Path, action: str, lines: int) -> list[str]:
     return seen
 
 
-def test_a_note_reported_saved_survives_kill_9(tmp_path: Path) -> None:
-    path = tmp_path / "notes.sqlite3"
-    seen = _kill_after(path, "notes", lines=20)
+def test_a_note_reported_saved_survives_kill_9(store_backend: StoreBackend) -> None:
+    seen = _kill_after(store_backend.location, "notes", lines=20)
     reported = {int(line.split()[1]) for line in seen}
-    with NoteStore(path) as store:
+    with store_backend.open() as store:
         kept = {note.id for note in store.notes()}
     assert reported <= kept
 
 
-def test_a_draft_survives_kill_9(tmp_path: Path) -> None:
-    path = tmp_path / "notes.sqlite3"
-    assert _kill_after(path, "draft", lines=1) == ["saved"]
-    with NoteStore(path) as store:
+def test_a_draft_survives_kill_9(store_backend: StoreBackend) -> None:
+    assert _kill_after(store_backend.location, "draft", lines=1) == ["saved"]
+    with store_backend.open() as store:
         restored = store.load_draft("A017", "li.wei")
     assert restored is not None and restored[0] == {"behavior": "half a thought"}
 
@@ -578,20 +634,23 @@ def test_follow_ups_read_narrowly_but_agree_with_the_pure_rule(store: NoteStore)
     assert any(f.overdue for f in store.follow_ups(NOW))
 
 
-def test_close_waits_for_a_write_under_way_in_another_thread(tmp_path: Path) -> None:
+def test_close_waits_for_a_write_under_way_in_another_thread(store_backend: StoreBackend) -> None:
     """The app closes the store on quit while a worker may still be saving: closing a connection
     another thread is using crashes SQLite, so close() waits for the write to finish."""
-    store = NoteStore(tmp_path / "notes.sqlite3")
+    store = store_backend.open()
     store.save_daily_figures([])  # opens the store
     inside, done = threading.Event(), []
 
+    def body(tx: object) -> None:
+        inside.set()
+        time.sleep(0.3)
+        tx.execute(  # type: ignore[attr-defined]
+            "INSERT INTO daily_figures (day, agent, metric, value, count) "
+            "VALUES ('2024-01-02', 'A1', 'aht', 1.0, 1)"
+        )
+
     def slow_write() -> None:
-        with store._write() as connection:
-            inside.set()
-            time.sleep(0.3)
-            connection.execute(
-                "INSERT INTO daily_figures VALUES ('2024-01-02', 'A1', 'aht', 1.0, 1)"
-            )
+        store.db.write("save to", body)
         done.append(time.monotonic())
 
     writer = threading.Thread(target=slow_write)

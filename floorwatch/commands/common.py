@@ -1,16 +1,17 @@
-"""What several subcommands share: finding and loading the config."""
+"""What several subcommands share: finding and loading the config, opening the notes store."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
 from floorwatch.config.types import Config
 
 if TYPE_CHECKING:
     from floorwatch.live.clock import FloorClock
+    from floorwatch.store import NoteStore, StoreChoice
 
 NO_CONFIG_MESSAGE = """\
 No floorwatch config found. floorwatch looks for --config PATH, then $FLOORWATCH_CONFIG, then
@@ -126,3 +127,50 @@ def did_you_mean(word: str, choices: list[str] | dict[str, str]) -> str:
     folded = {fold(option): option for option in options}
     close = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.6)
     return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
+STORE_HELP = "the notes file or postgresql:// URL (default: notes.url or notes.path)"
+
+
+def store_argument(text: str, flag: str = "--store") -> Path | str:
+    """--store: a postgresql:// URL (refused when it holds a password), else a file path."""
+    from floorwatch.config.loader import notes_url_problem
+
+    if text.startswith(("postgresql://", "postgres://")):
+        problem = notes_url_problem(text)
+        if problem is not None:
+            raise UserError(f"{flag} {problem}")
+        return text
+    return Path(text)
+
+
+def store_choice(store: str | None, config: Config | None) -> StoreChoice:
+    """Which notes store a command reads: --store (a file or a postgresql:// URL), else the
+    config's (`choose_store`)."""
+    from floorwatch.store import StoreChoice, choose_store
+
+    return StoreChoice(store_argument(store), "--store") if store else choose_store(config)
+
+
+def open_store_from(
+    store: str | None, config: Config | None, verbose: bool = False, **options: Any
+) -> NoteStore:
+    """The notes store --store names, else the config's: in the config's floor time and shift
+    end, for its site (`options` override any of them). Its notice (a legacy store kept) and,
+    with `verbose`, which store it is and why, go to stderr."""
+    import sys
+
+    from floorwatch.store import NoteStore, store_site
+
+    choice = store_choice(store, config)
+    if choice.notice:
+        print(f"floorwatch: {choice.notice}", file=sys.stderr)
+    if verbose:
+        print(f"floorwatch: notes store {choice.path} ({choice.why})", file=sys.stderr)
+    if config is not None:
+        from floorwatch.coaching import floor_timezone
+
+        options.setdefault("tz", floor_timezone(config.floor.timezone))
+        options.setdefault("shift_end", config.floor.shift_end_time)
+    options.setdefault("site", store_site(config))
+    return NoteStore(choice.path, **options)

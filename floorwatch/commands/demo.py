@@ -99,14 +99,14 @@ def seed_history(config: Config, seed: int | None, problems: list[str]) -> None:
     from floorwatch.demo.history import simulated_history
     from floorwatch.feeds import FloorFeeds
     from floorwatch.live.daily_figures import daily_figures
-    from floorwatch.store import NoteStore, StoreError, store_path
+    from floorwatch.store import StoreError, open_store
 
     try:
         feeds = FloorFeeds(config)
         updates = [(u.feed, u.rows) for u in feeds.load_all() if len(u.rows)]
         feeds.close()
         today = daily_figures(config, updates)
-        with NoteStore(store_path(config)) as store:
+        with open_store(config) as store:
             store.save_daily_figures(today.itertuples(index=False, name=None))
             store.save_daily_figures(simulated_history(config, today, seed))
     except (StoreError, OSError, ValueError) as error:

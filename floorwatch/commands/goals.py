@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import add_config_argument, load
+from floorwatch.commands.common import STORE_HELP, add_config_argument, load
 
 HELP = "SMART goals and OKR key results: add, list, weekly check-in with progress lights"
 DESCRIPTION = """\
@@ -61,18 +60,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checkin.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login")
     for action in (add, listing, checkin):
         add_config_argument(action)
-        action.add_argument("--store", metavar="PATH", help="the notes file (default: notes.path)")
+        action.add_argument("--store", metavar="PATH|URL", help=STORE_HELP)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from floorwatch.coaching import floor_timezone
-    from floorwatch.store import NoteStore, StoreError, store_path
+    from floorwatch.commands.common import open_store_from
+    from floorwatch.store import StoreError
     from floorwatch.store.goals import GoalBook
 
     config = load(args.config)
     tz = floor_timezone(config.floor.timezone)
-    store = NoteStore(Path(args.store) if args.store else store_path(config), tz=tz)
+    store = open_store_from(args.store, config, tz=tz)
     book = GoalBook(store)
     try:
         if args.goals_action == "add":

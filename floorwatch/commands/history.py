@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from floorwatch.cli import UserError
 from floorwatch.commands.common import (
+    STORE_HELP,
     add_config_argument,
     add_verbose_argument,
     did_you_mean,
@@ -47,23 +47,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for action in (build, show):
         add_config_argument(action)
         add_verbose_argument(action)
-        action.add_argument(
-            "--store", metavar="PATH", help="the notes file (default: notes.path, or this "
-            "config's own store in the user data folder)",
-        )  # fmt: skip
+        action.add_argument("--store", metavar="PATH|URL", help=STORE_HELP)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from floorwatch.store import NoteStore, StoreChoice, StoreError, choose_store
+    from floorwatch.commands.common import open_store_from
+    from floorwatch.store import StoreError
 
     config = load(args.config)
-    choice = StoreChoice(Path(args.store), "--store") if args.store else choose_store(config)
-    if choice.notice:
-        print(f"floorwatch: {choice.notice}", file=sys.stderr)
-    if args.verbose:
-        print(f"floorwatch: notes store {choice.path} ({choice.why})", file=sys.stderr)
-    store = NoteStore(choice.path)
+    store = open_store_from(args.store, config, verbose=args.verbose)
     try:
         if args.history_action == "build":
             return _build(config, store)
@@ -91,7 +84,7 @@ def _build(config, store) -> int:  # type: ignore[no-untyped-def]
     days = sorted(set(figures[DAY]))
     agents = figures["agent"].nunique()
     print(f"{saved:,} figures kept ({len(days)} days {days[0]}..{days[-1]}, {agents:,} agents) "
-          f"in {store.path}")  # fmt: skip
+          f"in {store.where}")  # fmt: skip
     return 0
 
 
@@ -101,7 +94,7 @@ def _show(config, store, agent: str, today: date) -> int:  # type: ignore[no-unt
 
     since = span_start(today).isoformat()
     # Reading must not create a store (a personnel-records file) where there is none.
-    exists = store.path.exists()
+    exists = store.exists()
     figures = store.daily_figures(agent, since) if exists else []
     if not figures:
         kept = store.figure_agents() if exists else []

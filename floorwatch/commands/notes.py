@@ -1,8 +1,9 @@
 """`floorwatch notes`: list, export and add BEST coaching notes from the shell.
 
-The store is found as the app finds it: `--store PATH`, else the config's `notes.path`, else the
-user data dir. The config (`--config`, $FLOORWATCH_CONFIG, ./floorwatch.yaml, the user config
-folder) is optional here: without one, times are shown in the system's timezone.
+The store is found as the app finds it: `--store PATH|URL`, else the config's `notes.url` or
+`notes.path`, else the config's own file in the user data dir. The config (`--config`,
+$FLOORWATCH_CONFIG, ./floorwatch.yaml, the user config folder) is optional here: without one,
+times are shown in the system's timezone.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorwatch.cli import UserError
@@ -37,8 +37,10 @@ HELP = "coaching notes (BEST, GROW, STAR-AR): list, export, add, report; the cas
 DESCRIPTION = """\
 The coaching notes supervisors write on the board: BEST feedback (Behavior, Effect, Suggestion,
 Timeframe), GROW conversations and STAR-AR case reviews (the good and bad examples are the case
-library: `list --cases`), kept in one SQLite file: --store PATH, else notes.path in the config,
-else the user data folder. Notes are never deleted: an edit or a retraction is a new revision."""
+library: `list --cases`), kept in the notes store: --store PATH|URL, else notes.url (PostgreSQL)
+or notes.path (a SQLite file) in the config, else the config's own file in the user data folder.
+Notes are never deleted: an edit or a retraction is a new revision. `migrate --to URL` copies a
+SQLite store into PostgreSQL."""
 
 EXIT_INVALID = 2  # the user's input (a field, a date) is wrong
 MISSED_SHOWN = 20  # the latest reds without feedback that `notes report` lists
@@ -89,6 +91,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--days", type=int, default=30, metavar="N", help="the period (30)")
     report.add_argument("--format", choices=("text", "json"), default="text")
     report.set_defaults(handler=run_report)
+
+    migrate = actions.add_parser(
+        "migrate", help="copy the notes store into PostgreSQL (counts and a checksum printed)",
+        description=MIGRATE_DESCRIPTION,
+    )  # fmt: skip
+    _add_store_arguments(migrate, sites=False)
+    migrate.add_argument(
+        "--to", metavar="URL", required=True, help="postgresql://user@host/db (an empty database)"
+    )
+    migrate.add_argument(
+        "--as-site",
+        metavar="NAME",
+        help="give the copied rows that have no site this floor's name (its notes.site in the "
+        "shared database's config)",
+    )
+    migrate.set_defaults(handler=run_migrate)
 
     add = actions.add_parser(
         "add", help="write a note (for scripts); prints its id", description=ADD_DESCRIPTION
@@ -144,6 +162,14 @@ agents due or overdue a touchpoint (new hires: a first note within a week, then 
 month; everyone: monthly), from the roster's hire dates when the config has a roster; the
 follow-ups past due."""
 
+MIGRATE_DESCRIPTION = """\
+Copies every note, revision, draft, daily figure, red, goal and check-in of the store (--store,
+else the config's) into the PostgreSQL database --to, in one transaction, keeping ids, sites and
+times (--as-site NAME: rows without a site get NAME, for a floor joining a shared database).
+Prints the rows per table and a SHA-256 checksum that the source and the copy agree on. Running
+it again against the same copy changes nothing; a database holding other notes is refused. The
+password comes from $PGPASSWORD or ~/.pgpass, never from the URL."""
+
 ADD_DESCRIPTION = """\
 Writes one note with the same checks as the board's panel. BEST (the default): --behavior and
 --timeframe are required, and --suggestion for an improvement note. --template grow: --goal,
@@ -154,11 +180,24 @@ timeframe is optional), --example good|bad and --topic put it in the case librar
 incomplete, 1 when the store cannot be written."""
 
 
-def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_store_arguments(parser: argparse.ArgumentParser, sites: bool = True) -> None:
     add_config_argument(parser)
     add_verbose_argument(parser)
     parser.add_argument(
-        "--store", metavar="PATH", help="the notes file (default: notes.path, or the data folder)"
+        "--store",
+        metavar="PATH|URL",
+        help="the notes file or postgresql:// URL (default: notes.url or notes.path, or the "
+        "config's own store in the data folder)",
+    )
+    if not sites:
+        return
+    parser.add_argument(
+        "--site", metavar="NAME", help="the floor whose notes these are (default: notes.site)"
+    )
+    parser.add_argument(
+        "--all-sites",
+        action="store_true",
+        help="every floor sharing the store (reading only; a note is written to --site)",
     )
     parser.add_argument(
         "--role",
@@ -203,21 +242,22 @@ class Context:
 
 def open_context(args: argparse.Namespace) -> Context:
     from floorwatch.coaching import floor_timezone
+    from floorwatch.commands.common import open_store_from
     from floorwatch.config.types import FloorConfig
-    from floorwatch.store import NoteStore, Reader, StoreChoice, choose_store, resolve_author
+    from floorwatch.store import Reader, resolve_author
 
     config = _optional_config(args.config)
-    choice = StoreChoice(Path(args.store), "--store") if args.store else choose_store(config)
-    if choice.notice:
-        print(f"floorwatch: {choice.notice}", file=sys.stderr)
-    if getattr(args, "verbose", False):
-        print(f"floorwatch: notes store {choice.path} ({choice.why})", file=sys.stderr)
     floor = config.floor if config else FloorConfig()
     tz = floor_timezone(floor.timezone)
     # The floor's shift end, exactly as the board's panel reads 'end of shift' and 'tomorrow'.
-    store = NoteStore(choice.path, tz=tz, shift_end=floor.shift_end_time)
+    options: dict[str, Any] = {"tz": tz, "shift_end": floor.shift_end_time}
+    options["all_sites"] = bool(getattr(args, "all_sites", False))
+    if getattr(args, "site", None) is not None:
+        options["site"] = args.site
+    verbose = bool(getattr(args, "verbose", False))
+    store = open_store_from(args.store, config, verbose=verbose, **options)
     notes = config.notes if config else None
-    role = args.role or (notes.role if notes else "supervisor")
+    role = getattr(args, "role", None) or (notes.role if notes else "supervisor")
     name = getattr(args, "author", None) or resolve_author(notes.author if notes else None)
     return Context(store, tz, config, Reader(name, manager=role == "manager"))
 
@@ -225,9 +265,9 @@ def open_context(args: argparse.Namespace) -> Context:
 def _no_store(context: Context, fmt: str) -> bool:
     """Say so (and print an empty list) when the store does not exist: reading never creates
     one. True when there was none."""
-    if context.store.path.exists():
+    if context.store.exists():
         return False
-    print(f"floorwatch notes: no notes store at {context.store.path} (no note written yet)",
+    print(f"floorwatch notes: no notes store at {context.store.where} (no note written yet)",
           file=sys.stderr)  # fmt: skip
     _write({"json": "[]", "csv": render([], "csv", context.tz)}.get(fmt, "No notes."))
     return True
@@ -467,7 +507,7 @@ def run_report(args: argparse.Namespace) -> int:
     hire_dates, names = _roster_facts(context.config)
     now = context.now()
     with context.store as store:
-        exists = store.path.exists()  # a report never creates a store
+        exists = store.exists()  # a report never creates a store
         notes = store.notes(reader=context.reader) if exists else []
         reds = store.reds(now - timedelta(days=args.days)) if exists else []
     report = floor_coaching(notes, hire_dates, names, now, context.tz, args.days, reds)
@@ -605,6 +645,35 @@ def report_record(report: Any, tz: tzinfo) -> dict[str, Any]:
         "touchpoints_due": due,
         "follow_ups_overdue": overdue,
     }
+
+
+# -- migrate --------------------------------------------------------------------------------------
+
+
+@_store_errors
+def run_migrate(args: argparse.Namespace) -> int:
+    """`notes migrate --to URL`: copy the store, print counts and the checksum."""
+    from floorwatch.commands.common import store_argument
+    from floorwatch.store import NoteStore
+    from floorwatch.store.transfer import copy_store
+
+    target_url = store_argument(args.to, "--to")
+    if not isinstance(target_url, str):
+        raise UserError(f"--to {args.to!r} must be a postgresql:// URL", exit_code=EXIT_INVALID)
+    context = open_context(args)
+    with context.store as source:
+        if not source.exists():
+            raise UserError(f"{source.where}: there is no notes store to copy", EXIT_STORE)
+        with NoteStore(target_url) as target:
+            copied = copy_store(source, target, args.as_site)
+    verb = "already holds" if copied.already_there else "copied"
+    named = f" (as site {args.as_site!r})" if args.as_site is not None else ""
+    print(f"{source.where} -> {target.where}: {verb}{named}")
+    for table, count in copied.counts.items():
+        print(f"  {table:<14}{count:>9}")
+    agree = "the target already matched" if copied.already_there else "source and copy agree"
+    print(f"checksum sha256:{copied.checksum} ({agree})")
+    return 0
 
 
 # -- add ------------------------------------------------------------------------------------------

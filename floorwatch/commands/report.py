@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from floorwatch.cli import UserError
-from floorwatch.commands.common import add_config_argument, load
+from floorwatch.commands.common import STORE_HELP, add_config_argument, load
 
 HELP = "the weekly or monthly review: figures, ranks, improvers, goals, coaching (md/html/csv/json)"
 DESCRIPTION = """\
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--team", metavar="T", help="only this team")
     parser.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     parser.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
-    parser.add_argument("--store", metavar="PATH", help="the notes file (default: notes.path)")
+    parser.add_argument("--store", metavar="PATH|URL", help=STORE_HELP)
     parser.add_argument(
         "--role",
         choices=("supervisor", "manager"),
@@ -45,14 +45,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from floorwatch.coaching import floor_timezone
+    from floorwatch.commands.common import open_store_from
     from floorwatch.reports.period import period_ending
-    from floorwatch.store import NoteStore, StoreError, store_path
+    from floorwatch.store import StoreError
 
     config = load(args.config)
     tz = floor_timezone(config.floor.timezone)
     ending = _day(args.ending) if args.ending else datetime.now(tz).date() - timedelta(days=1)
     period = period_ending(args.period, ending)
-    store = NoteStore(Path(args.store) if args.store else store_path(config), tz=tz)
+    store = open_store_from(args.store, config, tz=tz)
     try:
         reader = report_reader(config, getattr(args, "role", None))
         review = build(
@@ -110,7 +111,7 @@ def build(
     finally:
         feeds.close()
     hire_dates, names = _roster_facts(config)
-    exists = store.path.exists()  # a report never creates a store
+    exists = store.exists()  # a report never creates a store
     first = (period.previous().start - timedelta(days=CHART_SPAN_DAYS)).isoformat()
     kept = store.all_daily_figures(first, period.end.isoformat()) if exists else []
     roster_teams = _roster_teams(config)

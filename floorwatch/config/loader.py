@@ -371,19 +371,38 @@ class _ConfigReader:
     # --- notes, ssh --------------------------------------------------------------------------
 
     def notes(self, node: Node | None) -> NotesConfig:
-        keys = ("path", "author", "role", "default_visibility")
+        keys = ("path", "author", "url", "site", "role", "default_visibility")
         entries = self.nodes.mapping(node, "notes", keys) if node else None
         if entries is None:
             return NotesConfig()
         author = entries.read("author", self.nodes.optional_text)
+        url = entries.read("url", self.notes_url)
+        path = entries.read("path", self.path)
+        if url is not None and path is not None:
+            message = "notes: give either url (PostgreSQL) or path (a SQLite file), not both"
+            self.problems.error(entries.values["url"], message)
+        site = entries.read("site", self.nodes.optional_text)
         role = entries.read("role", self.nodes.one_of("supervisor", "manager"))
         shown = entries.read("default_visibility", self.nodes.one_of("private", "shared"))
         return NotesConfig(
-            entries.read("path", self.path),
+            path,
             author,
+            url,
+            site,
             role=role or "supervisor",
             default_visibility=shown or "private",
         )
+
+    def notes_url(self, node: Node, where: str) -> str | None:
+        """A postgresql:// URL without a password (that lives in $PGPASSWORD or ~/.pgpass)."""
+        text = self.nodes.text(node, where)
+        if text is None:
+            return None
+        problem = notes_url_problem(text)
+        if problem is not None:
+            self.problems.error(node, f"{where} {problem}")
+            return None
+        return text
 
     def ssh(self, node: Node | None) -> SshConfig:
         keys = ("listen", "host_key", "users", "max_sessions_per_user")
@@ -500,4 +519,24 @@ def _scalar_named(node: Node, text: str) -> ScalarNode | None:
         found = _scalar_named(child, text)
         if found is not None:
             return found
+    return None
+
+
+def notes_url_problem(url: str) -> str | None:
+    """Why `url` cannot name the shared notes store (None when it can). A password in it is
+    refused: the config is read by many and copied around; libpq reads $PGPASSWORD/~/.pgpass."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        example = "postgresql://floorwatch@db.example/notes"
+        return f"must be a postgresql:// URL like {example} (got {url!r})"
+    try:
+        parts = urlsplit(url)
+        has_password = parts.password is not None or "password" in parse_qs(parts.query)
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if has_password:
+        return (
+            "must not hold a password: put it in $PGPASSWORD or ~/.pgpass (see docs/postgresql.md)"
+        )
     return None

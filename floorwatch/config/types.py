@@ -173,6 +173,8 @@ class FloorConfig:
 class NotesConfig:
     path: Path | None = None  # None = platformdirs user data dir
     author: str | None = None
+    url: str | None = None  # postgresql://user@host/db: the shared store (never a password)
+    site: str | None = None  # the floor's name in a store several floors share
     role: str = "supervisor"  # supervisor | manager (a manager also reads others' private notes)
     default_visibility: str = "private"  # what the BEST panel and `notes add` start with
 

@@ -45,7 +45,7 @@ class DayKeeper:
         earliest: Callable[[], float | None] | None = None,
         loaded: Callable[[], bool] | None = None,
     ) -> None:
-        from floorwatch.store import NoteStore, store_path
+        from floorwatch.store import open_store
 
         self.config = config
         self.clock = clock
@@ -53,7 +53,7 @@ class DayKeeper:
         self.loaded = loaded  # whether the board has read the feeds once
         self.day_clock = DayClock(config.floor.timezone, config.floor.day_starts)
         self._own_store = store is None
-        self.store = store if store is not None else NoteStore(store_path(config))
+        self.store = store if store is not None else open_store(config)
         self.kept_days: list[str] = []  # every day kept so far, for the log and tests
         self.runs = 0
         self.last_error: str | None = None
@@ -136,7 +136,7 @@ class DayKeeper:
         closed = [day for day in days if day < today]
         just_closed = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
         store: Any = self.store
-        have = store.figure_days() if store.path.exists() else set()
+        have = store.figure_days() if store.exists() else set()
         wanted = [day for day in closed if day not in have or day == just_closed]
         if not wanted:
             return []

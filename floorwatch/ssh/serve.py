@@ -16,7 +16,7 @@ from floorwatch.config.types import Config
 from floorwatch.live.floor import Floor
 from floorwatch.ssh.app_factory import FactoryBuilder, floorwatch_app_factory
 from floorwatch.ssh.server import CLOSE_SECONDS, SshServer
-from floorwatch.store import NoteStore, store_path
+from floorwatch.store import open_store
 
 log = logging.getLogger("floorwatch.ssh")
 
@@ -63,7 +63,7 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     server = SshServer(config.ssh, build_factory(config, floor))
     # The floor's reds are kept for the coaching report as long as the server runs, whether or
     # not a supervisor is connected; sessions share this one keeper.
-    floor.reds.keep(lambda: NoteStore(store_path(config)))
+    floor.reds.keep(lambda: open_store(config))
     await floor.start()
     from floorwatch.live.day_keeper import DayKeeper
 

@@ -1,22 +1,21 @@
-"""Goals kept in the notes store: their own tables (`goals`, `goal_checkins`), apart from notes.
-
-`GOALS_MIGRATION` is one forward step of `schema.MIGRATIONS`. A goal is written once and never
-edited: ending it early is a row in `goal_ends`; each weekly check-in is a row in
-`goal_checkins` (the value measured, its progress and light, who checked in and when). Goals from
-the config's `goals:` section are not stored; their check-ins are, under their `config:N` key.
-
-Port notes (for another database): four plain tables, no triggers; times are UTC ISO 8601 text,
-days ISO dates; `GoalBook` uses only `NoteStore._read` and `NoteStore._write`.
+"""Goals kept in the notes store: their own tables (`goals`, `goal_ends`, `goal_checkins`),
+apart from notes. A goal is written once and never edited: ending it early is a row in
+`goal_ends`; each weekly check-in is a row in `goal_checkins` (the value measured, its progress
+and light, who checked in and when). Goals from the config's `goals:` section are not stored;
+their check-ins are, under their `config:N` key. Like every table, goals and check-ins carry
+the store's site, so floors sharing a database keep their own.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
 from floorwatch.coaching.goals import Goal, light
-from floorwatch.store.schema import from_text, to_text
+from floorwatch.store.backend import Tx
+from floorwatch.store.notes import from_text, to_text
 
 if TYPE_CHECKING:
     from floorwatch.store import NoteStore
@@ -34,18 +33,27 @@ class CheckIn:
 
 
 class GoalBook:
-    """The goals and check-ins of one notes store."""
+    """The goals and check-ins of one notes store (its site)."""
 
     def __init__(self, store: NoteStore) -> None:
         self.store = store
 
     def add(self, goal: Goal, author: str, now: datetime) -> Goal:
-        """Keep a new goal; returns it with its `G<id>` key."""
-        with self.store._write("save a goal to") as connection:
-            cursor = connection.execute(
-                "INSERT INTO goals (scope, who, metric, baseline, target, start_day, due_day, "
-                "objective, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """Keep a new goal; returns it with its `G<id>` key. A retry after a dropped connection
+        finds the first attempt by its save key instead of keeping the goal twice."""
+        save_key = uuid.uuid4().hex
+        site = self.store.site
+
+        def body(tx: Tx) -> int:
+            found = tx.one("SELECT id FROM goals WHERE save_key = ?", (save_key,))
+            if found is not None:
+                return int(found["id"])
+            row = tx.one(
+                "INSERT INTO goals (site, scope, who, metric, baseline, target, start_day, "
+                "due_day, objective, created_at, created_by, save_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
+                    site,
                     goal.scope,
                     goal.who,
                     goal.metric,
@@ -56,27 +64,35 @@ class GoalBook:
                     goal.objective,
                     to_text(now),
                     author,
+                    save_key,
                 ),
             )
-            goal_id = int(cursor.lastrowid or 0)
+            assert row is not None
+            return int(row["id"])
+
+        goal_id = self.store.db.write("save a goal to", body)
         return Goal(**{**goal.__dict__, "key": f"G{goal_id}", "source": "store"})
 
     def end(self, key: str, author: str, now: datetime, reason: str) -> None:
-        with self.store._write("end a goal in") as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO goal_ends (goal_id, ended_at, ended_by, reason) "
-                "VALUES (?, ?, ?, ?)",
-                (_goal_id(key), to_text(now), author, reason),
+        goal_id = _goal_id(key)
+
+        def body(tx: Tx) -> None:
+            tx.execute(
+                "INSERT INTO goal_ends (goal_id, ended_at, ended_by, reason) "
+                "SELECT id, ?, ?, ? FROM goals WHERE id = ? AND site = ? ON CONFLICT DO NOTHING",
+                (to_text(now), author, reason, goal_id, self.store.site),
             )
 
+        self.store.db.write("end a goal in", body)
+
     def goals(self, include_ended: bool = False) -> list[Goal]:
-        """Every stored goal, oldest first (ended ones only when asked)."""
-        if not self.store.path.exists():  # reading never creates a store
+        """Every stored goal of this site, oldest first (ended ones only when asked)."""
+        if not self.store.exists():  # reading never creates a store
             return []
-        sql = "SELECT g.* FROM goals g"
+        sql = "SELECT g.* FROM goals g WHERE g.site = ?"
         if not include_ended:
-            sql += " WHERE g.id NOT IN (SELECT goal_id FROM goal_ends)"
-        rows = self.store._read(sql + " ORDER BY g.id")
+            sql += " AND g.id NOT IN (SELECT goal_id FROM goal_ends)"
+        rows = self.store.db.read(sql + " ORDER BY g.id", (self.store.site,))
         return [
             Goal(
                 key=f"G{row['id']}",
@@ -103,39 +119,44 @@ class GoalBook:
         """Keep the week's check-in: the value measured and the progress it makes."""
         share = goal.progress(value)
         check = CheckIn(goal.key, now, value, share, light(share), author, comment)
-        with self.store._write("save a check-in to") as connection:
-            connection.execute(
-                "INSERT INTO goal_checkins (goal_key, checked_at, value, progress, light, "
-                "checked_by, comment) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+
+        def body(tx: Tx) -> None:
+            tx.execute(
+                "INSERT INTO goal_checkins (site, goal_key, checked_at, value, progress, light, "
+                "checked_by, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (site, goal_key, checked_at) DO UPDATE SET "
                 "value = excluded.value, progress = excluded.progress, light = excluded.light",
-                (goal.key, to_text(now), value, share, check.light, author, comment),
-            )
+                (self.store.site, goal.key, to_text(now), value, share, check.light, author,
+                 comment),
+            )  # fmt: skip
+
+        self.store.db.write("save a check-in to", body)
         return check
 
     def check_ins(self, key: str | None = None) -> list[CheckIn]:
-        """Check-ins (of one goal, or all), oldest first."""
-        if not self.store.path.exists():
+        """Check-ins (of one goal, or all) of this site, oldest first."""
+        if not self.store.exists():
             return []
-        sql, params = "SELECT * FROM goal_checkins", cast(tuple[str, ...], ())
+        sql, params = "SELECT * FROM goal_checkins WHERE site = ?", [self.store.site]
         if key is not None:
-            sql, params = sql + " WHERE goal_key = ?", (key,)
-        rows = self.store._read(sql + " ORDER BY checked_at", params)
-        found = []
-        for row in rows:
-            at = from_text(row["checked_at"])
-            assert at is not None
-            found.append(
-                CheckIn(
-                    row["goal_key"],
-                    at,
-                    row["value"],
-                    row["progress"],
-                    row["light"],
-                    row["checked_by"],
-                    row["comment"],
-                )
-            )
-        return found
+            sql += " AND goal_key = ?"
+            params.append(key)
+        rows = self.store.db.read(sql + " ORDER BY checked_at, goal_key", params)
+        return [_check_in(row) for row in rows]
+
+
+def _check_in(row: Any) -> CheckIn:
+    at = from_text(row["checked_at"])
+    assert at is not None
+    return CheckIn(
+        row["goal_key"],
+        at,
+        None if row["value"] is None else float(row["value"]),
+        None if row["progress"] is None else float(row["progress"]),
+        row["light"],
+        row["checked_by"],
+        row["comment"],
+    )
 
 
 def _goal_id(key: str) -> int:

@@ -37,7 +37,7 @@ from floorwatch.live.reds import RedKeeper
 from floorwatch.live.scope import supervisor_teams
 from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_state_red, format_transition
-from floorwatch.store import NoteStore, StoreError, store_path
+from floorwatch.store import StoreError, open_store
 from floorwatch.text.plural import plural
 from floorwatch.tui.hangup import HangupSafeDriver, end_process_after
 from floorwatch.tui.messages import (
@@ -184,7 +184,7 @@ class FloorwatchApp(App[None]):
         floor's keeper, started by whoever needed it first (`floorwatch serve` keeps it for as
         long as it runs, whether or not a board is open)."""
         config = self.config
-        self.red_keeper = self.floor.reds.keep(lambda: NoteStore(store_path(config)))
+        self.red_keeper = self.floor.reds.keep(lambda: open_store(config))
         if self.red_keeper is not None:
             self._forget_red_errors = self.red_keeper.on_error(
                 lambda text: self.post_message(ReportError(text))

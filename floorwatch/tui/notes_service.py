@@ -4,12 +4,15 @@
   resolved author.
 - Its blocking methods (`add`, `save_draft`, `agent_notes`, `close_follow_up`...) are meant to run
   in thread workers; none of them touches a widget.
-- `start(app)` runs one watcher thread (a Textual thread worker) that polls the store's
-  `PRAGMA data_version` about once a second. `data_version` only moves when *another* connection
-  commits, so the poll must stay on one connection: one long-lived thread, not a worker per poll.
-  When it moves (another supervisor's process, or our own writes from worker threads), or once a
-  minute anyway (follow-ups turn overdue with time alone), it reads today's notes and the due
-  follow-ups, computes the board indicators and posts `NotesChanged` to every subscribed node.
+- `start(app)` runs one watcher thread that asks the store's `change_token()` about once a
+  second (SQLite: `PRAGMA data_version`, which only moves when *another* connection commits, so
+  the poll must stay on one connection: one long-lived thread, not a worker per poll). On
+  PostgreSQL the store also LISTENs on a dedicated connection and wakes the watcher the moment a
+  note is committed on any host (`store.on_change`), so other hosts' notes show within a second.
+  When the token moves (another supervisor's process or host, or our own writes from worker
+  threads), or once a minute anyway (follow-ups turn overdue with time alone), it reads today's
+  notes and the due follow-ups, computes the board indicators and posts `NotesChanged` to every
+  subscribed node.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from datetime import time as time_of_day
@@ -42,7 +46,7 @@ from floorwatch.coaching.evidence import evidence_format
 from floorwatch.coaching.trend import Trend, metric_trends, span_start
 from floorwatch.config.types import MetricConfig
 from floorwatch.live.clock import DayClock
-from floorwatch.store import NoteStore, Reader, StoreError, choose_store, resolve_author
+from floorwatch.store import NoteStore, Reader, StoreError, choose_store, open_store, resolve_author
 from floorwatch.text.safe import clean_text
 from floorwatch.text.values import format_value
 
@@ -116,7 +120,7 @@ STOP_SECONDS = 5.0  # how long stop() waits for the watcher's poll in flight
 class NotesService:
     """The app's door to the notes store (see the module doc)."""
 
-    POLL_INTERVAL = 1.0  # seconds between data_version polls: others' notes show within ~1 s
+    POLL_INTERVAL = 1.0  # seconds between change polls: others' notes show within ~1 s
     RECOUNT_INTERVAL = 60.0  # seconds: re-derive due/overdue even when nothing was written
 
     def __init__(
@@ -138,7 +142,7 @@ class NotesService:
         self.days = DayClock(self.tz, config.floor.day_starts)
         choice = choose_store(config)
         self.store_notice = None if store is not None else choice.notice  # a legacy store kept
-        self.store = store or NoteStore(choice.path, tz=self.tz, shift_end=self.shift_end)
+        self.store = store or open_store(config, tz=self.tz, shift_end=self.shift_end)
         self.latest: NotesSnapshot | None = None
         self._listeners: list[MessagePump] = []
         self._listeners_lock = threading.Lock()
@@ -152,6 +156,14 @@ class NotesService:
 
     # -- blocking calls: run these in thread workers -------------------------------------------
 
+    def _patience(self) -> AbstractContextManager[None]:
+        """The panel reads and writes a draft on the UI thread (on open, and on close): there a
+        call to a server that went away fails at once rather than freezing every board of the
+        process while it retries; from a worker it retries (store/backend.py)."""
+        if threading.current_thread() is threading.main_thread():
+            return self.store.quick()
+        return nullcontext()
+
     def add(self, draft: NoteDraft) -> Note:
         """Save a note for the author (clears their draft for the agent). Returns only after the
         commit. Raises InvalidNote or StoreError."""
@@ -160,11 +172,13 @@ class NotesService:
         return note
 
     def save_draft(self, draft: NoteDraft) -> None:
-        self.store.save_draft(draft.agent, self.author, draft_fields(draft), self.now())
+        with self._patience():
+            self.store.save_draft(draft.agent, self.author, draft_fields(draft), self.now())
 
     def load_draft(self, agent: str) -> tuple[NoteDraft, datetime] | None:
         """The author's autosaved draft for the agent and when it was saved, or None."""
-        found = self.store.load_draft(agent, self.author)
+        with self._patience():
+            found = self.store.load_draft(agent, self.author)
         if found is None:
             return None
         fields, saved_at = found
@@ -190,7 +204,7 @@ class NotesService:
     def agent_trends(self, agent: str, today: date) -> list[tuple[MetricConfig, list[Trend]]]:
         """The agent's trends over months from the store's daily figures (empty without any:
         `floorwatch history build` keeps them). Raises StoreError."""
-        if not self.store.path.exists():  # reading must not create a personnel-records file
+        if not self.store.exists():  # reading must not create a personnel-records file
             return []
         figures = self.store.daily_figures(agent, span_start(today).isoformat())
         if not figures:
@@ -200,7 +214,7 @@ class NotesService:
     def agent_figures(self, agent: str, today: date) -> dict[str, list[tuple[date, float]]]:
         """The agent's daily figures per metric key over the longest trend span, by day (for
         the charts; empty without any). Raises StoreError."""
-        if not self.store.path.exists():  # reading must not create a personnel-records file
+        if not self.store.exists():  # reading must not create a personnel-records file
             return {}
         by_metric: dict[str, list[tuple[date, float]]] = {}
         for day, key, value, _count in self.store.daily_figures(
@@ -224,7 +238,7 @@ class NotesService:
         """Read today's notes and the due follow-ups; compute the indicators. Raises
         StoreError."""
         now = self.now()
-        if not self.store.path.exists():  # watching must not create a personnel-records file
+        if not self.store.exists():  # watching must not create a personnel-records file
             return NotesSnapshot(at=now)
         today = datetime.fromtimestamp(self.days.start(now.timestamp()), self.tz)  # the floor day
         notes = self.store.notes(since=today, reader=self.reader)
@@ -254,6 +268,7 @@ class NotesService:
         needs the executor: logins, feed polls, saves."""
         self.subscribe(app)
         self._stopping.clear()
+        self.store.on_change(self.poke)  # PostgreSQL: woken by NOTIFY, not only by the poll
         self._watcher = threading.Thread(target=self._watch, name="notes-watcher", daemon=True)
         self._watcher.start()
         return self._watcher
@@ -279,7 +294,7 @@ class NotesService:
             self.polls += 1
             try:
                 # No file yet: nothing to read, and opening would create it (the first note will).
-                version = self.store.data_version() if self.store.path.exists() else -1
+                version = self.store.change_token() if self.store.exists() else -1
                 due_recount = time.monotonic() - counted_at >= self.RECOUNT_INTERVAL
                 if version != seen_version or due_recount:
                     snapshot = replace(self.snapshot(), poll=self.polls)
