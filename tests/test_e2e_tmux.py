@@ -171,7 +171,8 @@ def test_two_hosts_on_one_postgresql_see_each_others_notes(tmp_path: Path, pg_ur
     config = write_floor(tmp_path)
     text = config.read_text().replace(
         'notes: {path: notes/notes.sqlite, author: "Dana Supervisor"}',
-        f"notes: {{url: '{pg_url}', author: \"Dana Supervisor\"}}",
+        # Shared notes: the other host's supervisor is someone else (private ones stay private).
+        f"notes: {{url: '{pg_url}', author: \"Dana Supervisor\", default_visibility: shared}}",
     )
     config.write_text(text)
     other = tmp_path / "host-b.yaml"

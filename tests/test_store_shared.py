@@ -137,7 +137,7 @@ def test_the_notes_service_posts_notes_changed_when_another_host_writes(pg_url: 
             time.sleep(0.01)
         assert seen, "the first snapshot never came"
         other_host = NoteStore(pg_url, tz=BERLIN)
-        note = other_host.add(draft(agent="A017"), "chen", service.now())
+        note = other_host.add(draft(agent="A017", visibility="shared"), "chen", service.now())
         committed = time.monotonic()
         while time.monotonic() - committed < 1.0 and "A017" not in seen[-1].snapshot.indicators:
             time.sleep(0.01)
@@ -486,7 +486,7 @@ def test_notes_migrate_refuses_a_url_with_a_password(tmp_path: Path) -> None:
 def test_notes_export_across_sites(tmp_path: Path, pg_url: str) -> None:
     for site in ("north", "south"):
         with NoteStore(pg_url, site=site) as store:
-            store.add(draft(agent=f"{site}-agent"), "li.wei", NOW)
+            store.add(draft(agent=f"{site}-agent", visibility="shared"), "li.wei", NOW)
 
     def export(*extra: str) -> list[str]:
         done = subprocess.run(
@@ -616,7 +616,10 @@ from datetime import UTC, datetime
 from floorwatch.coaching import NoteDraft
 from floorwatch.store import NoteStore
 with NoteStore(sys.argv[1]) as store:
-    note = NoteDraft(agent=sys.argv[2], behavior="from host B", suggestion="s", timeframe="+3d")
+    note = NoteDraft(
+        agent=sys.argv[2], behavior="from host B", suggestion="s", timeframe="+3d",
+        visibility="shared",
+    )  # fmt: skip
     store.add(note, "bob", datetime.fromtimestamp(float(sys.argv[3]), UTC))
 """
 
@@ -678,7 +681,7 @@ def test_notes_url_is_the_store_chosen_and_named(tmp_path: Path, pg_url: str) ->
     assert (choice.path, choice.why, choice.notice) == (pg_url, "notes.url", None)
     with open_store(config) as store:
         assert (store.backend, store.site, store.where) == ("postgresql", "north", pg_url)
-        store.add(draft(), "li.wei", NOW)
+        store.add(draft(visibility="shared"), "li.wei", NOW)
     listed = subprocess.run(
         [sys.executable, "-m", "floorwatch", "notes", "list", "--all", "--verbose",
          "--config", str(path), "--format", "json"],
