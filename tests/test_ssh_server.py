@@ -137,6 +137,38 @@ async def test_port_forwarding_is_refused(ssh_server) -> None:
     assert "logout li.wei (supervisor) from 127.0.0.1:" in log
 
 
+async def test_agent_and_x11_forwarding_are_refused_and_logged(ssh_server, tmp_path) -> None:
+    server = ssh_server()
+    connection = await asyncssh.connect(
+        "127.0.0.1",
+        server.port,
+        username="li.wei",
+        client_keys=[str(server.keys["li.wei"])],
+        known_hosts=None,
+        agent_path=None,
+        agent_forwarding=str(tmp_path / "agent.sock"),  # never used: the server refuses
+        config=None,
+    )
+    async with connection:
+        # The pty session asks for X11 and the agent; both are refused, the board still opens.
+        channel, _ = await connection.create_session(
+            asyncssh.SSHClientSession,
+            term_type="xterm-256color",
+            term_size=(80, 24),
+            encoding=None,
+            x11_forwarding="ignore_failure",
+            x11_display="127.0.0.1:99",
+            x11_auth_path=str(tmp_path / "no-xauthority"),
+        )
+        await asyncio.to_thread(server.wait_for_log, "session start li.wei (supervisor)")
+        await asyncio.to_thread(server.wait_for_log, "refused forwarding (the ssh agent)")
+        channel.close()
+    log = await asyncio.to_thread(server.wait_for_log, "logout li.wei (supervisor)")
+    assert "refused forwarding (the ssh agent) for li.wei from 127.0.0.1:" in log
+    assert "refused forwarding (X11 display) for li.wei from 127.0.0.1:" in log
+    assert "session start li.wei (supervisor)" in log
+
+
 def test_host_key_is_created_private_and_its_fingerprint_is_what_clients_see(
     ssh_server,
 ) -> None:

@@ -67,6 +67,27 @@ class Gatekeeper(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.peer = format_peer(conn.get_extra_info("peername"))
+        # asyncssh refuses agent and X11 forwarding (both off in create_server) without asking
+        # this object, so wrap the connection's two methods that refuse them: the log says so.
+        create_agent_listener = conn.create_agent_listener
+        attach_x11_listener = conn.attach_x11_listener
+
+        async def agent_listener() -> bool:
+            created = await create_agent_listener()
+            if not created:
+                self._refuse_forward("the ssh agent")
+            return created
+
+        async def x11_listener(
+            chan: asyncssh.SSHServerChannel[Any], auth_proto: bytes, auth_data: bytes, screen: int
+        ) -> str | None:
+            display = await attach_x11_listener(chan, auth_proto, auth_data, screen)
+            if not display:
+                self._refuse_forward("X11 display")
+            return display
+
+        conn.create_agent_listener = agent_listener  # type: ignore[method-assign]
+        conn.attach_x11_listener = x11_listener  # type: ignore[method-assign]
 
     def begin_auth(self, username: str) -> bool:
         self._login = username
