@@ -288,13 +288,13 @@ def _place(
 ) -> tuple[int, int]:
     """The 1-based line and column in the config of `column`'s name in `feed` (of its `path`
     when column is None; the feed's start when not found)."""
-    from floorwatch.config.yaml_nodes import compose_file
+    from floorwatch.config.yaml_nodes import compose_file, scalar_named
 
     root = compose_file(config.source)
     item = _feed_node(root, config.feeds.index(feed))
     if item is None:
         return 1, 1
-    found = _scalar(item, column if column is not None else feed.path)
+    found = scalar_named(item, column if column is not None else feed.path)
     mark = (found or item).start_mark
     return mark.line + 1, mark.column + 1
 
@@ -307,21 +307,4 @@ def _feed_node(root: Node, index: int) -> Node | None:
     for key, value in root.value:
         if getattr(key, "value", None) == "feeds" and isinstance(value, SequenceNode):
             return value.value[index] if index < len(value.value) else None
-    return None
-
-
-def _scalar(node: Node, text: str) -> Node | None:
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    if isinstance(node, ScalarNode):
-        return node if node.value == text else None
-    children: list[Node] = []
-    if isinstance(node, MappingNode):
-        children = [value for _, value in node.value]
-    elif isinstance(node, SequenceNode):
-        children = list(node.value)
-    for child in children:
-        found = _scalar(child, text)
-        if found is not None:
-            return found
     return None

@@ -48,6 +48,7 @@ from floorwatch.config.yaml_nodes import (
     did_you_mean,
     first_value,
     parse_duration_text,
+    scalar_named,
 )
 
 __all__ = [
@@ -298,7 +299,7 @@ class _ConfigReader:
                     f"{where}: a queue_log line has no column {column!r} "
                     f"(it has: {', '.join(QUEUE_LOG_COLUMNS)})"
                 )
-                self.problems.error(_scalar_named(node, column) or node, message)
+                self.problems.error(scalar_named(node, column) or node, message)
 
     def name_column(self, node: Node, where: str) -> str | None:
         """The schema (issue 2) writes a feed as `name: calls` ... `name: agent_name`: two equal
@@ -503,22 +504,6 @@ def ssh_key_problem(line: str) -> str | None:
     size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
     if size < 0 or blob[4 : 4 + size] != parts[0].encode("ascii", "replace"):
         return f"its key data is not a {parts[0]} key"
-    return None
-
-
-def _scalar_named(node: Node, text: str) -> ScalarNode | None:
-    """The first value (not key) in `node`'s tree that reads `text`: where a column is named."""
-    if isinstance(node, ScalarNode):
-        return node if node.value == text else None
-    children: list[Node] = []
-    if isinstance(node, MappingNode):
-        children = [value for _, value in node.value]
-    elif isinstance(node, SequenceNode):
-        children = list(node.value)
-    for child in children:
-        found = _scalar_named(child, text)
-        if found is not None:
-            return found
     return None
 
 

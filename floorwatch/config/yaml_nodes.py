@@ -407,3 +407,19 @@ class NodeReader:
             self.problems.error(node, f"{where} must be more than 0 (got {text!r})")
             return None
         return seconds
+
+
+def scalar_named(node: yaml.Node, text: str) -> yaml.ScalarNode | None:
+    """The first value (not key) in `node`'s tree that reads `text`: where a column is named."""
+    if isinstance(node, yaml.ScalarNode):
+        return node if node.value == text else None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [value for _, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = scalar_named(child, text)
+        if found is not None:
+            return found
+    return None
