@@ -86,7 +86,48 @@ class SessionHost(Protocol):
     def release(self, session: TerminalSession) -> None: ...
 
 
-class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class HostedApp:
+    """The end of one app run inside a server (an SSH session, a browser tab): ask the app to
+    close (it saves its draft), cancel it if it hangs, wait for it, repaint after drops."""
+
+    KIND = "session"  # how the log names one
+    person: Person
+    app: App[Any] | None
+    _task: asyncio.Task[None] | None
+    _end_reason: str | None
+    _force_stop: asyncio.TimerHandle | None
+
+    def end(self, reason: str) -> None:
+        """End this app only: let it save what it must, then exit; cancel it if it hangs."""
+        if self._end_reason is not None:
+            return
+        self._end_reason = reason
+        if self._task is None or self._task.done():
+            return
+        app = self.app
+        if app is None or not app.call_later(close_app, app):
+            self._task.cancel()  # the app never started or is already closing
+            return
+        self._force_stop = asyncio.get_running_loop().call_later(
+            EXIT_GRACE_SECONDS, self._cancel_hung_app
+        )
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def _cancel_hung_app(self) -> None:
+        if self._task is not None and not self._task.done():
+            log.warning("%s of %s did not exit in time; stopping it", self.KIND, self.person.name)
+            self._task.cancel()
+
+    def _repaint(self) -> None:
+        """The client caught up after frames were dropped: redraw the whole screen."""
+        if self.app is not None:
+            self.app.call_later(self.app.refresh)
+
+
+class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """An SSH session channel: accepts a pty + shell, refuses commands, runs the person's app."""
 
     def __init__(self, server: SessionHost, person: Person, peer: str) -> None:
@@ -236,35 +277,6 @@ class TerminalSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 self._end_reason or "quit",
             )  # fmt: skip
             self._finish_channel(status)
-
-    def end(self, reason: str) -> None:
-        """End this session only: let the app save what it must, then exit; cancel if it hangs."""
-        if self._end_reason is not None:
-            return
-        self._end_reason = reason
-        if self._task is None or self._task.done():
-            return
-        app = self.app
-        if app is None or not app.call_later(close_app, app):
-            self._task.cancel()  # the app never started or is already closing
-            return
-        self._force_stop = asyncio.get_running_loop().call_later(
-            EXIT_GRACE_SECONDS, self._cancel_hung_app
-        )
-
-    async def wait(self) -> None:
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    def _cancel_hung_app(self) -> None:
-        if self._task is not None and not self._task.done():
-            log.warning("session of %s did not exit in time; stopping it", self.person.name)
-            self._task.cancel()
-
-    def _repaint(self) -> None:
-        """The client caught up after frames were dropped: redraw the whole screen."""
-        if self.app is not None:
-            self.app.call_later(self.app.refresh)
 
     def _environment(self) -> dict[str, str]:
         if self._channel is None:

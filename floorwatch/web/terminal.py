@@ -27,7 +27,7 @@ from rich.console import Console
 from floorwatch.ssh.driver import SshDriver, driver_class_for
 from floorwatch.ssh.output import ChannelOutput
 from floorwatch.ssh.session import AppFactory, SshSession
-from floorwatch.ssh.terminal import EXIT_GRACE_SECONDS, close_app, console_for
+from floorwatch.ssh.terminal import HostedApp, console_for
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -135,8 +135,10 @@ class SocketChannel:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
-class BrowserTerminal:
+class BrowserTerminal(HostedApp):
     """One WebSocket, one app: the driver's link (`DriverLink`) and the protocol's reader."""
+
+    KIND = "browser session"
 
     def __init__(
         self,
@@ -207,41 +209,13 @@ class BrowserTerminal:
             if self._force_stop is not None:
                 self._force_stop.cancel()
 
-    async def wait(self) -> None:
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
-
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def end(self, reason: str) -> None:
-        """End this tab's app only: let it save its draft and exit; cancel it if it hangs."""
-        if self._end_reason is not None:
-            return
-        self._end_reason = reason
-        if self._task is None or self._task.done():
-            return
-        app = self.app
-        if app is None or not app.call_later(close_app, app):
-            self._task.cancel()
-            return
-        self._force_stop = asyncio.get_running_loop().call_later(
-            EXIT_GRACE_SECONDS, self._cancel_hung_app
-        )
-
     @property
     def end_reason(self) -> str:
         return self._end_reason or "quit"
-
-    def _cancel_hung_app(self) -> None:
-        if self._task is not None and not self._task.done():
-            log.warning("browser session of %s did not exit in time; stopping it", self.person.name)
-            self._task.cancel()
-
-    def _repaint(self) -> None:
-        if self.app is not None:
-            self.app.call_later(self.app.refresh)
 
     # -- what the browser sends ---------------------------------------------------------------
 
