@@ -111,3 +111,20 @@ def test_the_sorted_column_title_is_reversed() -> None:
     titles = title_text(columns(board), DARK, "csat")
     assert styles_at(titles, "CSAT").reverse
     assert not styles_at(titles, "AHT").reverse
+
+
+def test_deciding_digits_are_never_cut_in_a_cell() -> None:
+    """AHT 5:30.4 beside its bound 5:30 fills the space before the mark instead of reading
+    '5:30.'; a value whose digits cannot fit shows plainly."""
+    board, _ = build_board()
+    row = board.rows["A001"]  # red on AHT
+    aht = row.cells["aht"]
+
+    def cell_text(value: float, bound: float) -> str:
+        cells = {**row.cells, "aht": replace(aht, value=value, bound=bound)}
+        return row_text(replace(row, cells=cells), columns(board), palette=DARK, zone=UTC).plain
+
+    assert "5:30.4■" in cell_text(330.4, 330.0)
+    assert "5:30." not in cell_text(330.4, 330.0).replace("5:30.4", "")
+    long = cell_text(750.3, 750.0)  # '12:30.3' is wider than the cell
+    assert "12:30 ■" in long and "12:30." not in long

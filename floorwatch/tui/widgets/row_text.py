@@ -16,7 +16,7 @@ from floorwatch.config.types import MetricConfig
 from floorwatch.live.board import AgentRow
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
-from floorwatch.text.values import metric_value
+from floorwatch.text.values import format_value, metric_value
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.columns import Column
 from floorwatch.tui.widgets.live_text import state_cell
@@ -116,8 +116,22 @@ def metric_text(
         style += palette.stale
     if flash:
         style += palette.flash
-    body = value.rjust(column.width - 2)[: column.width - 2]
-    return fit(f"{body} {mark}", column.width, style)
+    return fit(
+        _value_and_mark(value, cell.value, metric, mark, column.width - 2), column.width, style
+    )
+
+
+def _value_and_mark(
+    value: str, raw: float | None, metric: MetricConfig, mark: str, room: int
+) -> str:
+    """'5:12 ■' in `room` + 2 cells. The deciding digits of a value that reads as its bound may
+    take the space before the mark ('3:30.4▲'); longer still, the cell shows the plain value
+    (the events panel and the agent screen keep the digits) rather than a cut one ('3:30.')."""
+    if len(value) > room + 1:
+        value = format_value(raw, metric.format, metric.decimals)
+    if len(value) == room + 1:
+        return f"{value}{mark}"
+    return f"{value.rjust(room)[:room]} {mark}"
 
 
 def hhmm(at: float | None, zone: ZoneInfo | None) -> str:
