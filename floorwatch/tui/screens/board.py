@@ -29,7 +29,7 @@ from floorwatch.tui.messages import (
     ShowFollowUps,
     WriteNote,
 )
-from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
+from floorwatch.tui.screens.view import BoardModel, BoardView, Throttle, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.events_panel import EventsPanel
@@ -104,7 +104,6 @@ class BoardScreen(Screen[None]):
         self.palette = palette
         self.clock = clock  # the wall clock: ages and highlights
         self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
-        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.table = BoardTable(
             config.metrics,
             palette=palette,
@@ -129,8 +128,7 @@ class BoardScreen(Screen[None]):
         self.events = EventsPanel(palette=palette, id="events")
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self.last_search: str | None = None  # what `/` looked for: n / N find it again
-        self._facts_due = False
-        self._facts_at = -math.inf  # the header's counts and averages are behind the board
+        self._facts = Throttle(facts_interval)  # the header follows the board at this pace
         self.last: MergedUpdate = MergedUpdate()
         self._days: dict[str, list[int]] = {}
         self._days_at = -math.inf
@@ -196,7 +194,7 @@ class BoardScreen(Screen[None]):
 
     def tick(self) -> None:
         """Once a second: the clock, ages, the header's figures, the end of cell highlights."""
-        if self._facts_due:
+        if self._facts.due:
             self._show_facts()
         now = self.clock()
         # The floor's time: with floor.clock: data the rows' own, so it agrees with SINCE.
@@ -228,16 +226,11 @@ class BoardScreen(Screen[None]):
             self._facts_soon()
 
     def _facts_soon(self) -> None:
-        """Counts and averages scan every agent: show them now if the last time was a second
-        ago, else at the next tick (at most once a second under load)."""
-        if time.monotonic() - self._facts_at >= self.facts_interval:
+        if self._facts.ready():
             self._show_facts()
-        else:
-            self._facts_due = True
 
     def _show_facts(self) -> None:
-        self._facts_due = False
-        self._facts_at = time.monotonic()
+        self._facts.ran()
         stale = bool(self.last.stale)
         faults = self.last.faults
         if faults:

@@ -7,6 +7,8 @@ and filters, and holds them back while the viewer is paused.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
@@ -223,3 +225,24 @@ class BoardView:
         if not self.paused:
             return self.board.teams()
         return sorted({row.team for row in self._frozen.values() if row.team is not None})
+
+
+class Throttle:
+    """At most once per `interval` seconds: a request inside it is kept (`due`) for the next
+    tick. The header's counts and averages scan every agent, so they follow this pace."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.due = False
+        self._at = -math.inf
+
+    def ready(self) -> bool:
+        """Whether to run now; if not, the run is due at the next tick."""
+        if time.monotonic() - self._at >= self.interval:
+            return True
+        self.due = True
+        return False
+
+    def ran(self) -> None:
+        self.due = False
+        self._at = time.monotonic()

@@ -5,8 +5,6 @@ SSH, ends the wall's session)."""
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -21,7 +19,7 @@ from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import MergedUpdate
 from floorwatch.tui.screens.board import has_states
-from floorwatch.tui.screens.view import BoardModel, BoardView, screen_floor_clock
+from floorwatch.tui.screens.view import BoardModel, BoardView, Throttle, screen_floor_clock
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.board_table import BoardTable
 from floorwatch.tui.widgets.wall_header import WallHeader
@@ -54,7 +52,6 @@ class WallScreen(Screen[None]):
         self.palette = palette
         self.clock = clock  # the wall clock: highlights
         self.floor_clock = floor_clock or screen_floor_clock(config, board, clock)
-        self.facts_interval = facts_interval  # seconds between header recounts, at least
         self.page_seconds = max(1.0, page_seconds)
         self.table = BoardTable(
             config.metrics, palette=palette, timezone=config.floor.timezone, clock=clock,
@@ -66,8 +63,7 @@ class WallScreen(Screen[None]):
         )
         self.updated: float | None = None
         self.last = MergedUpdate()
-        self._facts_due = False
-        self._facts_at = -math.inf
+        self._facts = Throttle(facts_interval)  # the header follows the board at this pace
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -81,7 +77,7 @@ class WallScreen(Screen[None]):
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        if self._facts_due:
+        if self._facts.due:
             self._show_facts()
         self.table.expire_flashes(self.clock())
         now = self.floor_clock.now()  # the STATE timers and the queues' oldest waits
@@ -109,16 +105,11 @@ class WallScreen(Screen[None]):
         self._facts_soon()
 
     def _facts_soon(self) -> None:
-        """Counts and averages scan every agent: show them now if the last time was a second
-        ago, else at the next tick (at most once a second under load)."""
-        if time.monotonic() - self._facts_at >= self.facts_interval:
+        if self._facts.ready():
             self._show_facts()
-        else:
-            self._facts_due = True
 
     def _show_facts(self) -> None:
-        self._facts_due = False
-        self._facts_at = time.monotonic()
+        self._facts.ran()
         self.header.show(
             self.board.counts(),
             self.board.floor_summary(),
