@@ -378,6 +378,7 @@ class FloorwatchApp(App[None]):
                 notes=self.notes, row_of=lambda: board.rows.get(agent),
                 goals_of=notes.goals if notes is not None else None,
                 goal_values=lambda: board_values(board), today=today,
+                clock=self.floor_clock.now,
             )
         )  # fmt: skip
 
