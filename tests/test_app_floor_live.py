@@ -211,7 +211,7 @@ def state_style(screen: Any, label: str) -> Any:
     """The style the agent screen's state line gives `label` (the STATE cell's words)."""
     from floorwatch.tui.widgets.agent_state import AgentStateLine
 
-    text = screen.query_one(AgentStateLine).text
+    text = screen.query_one(AgentStateLine).shown
     start = text.plain.index(label)
     return next(s.style for s in text.spans if s.start <= start < s.end)
 

@@ -25,7 +25,7 @@ class AgentStateLine(Static):
         self.palette = palette
         self.counts = counts  # floor.state_counts: the state weighs on the agent's status
         self.state: AgentState | None = None
-        self.text = Text("")  # what the line shows now
+        self.shown = Text("")  # what the line shows now
 
     def show(self, state: AgentState | None, now: float) -> None:
         self.state = state
@@ -33,6 +33,6 @@ class AgentStateLine(Static):
 
     def tick(self, now: float) -> None:
         text = state_line(self.state, now, self.palette, counts=self.counts)
-        if text != self.text:
-            self.text = text
+        if text != self.shown:
+            self.shown = text
             self.update(text)
