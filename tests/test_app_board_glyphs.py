@@ -3,10 +3,12 @@ sparklines, and a board line that ends in one reads as a stray bar of a chart.
 
 Seen in the demo under tmux: a '▆' at the right end of one agent row. It was the board's
 scrollbar: Textual draws the thumb's ends in eighths of a cell with those glyphs, and its body as
-coloured blanks, which a plain capture (`tmux capture-pane -p`) and a dim theme lose."""
+coloured blanks, which a plain capture (`tmux capture-pane -p`) and a dim theme lose. The header's
+lines stay in the header too, when the sparklines make its team lines wrap."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tests.app_support import make_app
@@ -52,4 +54,25 @@ async def test_the_header_sparklines_stay_in_the_header() -> None:
         header = app.main_screen.header.region
         lines = screen_lines(app)
         assert any(char in BLOCKS for line in lines[header.y : header.bottom] for char in line)
+        assert glyphs_on_agent_rows(app) == []
+
+
+async def test_the_header_grows_when_the_sparklines_wrap_its_team_lines() -> None:
+    """On a tall terminal two teams share a line until the day's sparklines widen them: then
+    the header takes a line more, and its last line (the view, the feeds' freshness and the
+    STALE banner) stays in sight above the board."""
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        facts = screen.header.facts
+        days = {team: [5, 9, 12, 7, 3, 8, 10, 11, 4, 6, 9, 12] for team in facts.teams}
+        before = screen.header.size.height
+        screen.header.show(replace(facts, days=days))
+        await pilot.pause()
+        header = screen.header.region
+        lines = screen_lines(app)
+        assert header.height == before + 1
+        assert "feeds ok" in lines[header.bottom - 1]
+        assert lines[header.bottom].startswith(" STATUS")  # the board's title, right under it
         assert glyphs_on_agent_rows(app) == []
