@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -34,6 +35,9 @@ from floorwatch.feeds.formats.registry import (
     parser_for,
 )
 from floorwatch.live.rows import TS
+
+if TYPE_CHECKING:
+    from floorwatch.feeds.pool import BuildPool
 
 BOM = b"\xef\xbb\xbf"
 READ_BYTES = 8 << 20  # cold start reads (and parses) a file in chunks of this size
@@ -95,6 +99,9 @@ class FeedTailer:
         self._retracted: list[pd.DataFrame] = []  # rows counted before that no longer stand
         self._changed = False
         self.previous: Generation | None = None  # the version before a truncation
+        # Set by FloorFeeds while a poll drains the feed: records read are built into rows
+        # with every other file's of the feed, at once (floorwatch.feeds.pool).
+        self.pool: BuildPool | None = None
         self._restart()
 
     # -- state of one generation of the file -----------------------------------------------------
@@ -365,8 +372,11 @@ class FeedTailer:
     def _parse(self, buffer: bytes) -> None:
         assert self.parser is not None
         while True:
-            parsed = self._parse_guarded(buffer)
-            self._record(parsed)
+            parsed = self._parse_guarded(buffer, pooled=self.pool is not None)
+            if self.pool is not None and parsed.unbuilt is not None:
+                self.pool.add(self, parsed, buffer[: parsed.consumed], self.line)
+            else:
+                self.record(parsed)
             self.line += parsed.line_count
             rest = buffer[parsed.consumed :]
             if rest.count(b"\n") <= self.context.max_record_lines:
@@ -382,24 +392,34 @@ class FeedTailer:
             self.skipping, rest = True, b""
         self.pending = rest
 
-    def _parse_guarded(self, buffer: bytes) -> Parsed:
-        """The parser's reading of `buffer`; should it fail unexpectedly (a value no check
-        foresaw), the records are read again one by one and only the one that fails is
-        rejected: one hostile row never stops a file, let alone the floor."""
+    def _parse_guarded(self, buffer: bytes, *, pooled: bool = False) -> Parsed:
+        """The parser's reading of `buffer` (pooled: its records left unbuilt, when the parser
+        can); should it fail unexpectedly (a value no check foresaw), the records are read
+        again one by one and only the one that fails is rejected: one hostile row never stops
+        a file, let alone the floor."""
         assert self.parser is not None
+        room = MAX_ERRORS - len(self.errors)
         try:
-            return self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            parse_text = getattr(self.parser, "parse_text", None) if pooled else None
+            if parse_text is not None:
+                return cast(Parsed, parse_text(buffer, self.line, room))
+            return self.parser.parse(buffer, self.line, room)
         except Exception:
             log.exception(
                 "%s: reading from line %d failed; reading line by line", self.display, self.line
             )
-        return self._parse_one_by_one(buffer)
+        return self._parse_one_by_one(buffer, self.line)
 
-    def _parse_one_by_one(self, buffer: bytes) -> Parsed:
+    def reread(self, buffer: bytes, line: int) -> None:
+        """Read records already taken (from physical `line` on) again, one by one: their
+        pooled build failed (floorwatch.feeds.pool)."""
+        self.record(self._parse_one_by_one(buffer, line))
+
+    def _parse_one_by_one(self, buffer: bytes, line: int) -> Parsed:
         assert self.parser is not None
         total = Parsed()
         frames: list[pd.DataFrame] = []
-        line, start = self.line, 0
+        start = 0
         if getattr(self.parser, "header", None) and getattr(self.parser, "header_line", 0) == line:
             start = buffer.find(b"\n") + 1  # a header the failed reading already took
             total.consumed, total.line_count, line = start, 1, line + 1
@@ -454,7 +474,7 @@ class FeedTailer:
                 if parsed.rejected and quiet < QUIET_SECONDS:
                     return  # looks unfinished: wait for the rest
                 errors = len(self.errors)
-                self._record(parsed)
+                self.record(parsed)
                 self.settled = _Settled(
                     self.pending, self.line, parsed.rows, parsed.rejected, self.errors[errors:]
                 )
@@ -490,7 +510,8 @@ class FeedTailer:
         self.pending, self.line = settled.record, settled.line
         self._changed = True
 
-    def _record(self, parsed: Parsed) -> None:
+    def record(self, parsed: Parsed) -> None:
+        """Count a parse's rejections and reasons; its rows wait in `take()`."""
         for line, reason in parsed.reasons:
             self._error(line, reason)
         if parsed.rejected:
@@ -499,11 +520,16 @@ class FeedTailer:
         rows = parsed.rows
         if rows is not None and len(rows):
             self._frames.append(rows)
-            self.rows += len(rows)
-            self.last_row_at = self.clock()
             newest = parsed.newest_ts if parsed.newest_ts is not None else float(rows[TS].max())
-            if self.newest_ts is None or newest > self.newest_ts:
-                self.newest_ts = newest
+            self.record_rows(len(rows), newest)
+
+    def record_rows(self, count: int, newest: float) -> None:
+        """Count `count` new rows of this file, the newest timed `newest` (rows a pool built
+        go to the board with the feed's, not through `take()`)."""
+        self.rows += count
+        self.last_row_at = self.clock()
+        if self.newest_ts is None or newest > self.newest_ts:
+            self.newest_ts = newest
 
     def _reject(self, line: int, reason: str) -> None:
         self.rejected += 1
