@@ -157,3 +157,28 @@ def test_the_feed_line_counts_in_words() -> None:
     one = (FileStatus("calls", "feeds/calls.csv", 1, 0, (), NOW - 5),)
     text, _warn = feed_summary(one, (), True, NOW)
     assert text.startswith("feeds: 1 file · 1 row · 0 rejected")
+
+
+def test_the_feed_status_line_shows_warnings_at_once_and_counts_at_the_ticks_pace() -> None:
+    from types import SimpleNamespace
+
+    from floorwatch.tui.widgets.feed_status import FeedStatusLine
+    from tests.app_support import NOW
+
+    def status(rows: int, rejected: int = 0) -> SimpleNamespace:
+        return SimpleNamespace(rows=rows, rejected=rejected, missing=False, last_row_at=NOW)
+
+    line = FeedStatusLine()
+    repaints: list[str] = []
+    line.refresh = lambda *a, **k: repaints.append(line._shown[0])  # type: ignore[assignment,index,method-assign,return-value]
+    line.show([status(10)], (), True, NOW)
+    assert repaints == ["feeds: 1 file · 10 rows · 0 rejected · last row 0s ago"]
+    line.show([status(11)], (), True, NOW + 0.2)  # a busy floor's next poll: counts only
+    line.show([status(12)], (), True, NOW + 0.4)
+    assert len(repaints) == 1
+    line.tick(NOW + 1)  # the second's tick shows where the counts are
+    assert repaints[-1] == "feeds: 1 file · 12 rows · 0 rejected · last row 1s ago"
+    line.show([status(13, rejected=1)], (), True, NOW + 1.2)  # a warning: at once
+    assert repaints[-1].endswith("1 rejected (e: why) · last row 1s ago")
+    line.show([status(13)], {"calls"}, True, NOW + 1.4)  # stale: at once
+    assert repaints[-1].startswith("STALE (no new rows): calls")

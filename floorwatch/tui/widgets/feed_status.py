@@ -58,6 +58,11 @@ def feed_summary(
     return " · ".join(parts), bool(rejected or missing)
 
 
+def _lead(text: str) -> str:
+    """What a status line says before its counts ('loading feeds…', 'STALE (...): north')."""
+    return text.split(" · ", 1)[0] if text.startswith(("STALE", "loading")) else ""
+
+
 class FeedStatusLine(Widget):
     DEFAULT_CSS = """
     FeedStatusLine { height: 1; padding: 0 1; }
@@ -75,14 +80,28 @@ class FeedStatusLine(Widget):
     def show(
         self, statuses: Sequence[Any], stale: Collection[str], loaded: bool, now: float
     ) -> None:
+        """New statuses: a warning (rows rejected, a file missing, a feed stale) or the end of
+        loading shows at once; row counts and ages follow at the tick's pace (every poll of a
+        busy floor would otherwise repaint this line)."""
         self.statuses, self.stale, self.loaded, self.now = statuses, frozenset(stale), loaded, now
         shown = feed_summary(self.statuses, self.stale, self.loaded, self.now)
+        if self._shown is None or self._news(shown):
+            self._repaint(shown)
+
+    def tick(self, now: float) -> None:
+        self.now = now
+        self._repaint(feed_summary(self.statuses, self.stale, self.loaded, now))
+
+    def _news(self, shown: tuple[str, bool]) -> bool:
+        """Whether `shown` says more than counts moved: a warning came or went, or the text's
+        first part (loading, STALE and its feeds) changed."""
+        assert self._shown is not None
+        return shown[1] != self._shown[1] or _lead(shown[0]) != _lead(self._shown[0])
+
+    def _repaint(self, shown: tuple[str, bool]) -> None:
         if shown != self._shown:  # the age ticks by seconds: repaint only when the text moved
             self._shown = shown
             self.refresh()
-
-    def tick(self, now: float) -> None:
-        self.show(self.statuses, self.stale, self.loaded, now)
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
