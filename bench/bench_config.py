@@ -2,8 +2,9 @@
 
 Each run is a fresh process that loads one generated config (`thresholds.agents` with one
 override per agent) and reports its wall time and peak RSS. `now` is `load_config` as it is;
-`before` is the same loader with the cycle collector left running and nothing remembered between
-scalars (libyaml's composer either way), as main read it before issue 18.8.
+`before` is the same loader as main read it before issue 18.8: libyaml's own composer (a full
+`yaml.compose` node, two marks each), the cycle collector left running, nothing remembered
+between scalars.
 
     .venv/bin/python bench/bench_config.py            # 200,000 entries, 3 runs each
     .venv/bin/python bench/bench_config.py --quick    # 20,000 entries, 1 run each
@@ -34,8 +35,11 @@ def child(path: str, variant: str) -> None:
     from floorwatch.config import loader, metrics_section, yaml_nodes
 
     if variant == "before":
+        import yaml
+
         loader.collector_paused = contextlib.nullcontext  # type: ignore[assignment]
         yaml_nodes.SAFE_LOADER = yaml_nodes._BASE_LOADER
+        yaml_nodes.compose_slim = lambda text, base: yaml.compose(text, Loader=base)
         metrics_section.LEVELS_KEPT = 0
     started = time.perf_counter()
     config = loader.load_config(path)

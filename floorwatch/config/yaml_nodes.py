@@ -24,6 +24,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from floorwatch.config.yaml_compose import compose_slim
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 _TAG = "tag:yaml.org,2002:"
@@ -96,8 +98,9 @@ def whole_file(path: Path, message: str) -> ConfigError:
     return ConfigError([Problem(path, 0, 0, message)])
 
 
-# libyaml's loader when PyYAML was built with it: ~10x faster, which a 200,000-entry overrides
-# file needs (the pure-Python one took minutes there). Same nodes, same marks.
+# libyaml's parser when PyYAML was built with it: ~10x faster, which a 200,000-entry overrides
+# file needs (the pure-Python one took minutes there). Its events become slim nodes
+# (yaml_compose); syntax errors are worded by the pure-Python loader.
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED_LIMIT = 4096  # distinct scalars remembered: keys and levels repeat, agent ids do not
 
@@ -158,7 +161,7 @@ def compose_file(path: Path) -> Node:
         bad = data[error.start : error.start + 1].hex()
         raise ConfigError([Problem(path, line, col, f"not UTF-8 text (byte 0x{bad})")]) from None
     try:
-        root = yaml.compose(text, Loader=SAFE_LOADER)
+        root = compose_slim(text, SAFE_LOADER)
     except yaml.YAMLError:
         root = _compose_slowly(path, text)  # the pure-Python loader words the problem best
     if root is None:
@@ -289,7 +292,7 @@ class NodeReader:
             node = stack.pop()
             if node.tag not in SAFE_TAGS:
                 self.problems.error(node, f"unsupported YAML tag '{node.tag}'")
-            if node.__class__ is ScalarNode or id(node) in seen:
+            if isinstance(node, ScalarNode) or id(node) in seen:
                 continue
             seen.add(id(node))
             if isinstance(node, SequenceNode):
