@@ -6,13 +6,14 @@ came down after it) and once six months ago (a note edited, then its follow-up c
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from floorwatch.coaching import NoteDraft, evidence_for
 from floorwatch.store import NoteStore
-from tests.app_support import FakeFloor, build_board
+from tests.app_support import NOW, FakeFloor, build_board
 from tests.notes_support import AUTHOR, NOW_UTC, board_rows, notes_config
 
 AGENT = "A001"
@@ -79,13 +80,26 @@ def seed_history(config: Any) -> dict[str, int]:
     return ids
 
 
-def history_app(tmp_path: Path, **kwargs: Any) -> Any:
-    """The board app on the fixture floor with AGENT's history in its notes store."""
+def history_app(tmp_path: Path, *, states: bool = False, **kwargs: Any) -> Any:
+    """The board app on the fixture floor with AGENT's history in its notes store; with
+    `states`, on the live fixture floor (tests/fixtures/app/live.yaml) with AGENT on a Lunch
+    break for 16:40 (amber: red at 20:00)."""
     from floorwatch.tui.app import FloorwatchApp
 
     config = notes_config(tmp_path)
+    if states:
+        from floorwatch.config import load_config
+        from tests.test_app_floor_live import LIVE
+
+        config = replace(load_config(LIVE), notes=config.notes)
     seed_history(config)
     board, first = build_board(config)
+    if states:
+        from tests.test_app_floor_live import states_frame
+
+        feed = next(feed for feed in config.feeds if feed.kind == "states")
+        board.ingest(feed, states_frame((NOW - 1000.0, AGENT, "Break", "Lunch")))
+        board.tick(now=NOW)
     floor = FakeFloor(board, first)
     app = FloorwatchApp(config, floor, clock=lambda: floor.now, **kwargs)
     app.REPAINT_INTERVAL = 0.0

@@ -202,3 +202,88 @@ async def test_a_state_reaching_red_is_news_once() -> None:
         app.floor.tick(advance=5.0)  # still red: no news
         await pilot.pause()
         assert app.main_screen.events.lines_added == events
+
+
+# -- the agent screen: the agent's live state -------------------------------------------------
+
+
+def state_style(screen: Any, label: str) -> Any:
+    """The style the agent screen's state line gives `label` (the STATE cell's words)."""
+    from floorwatch.tui.widgets.agent_state import AgentStateLine
+
+    text = screen.query_one(AgentStateLine).shown
+    start = text.plain.index(label)
+    return next(s.style for s in text.spans if s.start <= start < s.end)
+
+
+async def test_the_agent_screen_shows_a_break_turning_red_as_the_clock_moves() -> None:
+    from floorwatch.tui.screens.agent import AgentScreen
+
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_agent("A003")  # Tomás Ruiz: on Break (Coffee) for 19:50, red at 20:00
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AgentScreen)
+        line = screen_lines(app)[1]  # under the title
+        assert "Break 19:50 ▲ Coffee · away · amber 15:00, red 20:00" in line
+        assert "counts in the status" in line
+        assert state_style(screen, "Break 19:50") == app.palette.for_status(Status.AMBER)
+        assert "AMBER" in screen_lines(app)[0]  # the title: the agent's status
+        app.floor.now += 10.0  # only time passes: no row, and the board has not ticked
+        await pilot.pause(1.3)  # the screen's own once-a-second tick
+        assert "Break 20:00 ■ Coffee" in screen_text(app)
+        assert state_style(screen, "Break 20:00") == app.palette.for_status(Status.RED)
+        app.floor.tick(advance=0.0)  # the board's next tick: the state counts, so RED
+        await pilot.pause()
+        assert "RED since" in screen_lines(app)[0]
+
+
+async def test_the_agent_screen_says_when_a_state_is_not_counted() -> None:
+    from dataclasses import replace
+
+    app = make_live_app()
+    config = app.config
+    app.config = replace(config, floor=replace(config.floor, state_counts=False))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_agent("A006")  # Mei Chen: on call for 0:30
+        await pilot.pause()
+        text = screen_text(app)
+        assert "On Call 0:30 · on contact · amber 10:00, red 20:00" in text
+        assert "not in the status (floor.state_counts: false)" in text
+        await pilot.press("escape")
+        app.open_agent("A011")  # Priya Nair: available, no limits
+        await pilot.pause()
+        assert "Available 0:05 · available · no time limits" in screen_text(app)
+
+
+async def test_the_agent_screen_of_a_floor_without_states_has_no_state_line() -> None:
+    from floorwatch.tui.widgets.agent_state import AgentStateLine
+    from tests.app_support import make_app
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_agent("A001")
+        await pilot.pause()
+        assert not app.screen.query_one(AgentStateLine).display
+        assert "State not known" not in screen_text(app)
+
+
+def test_the_state_line_words_the_state_as_the_board_cell_does() -> None:
+    from floorwatch.live.states import AgentState
+    from floorwatch.tui.themes import DARK
+    from floorwatch.tui.widgets.live_text import state_cell, state_line
+
+    lunch = AgentState("Break", "away", since=0.0, reason="Lunch", amber=900.0, red=1200.0)
+    line = state_line(lunch, 1334.0, DARK, counts=True)
+    assert state_cell(lunch, 1334.0) == ("Break 22:14 ■ Lunch", Status.RED)
+    assert line.plain == (
+        "Break 22:14 ■ Lunch · away · amber 15:00, red 20:00 · counts in the status"
+    )
+    odd = AgentState("Training", "other", since=0.0)
+    assert state_line(odd, 61.0, DARK, counts=True).plain == (
+        "Training 1:01 · other (the config's states: do not list it) · no time limits"
+    )
+    assert state_line(None, 0.0, DARK, counts=True).plain == (
+        "State not known: no state rows for this agent yet"
+    )

@@ -5,7 +5,7 @@ targets over working days; --team."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -128,3 +128,71 @@ def test_daily_series_for_all_agents_equal_one_by_one(tmp_path: Path) -> None:
             alone = figures.daily(metric, agent, "2026-11-01", "2026-11-14")
             assert together.get(agent, []) == alone
             assert alone  # every agent has days
+
+
+# -- --ending's default: the last complete floor day by the floor's clock ----------------------
+
+
+def data_floor(tmp_path: Path, floor: str) -> Path:
+    config = write_floor(tmp_path)
+    text = config.read_text().replace('floor: {name: "Constructed floor", timezone: UTC}', floor)
+    assert text != config.read_text()
+    config.write_text(text)
+    return config
+
+
+def test_ending_defaults_to_the_datas_last_complete_day_on_a_data_clock_floor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The rows run 2026-11-01..14, the last at 14:00 on the 14th: by the data's clock it is the
+    # 14th, still going, so the last complete day is the 13th (whatever the wall clock says).
+    config = data_floor(tmp_path, "floor: {name: Replay, timezone: UTC, clock: data}")
+    args = ["report", "--config", str(config), "--store", str(tmp_path / "n.sqlite3")]
+    assert main([*args, "--format", "json", "--period", "week"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    period = document["period"]
+    assert (period["start"], period["end"]) == ("2026-11-07", "2026-11-13")
+    assert document["agents"]  # figures, not an empty report of the wall clock's last week
+
+
+def test_the_data_clocks_day_starts_at_day_starts(tmp_path: Path) -> None:
+    from floorwatch.commands.report import last_complete_day, load_updates
+
+    floor = 'floor: {name: Replay, timezone: UTC, clock: data, day_starts: "15:00"}'
+    config = load_config(data_floor(tmp_path, floor))
+    # 14:00 on the 14th is before the 14th's floor day starts: still the 13th's, so the 12th.
+    assert last_complete_day(config, load_updates(config)) == date(2026, 11, 12)
+
+
+def test_ending_keeps_the_wall_clocks_yesterday_on_a_live_floor(tmp_path: Path) -> None:
+    from floorwatch.commands.report import last_complete_day, load_updates
+
+    live = load_config(write_floor(tmp_path))
+    assert live.floor.clock == "wall"
+    wall = datetime(2027, 3, 2, 9, 30, tzinfo=UTC).timestamp()
+    assert last_complete_day(live, load_updates(live), wall=lambda: wall) == date(2027, 3, 1)
+    # A data-clock floor with no rows yet has no day of its own: the wall clock's yesterday.
+    replay = load_config(data_floor(tmp_path, "floor: {name: R, timezone: UTC, clock: data}"))
+    assert last_complete_day(replay, [], wall=lambda: wall) == date(2027, 3, 1)
+
+
+def test_report_help_says_what_ending_defaults_to(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the last complete floor day by the floor's clock" in text
+    assert "floor.clock: data" in text
+
+
+def test_goals_checkin_measures_the_datas_last_complete_week_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = data_floor(tmp_path, "floor: {name: Replay, timezone: UTC, clock: data}")
+    base = ["--config", str(config), "--store", str(tmp_path / "n.sqlite3")]
+    goal = ["--metric", "aht", "--agent", "A2", "--from", "6:40", "--to", "5:00"]
+    assert main(["goals", "add", *base, *goal, "--start", "2026-11-01", "--due", "2026-12-31"]) == 0
+    capsys.readouterr()
+    assert main(["goals", "checkin", *base, "G1"]) == 0
+    # A2's week 11-07..11-13 (not the wall clock's last week): 2 days at 400 s, 5 at 350 s
+    # -> 364.3 s: 35.7% of the way from 400 to 300.
+    assert "36% done" in capsys.readouterr().out

@@ -112,12 +112,13 @@ async def _oldest_note_full_size(pilot: Pilot[Any]) -> None:
 
 
 def test_agent_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    app = history_app(tmp_path)
+    """With the agent's live state under the title: on Break, amber (tests/screens_support)."""
+    app = history_app(tmp_path, states=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_agent_screen)
 
 
 def test_agent_screen_200x60(snap_compare: Any, tmp_path: Path) -> None:
-    app = history_app(tmp_path)
+    app = history_app(tmp_path, states=True)
     assert snap_compare(app, terminal_size=(200, 60), run_before=_agent_screen)
 
 

@@ -50,10 +50,14 @@ def floorwatch_output(*args: str, stdin: str = "") -> str:
 
 
 def write_floor(folder: Path, port: int) -> tuple[Path, str]:
-    """A floor of 13 agents (Li Wei red) and a web section made by the real commands."""
+    """A floor of 13 agents (Li Wei red; Agents 7-12 in team south) and a web section made by
+    the real commands: li.wei sees the whole floor, nina (web.users[].teams) team south."""
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     (folder / "feeds").mkdir(parents=True)
-    rows = [f"{now},A{i},Agent {i},north,{200 + 60 * i}\n" for i in range(1, 13)]
+    rows = [
+        f"{now},A{i},Agent {i},{'south' if i > 6 else 'north'},{200 + 60 * i}\n"
+        for i in range(1, 13)
+    ]
     (folder / "feeds" / "calls.csv").write_text(
         "ended_at,agent_id,agent_name,team,handle_s\n"
         + f"{now},A0,Li Wei,north,900\n"
@@ -87,6 +91,10 @@ def write_floor(folder: Path, port: int) -> tuple[Path, str]:
                 - name: li.wei
                   role: supervisor
                   {password_line}
+                - name: nina
+                  role: supervisor
+                  {password_line}
+                  teams: [south]
                 - name: wall-3
                   role: wall
                   {token_line}
@@ -158,12 +166,14 @@ def context(browser: Any) -> Iterator[Any]:
     fresh.close()
 
 
-def log_in(context: Any, served: Served, password: str = PASSWORD) -> BoardPage:
+def log_in(
+    context: Any, served: Served, password: str = PASSWORD, name: str = "li.wei"
+) -> BoardPage:
     page = context.new_page()
     board = BoardPage(page)
     page.goto(served.base + "/")
     assert page.url == served.base + "/login"
-    page.fill("#name", "li.wei")
+    page.fill("#name", name)
     page.fill("#password", password)
     page.click("button[type=submit]")
     return board
@@ -193,6 +203,18 @@ def test_a_supervisor_logs_in_sees_the_board_and_writes_a_note_as_themselves(
     board.page.wait_for_url(served.base + "/login")
     board.page.goto(served.base + "/")
     assert board.page.url == served.base + "/login"  # logged out: the cookie is gone
+
+
+def test_a_web_users_teams_scope_their_board_and_w_shows_the_whole_floor(
+    context: Any, served: Served
+) -> None:
+    board = log_in(context, served, name="nina")
+    board.page.wait_for_url(served.base + "/")
+    screen = board.wait_for(lambda s: "Agent 12" in s and "your teams (south)" in s)
+    assert "Li Wei" not in screen and "Agent 3" not in screen  # team north
+    board.focus_terminal()
+    board.keys("w")
+    board.wait_for(lambda s: "Li Wei" in s and "whole floor" in s)
 
 
 def test_the_kiosk_url_shows_the_wall_and_cannot_open_a_panel(

@@ -35,6 +35,7 @@ def web_config(**options: Any) -> WebConfig:
     users = (
         WebUser("li.wei", "supervisor", password_hash=SUPERVISOR_HASH),
         WebUser("wall-3", "wall", token_hash=hash_token(TOKEN)),
+        WebUser("mo", "manager", password_hash=SUPERVISOR_HASH, teams=("South",)),
     )
     return WebConfig(users=users, **options)
 
@@ -214,6 +215,22 @@ async def test_the_kiosk_url_opens_the_wall_and_nothing_else(serve) -> None:
     assert board.status == 403
     form = await client.get("/login", allow_redirects=False)
     assert form.status == 200  # a wall cookie is not a supervisor's login
+
+
+async def test_a_managers_browser_board_gets_their_role_and_teams(serve) -> None:
+    server, client = await serve()
+    sessions: list[Any] = []
+
+    def recording(session: Any) -> Any:
+        sessions.append(session)
+        return make_stub_app(session)
+
+    server.app_factory = recording
+    await log_in(client, name="mo")
+    socket = await client.ws_connect("/ws", headers=origin(client))
+    await screen_text(socket, "stub user=mo role=manager")
+    await socket.close()
+    assert [(s.user, s.role, s.teams) for s in sessions] == [("mo", "manager", ("South",))]
 
 
 async def test_a_wall_token_on_the_supervisor_url_is_refused(serve) -> None:

@@ -97,6 +97,79 @@ def test_web_section_reads_users_listen_and_expiry(tmp_path: Path) -> None:
     )
 
 
+def test_web_users_have_teams_and_may_be_managers(tmp_path: Path) -> None:
+    config = load_config(
+        write_config(
+            tmp_path,
+            f"""\
+            web:
+              users:
+                - {{name: nina, role: supervisor, password_hash: "{PASSWORD_HASH}",
+                   teams: [North, East]}}
+                - {{name: mo, role: manager, password_hash: "{PASSWORD_HASH}", teams: South}}
+                - {{name: li.wei, role: supervisor, password_hash: "{PASSWORD_HASH}"}}
+            """,
+        )
+    )
+    assert config.web.users == (
+        WebUser("nina", "supervisor", PASSWORD_HASH, None, ("North", "East")),
+        WebUser("mo", "manager", PASSWORD_HASH, None, ("South",)),
+        WebUser("li.wei", "supervisor", PASSWORD_HASH, None, ()),
+    )
+
+
+def test_web_teams_problems_are_reported_at_their_line_and_column(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        f"""\
+        web:
+          users:
+            - name: nina
+              role: supervisor
+              password_hash: "{PASSWORD_HASH}"
+              teams: [North, "", North, {{a: 1}}]
+            - name: wall-3
+              role: wall
+              token_hash: "{TOKEN_HASH}"
+              teams: [North]
+            - name: mo
+              role: manager
+              token_hash: "{TOKEN_HASH}"
+              teams: South
+            - name: ed
+              role: supervisor
+              password_hash: "{PASSWORD_HASH}"
+              temas: [North]
+        """,
+    )
+    where = str(tmp_path / "floorwatch.yaml")
+    expected = [
+        ":15:22: web.users[0].teams[1] must be text (got '')",
+        ":15:33: web.users[0].teams[3] must be text (got a mapping)",
+        ":19:7: web.users[1].teams does not apply to a wall (it shows the whole floor)",
+        ":20:7: web.users[2]: a manager needs password_hash (`floorwatch web passwd mo`)",
+        ":22:7: web.users[2].token_hash does not apply to a manager (it uses password_hash)",
+        ":27:7: web.users[3]: unknown key 'temas'; did you mean 'teams'?",
+    ]
+    text = "\n".join(found)
+    for fragment in expected:
+        assert any(p.startswith(where) and fragment in p for p in found), (fragment, text)
+    # A list with a bad item is not read at all, so its repeat is not reported separately;
+    # a repeat in a list of texts is.
+    repeated = problems(
+        tmp_path,
+        f"""\
+        web:
+          users:
+            - {{name: nina, role: supervisor, password_hash: "{PASSWORD_HASH}",
+               teams: [North, South, North]}}
+        """,
+    )
+    assert any(":13:30: web.users[0].teams[2] 'North' is listed twice" in p for p in repeated), (
+        repeated
+    )
+
+
 def test_no_web_section_gives_the_defaults(tmp_path: Path) -> None:
     assert load_config(write_config(tmp_path, "")).web == WebConfig()
 
@@ -146,7 +219,7 @@ def test_every_web_problem_is_reported_at_its_line_and_column(tmp_path: Path) ->
         ":25:7: web.users[2].password_hash does not apply to a wall (it uses token_hash)",
         ":28:19: web.users[3].token_hash must be sha256:<64 hex digits>",
         ":29:13: web.users[4].name must be a login name",
-        ":30:13: web.users[4].role must be one of supervisor, wall (got 'boss')",
+        ":30:13: web.users[4].role must be one of supervisor, manager, wall (got 'boss')",
         ":32:13: web.users[5].name 'li.wei' is listed twice",
     ]
     for fragment in expected:
@@ -175,6 +248,13 @@ def test_a_supervisor_logs_in_with_their_password_only() -> None:
     assert book.check_password("nobody", "correct horse") is None
     assert book.check_password("wall-3", "") is None  # a wall has no password to log in with
     assert book.check_password("li.wei", "x" * 5000) is None
+
+
+def test_a_manager_logs_in_by_password_and_carries_their_teams() -> None:
+    hashed = hash_password("manager pass")
+    book = Accounts(WebConfig(users=(WebUser("mo", "manager", hashed, teams=("South",)),)))
+    person = book.check_password("mo", "manager pass")
+    assert person is not None and (person.role, person.teams) == ("manager", ("South",))
 
 
 def test_a_wall_is_found_by_its_token_and_a_token_is_never_stored() -> None:

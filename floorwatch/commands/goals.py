@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from floorwatch.cli import UserError
@@ -55,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checkin.add_argument(
         "--ending",
         metavar="YYYY-MM-DD",
-        help="the week measured ends this floor day (default: yesterday)",
+        help="the week measured ends this floor day (default: the last complete floor day by"
+        " the floor's clock, as for `floorwatch report`)",
     )
     checkin.add_argument("--author", help="default: notes.author, $FLOORWATCH_AUTHOR, login")
     for action in (add, listing, checkin):
@@ -230,6 +231,7 @@ def _goal_record(goal: Any, check: Any) -> dict[str, Any]:
 
 def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
     from floorwatch.coaching.goals import goal_status
+    from floorwatch.commands.report import last_complete_day, load_updates
     from floorwatch.store import resolve_author
 
     goals = _all_goals(config, book)
@@ -245,10 +247,10 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
         return 0
     author = args.author or resolve_author(config.notes.author)
     now = datetime.now(UTC)
+    # With floor.clock: data the feeds' rows say what day it is (they are read once).
+    updates = load_updates(config) if not args.ending and config.floor.clock == "data" else None
     ending = (
-        _day(args.ending, "--ending")
-        if args.ending
-        else datetime.now(tz).date() - timedelta(days=1)
+        _day(args.ending, "--ending") if args.ending else last_complete_day(config, updates or [])
     )
     if args.value is not None:
         if len(goals) != 1:
@@ -261,7 +263,7 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
             goals[0].key: parse_level(args.value, metric) if metric else float(args.value)
         }
     else:
-        values = _measure(config, book.store, goals, ending, tz)
+        values = _measure(config, book.store, goals, ending, tz, updates)
     for goal in goals:
         check = book.check_in(goal, values.get(goal.key), author, now)
         status = goal_status(goal, check.value, ending)
@@ -275,13 +277,15 @@ def _checkin(args: argparse.Namespace, config: Any, book: Any, tz: Any) -> int:
 
 
 def _measure(
-    config: Any, store: Any, goals: list[Any], ending: date, tz: Any
+    config: Any, store: Any, goals: list[Any], ending: date, tz: Any, updates: Any = None
 ) -> dict[str, float | None]:
-    """Each goal's metric over the week ending `ending` (7 floor days), for its scope."""
+    """Each goal's metric over the week ending `ending` (7 floor days), for its scope (from
+    `updates` when the feeds were read already)."""
     from floorwatch.commands.report import build
     from floorwatch.reports.period import period_ending
 
-    review = build(config, store, period_ending("week", ending), None, tz, charts=False)
+    week = period_ending("week", ending)
+    review = build(config, store, week, None, tz, charts=False, updates=updates)
     values = {}
     document = review.document
     for goal in goals:

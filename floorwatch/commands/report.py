@@ -20,8 +20,10 @@ feedback within 24 h of reds, follow-ups: did the coached metric improve). Figur
 metric's own aggregation over the period's rows (never an average of daily averages), read
 from the feeds; days the feeds no longer hold come from the daily figures in the notes store.
 HTML adds a growth curve per agent and metric with the notes marked (one file, no network).
---ending is the period's last floor day (default: yesterday): a week is the 7 days to it, a
-month the days since the same date a month before (ending on a month's last day: that month)."""
+--ending is the period's last floor day: a week is the 7 days to it, a month the days since the
+same date a month before (ending on a month's last day: that month). By default it is the last
+complete floor day by the floor's clock: yesterday on a live floor; with floor.clock: data (a
+replay, an export) the day before the newest row's day, so the data's own last full day."""
 
 EXIT_STORE = 1
 
@@ -30,7 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help=HELP, description=DESCRIPTION)
     add_config_argument(parser)
     parser.add_argument("--period", choices=("day", "week", "month"), default="week")
-    parser.add_argument("--ending", metavar="YYYY-MM-DD", help="the period's last day")
+    parser.add_argument(
+        "--ending",
+        metavar="YYYY-MM-DD",
+        help="the period's last day (default: the last complete floor day by the floor's clock:"
+        " yesterday, or with floor.clock: data the day before the newest row's)",
+    )
     parser.add_argument("--team", metavar="T", help="only this team")
     parser.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     parser.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
@@ -51,14 +58,16 @@ def run(args: argparse.Namespace) -> int:
 
     config = load(args.config)
     tz = floor_timezone(config.floor.timezone)
-    ending = _day(args.ending) if args.ending else datetime.now(tz).date() - timedelta(days=1)
+    updates = load_updates(config)
+    ending = _day(args.ending) if args.ending else last_complete_day(config, updates)
     period = period_ending(args.period, ending)
     store = open_store_from(args.store, config, tz=tz)
     try:
         reader = report_reader(config, getattr(args, "role", None))
         review = build(
-            config, store, period, args.team, tz, charts=args.format == "html", reader=reader
-        )
+            config, store, period, args.team, tz, charts=args.format == "html", reader=reader,
+            updates=updates,
+        )  # fmt: skip
     except StoreError as error:
         raise UserError(str(error), exit_code=EXIT_STORE) from None
     finally:
@@ -80,6 +89,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_updates(config: Any) -> list[Any]:
+    """Every row the feeds hold now (one `FeedUpdate` per file)."""
+    from floorwatch.feeds import FloorFeeds
+
+    feeds = FloorFeeds(config)
+    try:
+        return list(feeds.load_all())
+    finally:
+        feeds.close()
+
+
+def last_complete_day(config: Any, updates: Any, wall: Any = None) -> date:
+    """The floor day before today by the floor's clock: the wall clock's yesterday, or with
+    `floor.clock: data` the day before the newest row's floor day (the wall clock's yesterday
+    when there are no rows). Days start at `floor.day_starts` in `floor.timezone`."""
+    import time
+
+    from floorwatch.live.clock import FloorClock
+
+    times = [float(u.rows["ts"].max()) for u in updates if len(u.rows) and "ts" in u.rows]
+    newest = max(times) if times else None
+    clock = FloorClock(config.floor, wall=wall or time.time, data=lambda: newest)
+    return clock.today() - timedelta(days=1)
+
+
 def report_reader(config: Any, role: str | None) -> Any:
     """Whose notes the report may use: a private note counts for its author and managers."""
     from floorwatch.store import Reader, resolve_author
@@ -96,20 +130,18 @@ def build(
     tz: Any,
     charts: bool = True,
     reader: Any = None,
+    updates: Any = None,
 ) -> Any:
-    """Read the feeds, the store's daily figures, notes, reds and goals; build the review (with
-    the growth curves' series when `charts`: only HTML draws them)."""
+    """Read the feeds (unless `updates` has their rows), the store's daily figures, notes, reds
+    and goals; build the review (with the growth curves' series when `charts`: only HTML draws
+    them)."""
     from floorwatch.commands.notes import _roster_facts
-    from floorwatch.feeds import FloorFeeds
     from floorwatch.reports.period import CHART_SPAN_DAYS, FloorFigures
     from floorwatch.reports.review import ReviewInputs, build_review
     from floorwatch.store.goals import GoalBook
 
-    feeds = FloorFeeds(config)
-    try:
-        updates = feeds.load_all()
-    finally:
-        feeds.close()
+    if updates is None:
+        updates = load_updates(config)
     hire_dates, names = _roster_facts(config)
     exists = store.exists()  # a report never creates a store
     first = (period.previous().start - timedelta(days=CHART_SPAN_DAYS)).isoformat()

@@ -14,8 +14,9 @@ HELP = "serve the live board to browsers: supervisors log in, wall TVs open a ki
 DESCRIPTION = """\
 Starts a web server (web.listen, default 127.0.0.1:8080) that gives every browser tab its own
 live board, sharing one ingest with every other tab. Supervisors log in with the name and
-password of a web.users entry (role: supervisor) and write notes as themselves; a wall TV opens
-its kiosk URL (web.users entry with role: wall) and gets the read-only wall, nothing else.
+password of a web.users entry (role: supervisor, or manager to read private notes too) and write
+notes as themselves, their board on their teams (web.users[].teams); a wall TV opens its kiosk
+URL (web.users entry with role: wall) and gets the read-only wall, nothing else.
 HTTPS with web.tls {cert, key}, or behind a TLS proxy (docs/web.md). Logins, refusals and
 logouts are logged to stderr and to --log-file.
 
@@ -109,7 +110,7 @@ def passwd(name: str) -> int:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
     print(f'password_hash: "{hash_password(password)}"')
-    hint = f"# put this line under `- name: {name}` (role: supervisor) in web.users"
+    hint = f"# put this line under `- name: {name}` (role: supervisor or manager) in web.users"
     print(hint, file=sys.stderr)
     return 0
 

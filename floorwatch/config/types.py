@@ -244,9 +244,10 @@ class QueuesConfig:
 @dataclass(frozen=True)
 class WebUser:
     name: str
-    role: str  # supervisor | wall
-    password_hash: str | None = None  # supervisors: an argon2 hash (`floorwatch web passwd`)
+    role: str  # supervisor | manager | wall
+    password_hash: str | None = None  # supervisors, managers: argon2 (`floorwatch web passwd`)
     token_hash: str | None = None  # walls: the kiosk token's hash (`floorwatch web token`)
+    teams: tuple[str, ...] = ()  # the teams this person's board shows first (none: roster)
 
 
 @dataclass(frozen=True)

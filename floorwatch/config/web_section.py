@@ -1,7 +1,8 @@
 """The `web:` section: where `floorwatch web` listens, its TLS files and who may open it.
 
-Supervisors carry an argon2 `password_hash` (from `floorwatch web passwd NAME`), wall TVs a
-`token_hash` (from `floorwatch web token NAME`); neither secret itself is ever in the config.
+Supervisors and managers carry an argon2 `password_hash` (from `floorwatch web passwd NAME`),
+wall TVs a `token_hash` (from `floorwatch web token NAME`); neither secret itself is ever in the
+config. A supervisor's or manager's `teams` scope their board, as `ssh.users[].teams` do.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from yaml.nodes import Node
+from yaml.nodes import Node, SequenceNode
 
 from floorwatch.config.types import WebConfig, WebTls, WebUser
 from floorwatch.config.yaml_nodes import Entries, NodeReader, first_value
 
 WEB_KEYS = ("listen", "tls", "public_url", "session_expiry", "users")
-USER_KEYS = ("name", "role", "password_hash", "token_hash")
+USER_KEYS = ("name", "role", "password_hash", "token_hash", "teams")
+PASSWORD_ROLES = ("supervisor", "manager")  # they log in with a password
 TOKEN_HASH = re.compile(r"sha256:[0-9a-f]{64}")
 LOGIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 LONGEST_SESSION = 7 * 24 * 3600.0
@@ -102,28 +104,43 @@ class WebReader:
         if name is not None and not LOGIN_NAME.fullmatch(name):
             message = f"{where}.name must be a login name: letters, digits, . _ - (got {name!r})"
             self.problems.error(entries.values["name"], message)
-        role = entries.read("role", self.nodes.one_of("supervisor", "wall"))
+        role = entries.read("role", self.nodes.one_of(*PASSWORD_ROLES, "wall"))
         password_hash = entries.read("password_hash", self.nodes.text)
         token_hash = entries.read("token_hash", self.nodes.text)
-        if role == "supervisor":
-            self.secret(entries, where, "password_hash", "token_hash", name)
+        teams = self.teams(entries, where, role)
+        if role in PASSWORD_ROLES:
+            self.secret(entries, where, "password_hash", "token_hash", name, role)
             if password_hash is not None and not password_hash.startswith("$argon2"):
                 message = f"{where}.password_hash must be an argon2 hash ($argon2id$...)"
                 hint = f"; `floorwatch web passwd {name}` prints one"
                 self.problems.error(entries.values["password_hash"], message + hint)
         elif role == "wall":
-            self.secret(entries, where, "token_hash", "password_hash", name)
+            self.secret(entries, where, "token_hash", "password_hash", name, role)
             if token_hash is not None and not TOKEN_HASH.fullmatch(token_hash):
                 message = f"{where}.token_hash must be sha256:<64 hex digits>"
                 hint = f"; `floorwatch web token {name}` prints one"
                 self.problems.error(entries.values["token_hash"], message + hint)
-        return WebUser(name or "", role or "wall", password_hash, token_hash)
+        return WebUser(name or "", role or "wall", password_hash, token_hash, teams)
+
+    def teams(self, entries: Entries, where: str, role: str | None) -> tuple[str, ...]:
+        """`teams: [North, South]` (or one name): each once; none for a wall (the wall shows
+        the whole floor)."""
+        teams = entries.read("teams", self.nodes.texts) or ()
+        if teams and role == "wall":
+            message = f"{where}.teams does not apply to a wall (it shows the whole floor)"
+            self.problems.error(entries.keys["teams"], message)
+            return ()
+        node = entries.values.get("teams")
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        for index, (team, item) in enumerate(zip(teams, items, strict=False)):
+            if team in teams[:index]:
+                self.problems.error(item, f"{where}.teams[{index}] {team!r} is listed twice")
+        return tuple(dict.fromkeys(teams))
 
     def secret(
-        self, entries: Entries, where: str, needed: str, other: str, name: str | None
+        self, entries: Entries, where: str, needed: str, other: str, name: str | None, role: str
     ) -> None:
-        """A supervisor logs in with a password only, a wall with a token only."""
-        role = "supervisor" if needed == "password_hash" else "wall"
+        """A supervisor or manager logs in with a password only, a wall with a token only."""
         if other in entries.values:
             message = f"{where}.{other} does not apply to a {role} (it uses {needed})"
             self.problems.error(entries.keys[other], message)

@@ -16,11 +16,16 @@ FactoryBuilder = Callable[[Config, Floor], AppFactory]
 
 
 def floorwatch_app_factory(config: Config, floor: Floor) -> AppFactory:
-    """Sessions of the real board: authored as the key's person, read-only for wall keys."""
+    """Sessions of the real board (over SSH and in browsers): authored as the login's person,
+    with their role (a manager sees private notes) and their board scoped to the teams their
+    login lists; read-only for wall logins."""
     from floorwatch.tui.app import FloorwatchApp
 
     def make(session: SshSession) -> Any:
-        return FloorwatchApp(config, floor=floor, author=session.user, wall=session.is_wall)
+        return FloorwatchApp(
+            config, floor=floor, author=session.user, wall=session.is_wall, role=session.role,
+            teams=session.teams,
+        )  # fmt: skip
 
     return make
 

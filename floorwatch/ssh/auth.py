@@ -28,6 +28,7 @@ class Person:
 
     name: str
     role: Role
+    teams: tuple[str, ...] = ()  # the teams their board shows first (none: the roster's)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class KeyBook:
                     blobs.add(public_key_from_line(line).public_data)
                 except ValueError as error:
                     problems.append(f"{where} keys[{number}]: {error}")
-            self._people[user.name] = Person(user.name, user.role)  # type: ignore[arg-type]
+            role: Role = user.role  # type: ignore[assignment]
+            self._people[user.name] = Person(user.name, role, user.teams)
             self._keys[user.name] = frozenset(blobs)
         if problems:
             raise SshSetupError("\n".join(problems))

@@ -32,6 +32,7 @@ class SshSession:
     size: tuple[int, int]  # (columns, rows) at login; later changes arrive as Resize events
     color_system: ColorSystem
     peer: str  # "host:port" of the client
+    teams: tuple[str, ...] = ()  # the teams the login lists (ssh.users[] or web.users[] teams)
 
     @property
     def is_wall(self) -> bool:

@@ -248,6 +248,7 @@ class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[typ
             size=self.size,
             color_system=color_system_for(self.term, self._environment()),
             peer=self.peer,
+            teams=self.person.teams,
         )
         log.info(
             "session start %s (%s) from %s: TERM=%s %dx%d %s colours",

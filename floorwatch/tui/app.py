@@ -93,6 +93,7 @@ class FloorwatchApp(App[None]):
         role: str | None = None,
         clock: Callable[[], float] | None = None,
         notice: str | None = None,
+        teams: Iterable[str] = (),
     ) -> None:
         super().__init__()
         if self.driver_class is LinuxDriver:  # a terminal of our own: never hang when it closes
@@ -104,6 +105,7 @@ class FloorwatchApp(App[None]):
         self.wall = wall or role == "wall"
         self.role = "wall" if self.wall else (role or config.notes.role)
         self.author = author or config.notes.author
+        self.teams = tuple(teams)  # the teams the login lists (SSH or web): the board's scope
         self.page_seconds = page_seconds
         self.clock: Callable[[], float] = clock or time.time
         self.palette: Palette = palette_for(config.floor.theme)
@@ -155,7 +157,9 @@ class FloorwatchApp(App[None]):
                 facts_interval=self.HEADER_INTERVAL, floor_clock=self.floor_clock,
                 goals_of=self.notes.goals if self.notes is not None else None,
                 today_of=self.floor_clock.today,
-                scope=supervisor_teams(self.config, getattr(board, "roster", None), who),
+                scope=supervisor_teams(
+                    self.config, getattr(board, "roster", None), who, self.teams
+                ),
             )  # fmt: skip
         return self.main_screen
 
@@ -378,6 +382,7 @@ class FloorwatchApp(App[None]):
                 notes=self.notes, row_of=lambda: board.rows.get(agent),
                 goals_of=notes.goals if notes is not None else None,
                 goal_values=lambda: board_values(board), today=today,
+                clock=self.floor_clock.now,
             )
         )  # fmt: skip
 

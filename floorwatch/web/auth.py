@@ -1,9 +1,9 @@
 """Who may open the board in a browser: passwords, kiosk tokens, sessions and failure limits.
 
-Secrets never sit in the config: supervisors' passwords as argon2id hashes, wall TVs' kiosk
-tokens (256 random bits, so a plain SHA-256 is enough) as `sha256:<hex>`. A login makes a
-session: a random id in an HttpOnly cookie, kept in this process's memory only, ended by logout,
-by its expiry or by a restart of the server.
+Secrets never sit in the config: supervisors' and managers' passwords as argon2id hashes, wall
+TVs' kiosk tokens (256 random bits, so a plain SHA-256 is enough) as `sha256:<hex>`. A login
+makes a session: a random id in an HttpOnly cookie, kept in this process's memory only, ended by
+logout, by its expiry or by a restart of the server.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from floorwatch.config.types import WebConfig
 from floorwatch.ssh.auth import Person
+from floorwatch.ssh.session import ROLES, Role
 
 __all__ = [
     "Accounts",
@@ -56,16 +57,17 @@ def hash_token(token: str) -> str:
 
 
 class Accounts:
-    """The people of `web.users`: supervisors by password, walls by token."""
+    """The people of `web.users`: supervisors and managers by password, walls by token."""
 
     def __init__(self, web: WebConfig) -> None:
         self._passwords: dict[str, str] = {}
         self._tokens: list[tuple[str, Person]] = []
         self.people: dict[str, Person] = {}
         for user in web.users:
-            person = Person(user.name, "wall" if user.role == "wall" else "supervisor")
+            role: Role = user.role if user.role in ROLES else "wall"  # type: ignore[assignment]
+            person = Person(user.name, role, user.teams)
             self.people[user.name] = person
-            if person.role == "supervisor" and user.password_hash:
+            if person.role != "wall" and user.password_hash:
                 self._passwords[user.name] = user.password_hash
             elif person.role == "wall" and user.token_hash:
                 self._tokens.append((user.token_hash, person))
@@ -76,8 +78,8 @@ class Accounts:
         return len(self.people)
 
     def check_password(self, name: str, password: str) -> Person | None:
-        """The supervisor `name` if `password` is theirs. Slow on purpose (argon2): run it in a
-        thread. Walls have no password and never log in here."""
+        """The supervisor (or manager) `name` if `password` is theirs. Slow on purpose (argon2):
+        run it in a thread. Walls have no password and never log in here."""
         stored = self._passwords.get(name)
         if len(password) > PASSWORD_LIMIT:
             return None
@@ -99,7 +101,8 @@ class Accounts:
 
 @dataclass
 class Session:
-    """One login: a supervisor's browser, or a wall TV that opened its kiosk URL."""
+    """One login: a supervisor's (or manager's) browser, or a wall TV that opened its kiosk
+    URL."""
 
     id: str
     person: Person

@@ -34,7 +34,7 @@ async def serve_web(config: Config, build_factory: FactoryBuilder = floorwatch_a
     await floor.start()
     try:
         await server.start()
-        supervisors = sum(1 for p in server.accounts.people.values() if p.role == "supervisor")
+        supervisors = sum(1 for p in server.accounts.people.values() if p.role != "wall")
         walls = len(server.accounts) - supervisors
         print(
             f"floorwatch web: listening on {server.base_url}\n"

@@ -240,7 +240,7 @@ class WebServer:
         session = self.session_of(request)
         if session is None:
             raise web.HTTPSeeOther("/login")
-        if session.person.role != "supervisor":
+        if session.person.role == "wall":
             # A wall's cookie (or token) opens the wall and nothing else.
             return self._refuse(403, "Wall display", "This browser is a wall display.")
         return self._terminal_page(request, session.person)
@@ -280,7 +280,7 @@ class WebServer:
 
     async def login_form(self, request: web.Request) -> web.StreamResponse:
         session = self.session_of(request)
-        if session is not None and session.person.role == "supervisor":
+        if session is not None and session.person.role != "wall":
             raise web.HTTPSeeOther("/")
         return web.Response(text=pages.login_page(), content_type="text/html")
 

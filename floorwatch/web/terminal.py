@@ -198,6 +198,7 @@ class BrowserTerminal(HostedApp):
             size=self.size,
             color_system="truecolor",  # xterm.js draws 24-bit colour
             peer=self.peer,
+            teams=self.person.teams,
         )
         errors = io.StringIO()
         try:

@@ -1,8 +1,8 @@
-"""The agent screen: everything about one agent before the conversation. Its figures (each metric
-against its thresholds and window, the team beside it; `floorwatch.tui.widgets.agent_figures`),
-the charts over months (`metric_chart`), the trends in words and the notes timeline, which it
-composes itself. The App sets `show_row` as the board moves, and hears `f`/`p` as a `WriteNote`
-message."""
+"""The agent screen: everything about one agent before the conversation. What the agent is doing
+now (the state line, ticking with the floor's clock: `floorwatch.tui.widgets.agent_state`), its
+figures (each metric against its thresholds and window, the team beside it; `agent_figures`), the
+charts over months (`metric_chart`), the trends in words and the notes timeline, which it composes
+itself. The App sets `show_row` as the board moves, and hears `f`/`p` as a `WriteNote` message."""
 
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ from floorwatch.coaching.goals import Goal, goals_for
 from floorwatch.coaching.trend import Trend
 from floorwatch.config.types import Config, MetricConfig
 from floorwatch.live.board import AgentRow
+from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
 from floorwatch.tui.messages import WriteNote
 from floorwatch.tui.notes_service import NotesService
+from floorwatch.tui.screens.board import has_states
 from floorwatch.tui.themes import Palette
 from floorwatch.tui.widgets.agent_figures import (
     ThresholdOf,
@@ -39,6 +41,7 @@ from floorwatch.tui.widgets.agent_figures import (
     metrics_table,
     trends_view,
 )
+from floorwatch.tui.widgets.agent_state import AgentStateLine
 from floorwatch.tui.widgets.alert_line import AlertLine
 from floorwatch.tui.widgets.goals import GoalsLine, GoalsOf, Values, goal_statuses
 from floorwatch.tui.widgets.metric_chart import MetricCharts
@@ -98,6 +101,7 @@ class AgentScreen(Screen[None]):
         goals_of: GoalsOf | None = None,
         goal_values: Callable[[], Values] | None = None,
         today: date | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(id="agent-screen")
         self.agent = agent
@@ -112,6 +116,9 @@ class AgentScreen(Screen[None]):
         self.goals_of = goals_of
         self.goal_values = goal_values
         self.today = today or date.today()  # the floor's day, for the charts and the goals
+        # The floor's time (the board's clock, the data's with floor.clock: data): the state's
+        # timer reads it, as the board's STATE cells do.
+        self.clock: Callable[[], float] = clock or FloorClock(config.floor).now
         self.goals: list[Goal] = []
         self.palette = palette
         self.zone = ZoneInfo(config.floor.timezone) if config.floor.timezone else None
@@ -122,6 +129,11 @@ class AgentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="agent-title")
+        state = AgentStateLine(
+            self.palette, counts=self.config.floor.state_counts, id="agent-state"
+        )
+        state.display = has_states(self.config)  # a floor without a states feed: no line
+        yield state
         with VerticalScroll(id="agent-body"):
             with VerticalScroll(id="agent-facts"):
                 yield GoalsLine(self.config.metrics, self.palette, id="agent-goals")
@@ -140,6 +152,8 @@ class AgentScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.size.width)
         self.show_row(self.row)
+        if has_states(self.config):
+            self.set_interval(1.0, self.tick)
         if self.trends_of is not None:
             trends_of, agent = self.trends_of, self.agent
             self.run_worker(lambda: trends_of(agent), thread=True, group="agent-trends",
@@ -221,10 +235,16 @@ class AgentScreen(Screen[None]):
 
     _facts_width = 0
 
+    def tick(self) -> None:
+        """Once a second: the state's timer and colour move on with the floor's clock, with no
+        new row for the agent."""
+        self.query_one(AgentStateLine).tick(self.clock())
+
     def show_row(self, row: AgentRow | None) -> None:
         """Show `row` (None: the agent has no rows in any window now)."""
         self.row = row
         self._facts_width = width = self._width_for(self.size.width)
+        self.query_one(AgentStateLine).show(row.state if row is not None else None, self.clock())
         title = Text(end="")
         if row is None:
             title.append(clean_text(self.agent), style="bold")

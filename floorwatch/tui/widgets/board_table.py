@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from floorwatch.config.types import MetricConfig
@@ -30,6 +31,7 @@ from floorwatch.text.search import matches
 from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.columns import GUTTER, Column, choose_columns
 from floorwatch.tui.widgets.live_text import state_cell
+from floorwatch.tui.widgets.row_scrollbar import WholeRowScrollBarRender
 from floorwatch.tui.widgets.row_text import row_text, title_text
 
 FLASH_SECONDS = 3.0  # how long a cell that just turned red stays highlighted
@@ -341,6 +343,14 @@ class BoardTable(ScrollView, can_focus=True):
             self._set_order(self.order, dirty=set(), full=True)
         if self.paged:
             self.show_page(self.page)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar with a thumb in whole rows: no ▁▂▃▄▅▆▇ beside an agent's line."""
+        scrollbar = super().vertical_scrollbar
+        # Textual documents setting `renderer` on one instance; its type says ClassVar.
+        scrollbar.renderer = WholeRowScrollBarRender  # type: ignore[misc]
+        return scrollbar
 
     @property
     def columns(self) -> list[Column]:

@@ -118,13 +118,12 @@ class FloorHeader(Widget):
 
     def show(self, facts: HeaderFacts) -> None:
         if facts != self.facts:
-            relayout = (
-                len(facts.teams) != len(self.facts.teams)
-                or bool(facts.queues) != bool(self.facts.queues)
-                or (facts.states is None) != (self.facts.states is None)
-            )
             self.facts = facts
-            self.refresh(layout=relayout)
+            # The height is the number of lines, and not only teams, queues or states coming
+            # or going change it: a sparkline or a wider figure can wrap the team averages
+            # onto one more line (a tall terminal), which a plain repaint would cut off below.
+            content = self.content_region
+            self.refresh(layout=len(self._lines(content.width)) != content.height)
 
     def tick(self, now: float) -> None:
         if int(now) != int(self.now):

@@ -1,4 +1,5 @@
-"""The live floor as text: an agent's STATE cell, agents per state category, the queue strip.
+"""The live floor as text: an agent's STATE cell (and the agent screen's state line built on
+it), agents per state category, the queue strip.
 
 Pure functions of their arguments and `now` (the floor's clock), so a timer's text at any second
 is easy to test. Feed text (state names, reasons, queue names) is cleaned and stays plain."""
@@ -10,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from rich.style import Style
 from rich.text import Text
 
-from floorwatch.config.types import MetricFormat
+from floorwatch.config.types import OTHER_CATEGORY, MetricFormat
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.states import CATEGORY_WORDS, AgentState
 from floorwatch.live.thresholds import Status
@@ -35,6 +36,40 @@ def state_cell(state: AgentState | None, now: float) -> tuple[str, Status]:
     status = state.status(now)
     mark = f" {status.shape}" if status in (Status.RED, Status.AMBER) else ""
     return clean_text(state.label(now, mark)), status
+
+
+def state_line(
+    state: AgentState | None,
+    now: float,
+    palette: Palette,
+    *,
+    counts: bool,
+) -> Text:
+    """The agent screen's line: the STATE cell's own words in its colour, then the category,
+    the limits and whether the state counts toward the agent's status (`floor.state_counts`):
+    'Break 22:14 ■ Coffee · away · amber 15:00, red 20:00 · counts in the status'."""
+    dim = Style(dim=True)
+    if state is None:
+        return Text("State not known: no state rows for this agent yet", style=dim, end="")
+    label, status = state_cell(state, now)
+    text = Text(end="")
+    text.append(label, style=palette.for_status(status))
+    text.append(f" · {CATEGORY_WORDS.get(state.category, state.category)}", style=dim)
+    if state.category == OTHER_CATEGORY:
+        text.append(" (the config's states: do not list it)", style=dim)
+    limits = [
+        f"{name} {format_value(limit, MetricFormat.DURATION)}"
+        for name, limit in (("amber", state.amber), ("red", state.red))
+        if limit is not None
+    ]
+    if not limits:
+        text.append(" · no time limits", style=dim)
+    elif counts:
+        text.append(f" · {', '.join(limits)} · counts in the status", style=dim)
+    else:
+        not_counted = "not in the status (floor.state_counts: false)"
+        text.append(f" · {', '.join(limits)} · {not_counted}", style=dim)
+    return text
 
 
 def categories_text(counts: Mapping[str, int], palette: Palette) -> Text:
