@@ -11,7 +11,7 @@ from pathlib import Path
 from floorwatch.feeds import FloorFeeds
 from floorwatch.live.board import Board
 from tests.test_feeds_support import CALL_HEADER, append, call_line, status_of
-from tests.test_harden_half_rows import fresh_values, live
+from tests.test_harden_half_rows import HANDLE_LAST, age, fresh_values, live
 from tests.test_harden_ingest import aht_board
 from tests.test_harden_rotation import board_values, cold
 
@@ -135,3 +135,26 @@ def test_copytruncate_that_grew_past_the_old_offset_still_counts_each_row_once(
     agents = ["A1", "A2", "A3", "A4", *(f"B{n}" for n in range(5))]
     assert sorted(board.engine.agents()) == agents
     assert all(board.engine.value(a, "aht")[1] == 1 for a in agents)
+
+
+def test_a_row_taken_back_before_a_rewrite_is_not_taken_back_twice(tmp_path: Path) -> None:
+    feeds, board = aht_board(tmp_path)
+    calls = tmp_path / "feeds" / "calls.csv"
+    calls.write_text(HANDLE_LAST + "2024-03-01T09:00:00,A1,Agent A1,north,Y,100\n")
+    cold(feeds, board)
+    append(calls, "2024-03-01T09:01:00,A2,Agent A2,north,Y,25")  # counted without its newline
+    age(calls, 60)
+    live(feeds, board)
+    append(calls, "0\n")  # ... then taken back: it was 250
+    live(feeds, board)
+    calls.write_text(  # the corrected export, in place
+        HANDLE_LAST
+        + "2024-03-01T09:00:00,A1,Agent A1,north,Y,110\n"
+        + "2024-03-01T09:01:00,A2,Agent A2,north,Y,250\n"
+        + "2024-03-01T09:02:00,A3,Agent A3,north,Y,300\n"
+    )
+    live(feeds, board)
+    assert board_values(board) == fresh_values(tmp_path)
+    assert board.engine.value("A1", "aht") == (110.0, 1)
+    assert board.engine.value("A2", "aht") == (250.0, 1)
+    assert status_of(feeds, "calls.csv").rows == 3
