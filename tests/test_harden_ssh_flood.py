@@ -115,3 +115,22 @@ async def test_serve_ends_promptly_on_sigterm_during_a_flood(tmp_path: Path, app
     assert process.returncode == 0, (took, err[-2000:])
     assert took < STOP_DEADLINE_SECONDS, err[-2000:]
     assert "shutting down: ending 2 session(s)" in err, err[-3000:]
+
+
+@needs_openssh
+async def test_input_past_the_limit_is_dropped_with_a_notice(ssh_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A link that cannot hold its client back (a browser tab's WebSocket) relies on the limit.
+    from floorwatch.ssh import driver as driver_module
+    from floorwatch.ssh.terminal import TerminalSession
+
+    monkeypatch.setattr(TerminalSession, "pause_input", lambda self: None)
+    monkeypatch.setattr(driver_module, "INPUT_LIMIT", 8 * 1024)
+    server = ssh_server()
+    client = await PtyClient.connect(server.port, server.keys["li.wei"], "li.wei", size=(100, 30))
+    await client.wait_for("stub user=li.wei")
+    client.type("a" * 100_000)
+    await client.wait_for("characters were dropped", timeout=30)
+    session = server.read(lambda: next(iter(server.server.sessions)))
+    kept = server.read(lambda: session._driver._backlog_chars)  # type: ignore[union-attr]
+    assert kept <= 8 * 1024
+    await client.close()
