@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,36 +158,21 @@ def test_memory_is_given_back_without_failing() -> None:
 
 
 def test_the_pacer_reads_a_row_after_a_quiet_spell_at_once() -> None:
-    pacer = PollPacer(first=0.5, streaming=0.75)
+    pacer = PollPacer(spacing=0.2)
     assert pacer.delay(now=10.0) == 0.0
-    pacer.polled(10.0, rows=1)
-    assert pacer.delay(now=10.6) == 0.0  # a lone row after the spacing: no wait
-    pacer.polled(10.6, rows=1)
-    assert pacer.delay(now=10.7) == pytest.approx(0.4)  # the same append woke the watch again
-    pacer.polled(11.1, rows=0)  # ... and there was nothing more: no stream
-    assert pacer.delay(now=11.2) == 0.0  # the next lone row is read at once
+    pacer.polled(10.0)
+    assert pacer.delay(now=10.3) == 0.0  # a lone row after the spacing: no wait
+    pacer.polled(10.3)
+    assert pacer.delay(now=10.35) == pytest.approx(0.15)  # a stream: one poll a frame
 
 
-def test_the_pacer_spaces_a_stream_of_rows_and_forgets_it_after_a_pause() -> None:
-    pacer = PollPacer(first=0.5, streaming=0.75)
-    pacer.polled(10.0, rows=3)
-    assert pacer.delay(now=10.15) == pytest.approx(0.35)  # woken by the next debounce: wait
-    pacer.polled(10.5, rows=20)  # waiting gathered rows: a stream
-    assert pacer.delay(now=10.65) == pytest.approx(0.6)  # the wider spacing
-    pacer.polled(11.25, rows=30)
-    assert pacer.delay(now=11.4) == pytest.approx(0.6)
-    pacer.polled(12.0, rows=30)
-    assert pacer.delay(now=14.0) == 0.0  # the stream stopped for two seconds
-    pacer.polled(14.0, rows=2)
-    assert pacer.delay(now=14.1) == pytest.approx(0.4)  # a new stream starts at the first step
-
-
-def test_rows_that_come_one_per_poll_keep_the_short_spacing() -> None:
-    pacer = PollPacer(first=0.5, streaming=0.75)
-    pacer.polled(10.0, rows=1)
-    now = 10.45
-    for _ in range(10):  # a row 0.45 s after each poll: it waits 0.05 s, and finds just that row
-        wait = pacer.delay(now)
-        assert wait == pytest.approx(0.05)  # (0.3 s had it taken the stream's spacing)
-        pacer.polled(now + wait, rows=1)
-        now += wait + 0.45
+def test_a_stream_is_read_once_a_frame_whatever_wakes_the_poll() -> None:
+    pacer = PollPacer(spacing=0.2)
+    starts, now = [], 10.0
+    for _ in range(20):
+        now += pacer.delay(now)  # the loop waits out the rest of the frame, then polls
+        pacer.polled(now)
+        starts.append(now)
+        now += 0.06  # woken again by watchfiles' next batch (its debounce, under a stream)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert gaps == pytest.approx([0.2] * 19)

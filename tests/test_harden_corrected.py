@@ -158,3 +158,23 @@ def test_a_row_taken_back_before_a_rewrite_is_not_taken_back_twice(tmp_path: Pat
     assert board.engine.value("A1", "aht") == (110.0, 1)
     assert board.engine.value("A2", "aht") == (250.0, 1)
     assert status_of(feeds, "calls.csv").rows == 3
+
+
+def test_a_rewrite_takes_back_only_its_own_rows_of_a_poll_shared_with_another_file(
+    tmp_path: Path,
+) -> None:
+    # One poll builds the rows of every file of a feed at once (feeds/pool.py): the rewritten
+    # file takes back its own rows of that build, not its neighbour's.
+    feeds, board, calls = started(tmp_path)
+    other = tmp_path / "feeds" / "calls-2.csv"
+    other.write_text(CALL_HEADER + call_line(5, "B1", 100))
+    live(feeds, board)
+    append(calls, call_line(6, "A5", 500))
+    append(other, call_line(7, "B2", 200))
+    live(feeds, board)  # one build for both files
+    calls.write_text(CORRECTED + call_line(6, "A5", 550))
+    live(feeds, board)
+    assert board_values(board) == fresh_values(tmp_path)
+    assert board.engine.value("A5", "aht") == (550.0, 1)
+    assert board.engine.value("B2", "aht") == (200.0, 1)
+    assert status_of(feeds, "calls.csv").rows == 5

@@ -230,11 +230,11 @@ async def test_a_failing_floor_task_is_reported_and_restarted(
         if task == "feeds":
             real_poll = feeds.poll
 
-            def poll():  # type: ignore[no-untyped-def]
+            def poll(**options):  # type: ignore[no-untyped-def]
                 if failures:
                     failures.pop()
                     raise OSError("the share went away")
-                return real_poll()
+                return real_poll(**options)
 
             monkeypatch.setattr(feeds, "poll", poll)
         else:

@@ -45,6 +45,15 @@ def needed_columns(feed: FeedConfig) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
+# What pyarrow's utf8_trim_whitespace trims (Unicode White_Space, plus the separators
+# U+001C-U+001F): cells split in Python are trimmed with str.strip(ARROW_WHITESPACE), alike.
+ARROW_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Text cells without outer whitespace (a CRLF file's CR included); nulls read as ""."""
     if isinstance(values, pa.ChunkedArray):
@@ -64,26 +73,40 @@ class _Check:
     problem: str
 
 
+def finish(parsed: Parsed, feed: FeedConfig, context: ParseContext) -> Parsed:
+    """`parsed` with the records a `parse_text` left unbuilt turned into rows."""
+    unbuilt, parsed.unbuilt = parsed.unbuilt, None
+    if unbuilt is not None:
+        batch = build_batch(feed, unbuilt.text, unbuilt.lines, context, unbuilt.room)
+        parsed.absorb(batch, unbuilt.room)
+    return parsed
+
+
 def build_batch(
     feed: FeedConfig,
     text: Mapping[str, pa.Array],
     lines: np.ndarray,
     context: ParseContext,
     room: int,
+    sources: np.ndarray | None = None,
 ) -> Parsed:
     """Rows from columns of text (every needed column, equal lengths) whose records start on
-    physical `lines`. Fills `rows`, `rejected` and `reasons` of the returned Parsed."""
+    physical `lines`. Fills `rows`, `rejected` and `reasons` of the returned Parsed; with
+    `sources` (records pooled from several files: each record's file), also the sources of
+    the rows, the rejected records and the reasons."""
     parsed = Parsed()
+    if sources is None:
+        sources = np.zeros(len(lines), dtype=np.int64)
     keep = _wanted(feed, text, len(lines))
     if not keep.all():
         text = {name: values.filter(pa.array(keep)) for name, values in text.items()}
-        lines = lines[keep]
+        lines, sources = lines[keep], sources[keep]
     agents = _agents(feed, text, len(lines))
     if feed.exclude_agents:
         kept = ~np.isin(agents, np.array(feed.exclude_agents, dtype=object))
         if not kept.all():
             text = {name: values.filter(pa.array(kept)) for name, values in text.items()}
-            lines, agents = lines[kept], agents[kept]
+            lines, agents, sources = lines[kept], agents[kept], sources[kept]
     if not len(lines):
         return parsed
     checks = [_Check(agents == "", feed.agent, text[feed.agent], "is empty")] if feed.agent else []
@@ -106,8 +129,9 @@ def build_batch(
             checks.append(_Check(too_big, spec.name, text[spec.column], out_of_range))
     bad = np.logical_or.reduce([c.bad for c in checks]) if checks else np.zeros(len(lines), bool)
     if bad.any():
-        _explain(parsed, bad, checks, lines, room)
+        _explain(parsed, bad, checks, lines, room, sources)
     good = ~bad
+    parsed.row_sources = sources[good]
     if good.any():
         parsed.rows = _frame(feed, text, good, ts, agents, values)
         for name, array in labels.items():
@@ -193,13 +217,20 @@ def _field_problem(field: str, column: str, problem: str) -> str:
 
 
 def _explain(
-    parsed: Parsed, bad: np.ndarray, checks: list[_Check], lines: np.ndarray, room: int
+    parsed: Parsed,
+    bad: np.ndarray,
+    checks: list[_Check],
+    lines: np.ndarray,
+    room: int,
+    sources: np.ndarray,
 ) -> None:
     rows = np.flatnonzero(bad)
     parsed.rejected += len(rows)
+    parsed.rejected_sources = sources[rows]
     for row in rows[: max(room, 0)].tolist():
         check = next(check for check in checks if check.bad[row])
         parsed.reasons.append((int(lines[row]), _reason(check, row)))
+        parsed.reason_sources.append(int(sources[row]))
 
 
 def _reason(check: _Check, row: int) -> str:

@@ -21,6 +21,7 @@ from floorwatch.config.types import Config, FeedConfig
 from floorwatch.feeds.convert import floor_zone
 from floorwatch.feeds.discover import Identity, feed_files
 from floorwatch.feeds.formats.registry import ParseContext
+from floorwatch.feeds.pool import BuildPool
 from floorwatch.feeds.tailer import FeedTailer, FileStatus
 from floorwatch.live.rows import empty_batch
 
@@ -33,7 +34,7 @@ class FeedUpdate:
     file's status changed: rows rejected, the file went missing)."""
 
     feed: FeedConfig
-    path: Path  # the file's real path
+    path: Path  # the file's real path (rows of several files read in one poll: the first's)
     rows: pd.DataFrame
     # Rows of an earlier update that no longer stand (take them back before adding `rows`).
     retracted: pd.DataFrame | None = None
@@ -63,10 +64,12 @@ class FloorFeeds:
         """Find every file and read it whole (the cold start). One update per file, even empty."""
         return self._reconcile(every_file=True)
 
-    def poll(self) -> list[FeedUpdate]:
+    def poll(self, *, discover: bool = True) -> list[FeedUpdate]:
         """Reconcile every feed with the disk: new files, rotations, truncations, appended bytes.
-        Returns an update per file whose rows or status changed."""
-        return self._reconcile(every_file=False)
+        Returns an update per file whose rows or status changed (rows several files gained
+        come as one update). `discover=False` reads only the files already followed (the
+        watcher saw only appends): the globs are matched again on the next full poll."""
+        return self._reconcile(every_file=False, discover=discover)
 
     async def watch(self, stop: asyncio.Event | None = None) -> AsyncIterator[list[FeedUpdate]]:
         """Yield each non-empty batch of updates as files change, until `stop` is set."""
@@ -75,11 +78,14 @@ class FloorFeeds:
         async for updates in watch_feeds(self, stop):
             yield updates
 
-    def _reconcile(self, *, every_file: bool) -> list[FeedUpdate]:
+    def _reconcile(self, *, every_file: bool, discover: bool = True) -> list[FeedUpdate]:
         updates: list[FeedUpdate] = []
         with self._lock:
             for feed in self.config.feeds:
-                tailers = self._reconcile_feed(feed)
+                pooled = self._drain_open(feed)
+                tailers = self._reconcile_feed(feed) if discover else self._tailers[feed.name]
+                if pooled is not None:
+                    updates.append(FeedUpdate(feed, Path(pooled[0]), pooled[1]))
                 for tailer in tailers:
                     rows, changed = tailer.take()
                     retracted = tailer.take_back()
@@ -90,11 +96,25 @@ class FloorFeeds:
                 self._statuses[feed.name] = [t.status(Path(t.display)) for t in tailers]
         return updates
 
+    def _drain_open(self, feed: FeedConfig) -> tuple[str, pd.DataFrame] | None:
+        """Read every file the feed follows to its end (first: the rows written just before a
+        rotation count), building their new rows at once: (the first file with rows, the rows)
+        or None."""
+        tailers = self._tailers[feed.name]
+        pool = BuildPool(feed, self.context)
+        try:
+            for tailer in tailers:
+                tailer.pool = pool
+                tailer.drain()
+        finally:
+            for tailer in tailers:
+                tailer.pool = None
+        first = next((t.path for t in tailers if pool.has(t)), None)
+        rows = pool.build()
+        return (first, rows) if rows is not None and first is not None else None
+
     def _reconcile_feed(self, feed: FeedConfig) -> list[FeedTailer]:
         tailers = self._tailers[feed.name]
-        # Read every open file to its end first: the rows written just before a rotation count.
-        for tailer in tailers:
-            tailer.drain()
         found = feed_files(feed.glob, self._folders, follow_symlinks=feed.follow_symlinks)
         where = {identity: path for path, identity in found.items()}
         claimed: dict[str, FeedTailer] = {}

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -34,6 +35,11 @@ from floorwatch.feeds.formats.registry import (
     parser_for,
 )
 from floorwatch.live.rows import TS
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from floorwatch.feeds.pool import BuildPool
 
 BOM = b"\xef\xbb\xbf"
 READ_BYTES = 8 << 20  # cold start reads (and parses) a file in chunks of this size
@@ -100,6 +106,9 @@ class FeedTailer:
         self._retracted: list[pd.DataFrame] = []  # rows counted before that no longer stand
         self._changed = False
         self.previous: Generation | None = None  # the version before a truncation
+        # Set by FloorFeeds while a poll drains the feed: records read are built into rows
+        # with every other file's of the feed, at once (floorwatch.feeds.pool).
+        self.pool: BuildPool | None = None
         self._restart()
 
     # -- state of one generation of the file -----------------------------------------------------
@@ -119,7 +128,7 @@ class FeedTailer:
         # The rows this version of the file gave (for a rewrite in place to take back); None
         # past RETAIN_ROWS, and for a snapshot feed, whose newest value stands until a newer
         # one. With how many there were, and what was rejected and said before it began.
-        self.given: list[pd.DataFrame] | None = None if self.feed.kind == "snapshot" else []
+        self.given: list[Given] | None = None if self.feed.kind == "snapshot" else []
         self.given_rows = 0
         self.counts_before = (getattr(self, "rejected", 0), len(getattr(self, "errors", ())))
         self.parser: FileParser | None = None
@@ -349,7 +358,8 @@ class FeedTailer:
                 "count them once)"
             )
             return
-        self._retracted.extend(self.given or ())
+        for rows, own in self.given or ():
+            self._retracted.append(rows if own is None else rows[own])
         self.rows -= self.given_rows
         rejected, errors = self.counts_before
         self.rejected, self.errors = rejected, self.errors[:errors]
@@ -430,8 +440,11 @@ class FeedTailer:
     def _parse(self, buffer: bytes) -> None:
         assert self.parser is not None
         while True:
-            parsed = self._parse_guarded(buffer)
-            self._record(parsed)
+            parsed = self._parse_guarded(buffer, pooled=self.pool is not None)
+            if self.pool is not None and parsed.unbuilt is not None:
+                self.pool.add(self, parsed, buffer[: parsed.consumed], self.line)
+            else:
+                self.record(parsed)
             self.line += parsed.line_count
             rest = buffer[parsed.consumed :]
             if rest.count(b"\n") <= self.context.max_record_lines:
@@ -447,24 +460,34 @@ class FeedTailer:
             self.skipping, rest = True, b""
         self.pending = rest
 
-    def _parse_guarded(self, buffer: bytes) -> Parsed:
-        """The parser's reading of `buffer`; should it fail unexpectedly (a value no check
-        foresaw), the records are read again one by one and only the one that fails is
-        rejected: one hostile row never stops a file, let alone the floor."""
+    def _parse_guarded(self, buffer: bytes, *, pooled: bool = False) -> Parsed:
+        """The parser's reading of `buffer` (pooled: its records left unbuilt, when the parser
+        can); should it fail unexpectedly (a value no check foresaw), the records are read
+        again one by one and only the one that fails is rejected: one hostile row never stops
+        a file, let alone the floor."""
         assert self.parser is not None
+        room = MAX_ERRORS - len(self.errors)
         try:
-            return self.parser.parse(buffer, self.line, MAX_ERRORS - len(self.errors))
+            parse_text = getattr(self.parser, "parse_text", None) if pooled else None
+            if parse_text is not None:
+                return cast(Parsed, parse_text(buffer, self.line, room))
+            return self.parser.parse(buffer, self.line, room)
         except Exception:
             log.exception(
                 "%s: reading from line %d failed; reading line by line", self.display, self.line
             )
-        return self._parse_one_by_one(buffer)
+        return self._parse_one_by_one(buffer, self.line)
 
-    def _parse_one_by_one(self, buffer: bytes) -> Parsed:
+    def reread(self, buffer: bytes, line: int) -> None:
+        """Read records already taken (from physical `line` on) again, one by one: their
+        pooled build failed (floorwatch.feeds.pool)."""
+        self.record(self._parse_one_by_one(buffer, line))
+
+    def _parse_one_by_one(self, buffer: bytes, line: int) -> Parsed:
         assert self.parser is not None
         total = Parsed()
         frames: list[pd.DataFrame] = []
-        line, start = self.line, 0
+        start = 0
         if getattr(self.parser, "header", None) and getattr(self.parser, "header_line", 0) == line:
             start = buffer.find(b"\n") + 1  # a header the failed reading already took
             total.consumed, total.line_count, line = start, 1, line + 1
@@ -519,7 +542,7 @@ class FeedTailer:
                 if parsed.rejected and quiet < QUIET_SECONDS:
                     return  # looks unfinished: wait for the rest
                 errors = len(self.errors)
-                self._record(parsed)
+                self.record(parsed)
                 self.settled = _Settled(
                     self.pending, self.line, parsed.rows, parsed.rejected, self.errors[errors:]
                 )
@@ -556,7 +579,8 @@ class FeedTailer:
         self.pending, self.line = settled.record, settled.line
         self._changed = True
 
-    def _record(self, parsed: Parsed) -> None:
+    def record(self, parsed: Parsed) -> None:
+        """Count a parse's rejections and reasons; its rows wait in `take()`."""
         for line, reason in parsed.reasons:
             self._error(line, reason)
         if parsed.rejected:
@@ -565,27 +589,32 @@ class FeedTailer:
         rows = parsed.rows
         if rows is not None and len(rows):
             self._frames.append(rows)
-            self.rows += len(rows)
-            self._keep_given(rows)
-            self.last_row_at = self.clock()
             newest = parsed.newest_ts if parsed.newest_ts is not None else float(rows[TS].max())
-            if self.newest_ts is None or newest > self.newest_ts:
-                self.newest_ts = newest
+            self.record_rows(len(rows), newest, (rows, None))
 
-    def _keep_given(self, rows: pd.DataFrame) -> None:
-        self.given_rows += len(rows)
+    def record_rows(self, count: int, newest: float, rows: Given) -> None:
+        """Count `count` new rows of this file, the newest timed `newest` (rows a pool built
+        go to the board with the feed's, not through `take()`): `rows` is a frame and which of
+        its rows are this file's (None: all)."""
+        self.rows += count
+        self.last_row_at = self.clock()
+        if self.newest_ts is None or newest > self.newest_ts:
+            self.newest_ts = newest
+        self.given_rows += count
         if self.given is None:
             return
         if self.given_rows > RETAIN_ROWS:
             self.given = None  # too big to keep: a rewrite in place is said, not taken back
             return
-        self.given.append(rows)  # the batch itself: choosing its columns cost 0.3 ms a poll
+        # The frame as it is, and the mask: taking this file's rows out costs time at every
+        # poll, and is needed only for a rewrite.
+        self.given.append(rows)
 
     def _forget_given(self, rows: pd.DataFrame) -> None:
         """`rows` were taken back (a last line the writer went on with): no longer given."""
         self.given_rows -= len(rows)
         if self.given is not None:
-            self.given = [kept for kept in self.given if kept is not rows]
+            self.given = [kept for kept in self.given if kept[0] is not rows]
 
     def _reject(self, line: int, reason: str) -> None:
         self.rejected += 1
@@ -620,6 +649,8 @@ class FeedTailer:
 
 
 Mark = tuple[int, int]  # (length, CRC-32) of the bytes just before a file's read offset
+# Rows a file gave: a frame, and which of its rows are the file's (None: all of them).
+Given = tuple[pd.DataFrame, "np.ndarray[Any, np.dtype[np.bool_]] | None"]
 
 
 @dataclass(frozen=True)

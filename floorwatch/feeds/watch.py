@@ -28,23 +28,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECONCILE_SECONDS = 1.0  # a stat() of every file at least this often catches dropped events
+RECONCILE_SECONDS = 1.0  # a full poll (globs, stat of every file) at least this often
 # watchfiles reports a batch once the directory has been quiet for STEP_MS, or after
-# DEBOUNCE_MS at most while a writer keeps writing. Measured on 2 cores, from a row's write to
-# its update (1,000-row file): step 50/debounce 200: median 76 ms, p95 97 ms; step 30/150:
-# median 48 ms, p95 62 ms; step 20/100: median 33 ms, p95 45 ms, but up to 50 polls a second
-# in a burst. 30/150 keeps a burst to ~30 polls a second.
+# DEBOUNCE_MS at most while a writer keeps writing: a row after a quiet spell wakes the poll
+# STEP_MS after its write, and a steady stream never holds the wake back more than DEBOUNCE_MS
+# (each batch is a thread hop: more often than half a POLL_SPACING buys nothing).
 STEP_MS = 30
-DEBOUNCE_MS = 150
-# While rows keep coming, polls start at least MIN_POLL_SECONDS apart: each costs a fixed ~2 ms
-# per changed file (and a repaint) however few its rows, and a stream otherwise gets a poll after
-# every debounce. Once a poll that had to wait found several rows (a stream, not a trickle),
-# the next ones are STREAM_POLL_SECONDS apart. A row after a quiet spell is read at once.
-# Measured, 50 rows/s over 4 files, 2,000 agents, 2 cores: every debounce 26% CPU, 0.25 s 11%,
-# 0.5 s 6-7%, 0.75 s 4.4-4.9% (burst lag p95 0.5 -> 0.8 s, under its 1 s target). A fixed
-# 0.75 s delayed single rows too (append->screen p95 390 ms against 124 ms): hence two steps.
-MIN_POLL_SECONDS = 0.5
-STREAM_POLL_SECONDS = 0.75
+DEBOUNCE_MS = 100
+# While rows keep coming, polls start at least POLL_SPACING apart: the feeds' frame. A poll
+# costs a fixed few ms (a read per changed file, one build per feed, one ingest, one repaint),
+# so this pace is what a stream costs; a row after a quiet spell is read at once. Measured
+# (bench: 50 rows/s over 4 files, 2,000 agents, 2 cores): 0.5/0.75 s spacing gave append->
+# screen p95 ~420 ms; 0.2 s gives ~195 ms, polls one build per feed and skip the globs.
+POLL_SPACING = 0.2
 RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
 STOP_SECONDS = 3.0
 
@@ -93,6 +89,7 @@ class _Watchers:
     def __init__(self, matcher: _Matcher, wake: asyncio.Event) -> None:
         self.matcher = matcher
         self.wake = wake
+        self._news = True  # a file came, went or was replaced: the globs must be matched again
         self.groups: tuple[WatchGroup, ...] = ()
         self.running: list[tuple[asyncio.Task[None], asyncio.Event]] = []
 
@@ -108,7 +105,7 @@ class _Watchers:
 
     async def _watch(self, group: WatchGroup, halt: asyncio.Event) -> None:
         try:
-            async for _ in awatch(
+            async for changes in awatch(
                 *group.paths,
                 watch_filter=self.matcher,
                 debounce=DEBOUNCE_MS,
@@ -120,11 +117,20 @@ class _Watchers:
                 recursive=group.recursive,
                 ignore_permission_denied=True,
             ):
+                if any(change is not Change.modified for change, _ in changes):
+                    self._news = True
                 self.wake.set()
         except Exception as error:  # the periodic reconcile still follows the files
             log.warning("watching %s failed: %s", ", ".join(group.paths), error)
 
+    def take_news(self) -> bool:
+        """Whether a file was added, deleted or replaced since the last call (or a watcher
+        restarted, and may have missed it)."""
+        news, self._news = self._news, False
+        return news
+
     async def close(self) -> None:
+        self._news = True
         for _, halt in self.running:
             halt.set()
         tasks = [task for task, _ in self.running]
@@ -139,31 +145,19 @@ class _Watchers:
 
 
 class PollPacer:
-    """How long a woken poll waits: not at all after a quiet spell, MIN_POLL_SECONDS after a
-    poll that found rows, STREAM_POLL_SECONDS while waiting gathers several rows per poll (a
-    stream: the poll's fixed cost is shared). Rows that come one per poll, however often, gain
-    nothing from a longer wait, and a supervisor watching one agent would feel it."""
+    """When a woken poll may start: at once after a quiet spell, else POLL_SPACING after the
+    previous poll began (the rows written meanwhile are all read by that one poll)."""
 
-    def __init__(
-        self, first: float = MIN_POLL_SECONDS, streaming: float = STREAM_POLL_SECONDS
-    ) -> None:
-        self.first = first
-        self.streaming_spacing = streaming
-        self.last_rows = -math.inf  # when the last poll that found rows began
-        self.streaming = False  # the last poll had to wait, and found several rows
-        self._waited = False
+    def __init__(self, spacing: float = POLL_SPACING) -> None:
+        self.spacing = spacing
+        self.last = -math.inf  # when the last poll began
 
     def delay(self, now: float) -> float:
         """Seconds to wait before polling, woken at `now`."""
-        spacing = self.streaming_spacing if self.streaming else self.first
-        wait = max(0.0, self.last_rows + spacing - now)
-        self._waited = wait > 0
-        return wait
+        return max(0.0, self.last + self.spacing - now)
 
-    def polled(self, began: float, *, rows: int) -> None:
-        self.streaming = self._waited and rows > 1
-        if rows:
-            self.last_rows = began
+    def polled(self, began: float) -> None:
+        self.last = began
 
 
 async def watch_feeds(
@@ -177,6 +171,7 @@ async def watch_feeds(
     watchers = _Watchers(_Matcher(config_feeds), wake)
     loop = asyncio.get_running_loop()
     pacer = PollPacer()
+    discovered = -math.inf  # when the globs were last matched
     try:
         while not stop.is_set():
             await watchers.sync(watch_groups(config_feeds))
@@ -188,8 +183,12 @@ async def watch_feeds(
                 break
             wake.clear()
             began = loop.time()
-            updates = await asyncio.to_thread(feeds.poll)
-            pacer.polled(began, rows=sum(len(update.rows) for update in updates))
+            # Only appends seen since the last full poll: read the files followed, no globbing.
+            discover = watchers.take_news() or began - discovered >= RECONCILE_SECONDS
+            if discover:
+                discovered = began
+            updates = await asyncio.to_thread(feeds.poll, discover=discover)
+            pacer.polled(began)
             if updates:
                 yield updates
     finally:

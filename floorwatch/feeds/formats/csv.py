@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from floorwatch.config.types import FeedConfig
-from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
-from floorwatch.feeds.formats.registry import ParseContext, Parsed, reject_unreadable
+from floorwatch.feeds.batch import ARROW_WHITESPACE, finish, needed_columns, trimmed
+from floorwatch.feeds.formats.registry import ParseContext, Parsed, Unbuilt, reject_unreadable
 from floorwatch.feeds.records import (
     Records,
     as_bytes_array,
@@ -58,6 +58,9 @@ class CsvParser:
     # -- parsing ---------------------------------------------------------------------------------
 
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
+        return finish(self.parse_text(buffer, first_line, room), self.feed, self.context)
+
+    def parse_text(self, buffer: bytes, first_line: int, room: int) -> Parsed:
         data = as_bytes_array(buffer)
         records = split_csv(data, first_line, self.separator, self.context.max_record_lines)
         parsed = Parsed(consumed=records.consumed, line_count=records.line_count)
@@ -81,8 +84,7 @@ class CsvParser:
         if keep.any():
             table, keep = self._columns(buffer, data, records, keep, parsed, room)
         if table is not None:
-            batch = build_batch(self.feed, table, records.lines[keep], self.context, room)
-            parsed.absorb(batch, room)
+            parsed.unbuilt = Unbuilt(table, records.lines[keep], room)
         return parsed
 
     def _columns(
@@ -196,8 +198,9 @@ class CsvParser:
         rows = [line.split(self.delimiter) for line in lines]
         if len(rows) != expected or any(len(row) != width for row in rows):
             return None
+        # Trimmed here (as `trimmed` would): four pyarrow calls a column cost more than a few rows.
         return {
-            column: trimmed(pa.array([row[index] for row in rows], type=pa.string()))
+            column: pa.array([row[index].strip(ARROW_WHITESPACE) for row in rows], pa.string())
             for column, index in self.indices.items()
         }
 

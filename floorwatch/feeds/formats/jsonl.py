@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from floorwatch.config.types import FeedConfig
-from floorwatch.feeds.batch import build_batch, needed_columns, trimmed
-from floorwatch.feeds.formats.registry import ParseContext, Parsed, readable_lines
+from floorwatch.feeds.batch import finish, needed_columns, trimmed
+from floorwatch.feeds.formats.registry import ParseContext, Parsed, Unbuilt, readable_lines
 from floorwatch.feeds.records import Records, splice
 
 OPEN_BRACE = 0x7B
@@ -40,6 +40,9 @@ class JsonlParser:
         self.schema = pa.schema([(name, pa.string()) for name in dict.fromkeys(time_columns)])
 
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
+        return finish(self.parse_text(buffer, first_line, room), self.feed, self.context)
+
+    def parse_text(self, buffer: bytes, first_line: int, room: int) -> Parsed:
         lines = readable_lines(buffer, first_line, self.context.max_line, room)
         parsed, data, records, keep = lines.parsed, lines.data, lines.records, lines.keep
         keep = _reject_deep(buffer, data, records, keep, parsed, room)
@@ -49,8 +52,7 @@ class JsonlParser:
         if text is None:
             text, keep = self._line_by_line(buffer, records, keep, parsed, room)
         if keep.any():
-            batch = build_batch(self.feed, text, records.lines[keep], self.context, room)
-            parsed.absorb(batch, room)
+            parsed.unbuilt = Unbuilt(text, records.lines[keep], room)
         return parsed
 
     def _bulk(

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ import pandas as pd
 from floorwatch.config.formats import add_format
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.records import Records, as_bytes_array, invalid_utf8, split_lines
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # A line (record) longer than this is rejected without being kept whole in memory.
 MAX_LINE_BYTES = 1 << 20
@@ -49,6 +52,16 @@ class ParseContext:
 
 
 @dataclass
+class Unbuilt:
+    """Columns of text a parser found but has not turned into rows yet (`parse_text`): a poll
+    builds those of every file of a feed at once (`floorwatch.feeds.pool`)."""
+
+    text: dict[str, pa.Array]
+    lines: np.ndarray  # the physical line each record starts on
+    room: int  # reasons the file may still keep
+
+
+@dataclass
 class Parsed:
     """The outcome of parsing the complete records at the front of a buffer."""
 
@@ -58,6 +71,12 @@ class Parsed:
     newest_ts: float | None = None  # the latest TS among `rows` (None when there are none)
     rejected: int = 0
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, why), first ones only
+    unbuilt: Unbuilt | None = None  # records read but not yet built into `rows` (parse_text)
+    # A pooled build (several files' records at once, `sources` given to build_batch): the
+    # source of each row, of each rejected record and of each reason.
+    row_sources: np.ndarray | None = None
+    rejected_sources: np.ndarray | None = None
+    reason_sources: list[int] = field(default_factory=list)
 
     def reject(self, line: int, reason: str, room: int) -> None:
         self.rejected += 1
@@ -121,6 +140,15 @@ class FileParser(Protocol):
     def parse(self, buffer: bytes, first_line: int, room: int) -> Parsed:
         """Parse the complete records at the start of `buffer`, whose first byte is on physical
         line `first_line`. Keep at most `room` reasons."""
+        ...
+
+
+class PoolableParser(FileParser, Protocol):
+    """A parser that can stop before building rows, so that a poll builds the rows of every
+    file of a feed in one pass (the build's fixed cost is most of a small read's)."""
+
+    def parse_text(self, buffer: bytes, first_line: int, room: int) -> Parsed:
+        """As `parse`, but the records' columns are left in `Parsed.unbuilt` (when any)."""
         ...
 
 
