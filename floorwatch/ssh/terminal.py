@@ -124,7 +124,8 @@ class HostedApp:
     def _repaint(self) -> None:
         """The client caught up after frames were dropped: redraw the whole screen."""
         if self.app is not None:
-            self.app.call_later(self.app.refresh)
+            # The app's own redraw when it has one: it also forgets what it thinks is shown.
+            self.app.call_later(getattr(self.app, "action_redraw", self.app.refresh))
 
 
 class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[type-arg]

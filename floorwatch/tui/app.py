@@ -18,8 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
+from textual._compositor import CompositorUpdate
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.drivers.linux_driver import LinuxDriver
@@ -39,6 +41,7 @@ from floorwatch.live.thresholds import Status
 from floorwatch.reports.board import format_state_red, format_transition
 from floorwatch.store import StoreError, open_store
 from floorwatch.text.plural import plural
+from floorwatch.tui.damage import DiffedUpdate, ScreenShadow
 from floorwatch.tui.hangup import HangupSafeDriver, end_process_after
 from floorwatch.tui.messages import (
     CycleTheme,
@@ -74,7 +77,10 @@ class FloorwatchApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "floorwatch"
-    BINDINGS = [Binding("q", "quit", "quit", priority=False)]
+    BINDINGS = [
+        Binding("q", "quit", "quit", priority=False),
+        Binding("ctrl+l", "redraw", "redraw the screen", show=False),
+    ]
     # Seconds between repaints: one frame. The floor's polls already gather rows, and the buffer
     # merges what comes between two frames; a 0.2 s phase added up to 200 ms to every change.
     REPAINT_INTERVAL = 1 / 30
@@ -121,6 +127,7 @@ class FloorwatchApp(App[None]):
         self._toast_timer: Timer | None = None
         self.red_keeper: RedKeeper | None = None  # the floor's, shared with its other viewers
         self._forget_red_errors: Callable[[], None] | None = None
+        self._shadow = ScreenShadow()  # what the terminal shows: updates write only changes
         if self.wall:
             self.use_command_palette = False  # read-only: nothing to run
         if self.floor is None:
@@ -220,6 +227,30 @@ class FloorwatchApp(App[None]):
             self._unsubscribe = None
         if self.owns_floor and self.floor is not None:
             await self.floor.stop()
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Write only the cells an update changes (floorwatch.tui.damage), when it is written
+        at all (Textual skips it while batching, headless or closed)."""
+        writes = (
+            self._running
+            and not self._closed
+            and not self.is_headless
+            and not self.is_inline
+            and not self._batch_count
+            and self._driver is not None
+        )
+        if writes and isinstance(renderable, CompositorUpdate):
+            width, height = self.size
+            sequence = self._shadow.update(renderable, self.console, width, height)
+            if not sequence:
+                return  # nothing the terminal does not show already
+            renderable = DiffedUpdate(sequence)
+        super()._display(screen, renderable)
+
+    def action_redraw(self) -> None:
+        """Draw the whole screen again (ctrl+l: after something else wrote on the terminal)."""
+        self._shadow.reset()
+        self.screen.refresh()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "floor":
