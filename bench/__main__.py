@@ -25,6 +25,7 @@ from bench.report import machine, markdown_table, text_table
 
 REPO = Path(__file__).resolve().parents[1]
 OTHERS = (
+    "bench_config.py",
     "bench_ingest.py",
     "bench_ssh.py",
     "bench_web.py",

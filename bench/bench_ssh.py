@@ -13,8 +13,13 @@ FloorwatchApp on one shared, idle 2,000-agent floor: what `floorwatch serve` run
 
     .venv/bin/python bench/bench_ssh.py            # 0, 1, 10 sessions, 20 s windows
     .venv/bin/python bench/bench_ssh.py --quick    # smoke test: 0, 1, 2 sessions, 2 s windows
+    .venv/bin/python bench/bench_ssh.py --flood    # another session's answer during a flood
 
 Target (issue 6): each extra idle session < 1% of a core and < 30 MB.
+
+`--flood` (issue 18.5): two sessions of a key-counting app in one server (design A); the time from
+a key typed in one session to its screen showing it, quiet and then while the other session's
+client sends 200 KB of unbracketed bytes (a paste without bracketed paste mode).
 """
 
 from __future__ import annotations
@@ -81,6 +86,19 @@ def make_app(kind: str, title: str):  # type: ignore[no-untyped-def]
                 row = f"a{random.randrange(40)}"
                 table.update_cell(row, random.choice(self.metrics), str(random.randint(100, 400)))
 
+    class KeysBench(App[None]):
+        """Counts the keys typed: `keys=N .` after each one."""
+
+        def compose(self) -> ComposeResult:
+            yield Static(f"bench-ready {title}")
+            yield Static("keys=0 .", id="keys")
+
+        def on_key(self) -> None:
+            self.typed = getattr(self, "typed", 0) + 1
+            self.query_one("#keys", Static).update(f"keys={self.typed} .")
+
+    if kind == "keys":
+        return KeysBench()
     return StubBench() if kind == "stub" else BoardBench()
 
 
@@ -249,6 +267,106 @@ async def measure_a(app: str, counts: list[int], seconds: float, folder: Path) -
     return rows
 
 
+# -- a flood from one session --------------------------------------------------------------------
+
+FLOOD_BYTES = 200 * 1024
+
+
+class Screen:
+    """A session's output kept whole, to wait for a text to appear in it."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.changed = asyncio.Event()
+
+    def feed(self, data: bytes) -> None:
+        self.data.extend(data)
+        self.changed.set()
+
+    async def wait_for(self, text: bytes, start: int, timeout: float = 120.0) -> None:
+        async with asyncio.timeout(timeout):
+            while text not in self.data[start:]:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def screen_session(screen: Screen):  # type: ignore[no-untyped-def]
+    import asyncssh
+
+    class ScreenSession(asyncssh.SSHClientSession):  # type: ignore[type-arg]
+        def data_received(self, data: bytes, datatype: object) -> None:  # type: ignore[override]
+            screen.feed(data)
+
+    return ScreenSession()
+
+
+async def measure_flood(rounds: int, folder: Path) -> dict[str, list[float]]:
+    """Seconds from a key to the screen showing it, `rounds` times quiet and during a flood."""
+    import asyncssh
+
+    keys = {name: asyncssh.generate_private_key("ssh-ed25519") for name in ("flood", "other")}
+    folder.mkdir(parents=True, exist_ok=True)
+    users_file, port_file = folder / "users.json", folder / "port"
+    users_file.write_text(
+        json.dumps({name: key.export_public_key().decode() for name, key in keys.items()})
+    )
+    here = Path(__file__).resolve()
+    child = subprocess.Popen(
+        [sys.executable, str(here), "--child-server", str(users_file), str(port_file), "keys"]
+    )
+    try:
+        while not port_file.exists():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        port = int(port_file.read_text())
+        channels, screens = {}, {}
+        for name, key in keys.items():
+            connection = await asyncssh.connect(
+                "127.0.0.1", port, username=name, client_keys=[key],
+                known_hosts=None, agent_path=None, config=None,
+            )  # fmt: skip
+            screen = screens[name] = Screen()
+            channels[name], _ = await connection.create_session(
+                lambda screen=screen: screen_session(screen),
+                term_type="xterm-256color", term_size=(120, 40), encoding=None,
+            )  # fmt: skip
+            await screen.wait_for(MARKER, 0, timeout=60)
+        typed = 0
+
+        async def answer() -> float:
+            nonlocal typed
+            typed += 1
+            start, started = len(screens["other"].data), time.perf_counter()
+            channels["other"].write(b"x")
+            await screens["other"].wait_for(f"keys={typed} .".encode(), start)
+            return time.perf_counter() - started
+
+        quiet = []
+        for _ in range(rounds):
+            quiet.append(await answer())
+            await asyncio.sleep(0.1)
+        rng = random.Random(18)
+        alphabet = "abcdefghijklmnopABCDEFGHIJKLMNOP0123456789 \r\t.,;:-"
+        channels["flood"].write("".join(rng.choice(alphabet) for _ in range(FLOOD_BYTES)).encode())
+        await asyncio.sleep(0.2)
+        during = []
+        for _ in range(rounds):
+            during.append(await answer())
+            await asyncio.sleep(0.1)
+        return {"quiet": quiet, "during a 200 KB flood": during}
+    finally:
+        child.terminate()
+        child.wait(30)
+
+
+def flood_report(times: dict[str, list[float]]) -> str:
+    lines = ["another session's answer to a key   median ms    max ms"]
+    for label, seconds in times.items():
+        median = sorted(seconds)[len(seconds) // 2]
+        lines.append(f"{label:<35} {median * 1000:9.0f} {max(seconds) * 1000:9.0f}")
+    return "\n".join(lines)
+
+
 # -- design B -----------------------------------------------------------------------------------
 
 
@@ -324,6 +442,13 @@ def report(rows: list[Row]) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
+    if args.flood:
+        rounds = 3 if args.quick else 9
+        with tempfile.TemporaryDirectory(prefix="bench-ssh-") as folder:
+            times = await measure_flood(rounds, Path(folder) / "flood")
+        print(f"{os.cpu_count()} cores, {rounds} keys each")
+        print(flood_report(times))
+        return
     counts = [0, 1, 2] if args.quick else [int(n) for n in args.sessions.split(",")]
     seconds = 2.0 if args.quick else args.seconds
     rows: list[Row] = []
@@ -343,6 +468,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sessions", default="0,1,10", help="session counts (default 0,1,10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="CPU window (default 20)")
     parser.add_argument("--design", default="ab", help="a, b or ab (default)")
+    parser.add_argument(
+        "--flood", action="store_true", help="another session's answer during a 200 KB flood"
+    )
     parser.add_argument(
         "--apps",
         default="stub,board,floorwatch",

@@ -44,6 +44,7 @@ from floorwatch.config.yaml_nodes import (
     NodeReader,
     Problem,
     ProblemList,
+    collector_paused,
     compose_file,
     did_you_mean,
     first_value,
@@ -101,13 +102,14 @@ def load_config_with_warnings(path: Path | str) -> tuple[Config, list[Problem]]:
     """The validated config and its warnings (feed globs matching nothing, a missing roster).
     Raises ConfigError holding every error, in file order; problems name `path` as given."""
     path = Path(path)
-    root = compose_file(path)
-    problems = ProblemList(path)
-    nodes = NodeReader(problems)
-    nodes.check_tags(root)
-    if problems.errors:  # yaml.safe_load would refuse the file there: read no further
-        raise ConfigError(problems.errors)
-    config = _ConfigReader(nodes, path.absolute()).config(root)
+    with collector_paused():
+        root = compose_file(path)
+        problems = ProblemList(path)
+        nodes = NodeReader(problems)
+        nodes.check_tags(root)
+        if problems.errors:  # yaml.safe_load would refuse the file there: read no further
+            raise ConfigError(problems.errors)
+        config = _ConfigReader(nodes, path.absolute()).config(root)
     if problems.errors or config is None:
         raise ConfigError(problems.errors)
     return config, problems.warnings

@@ -81,6 +81,9 @@ def clock_seconds(text: str) -> float | None:
     return total
 
 
+LEVELS_KEPT = 4096
+
+
 class MetricsReader:
     """Reads `metrics:` then `thresholds:`; problems go to the NodeReader's list."""
 
@@ -89,6 +92,9 @@ class MetricsReader:
         self.problems = nodes.problems
         self.metric_keys: list[str] = []
         self.rules: dict[str, tuple[Better, Scale, Threshold]] = {}  # key -> how to judge
+        # Levels read well before, by (tag, text, scale): an overrides file repeats a few values
+        # across 200,000 agents, and each read costs several regexes.
+        self._levels: dict[tuple[str, str, Scale], float] = {}
 
     def metrics(self, node: Node | None, feeds: tuple[FeedConfig, ...]) -> tuple[MetricConfig, ...]:
         what = "a mapping of metrics (aht: {...}, csat: {...})"
@@ -201,6 +207,15 @@ class MetricsReader:
 
     def level(self, node: Node, where: str, scale: Scale) -> float | None:
         """One threshold value in base units: seconds, or a fraction for percent metrics."""
+        known = (node.tag, node.value, scale) if isinstance(node, ScalarNode) else None
+        if known is not None and (value := self._levels.get(known)) is not None:
+            return value
+        value = self._read_level(node, where, scale)
+        if known is not None and value is not None and len(self._levels) < LEVELS_KEPT:
+            self._levels[known] = value
+        return value
+
+    def _read_level(self, node: Node, where: str, scale: Scale) -> float | None:
         number = self.nodes.number_or_none(node)
         text = node.value.strip() if isinstance(node, ScalarNode) and node.tag != NULL else ""
         value: float | None = number

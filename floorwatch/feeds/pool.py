@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,8 +38,11 @@ class PoolMember(Protocol):
     def record(self, parsed: Parsed) -> None:
         """Count a parse's rejections and reasons (its rows, if any, are kept for `take()`)."""
 
-    def record_rows(self, count: int, newest: float) -> None:
-        """Count `count` rows built for this file, the newest at `newest`."""
+    def record_rows(
+        self, count: int, newest: float, rows: tuple[pd.DataFrame, np.ndarray[Any, Any] | None]
+    ) -> None:
+        """Count `count` rows built for this file, the newest at `newest`: those of `rows`'
+        frame its mask picks (None: all)."""
 
     def reread(self, buffer: bytes, line: int) -> None:
         """Read `buffer` (records from physical `line` on) again, record by record."""
@@ -123,4 +126,5 @@ class BuildPool:
         own = sources == index
         count = int(own.sum())
         if count:
-            entry.member.record_rows(count, float(rows[TS].to_numpy()[own].max()))
+            newest = float(rows[TS].to_numpy()[own].max())
+            entry.member.record_rows(count, newest, (rows, None if count == len(rows) else own))

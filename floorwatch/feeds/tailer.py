@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -37,12 +37,19 @@ from floorwatch.feeds.formats.registry import (
 from floorwatch.live.rows import TS
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from floorwatch.feeds.pool import BuildPool
 
 BOM = b"\xef\xbb\xbf"
 READ_BYTES = 8 << 20  # cold start reads (and parses) a file in chunks of this size
 MAX_ERRORS = 50  # reasons kept per file; the rest are only counted
-MARK_BYTES = 64  # bytes remembered before the offset, to notice a file rewritten in place
+# The last MARK_BYTES read are remembered as a CRC; each poll of a file that grew reads them again
+# with the new bytes (one pread) to notice a file rewritten in place.
+MARK_BYTES = 4096
+# The batches read from a file are kept until it has given this many rows, so that a corrected
+# export rewritten in place can be taken back; a bigger file keeps none.
+RETAIN_ROWS = 20_000
 # A last line without a newline counts once the file has not changed for this long: a writer
 # flushing half a row finishes within moments; a file whose last line never ends is done.
 SETTLE_SECONDS = 2.0
@@ -117,9 +124,15 @@ class FeedTailer:
         self.skipping = False  # dropping the rest of an over-long line
         self.bom_checked = False
         self.crc = 0  # CRC-32 of every byte read: is a replacement the same file, grown?
-        self.mark = b""  # the last MARK_BYTES read
+        self.mark: Mark = (0, 0)  # (length, CRC-32) of the last MARK_BYTES (or fewer) read
+        # The rows this version of the file gave (for a rewrite in place to take back); None
+        # past RETAIN_ROWS, and for a snapshot feed, whose newest value stands until a newer
+        # one. With how many there were, and what was rejected and said before it began.
+        self.given: list[Given] | None = None if self.feed.kind == "snapshot" else []
+        self.given_rows = 0
+        self.counts_before = (getattr(self, "rejected", 0), len(getattr(self, "errors", ())))
         self.parser: FileParser | None = None
-        self.first_line = b""  # the file's first line (a CSV header), up to MARK_BYTES * 64
+        self.first_line = b""  # the file's first line (a CSV header), up to FIRST_LINE_BYTES
         self.known_header: Generation | None = None  # after a truncation: the header before
 
     def generation(self) -> Generation:
@@ -135,6 +148,7 @@ class FeedTailer:
         truncating): read on from there, with its header, not from the first byte."""
         self.offset, self.crc, self.mark = generation.offset, generation.crc, generation.mark
         self.line, self.pending = generation.line, generation.pending
+        self.given, self.given_rows = [], 0  # the rows before were the other file's
         self.parser = copy.copy(generation.parser)
         self.first_line, self.bom_checked = generation.first_line, True
 
@@ -204,12 +218,11 @@ class FeedTailer:
     def _supersedes(self, old: int) -> bool:
         """The file now at the path is a new version of the old one (a corrected export
         written beside it and renamed over it): the old one is gone from the disk, and the new
-        one starts with the same first line (the header)."""
+        one starts with the same first line (the header), or a CSV header with columns added."""
         assert self.fd is not None
-        if os.fstat(old).st_nlink != 0 or not self.first_line:
+        if os.fstat(old).st_nlink != 0:
             return False
-        head = os.pread(self.fd, len(self.first_line), 0)
-        return _first_line(head) == _first_line(self.first_line)
+        return self._same_export(os.pread(self.fd, FIRST_LINE_BYTES, 0))
 
     def _take_back_file(self, old: int) -> None:
         """The rows read from the old version no longer stand: read it again (in a reader of
@@ -278,23 +291,79 @@ class FeedTailer:
         if self.parser is None and not self._make_parser():
             return
         info = os.fstat(self.fd)
-        if info.st_size < self.offset or not self._mark_matches():
-            before = self.generation()
-            self._restart()  # truncated (copytruncate) or rewritten in place: read it afresh
-            if not self._make_parser():
+        length, crc = self.mark
+        # One pread for a file that grew: the bytes read last (to check them) and the new ones.
+        grown = info.st_size > self.offset
+        data = os.pread(self.fd, READ_BYTES + length, self.offset - length) if grown else b""
+        if info.st_size < self.offset or (grown and zlib.crc32(data[:length]) != crc):
+            if not self._read_afresh(rewritten=info.st_size >= self.offset):
                 return
-            # A writer that truncates may not write the header again: keep the one known.
-            self.known_header = before if before.parser is not None else None
-        while True:
-            data = os.pread(self.fd, READ_BYTES, self.offset)
-            if not data:
-                break
-            self._consume(data)
+            length, data = 0, os.pread(self.fd, READ_BYTES, 0)
+        while data[length:]:
+            self._consume(data[length:])
+            tail = data[-MARK_BYTES:]
+            self.mark = (len(tail), zlib.crc32(tail))
+            data, length = os.pread(self.fd, READ_BYTES, self.offset), 0
         quiet = time.time() - info.st_mtime
         if self.pending and quiet >= SETTLE_SECONDS:
             self._settle(quiet)
         if not self.pending and quiet >= QUIET_SECONDS:
             self.park()  # quiet: give the descriptor back (reopened when the file grows)
+
+    def _read_afresh(self, *, rewritten: bool) -> bool:
+        """The bytes before the offset are not the ones read: the file was truncated
+        (copytruncate), or rewritten in place. A rewrite that grew past the offset and starts
+        with the same header (or a CSV header with columns added) is a new version of the same
+        export: the rows of the old one are taken back. Either way the file is read again from
+        its first byte; False when it cannot be parsed."""
+        assert self.fd is not None
+        before = self.generation()
+        same_export = rewritten and self._same_export(os.pread(self.fd, FIRST_LINE_BYTES, 0))
+        if same_export:
+            self._take_back_given()
+        self._restart()
+        if same_export:
+            self.previous = None  # taken back: a copy of it is read whole, not continued
+        if not self._make_parser():
+            return False
+        if not same_export:
+            # A writer that truncates may not write the header again: keep the one known.
+            self.known_header = before if before.parser is not None else None
+        return True
+
+    def _same_export(self, head: bytes) -> bool:
+        """`head` (the start of a file) begins with this file's first line, or, for a CSV
+        feed, with a header holding every column of it (a column added)."""
+        if not self.first_line:
+            return False
+        old, new = (
+            _first_line(self.first_line.removeprefix(BOM)),
+            _first_line(head.removeprefix(BOM)),
+        )
+        if new == old:
+            return True
+        delimiter = (self.feed.delimiter or ",").encode()
+        if self.feed.format != "csv" or not new or b"\n" not in head:
+            return False
+        columns = {c.strip().strip(b'"') for c in old.split(delimiter)}
+        return columns <= {c.strip().strip(b'"') for c in new.split(delimiter)}
+
+    def _take_back_given(self) -> None:
+        """The rows this version of the file gave no longer stand (a new version was written
+        over it): hand them to `take_back()`, with its rejections and reasons."""
+        if self.given is None and self.feed.kind != "snapshot":
+            self._file_error(
+                f"was rewritten in place after more than {RETAIN_ROWS:,} rows: read again "
+                "from the start, the rows read before stay counted (restart floorwatch to "
+                "count them once)"
+            )
+            return
+        for rows, own in self.given or ():
+            self._retracted.append(rows if own is None else rows[own])
+        self.rows -= self.given_rows
+        rejected, errors = self.counts_before
+        self.rejected, self.errors = rejected, self.errors[:errors]
+        self._changed = True
 
     def take(self) -> tuple[pd.DataFrame | None, bool]:
         """The rows read since the last take (None if none) and whether the status changed."""
@@ -335,7 +404,6 @@ class FeedTailer:
     def _consume(self, data: bytes) -> None:
         self.offset += len(data)
         self.crc = zlib.crc32(data, self.crc)
-        self.mark = (self.mark + data[-MARK_BYTES:])[-MARK_BYTES:]
         if self.settled is not None:
             if data.startswith((b"\n", b"\r\n")):  # the line counted was whole after all
                 self.settled = None
@@ -500,6 +568,7 @@ class FeedTailer:
         if settled.rows is not None and len(settled.rows):
             self._retracted.append(settled.rows)
             self.rows -= len(settled.rows)
+            self._forget_given(settled.rows)
         self.rejected -= settled.rejected
         for error in settled.errors:
             if error in self.errors:
@@ -521,15 +590,31 @@ class FeedTailer:
         if rows is not None and len(rows):
             self._frames.append(rows)
             newest = parsed.newest_ts if parsed.newest_ts is not None else float(rows[TS].max())
-            self.record_rows(len(rows), newest)
+            self.record_rows(len(rows), newest, (rows, None))
 
-    def record_rows(self, count: int, newest: float) -> None:
+    def record_rows(self, count: int, newest: float, rows: Given) -> None:
         """Count `count` new rows of this file, the newest timed `newest` (rows a pool built
-        go to the board with the feed's, not through `take()`)."""
+        go to the board with the feed's, not through `take()`): `rows` is a frame and which of
+        its rows are this file's (None: all)."""
         self.rows += count
         self.last_row_at = self.clock()
         if self.newest_ts is None or newest > self.newest_ts:
             self.newest_ts = newest
+        self.given_rows += count
+        if self.given is None:
+            return
+        if self.given_rows > RETAIN_ROWS:
+            self.given = None  # too big to keep: a rewrite in place is said, not taken back
+            return
+        # The frame as it is, and the mask: taking this file's rows out costs time at every
+        # poll, and is needed only for a rewrite.
+        self.given.append(rows)
+
+    def _forget_given(self, rows: pd.DataFrame) -> None:
+        """`rows` were taken back (a last line the writer went on with): no longer given."""
+        self.given_rows -= len(rows)
+        if self.given is not None:
+            self.given = [kept for kept in self.given if kept[0] is not rows]
 
     def _reject(self, line: int, reason: str) -> None:
         self.rejected += 1
@@ -549,11 +634,6 @@ class FeedTailer:
 
     # -- is it still the same file? ------------------------------------------------------------
 
-    def _mark_matches(self) -> bool:
-        if not self.mark or self.fd is None:
-            return True
-        return os.pread(self.fd, len(self.mark), self.offset - len(self.mark)) == self.mark
-
     def _starts_with_what_was_read(self) -> bool:
         assert self.fd is not None
         if os.fstat(self.fd).st_size < self.offset:
@@ -568,13 +648,18 @@ class FeedTailer:
         return crc == self.crc
 
 
+Mark = tuple[int, int]  # (length, CRC-32) of the bytes just before a file's read offset
+# Rows a file gave: a frame, and which of its rows are the file's (None: all of them).
+Given = tuple[pd.DataFrame, "np.ndarray[Any, np.dtype[np.bool_]] | None"]
+
+
 @dataclass(frozen=True)
 class Generation:
     """How far one version of a file was read (see FeedTailer.generation)."""
 
     offset: int
     crc: int
-    mark: bytes
+    mark: Mark
     line: int
     pending: bytes
     parser: FileParser | None

@@ -7,6 +7,10 @@ once per session inside a server. `SshDriver` instead
   own `XTermParser`, so keys, Escape/Alt (ESC + key, resolved after Textual's ESCDELAY), bracketed
   paste and focus events behave exactly as in a local terminal;
 - gets the size from the pty request and each window-change, and posts `events.Resize`;
+- hands the app its input a chunk at a time, the next chunk only once the app has handled the
+  last (and after the loop has served every other session), and asks the session to stop reading
+  from its client while a backlog waits: a flood of typed or pasted bytes slows its own session
+  only;
 - collects each frame's writes and hands them to `ChannelOutput`, which drops frames for a client
   that is not reading (and repaints in full once it catches up);
 - leaves mouse reporting off unless the app is run with `mouse=True`.
@@ -15,6 +19,7 @@ once per session inside a server. `SshDriver` instead
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import constants, events
@@ -43,6 +48,16 @@ KITTY_KEYS_ON, KITTY_KEYS_OFF = "\x1b[>25u", "\x1b[<u"
 # A tick a little after the escape delay settles a lone ESC (Escape) or ESC+key (Alt+key).
 ESCAPE_TICK_MARGIN = 0.02
 
+# Input is handed to the app INPUT_CHUNK characters at a time; the next chunk waits until the app
+# has handled the last one. Above INPUT_HIGH_WATER characters waiting, the session stops reading
+# from its client (SSH flow control then stops the client) until fewer than INPUT_LOW_WATER wait;
+# a link that cannot pause its client has what passes INPUT_LIMIT dropped, with a notice.
+INPUT_CHUNK = 256
+INPUT_HIGH_WATER = 16 * 1024
+INPUT_LOW_WATER = 4 * 1024
+INPUT_LIMIT = 256 * 1024
+INPUT_ACK_SECONDS = 2.0  # an app that never says it handled a chunk gets the next one anyway
+
 
 class DriverLink(Protocol):
     """What the driver needs from its SSH session."""
@@ -53,6 +68,12 @@ class DriverLink(Protocol):
     def attach(self, driver: SshDriver) -> None: ...
 
     def ready(self) -> None: ...
+
+    def pause_input(self) -> None:
+        """Stop reading from the client for now (input is waiting for the app)."""
+
+    def resume_input(self) -> None:
+        """Read from the client again."""
 
 
 class SshDriver(Driver):
@@ -75,6 +96,13 @@ class SshDriver(Driver):
         self._input_enabled = False
         self._tick_handle: asyncio.TimerHandle | None = None
         self._stopped = False
+        self._backlog: deque[str] = deque()  # input not yet handed to the app
+        self._backlog_chars = 0
+        self._chunks_fed = 0
+        self._chunk = 0  # the number of the chunk the app is handling; 0 when none
+        self._chunk_timeout: asyncio.TimerHandle | None = None
+        self._input_paused = False
+        self._dropped = 0
         self.link.attach(self)
 
     # -- output --------------------------------------------------------------------------------
@@ -123,6 +151,12 @@ class SshDriver(Driver):
         if self._tick_handle is not None:
             self._tick_handle.cancel()
             self._tick_handle = None
+        self._backlog.clear()
+        self._backlog_chars = 0
+        self._chunk_done(self._chunk)
+        if self._input_paused:
+            self._input_paused = False
+            self.link.resume_input()
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -131,12 +165,84 @@ class SshDriver(Driver):
         return self._input_enabled
 
     def feed(self, text: str) -> None:
-        """Keys (and terminal replies) typed by the client, decoded to text."""
-        if not self._input_enabled:
+        """Keys (and terminal replies) typed by the client, decoded to text: handed to the app
+        at once when it is keeping up, else queued behind what it is still handling."""
+        if not self._input_enabled or not text:
             return
-        for message in self._parser.feed(text):
+        room = INPUT_LIMIT - self._backlog_chars
+        if len(text) > room:
+            self._drop(len(text) - max(room, 0))
+            text = text[: max(room, 0)]
+        if text:
+            self._backlog.append(text)
+            self._backlog_chars += len(text)
+        if self._backlog_chars > INPUT_HIGH_WATER and not self._input_paused:
+            self._input_paused = True
+            self.link.pause_input()
+        self._feed_chunk()
+
+    def _feed_chunk(self) -> None:
+        """Hand the app the next INPUT_CHUNK characters, unless it is still handling the last."""
+        if self._chunk or not self._input_enabled or not self._backlog:
+            return
+        chunk = self._take(INPUT_CHUNK)
+        for message in self._parser.feed(chunk):
             self.process_message(message)
         self._schedule_escape_tick()
+        if self._input_paused and self._backlog_chars < INPUT_LOW_WATER:
+            self._input_paused = False
+            self.link.resume_input()
+        self._chunks_fed += 1
+        self._chunk = number = self._chunks_fed
+        self._chunk_timeout = self._loop.call_later(INPUT_ACK_SECONDS, self._chunk_done, number)
+        if not self._app.call_later(self._keys_forwarded, number):
+            self._chunk_done(number)
+
+    def _take(self, count: int) -> str:
+        parts: list[str] = []
+        while self._backlog and count > 0:
+            head = self._backlog.popleft()
+            if len(head) > count:
+                head, rest = head[:count], head[count:]
+                self._backlog.appendleft(rest)
+            parts.append(head)
+            count -= len(head)
+        text = "".join(parts)
+        self._backlog_chars -= len(text)
+        return text
+
+    def _keys_forwarded(self, number: int) -> None:
+        """Runs in the app after it has taken the chunk's keys: the keys go on to the focused
+        widget (or the screen); that widget says when it has handled them."""
+        try:
+            target = self._app.focused or self._app.screen
+        except Exception:  # no screen (starting or closing): nothing more to wait for
+            target = None
+        if target is None or not target.call_later(self._chunk_done, number):
+            self._chunk_done(number)
+
+    def _chunk_done(self, number: int) -> None:
+        if not number or number != self._chunk:
+            return  # an answer for a chunk already given up on
+        self._chunk = 0
+        if self._chunk_timeout is not None:
+            self._chunk_timeout.cancel()
+            self._chunk_timeout = None
+        # call_soon: every other session ready to run goes before this session's next chunk.
+        self._loop.call_soon(self._feed_chunk)
+
+    def _drop(self, count: int) -> None:
+        self._dropped += count
+        if self._dropped == count:  # the first drop of a burst: one notice, not one per packet
+            self._app.call_later(self._notify_dropped)
+
+    def _notify_dropped(self) -> None:
+        dropped, self._dropped = self._dropped, 0
+        self._app.notify(
+            f"Input came faster than it could be handled: {dropped:,} characters were dropped.",
+            title="Input dropped",
+            severity="warning",
+        )
 
     def resize(self, columns: int, rows: int) -> None:
         self._size = (columns, rows)

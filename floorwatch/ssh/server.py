@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,10 @@ KEEPALIVE_SECONDS = 30
 KEEPALIVE_MISSES = 4
 LOGIN_SECONDS = 60
 LOG_LINES_PER_MINUTE = 10  # failed logins logged per peer host; a flood is summarised
+LOG_WINDOW_SECONDS = 60.0
+# Password and keyboard-interactive logins are offered only so that attempts show in the log:
+# they never succeed. The prompt a keyboard-interactive client is shown, as sshd words it.
+KBDINT_PROMPT = "Password: "
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -53,7 +59,11 @@ def format_peer(peername: Any) -> str:
 
 
 class Gatekeeper(asyncssh.SSHServer):
-    """One SSH connection's authentication: public keys from ssh.users, nothing else."""
+    """One SSH connection's authentication: public keys from ssh.users, nothing else.
+
+    Password and keyboard-interactive logins are offered and always refused, so that someone
+    guessing passwords is logged (login name escaped, peer, method; never the password) instead
+    of being turned away before trying; the log lines are rate-limited per peer host."""
 
     def __init__(self, server: SshServer) -> None:
         self._server = server
@@ -94,10 +104,34 @@ class Gatekeeper(asyncssh.SSHServer):
         return True  # authentication is always required
 
     def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        self._refuse_guess(username, "a password")
+        return False  # never: keys are the only way in
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> bool:
+        self._refuse_guess(username, "a password change")
         return False
 
     def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> tuple[str, str, str, list[tuple[str, bool]]]:
+        return "", "", "", [(KBDINT_PROMPT, False)]  # asked like sshd, answered the same way
+
+    def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> bool:
+        self._refuse_guess(username, "keyboard-interactive")
         return False
+
+    def _refuse_guess(self, username: str, method: str) -> None:
+        if self._server.may_log(self.peer):
+            log.warning(
+                "refused '%s' from %s: tried %s; only listed keys can log in",
+                printable(username), self.peer, method,
+            )  # fmt: skip
 
     def host_based_auth_supported(self) -> bool:
         return False
@@ -225,8 +259,8 @@ class SshServer:
                 line_editor=False,
                 allow_pty=True,
                 public_key_auth=True,
-                password_auth=False,
-                kbdint_auth=False,
+                password_auth=True,  # offered to be refused and logged (Gatekeeper)
+                kbdint_auth=True,
                 host_based_auth=False,
                 gss_host=None,
                 gss_kex=False,
@@ -263,19 +297,30 @@ class SshServer:
 
     def may_log(self, peer: str) -> bool:
         """Whether a line about this peer's failed login may be logged now: at most
-        LOG_LINES_PER_MINUTE per peer host, then one line saying how many were left out."""
+        LOG_LINES_PER_MINUTE per peer host and minute, then one line at the minute's end
+        saying how many were left out."""
         host = peer.rsplit(":", 1)[0]
         now = time.monotonic()
         began, count = self._log_budget.get(host, (now, 0))
-        if now - began >= 60:
-            if count > LOG_LINES_PER_MINUTE:
-                left_out = count - LOG_LINES_PER_MINUTE
-                log.warning("%d more failed logins from %s left out of the log", left_out, host)
+        if now - began >= LOG_WINDOW_SECONDS:
+            self._summarise(host)
             began, count = now, 0
         self._log_budget[host] = (began, count + 1)
+        if count == LOG_LINES_PER_MINUTE:  # the first line left out: say so when the minute ends
+            with contextlib.suppress(RuntimeError):  # no loop (a unit test): said at the next line
+                asyncio.get_running_loop().call_later(
+                    began + LOG_WINDOW_SECONDS - now, self._summarise, host, began
+                )
         if len(self._log_budget) > 10_000:  # a flood from many addresses: start again
             self._log_budget.clear()
         return count < LOG_LINES_PER_MINUTE
+
+    def _summarise(self, host: str, window: float | None = None) -> None:
+        began, count = self._log_budget.get(host, (0.0, 0))
+        if count > LOG_LINES_PER_MINUTE and window in (None, began):
+            left_out = count - LOG_LINES_PER_MINUTE
+            log.warning("%d more failed logins from %s left out of the log", left_out, host)
+            self._log_budget[host] = (began, LOG_LINES_PER_MINUTE)
 
     def release(self, session: TerminalSession) -> None:
         self.sessions.discard(session)

@@ -230,6 +230,14 @@ class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[typ
         if early and self._driver is not None:
             self._driver.feed(early)
 
+    def pause_input(self) -> None:
+        if self._channel is not None:
+            self._channel.pause_reading()  # the SSH window closes: the client waits
+
+    def resume_input(self) -> None:
+        if self._channel is not None:
+            self._channel.resume_reading()
+
     # -- running and ending the app -------------------------------------------------------------
 
     async def _run_app(self) -> None:

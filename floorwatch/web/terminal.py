@@ -172,6 +172,14 @@ class BrowserTerminal(HostedApp):
         if early and self._driver is not None:
             self._driver.feed(early)
 
+    # A WebSocket cannot be paused here; its messages are rate-limited (MESSAGES_PER_SECOND)
+    # and what a tab sends past the driver's INPUT_LIMIT is dropped.
+    def pause_input(self) -> None:
+        pass
+
+    def resume_input(self) -> None:
+        pass
+
     # -- running the app ----------------------------------------------------------------------
 
     def start(self, app_factory: AppFactory) -> None:
