@@ -103,7 +103,7 @@ def test_run_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # 
     )
     assert run_command.run(args) == 0
     assert seen == [True] and FakeKeeper.made[0].stopped
-    assert set(FakeKeeper.made[0].board) == {"earliest", "loaded"}
+    assert set(FakeKeeper.made[0].board) == {"earliest", "newest", "loaded"}
 
 
 async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> N
     from floorwatch.ssh import serve as serve_module
 
     class FakeFloor:
-        earliest = None
+        earliest = newest = None
         loaded = True
 
         class reds:
@@ -173,6 +173,37 @@ def test_reads_the_feeds_only_when_the_board_holds_a_closed_day(  # type: ignore
     assert keeper.keep() == [] and reads == []  # only today's rows: nothing closed to keep
     oldest[0] = at("2026-11-09T08:00:00")
     assert keeper.keep()[-1] == "2026-11-09" and reads == [1]
+    store.close()
+
+
+def test_a_data_clock_floor_is_read_again_only_when_it_holds_a_closed_day(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A replay's one day (the demo, the benchmark) has no closed day: reading every feed again
+    right after the board loaded them cost a second cold load for nothing."""
+    from dataclasses import replace
+
+    from floorwatch.live import day_keeper
+
+    config = load_config(write_floor(tmp_path))
+    config = replace(config, floor=replace(config.floor, clock="data"))
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    reads: list[int] = []
+    real = day_keeper.FloorFeeds
+
+    def counting(config: object) -> object:
+        reads.append(1)
+        return real(config)
+
+    monkeypatch.setattr(day_keeper, "FloorFeeds", counting)
+    span = [at("2026-11-10T08:00:00"), at("2026-11-10T19:00:00")]
+    keeper = DayKeeper(
+        config, store, clock=time.time, earliest=lambda: span[0], newest=lambda: span[1]
+    )
+    assert keeper.keep() == [] and reads == []  # one day of data: today's, by its own clock
+    span[0] = at("2026-11-09T08:00:00")
+    keeper.keep()
+    assert reads == [1]  # a day before the newest row's: closed, read and kept
     store.close()
 
 

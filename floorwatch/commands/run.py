@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     keeper = DayKeeper(  # a floor that says nothing of its rows (a test's) is never read again
         config,
         earliest=lambda: getattr(floor, "earliest", None),
+        newest=lambda: getattr(floor, "newest", None),
         loaded=lambda: bool(getattr(floor, "loaded", True)),
     )
     keeper.start()

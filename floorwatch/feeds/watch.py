@@ -172,13 +172,15 @@ async def watch_feeds(
     loop = asyncio.get_running_loop()
     pacer = PollPacer()
     discovered = -math.inf  # when the globs were last matched
+    forward = asyncio.create_task(_set_when(stop, wake))  # a stop wakes the loop to end it
     try:
         while not stop.is_set():
-            await watchers.sync(watch_groups(config_feeds))
-            await _wait_for(wake, stop, RECONCILE_SECONDS)
+            if discovered == -math.inf or loop.time() - discovered >= RECONCILE_SECONDS:
+                await watchers.sync(watch_groups(config_feeds))  # folders may have come
+            await _wake_or_timeout(wake, RECONCILE_SECONDS)
             too_soon = pacer.delay(loop.time())
-            if too_soon > 0:
-                await _wait_for(asyncio.Event(), stop, too_soon)  # let more rows gather
+            if too_soon > 0 and not stop.is_set():
+                await asyncio.sleep(too_soon)  # let more rows gather: this frame's poll reads them
             if stop.is_set():
                 break
             wake.clear()
@@ -192,13 +194,20 @@ async def watch_feeds(
             if updates:
                 yield updates
     finally:
+        forward.cancel()
         await watchers.close()
 
 
-async def _wait_for(wake: asyncio.Event, stop: asyncio.Event, timeout: float) -> None:
-    waiters = [asyncio.create_task(wake.wait()), asyncio.create_task(stop.wait())]
+async def _set_when(done: asyncio.Event, wake: asyncio.Event) -> None:
+    await done.wait()
+    wake.set()
+
+
+async def _wake_or_timeout(wake: asyncio.Event, timeout: float) -> None:
+    """Until `wake` is set or `timeout` seconds pass (a timer, not two tasks per wait: a busy
+    floor waits here ten times a second)."""
+    timer = asyncio.get_running_loop().call_later(timeout, wake.set)
     try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        await wake.wait()
     finally:
-        for waiter in waiters:
-            waiter.cancel()
+        timer.cancel()

@@ -43,6 +43,7 @@ class DayKeeper:
         *,
         clock: Callable[[], float] = time.time,
         earliest: Callable[[], float | None] | None = None,
+        newest: Callable[[], float | None] | None = None,
         loaded: Callable[[], bool] | None = None,
     ) -> None:
         from floorwatch.store import open_store
@@ -50,6 +51,7 @@ class DayKeeper:
         self.config = config
         self.clock = clock
         self.earliest = earliest  # the board's oldest row time (None: no rows yet)
+        self.newest = newest  # its newest (a `clock: data` floor's today is the newest's day)
         self.loaded = loaded  # whether the board has read the feeds once
         self.day_clock = DayClock(config.floor.timezone, config.floor.day_starts)
         self._own_store = store is None
@@ -113,14 +115,23 @@ class DayKeeper:
         return kept
 
     def _keep(self) -> list[str]:
-        if self.earliest is not None and self.config.floor.clock != "data":
-            oldest = self.earliest()
-            if oldest is None or oldest >= self.day_clock.start(self.clock()):
-                return []  # the feeds hold no closed day: nothing to read
+        if self.earliest is not None and not self._closed_day_on_board(self.earliest()):
+            return []  # the feeds hold no closed day: nothing to read
         try:
             return self._keep_from_feeds()
         finally:
             release_unused_memory()  # a cold load's buffers: given back
+
+    def _closed_day_on_board(self, oldest: float | None) -> bool:
+        """Whether the board's rows reach back into a closed day: before today's start by the
+        wall clock, or on a `clock: data` floor before the newest row's day (a replay of one
+        day has none: reading it all again would find nothing to keep)."""
+        if oldest is None:
+            return False
+        if self.config.floor.clock != "data":
+            return oldest < self.day_clock.start(self.clock())
+        newest = self.newest() if self.newest is not None else None
+        return newest is None or oldest < self.day_clock.start(newest)
 
     def _keep_from_feeds(self) -> list[str]:
         feeds = FloorFeeds(self.config)

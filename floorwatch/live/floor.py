@@ -71,6 +71,7 @@ class Floor:
         self.reds = FloorReds(config.floor.clock)  # kept while someone needs them
         self.loaded = False
         self.earliest: float | None = None  # the oldest row time ingested (epoch seconds)
+        self.newest: float | None = None  # the newest
         self.last_update: FloorUpdate | None = None
         self._subscribers: list[Subscriber] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -239,8 +240,11 @@ class Floor:
             if len(update.rows):
                 by_feed.setdefault(update.feed.name, (update.feed, []))[1].append(update.rows)
         for feed, frames in by_feed.values():
-            oldest = min(float(rows[TS].min()) for rows in frames)
+            times = [rows[TS].to_numpy() for rows in frames]
+            oldest = min(float(ts.min()) for ts in times)
+            newest = max(float(ts.max()) for ts in times)
             self.earliest = oldest if self.earliest is None else min(self.earliest, oldest)
+            self.newest = newest if self.newest is None else max(self.newest, newest)
             if len(frames) > 1 and sum(map(len, frames)) <= SMALL_BATCH_ROWS:
                 frames = [pd.concat(frames, ignore_index=True)]
             for rows in frames:

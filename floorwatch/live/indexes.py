@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from floorwatch.config.types import MetricConfig
 
 SortKey = Callable[[Any], tuple[object, ...]]
+_LAST = itemgetter(-1)  # a key's agent id
 
 
 class SortIndex:
@@ -44,7 +46,7 @@ class SortIndex:
 
     def ids(self) -> list[str]:
         if self._ids is None:
-            self._ids = [key[-1] for key in self._keys]  # type: ignore[misc]
+            self._ids = list(map(_LAST, self._keys))
         return self._ids
 
 

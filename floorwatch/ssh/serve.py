@@ -68,7 +68,10 @@ async def serve(config: Config, build_factory: FactoryBuilder = floorwatch_app_f
     from floorwatch.live.day_keeper import DayKeeper
 
     keeper = DayKeeper(  # each closed day's figures, kept without cron
-        config, earliest=lambda: floor.earliest, loaded=lambda: floor.loaded
+        config,
+        earliest=lambda: floor.earliest,
+        newest=lambda: floor.newest,
+        loaded=lambda: floor.loaded,
     )
     keeper.start()
     try:

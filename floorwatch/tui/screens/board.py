@@ -240,10 +240,11 @@ class BoardScreen(Screen[None]):
         else:
             freshness = "feeds ok" if self.last.loaded else "loading…"
         scope = self.view.teams_shown
+        teams = self.board.team_summary()
         facts = HeaderFacts(
-            days=self._team_days(),
+            days=self._team_days(set(teams)),
             counts=self.board.counts(self.view.team, teams=scope),
-            teams=self.board.team_summary(),
+            teams=teams,
             floor=self.board.floor_summary(),
             view=self.view.describe(),
             freshness=freshness,
@@ -259,10 +260,9 @@ class BoardScreen(Screen[None]):
         if self.goals:
             self._show_goals()
 
-    def _team_days(self) -> dict[str, list[int]]:
-        """The teams' contacts an hour today, recounted at most once a minute (they change by
-        the hour; a recount reads every agent's events)."""
-        teams = {row.team for row in self.board.rows.values()} - {None}
+    def _team_days(self, teams: set[str]) -> dict[str, list[int]]:
+        """The `teams`' contacts an hour today, recounted at most once a minute (they change
+        by the hour; a recount reads every agent's events) or when the teams change."""
         if time.monotonic() - self._days_at >= DAYS_INTERVAL or set(self._days) != teams:
             self._days_at = time.monotonic()
             self._days = self.board.team_day()

@@ -210,6 +210,11 @@ class BoardView:
         """Bring the table up to date after `delta`, touching only rows that changed."""
         rows = self.board.rows
         order = self.order()
+        if self._keeps_members(delta):  # the busy floor's usual delta: values, not who is shown
+            shown_rows = self.table.rows
+            changed = {agent: rows[agent] for agent in delta.changed if agent in shown_rows}
+            self.table.update(changed, (), order)
+            return
         shown = set(order)
         changed = {
             agent: rows[agent]
@@ -220,6 +225,20 @@ class BoardView:
             changed[agent] = rows[agent]
         removed = [agent for agent in self.table.rows if agent not in shown]
         self.table.update(changed, removed, order)
+
+    def _keeps_members(self, delta: BoardDelta) -> bool:
+        """Whether the agents shown stay the same ones: no agent came or went, and no filter
+        could let a changed row in or out."""
+        return (
+            not delta.added
+            and not delta.removed
+            and not self.paused
+            and self.team is None
+            and self.only is None
+            and self.category is None
+            and self.teams_shown is None
+            and len(self.table.rows) == len(self.board.rows)
+        )
 
     def _rows_teams(self) -> list[str]:
         if not self.paused:

@@ -101,7 +101,7 @@ class BoardTable(ScrollView, can_focus=True):
         self.empty_text = "No agents to show: none has rows in its windows (or matches the filter)."
         self.page = 0
         self.renders = 0  # row strips built: cache misses (tests and benchmarks read it)
-        self._index: dict[str, int] = {}
+        self._selected_at: int | None = None  # where `selected` is in `order` (None: unknown)
         self._strips: dict[str, Strip] = {}
         self._title_strip: Strip | None = None
         self._flash: dict[str, dict[str, float]] = {}  # agent -> metric -> flash until
@@ -236,16 +236,33 @@ class BoardTable(ScrollView, can_focus=True):
     # -- selection and paging ------------------------------------------------------------------
 
     def select(self, agent: str | None, *, scroll: bool = True) -> None:
-        if self.paged or agent == self.selected or (agent is not None and agent not in self._index):
+        if (
+            self.paged
+            or agent == self.selected
+            or (agent is not None and self._find(agent) is None)
+        ):
             return
         previous, self.selected = self.selected, agent
+        self._selected_at = None
         self._invalidate({a for a in (previous, agent) if a is not None})
         if scroll and agent is not None:
-            self._scroll_to_index(self._index[agent])
+            index = self.selected_index
+            if index is not None:
+                self._scroll_to_index(index)
 
     @property
     def selected_index(self) -> int | None:
-        return self._index.get(self.selected) if self.selected is not None else None
+        if self._selected_at is None and self.selected is not None:
+            self._selected_at = self._find(self.selected)
+        return self._selected_at
+
+    def _find(self, agent: str) -> int | None:
+        """Where `agent` is in `order`: one scan in C (a dict of 2,000 positions rebuilt on
+        every re-sort cost more than the lookups it served)."""
+        try:
+            return self.order.index(agent)
+        except ValueError:
+            return None
 
     def move(self, step: int) -> None:
         if not self.order:
@@ -442,7 +459,7 @@ class BoardTable(ScrollView, can_focus=True):
         was_visible = previous_index is not None and self._is_visible(previous_index)
         if order != old:
             self.order = order
-            self._index = {agent: index for index, agent in enumerate(order)}
+            self._selected_at = None
         height = self._virtual_height()
         if full or height != self.virtual_size.height:
             self.virtual_size = Size(self.size.width, height)
@@ -472,8 +489,8 @@ class BoardTable(ScrollView, can_focus=True):
         out), the agent now at its place is selected."""
         if self.paged:
             return
-        if self.selected in self._index:
-            index = self._index[self.selected]  # type: ignore[index]
+        index = self.selected_index
+        if index is not None:
             if was_visible and not self._is_visible(index):
                 self._scroll_to_index(index)
             return
@@ -483,9 +500,13 @@ class BoardTable(ScrollView, can_focus=True):
             self.select(self.order[index], scroll=was_visible)
 
     def _invalidate(self, agents: Iterable[str]) -> None:
+        top = self.scroll_offset.y
+        visible = {
+            agent: top + i for i, agent in enumerate(self.order[top : top + self.body_height])
+        }
         for agent in agents:
             self._strips.pop(agent, None)
-            index = self._index.get(agent)
+            index = visible.get(agent)
             if index is not None:
                 self._refresh_index(index)
 
