@@ -234,3 +234,17 @@ async def _until(test: Any, timeout: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("the terminal never matched")
         await asyncio.sleep(0.05)
+
+
+def test_a_chop_past_the_right_edge_is_written_as_textual_would_and_forgotten() -> None:
+    shadow, (_, stream) = ScreenShadow(), terminal()
+    lines = [text_line("base") for _ in range(HEIGHT)]
+    stream.feed(shadow.update(full(lines), CONSOLE, WIDTH, HEIGHT))
+    wide = ChopsUpdate(
+        [{0: Strip([Segment("y" * (WIDTH + 5))])}] * HEIGHT,
+        [(1, 0, WIDTH + 5)],
+        [[WIDTH + 5]] * HEIGHT,
+    )
+    shadow.update(wide, CONSOLE, WIDTH, HEIGHT)
+    assert all(len(line) == WIDTH for line in shadow.chars)
+    assert "base" in shadow.update(chops(lines, [(1, 0, WIDTH)]), CONSOLE, WIDTH, HEIGHT)

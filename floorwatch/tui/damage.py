@@ -128,7 +128,7 @@ class ScreenShadow:
         if not 0 <= y < self.height:
             return
         if cells is None:
-            size = unknown if unknown is not None else self.width - x
+            size = max(0, min(unknown if unknown is not None else self.width, self.width - x))
             self.chars[y][x : x + size] = [UNKNOWN] * size
             self.styles[y][x : x + size] = [None] * size
             return
