@@ -150,13 +150,10 @@ async def test_serve_starts_and_stops_a_keeper(tmp_path: Path, monkeypatch) -> N
     assert FakeKeeper.made[0].stopped
 
 
-def test_reads_the_feeds_only_when_the_board_holds_a_closed_day(  # type: ignore[no-untyped-def]
-    tmp_path: Path, monkeypatch
-) -> None:
+def count_feed_reads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """A list that gains an item each time the keeper reads the feeds again."""
     from floorwatch.live import day_keeper
 
-    config = load_config(write_floor(tmp_path))
-    store = NoteStore(tmp_path / "notes.sqlite3")
     reads: list[int] = []
     real = day_keeper.FloorFeeds
 
@@ -165,6 +162,15 @@ def test_reads_the_feeds_only_when_the_board_holds_a_closed_day(  # type: ignore
         return real(config)
 
     monkeypatch.setattr(day_keeper, "FloorFeeds", counting)
+    return reads
+
+
+def test_reads_the_feeds_only_when_the_board_holds_a_closed_day(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:
+    config = load_config(write_floor(tmp_path))
+    store = NoteStore(tmp_path / "notes.sqlite3")
+    reads = count_feed_reads(monkeypatch)
     now = at("2026-11-10T15:00:00")
     oldest: list[float | None] = [None]
     keeper = DayKeeper(config, store, clock=lambda: now, earliest=lambda: oldest[0])
@@ -183,19 +189,10 @@ def test_a_data_clock_floor_is_read_again_only_when_it_holds_a_closed_day(  # ty
     right after the board loaded them cost a second cold load for nothing."""
     from dataclasses import replace
 
-    from floorwatch.live import day_keeper
-
     config = load_config(write_floor(tmp_path))
     config = replace(config, floor=replace(config.floor, clock="data"))
     store = NoteStore(tmp_path / "notes.sqlite3")
-    reads: list[int] = []
-    real = day_keeper.FloorFeeds
-
-    def counting(config: object) -> object:
-        reads.append(1)
-        return real(config)
-
-    monkeypatch.setattr(day_keeper, "FloorFeeds", counting)
+    reads = count_feed_reads(monkeypatch)
     span = [at("2026-11-10T08:00:00"), at("2026-11-10T19:00:00")]
     keeper = DayKeeper(
         config, store, clock=time.time, earliest=lambda: span[0], newest=lambda: span[1]
