@@ -29,7 +29,7 @@ from floorwatch.live.metrics import MetricsEngine
 from floorwatch.live.presence import Presence, StateRed
 from floorwatch.live.queues import QueueFigures
 from floorwatch.live.rows import TS
-from floorwatch.live.states import AgentState
+from floorwatch.live.states import CATEGORY_WORDS, AgentState
 from floorwatch.live.thresholds import (
     Status,
     crossed_bound,
@@ -492,8 +492,9 @@ class Board:
         return by_metric
 
     def teams(self) -> list[str]:
-        """The teams on the board, sorted (for the team filter)."""
-        return sorted({row.team for row in self.rows.values() if row.team is not None})
+        """The teams on the board, sorted (for the team filter). Read off the team sums, kept
+        row by row, rather than from every row (the header asks once a second)."""
+        return sorted(team for team in self._team_sums().groups() if team is not None)
 
     def counts(
         self, team: str | None = None, *, teams: Iterable[str] | None = None
@@ -518,12 +519,16 @@ class Board:
         cache_key = ("states", team, scope)
         cached = self._cache.get(cache_key)
         if cached is None:
-            agents = [
-                row.agent
-                for row in self.rows.values()
-                if (team is None or row.team == team) and (scope is None or row.team in scope)
-            ]
-            self._cache[cache_key] = cached = self.presence.counts(agents)
+            counts = dict.fromkeys(CATEGORY_WORDS, 0)
+            for row in self.rows.values():  # one pass: the header asks once a second
+                state = row.state
+                if (
+                    state is not None
+                    and (team is None or row.team == team)
+                    and (scope is None or row.team in scope)
+                ):
+                    counts[state.category] += 1
+            self._cache[cache_key] = cached = counts
         return dict(cast("dict[str, int]", cached))
 
     @property
@@ -539,6 +544,12 @@ class Board:
             cached = {team: self._summary(team) for team in self.teams()}
             self._cache["teams"] = cached
         return dict(cast("dict[str, Summary]", cached))
+
+    def _team_sums(self) -> GroupSums:
+        if self._groups is None:  # made when first asked: a board nobody reads needs none
+            self._groups = GroupSums(self.config.metrics)
+            self._groups.update(self.rows, self.rows)
+        return self._groups
 
     def team_day(self, now: float | None = None) -> dict[str, list[int]]:
         """Per team, its agents' contacts in each hour of the floor's day so far (the rows of
@@ -572,10 +583,7 @@ class Board:
         return dict(cast("Summary", cached))
 
     def _summary(self, team: str | None) -> Summary:
-        if self._groups is None:
-            self._groups = GroupSums(self.config.metrics)
-            self._groups.update(self.rows, self.rows)
-        sums = self._groups.sums()
+        sums = self._team_sums().sums()
         groups = list(sums.values()) if team is None else [sums[team]] if team in sums else []
         summary: Summary = {}
         for key, metric in self.metrics.items():

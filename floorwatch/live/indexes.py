@@ -175,6 +175,10 @@ class GroupSums:
         if not self._members[group]:
             del self._members[group], self._totals[group], self._counts[group]
 
+    def groups(self) -> list[str | None]:
+        """Every group with members (None: the agents without one)."""
+        return list(self._members)
+
     def sums(self) -> dict[str | None, dict[str, tuple[float, int]]]:
         """{group: {metric key: (sum, n)}} for every group with members."""
         keys = [metric.key for metric in self._metrics]

@@ -97,6 +97,3 @@ class Presence:
     def unknown_states(self) -> list[str]:
         """Raw states the config's `states:` does not list (shown as they are, category other)."""
         return sorted(self.states.unknown)
-
-    def counts(self, agents: Iterable[str]) -> dict[str, int]:
-        return self.states.counts(agents)
