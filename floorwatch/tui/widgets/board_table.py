@@ -209,14 +209,15 @@ class BoardTable(ScrollView, can_focus=True):
         if not self.states or cell is None:
             return
         top = self.scroll_offset.y
+        moved = []
         for index in range(top, min(top + self.body_height, len(self.order))):
             agent = self.order[index]
-            row = self.rows.get(agent)
-            if self._timer_moved(row, now):
+            if self._timer_moved(self.rows.get(agent), now):
                 self._strips.pop(agent, None)
-                y = index - top + 1
-                if 1 <= y < self.size.height:
-                    self.refresh(Region(cell[0], y, cell[1], 1))
+                moved.append(index - top + 1)
+        lines = [y for y in moved if 1 <= y < self.size.height]
+        if lines:  # one region for the column: lines between are drawn from their cache
+            self.refresh(Region(cell[0], lines[0], cell[1], lines[-1] - lines[0] + 1))
 
     def _state_cell_span(self) -> tuple[int, int] | None:
         """(x, width) of the STATE column on screen, or None when it is not shown."""
