@@ -91,10 +91,12 @@ class BuildPool:
                 entry.parsed.unbuilt = None
                 entry.member.reread(entry.buffer, entry.line)
             return None
+        rows = batch.rows if batch.rows is not None and len(batch.rows) else None
+        times = rows[TS].to_numpy() if rows is not None else None
         for index, entry in enumerate(entries):
             entry.parsed.unbuilt = None
-            self._give_back(index, entry, batch)
-        return batch.rows if batch.rows is not None and len(batch.rows) else None
+            self._give_back(index, entry, batch, times)
+        return rows
 
     def _build(self, unbuilt: list[Unbuilt]) -> Parsed:
         if len(unbuilt) == 1:
@@ -107,7 +109,7 @@ class BuildPool:
         return build_batch(self.feed, text, lines, self.context, room, sources)
 
     @staticmethod
-    def _give_back(index: int, entry: _Entry, batch: Parsed) -> None:
+    def _give_back(index: int, entry: _Entry, batch: Parsed, times: np.ndarray | None) -> None:
         """The member's share of the pooled build: its rejections and reasons (in line order,
         within its room), then its rows."""
         parsed = entry.parsed
@@ -121,10 +123,11 @@ class BuildPool:
         parsed.reasons = sorted(parsed.reasons + mine)[: entry.room]
         entry.member.record(parsed)
         rows, sources = batch.rows, batch.row_sources
-        if rows is None or sources is None or not len(rows):
+        if rows is None or sources is None or times is None or not len(rows):
             return
         own = sources == index
         count = int(own.sum())
         if count:
-            newest = float(rows[TS].to_numpy()[own].max())
-            entry.member.record_rows(count, newest, (rows, None if count == len(rows) else own))
+            every = count == len(rows)
+            newest = float(times.max() if every else times[own].max())
+            entry.member.record_rows(count, newest, (rows, None if every else own))

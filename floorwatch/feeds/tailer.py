@@ -291,19 +291,26 @@ class FeedTailer:
         if self.parser is None and not self._make_parser():
             return
         info = os.fstat(self.fd)
+        size = info.st_size  # read up to here; what comes after is the next poll's
         length, crc = self.mark
-        # One pread for a file that grew: the bytes read last (to check them) and the new ones.
-        grown = info.st_size > self.offset
-        data = os.pread(self.fd, READ_BYTES + length, self.offset - length) if grown else b""
-        if info.st_size < self.offset or (grown and zlib.crc32(data[:length]) != crc):
-            if not self._read_afresh(rewritten=info.st_size >= self.offset):
+        # One pread for a file that grew: the bytes read last (to check them) and the new ones,
+        # sized by the file (a buffer of READ_BYTES per poll is an mmap and munmap each time).
+        grown = size > self.offset
+        want = min(READ_BYTES, size - self.offset) + length
+        data = os.pread(self.fd, want, self.offset - length) if grown else b""
+        if size < self.offset or (grown and zlib.crc32(data[:length]) != crc):
+            if not self._read_afresh(rewritten=size >= self.offset):
                 return
-            length, data = 0, os.pread(self.fd, READ_BYTES, 0)
-        while data[length:]:
-            self._consume(data[length:])
+            length, data = 0, os.pread(self.fd, min(READ_BYTES, size), 0)
+        while len(data) > length:
+            self._consume(data[length:] if length else data)
             tail = data[-MARK_BYTES:]
             self.mark = (len(tail), zlib.crc32(tail))
-            data, length = os.pread(self.fd, READ_BYTES, self.offset), 0
+            left = size - self.offset
+            data, length = (
+                (os.pread(self.fd, min(READ_BYTES, left), self.offset) if left > 0 else b""),
+                0,
+            )
         quiet = time.time() - info.st_mtime
         if self.pending and quiet >= SETTLE_SECONDS:
             self._settle(quiet)
