@@ -248,3 +248,20 @@ def test_a_chop_past_the_right_edge_is_written_as_textual_would_and_forgotten() 
     shadow.update(wide, CONSOLE, WIDTH, HEIGHT)
     assert all(len(line) == WIDTH for line in shadow.chars)
     assert "base" in shadow.update(chops(lines, [(1, 0, WIDTH)]), CONSOLE, WIDTH, HEIGHT)
+
+
+async def test_ctrl_l_forgets_the_shadow_and_the_help_lists_it() -> None:
+    from tests.test_app_floor_live import make_live_app
+
+    app = make_live_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        app._shadow.reset(140, 40)
+        app._shadow.chars[0][0] = "x"  # pretend something is known to be on the screen
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app._shadow.width == 0  # forgotten: the next update is drawn whole
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from tests.app_text import screen_text
+
+        assert "draw the whole screen again" in screen_text(app)

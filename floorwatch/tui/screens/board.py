@@ -67,6 +67,7 @@ MOVE_KEYS = (
     ("PgUp PgDn Home End", "move by a page, to the top, to the bottom"),
     ("q", "quit"),
     ("ctrl+p", "command palette: every action by name"),
+    ("ctrl+l", "draw the whole screen again"),
 )
 
 
