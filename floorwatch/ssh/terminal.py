@@ -96,6 +96,28 @@ class HostedApp:
     _task: asyncio.Task[None] | None
     _end_reason: str | None
     _force_stop: asyncio.TimerHandle | None
+    _driver: SshDriver | None
+    _early_input: list[str]  # keys typed before the app was ready
+
+    # -- keys in, and the driver's side (DriverLink) ---------------------------------------------
+
+    def _type(self, text: str) -> None:
+        """Keys from the client: to the app, or kept (up to EARLY_INPUT_LIMIT) until it is
+        ready."""
+        driver = self._driver
+        if driver is not None and driver.input_enabled:
+            driver.feed(text)
+        elif sum(map(len, self._early_input)) + len(text) <= EARLY_INPUT_LIMIT:
+            self._early_input.append(text)
+
+    def attach(self, driver: SshDriver) -> None:
+        self._driver = driver
+
+    def ready(self) -> None:
+        """The app's terminal is set up: hand it whatever the client typed meanwhile."""
+        early, self._early_input = "".join(self._early_input), []
+        if early and self._driver is not None:
+            self._driver.feed(early)
 
     def end(self, reason: str) -> None:
         """End this app only: let it save what it must, then exit; cancel it if it hangs."""
@@ -201,11 +223,7 @@ class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[typ
             )
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:  # type: ignore[override]
-        text = self._decode(data)
-        if self._driver is not None and self._driver.input_enabled:
-            self._driver.feed(text)
-        elif sum(map(len, self._early_input)) < EARLY_INPUT_LIMIT:
-            self._early_input.append(text)
+        self._type(self._decode(data))
 
     def eof_received(self) -> bool:
         self.end("client closed its input")
@@ -219,16 +237,7 @@ class TerminalSession(HostedApp, asyncssh.SSHServerSession):  # type: ignore[typ
         self._channel = None
         self.end("connection lost" if exc is None else f"connection lost: {exc}")
 
-    # -- the driver's side (DriverLink) ---------------------------------------------------------
-
-    def attach(self, driver: SshDriver) -> None:
-        self._driver = driver
-
-    def ready(self) -> None:
-        """The app's terminal is set up: hand it whatever the client typed meanwhile."""
-        early, self._early_input = "".join(self._early_input), []
-        if early and self._driver is not None:
-            self._driver.feed(early)
+    # -- flow control (DriverLink) ----------------------------------------------------------------
 
     def pause_input(self) -> None:
         if self._channel is not None:

@@ -40,7 +40,6 @@ log = logging.getLogger("floorwatch.web")
 # Terminal sizes a browser may ask for: a phone held upright to a wall of 4K TVs at small fonts.
 MIN_COLUMNS, MAX_COLUMNS = 20, 400
 MIN_ROWS, MAX_ROWS = 6, 150
-EARLY_INPUT_LIMIT = 4096
 # A browser sends one message per key, paste or resize; a person types a few a second.
 MESSAGES_PER_SECOND = 50.0
 MESSAGE_BURST = 400
@@ -162,15 +161,7 @@ class BrowserTerminal(HostedApp):
         self._force_stop: asyncio.TimerHandle | None = None
         self._bucket = TokenBucket(MESSAGES_PER_SECOND, MESSAGE_BURST)
 
-    # -- the driver's side (DriverLink) -------------------------------------------------------
-
-    def attach(self, driver: SshDriver) -> None:
-        self._driver = driver
-
-    def ready(self) -> None:
-        early, self._early_input = "".join(self._early_input), []
-        if early and self._driver is not None:
-            self._driver.feed(early)
+    # -- flow control (DriverLink) ------------------------------------------------------------
 
     # A WebSocket cannot be paused here; its messages are rate-limited (MESSAGES_PER_SECOND)
     # and what a tab sends past the driver's INPUT_LIMIT is dropped.
@@ -240,7 +231,7 @@ class BrowserTerminal(HostedApp):
             return "not a protocol message"
         kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
         if kind == "stdin" and isinstance(data, str):
-            self._keys(data)
+            self._type(data)
         elif kind == "resize" and isinstance(data, dict):
             self.size = clamp_size(data.get("width"), data.get("height"))
             if self._driver is not None:
@@ -250,13 +241,6 @@ class BrowserTerminal(HostedApp):
         elif kind in ("focus", "blur"):
             self._focus(kind == "focus")
         return None  # anything else: a newer front end's message; ignored
-
-    def _keys(self, text: str) -> None:
-        driver = self._driver
-        if driver is not None and driver.input_enabled:
-            driver.feed(text)
-        elif sum(map(len, self._early_input)) + len(text) <= EARLY_INPUT_LIMIT:
-            self._early_input.append(text)
 
     def _focus(self, focused: bool) -> None:
         from textual import events
