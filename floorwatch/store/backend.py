@@ -137,12 +137,16 @@ class Database(ABC):
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
+        self._prepare_once(connection)
+        return connection
+
+    def _prepare_once(self, connection: Any) -> None:
+        """Prepare the database (migrations) on the first connection any thread opens."""
         if not self._ready:
             with self._lock, self._errors("open"):
                 if not self._ready:
                     self._prepare(connection)
                     self._ready = True
-        return connection
 
     def _drop(self) -> None:
         """Forget this thread's connection (it broke); the next call opens a new one."""

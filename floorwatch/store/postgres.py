@@ -107,11 +107,7 @@ class PostgresDatabase(Database):
                     connection = self._connect()
                 with self._lock:
                     self._connections.append(connection)
-            if not self._ready:
-                with self._lock, self._errors("open"):
-                    if not self._ready:
-                        self._prepare(connection)
-                        self._ready = True
+            self._prepare_once(connection)
         except BaseException:
             self._slots.release()
             raise
