@@ -97,11 +97,11 @@ async def test_timers_tick_each_second_and_repaint_only_their_lines() -> None:
         table = app.main_screen.table
         assert "On Call 0:30" in row_line(app, "Mei Chen")
         await pilot.pause()
-        before = table.renders
+        before, spliced = table.renders, table.spliced
         app.floor.now += 0.4  # the same second: no line changes
         app.main_screen.tick()
         await pilot.pause()
-        assert table.renders == before
+        assert (table.renders, table.spliced) == (before, spliced)
         regions: list[Any] = []
         refresh = table.refresh
         table.refresh = lambda *r, **k: (regions.extend(r), refresh(*r, **k))[1]
@@ -109,7 +109,9 @@ async def test_timers_tick_each_second_and_repaint_only_their_lines() -> None:
         app.main_screen.tick()
         table.refresh = refresh
         await pilot.pause()
-        assert table.renders == before + 3
+        # The three lines keep their cached strips with the new timer spliced in: no row is
+        # built again for a tick.
+        assert (table.renders, table.spliced) == (before, spliced + 3)
         state = next(c for c in table.columns if c.key == "state")
         # One region over the STATE column, from the first timer's line to the last: the lines
         # between come from their cache, and only changed cells reach the terminal (damage).
@@ -289,3 +291,29 @@ def test_the_state_line_words_the_state_as_the_board_cell_does() -> None:
     assert state_line(None, 0.0, DARK, counts=True).plain == (
         "State not known: no state rows for this agent yet"
     )
+
+
+async def test_a_spliced_timer_line_matches_a_line_built_whole() -> None:
+    """Every cell (character and style) of a line whose timer was spliced in equals the same
+    line built from scratch: plain rows, the selected row, and across an amber -> red change."""
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main_screen.table
+        for agent in ("A003", "A006"):  # A003 turns red 10 s in; A006 is on a call
+            table.select(agent)
+            await pilot.pause()
+            for step in range(12):
+                app.floor.now += 1.0
+                app.main_screen.tick()
+                await pilot.pause()
+                index = table.order.index(agent)
+                y = index - table.scroll_offset.y + 1
+                drawn = table.render_line(y)  # spliced when the screen was drawn
+                table._strips.pop(agent)
+                whole = table.render_line(y)
+                assert _cells(drawn) == _cells(whole), (agent, step)
+        assert table.spliced >= 20  # most of those lines were spliced, not built
+
+
+def _cells(strip: Any) -> list[tuple[str, Any]]:
+    return [(char, segment.style) for segment in strip for char in segment.text]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,13 +91,12 @@ async def test_the_periodic_reconcile_catches_what_events_miss(
 ) -> None:
     started: list[tuple[str, ...]] = []
 
-    async def deaf(*paths: str, stop_event: asyncio.Event, **options: object):  # type: ignore[no-untyped-def]
+    def deaf(*paths: str, stop_event: threading.Event, **options: object):  # type: ignore[no-untyped-def]
         started.append(paths)  # a watcher whose events are all lost (inotify overflow)
-        await stop_event.wait()
-        for change in ():
-            yield change
+        stop_event.wait()
+        yield from ()
 
-    monkeypatch.setattr(watch_module, "awatch", deaf)
+    monkeypatch.setattr(watch_module, "watch", deaf)
     calls = tmp_path / "feeds" / "calls.csv"
     calls.parent.mkdir()
     calls.write_text(CALL_HEADER + call_line(0))
@@ -176,3 +176,59 @@ def test_a_stream_is_read_once_a_frame_whatever_wakes_the_poll() -> None:
         now += 0.06  # woken again by watchfiles' next batch (its debounce, under a stream)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert gaps == pytest.approx([0.2] * 19)
+
+
+class _CountedEvent(asyncio.Event):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sets = 0
+
+    def set(self) -> None:
+        self.sets += 1
+        super().set()
+
+
+async def test_a_stream_wakes_the_loop_about_once_a_poll(tmp_path: Path) -> None:
+    """watchfiles reports a file written every 10 ms every other step (~16 times a second);
+    the loop is woken only when no wake is pending since the last poll began."""
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    calls = feeds / "calls.csv"
+    calls.write_text(CALL_HEADER)
+    config = floor_config(tmp_path)
+    wake = _CountedEvent()
+    watchers = watch_module._Watchers(watch_module._Matcher(config.feeds), wake)
+    reports = 0
+    report = watchers._changed
+
+    def counted(news: bool) -> None:
+        nonlocal reports
+        reports += 1
+        report(news)
+
+    watchers._changed = counted  # type: ignore[method-assign]
+    await watchers.sync(watch_groups(config.feeds))
+    await asyncio.sleep(0.2)  # the watcher thread starts
+    stop = threading.Event()
+
+    def write() -> None:
+        for index in range(150):
+            if stop.is_set():
+                return
+            append(calls, call_line(index, f"A{index}"))
+            stop.wait(0.01)
+
+    writer = asyncio.ensure_future(asyncio.to_thread(write))
+    polls = 0
+    try:
+        while not writer.done():
+            await asyncio.sleep(0.2)  # a frame: the loop "polls" once
+            watchers.armed()
+            wake.clear()
+            polls += 1
+    finally:
+        stop.set()
+        await writer
+        await watchers.close()
+    assert reports > 0
+    assert wake.sets <= polls + 1, (wake.sets, polls, reports)

@@ -14,11 +14,12 @@ import fnmatch
 import logging
 import math
 import os
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from watchfiles import Change, awatch
+from watchfiles import Change, watch
 
 from floorwatch.feeds.discover import watch_root
 
@@ -84,28 +85,42 @@ class _Matcher:
 
 
 class _Watchers:
-    """The running watchfiles tasks, restarted when the set of directories changes."""
+    """The running watchfiles watchers, one thread per group, restarted when the set of
+    directories changes.
+
+    Each watcher runs watchfiles' blocking `watch` on its own thread. A file written every few
+    ms makes watchfiles report every other step (it returns once a step adds no *new* path), and
+    `awatch` paid a task group and a thread hop for each report: ~35 loop wake-ups a second on a
+    busy floor for ~5 polls. Here a report wakes the loop only when no wake is pending since the
+    last poll began (`armed()`), so the loop wakes about once per poll.
+    """
 
     def __init__(self, matcher: _Matcher, wake: asyncio.Event) -> None:
         self.matcher = matcher
         self.wake = wake
+        self.loop = asyncio.get_running_loop()
         self._news = True  # a file came, went or was replaced: the globs must be matched again
+        self._pending = False  # a wake is on its way to the loop (written by watcher threads)
         self.groups: tuple[WatchGroup, ...] = ()
-        self.running: list[tuple[asyncio.Task[None], asyncio.Event]] = []
+        self.running: list[tuple[threading.Thread, threading.Event]] = []
 
     async def sync(self, groups: tuple[WatchGroup, ...]) -> None:
-        if groups == self.groups and all(not task.done() for task, _ in self.running):
+        if groups == self.groups and all(thread.is_alive() for thread, _ in self.running):
             return
         await self.close()
         self.groups = groups
         for group in groups:
-            halt = asyncio.Event()
-            task = asyncio.create_task(self._watch(group, halt), name="floorwatch-feeds-watch")
-            self.running.append((task, halt))
+            halt = threading.Event()
+            thread = threading.Thread(
+                target=self._watch, args=(group, halt), name="floorwatch-feeds-watch", daemon=True
+            )
+            thread.start()
+            self.running.append((thread, halt))
 
-    async def _watch(self, group: WatchGroup, halt: asyncio.Event) -> None:
+    def _watch(self, group: WatchGroup, halt: threading.Event) -> None:
+        """The watcher thread: report each batch of changes until `halt`."""
         try:
-            async for changes in awatch(
+            for changes in watch(
                 *group.paths,
                 watch_filter=self.matcher,
                 debounce=DEBOUNCE_MS,
@@ -116,12 +131,25 @@ class _Watchers:
                 poll_delay_ms=group.poll_delay_ms,
                 recursive=group.recursive,
                 ignore_permission_denied=True,
+                raise_interrupt=False,
             ):
-                if any(change is not Change.modified for change, _ in changes):
-                    self._news = True
-                self.wake.set()
+                self._changed(any(change is not Change.modified for change, _ in changes))
         except Exception as error:  # the periodic reconcile still follows the files
             log.warning("watching %s failed: %s", ", ".join(group.paths), error)
+
+    def _changed(self, news: bool) -> None:
+        """(A watcher thread.) Files changed: wake the loop unless a wake is already pending."""
+        if news:
+            self._news = True
+        if self._pending:
+            return
+        self._pending = True
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to wake
+            self.loop.call_soon_threadsafe(self.wake.set)
+
+    def armed(self) -> None:
+        """A poll begins: the next change wakes the loop again."""
+        self._pending = False
 
     def take_news(self) -> bool:
         """Whether a file was added, deleted or replaced since the last call (or a watcher
@@ -133,15 +161,12 @@ class _Watchers:
         self._news = True
         for _, halt in self.running:
             halt.set()
-        tasks = [task for task, _ in self.running]
+        threads = [thread for thread, _ in self.running]
         self.running = []
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=STOP_SECONDS)
-            for task in pending:
-                task.cancel()
-            for task in pending:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        for thread in threads:  # each notices its halt within a step (or a poll delay)
+            await asyncio.to_thread(thread.join, STOP_SECONDS)
+            if thread.is_alive():
+                log.warning("a feed watcher did not stop within %.0f s", STOP_SECONDS)
 
 
 class PollPacer:
@@ -183,6 +208,7 @@ async def watch_feeds(
                 await asyncio.sleep(too_soon)  # let more rows gather: this frame's poll reads them
             if stop.is_set():
                 break
+            watchers.armed()
             wake.clear()
             began = loop.time()
             # Only appends seen since the last full poll: read the files followed, no globbing.

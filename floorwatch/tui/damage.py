@@ -104,17 +104,22 @@ class ScreenShadow:
         old_styles = self.styles[y][x1 : x1 + size]
         if old_chars == chars and old_styles == styles:
             return
-        index = 0
-        while index < size:
-            if _same(chars, styles, old_chars, old_styles, index):
-                index += 1
-                continue
-            start = last = index
-            index += 1
-            while index < size and index - last <= GAP_CELLS:
-                if not _same(chars, styles, old_chars, old_styles, index):
-                    last = index
-                index += 1
+        # One comprehension finds every differing cell (a loop calling a helper per cell cost
+        # a fifth of a frame); runs then join differences up to GAP_CELLS apart.
+        differ = [
+            index
+            for index, (char, old, style, was) in enumerate(
+                zip(chars, old_chars, styles, old_styles, strict=True)
+            )
+            if char != old or (style is not was and style != was)
+        ]
+        at = 0
+        while at < len(differ):
+            start = last = differ[at]
+            at += 1
+            while at < len(differ) and differ[at] - last <= GAP_CELLS:
+                last = differ[at]
+                at += 1
             end = last + 1
             # A wide character is written whole: never start or stop inside one, old or new.
             while start > 0 and (chars[start] == "" or old_chars[start] == ""):
@@ -122,7 +127,8 @@ class ScreenShadow:
             while end < size and (chars[end] == "" or old_chars[end] == ""):
                 end += 1
             yield start, end
-            index = max(index, end)
+            while at < len(differ) and differ[at] < end:
+                at += 1
 
     def _store(self, y: int, x: int, cells: Cells | None, unknown: int | None) -> None:
         if not 0 <= y < self.height:
@@ -137,22 +143,6 @@ class ScreenShadow:
         self.chars[y][x : x + len(chars)] = chars[:room]
         self.styles[y][x : x + len(chars)] = styles[:room]
         del self.chars[y][self.width :], self.styles[y][self.width :]
-
-
-def _same(
-    chars: list[str],
-    styles: list[Style | None],
-    old_chars: list[str],
-    old_styles: list[Style | None],
-    index: int,
-) -> bool:
-    if chars[index] != old_chars[index]:
-        return False
-    return _same_style(styles[index], old_styles[index])
-
-
-def _same_style(one: Style | None, other: Style | None) -> bool:
-    return one is other or one == other
 
 
 def _span_chops(update: ChopsUpdate, y: int, x1: int, x2: int) -> Iterable[tuple[int, Strip]]:

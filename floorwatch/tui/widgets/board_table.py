@@ -32,7 +32,7 @@ from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.columns import GUTTER, Column, choose_columns
 from floorwatch.tui.widgets.live_text import state_cell
 from floorwatch.tui.widgets.row_scrollbar import WholeRowScrollBarRender
-from floorwatch.tui.widgets.row_text import row_text, title_text
+from floorwatch.tui.widgets.row_text import cell_text, row_text, title_text
 
 FLASH_SECONDS = 3.0  # how long a cell that just turned red stays highlighted
 
@@ -101,6 +101,7 @@ class BoardTable(ScrollView, can_focus=True):
         self.empty_text = "No agents to show: none has rows in its windows (or matches the filter)."
         self.page = 0
         self.renders = 0  # row strips built: cache misses (tests and benchmarks read it)
+        self.spliced = 0  # cached lines given a new STATE timer (tests read it)
         self._selected_at: int | None = None  # where `selected` is in `order` (None: unknown)
         self._strips: dict[str, Strip] = {}
         self._title_strip: Strip | None = None
@@ -213,8 +214,7 @@ class BoardTable(ScrollView, can_focus=True):
         for index in range(top, min(top + self.body_height, len(self.order))):
             agent = self.order[index]
             if self._timer_moved(self.rows.get(agent), now):
-                self._strips.pop(agent, None)
-                moved.append(index - top + 1)
+                moved.append(index - top + 1)  # its line splices the new timer in when drawn
         lines = [y for y in moved if 1 <= y < self.size.height]
         if lines:  # one region for the column: lines between are drawn from their cache
             self.refresh(Region(cell[0], lines[0], cell[1], lines[-1] - lines[0] + 1))
@@ -349,11 +349,12 @@ class BoardTable(ScrollView, can_focus=True):
         agent = self.order[index]
         strip = self._strips.get(agent)
         row = self.rows[agent]
-        if strip is not None and self.states and self._timer_moved(row, self.now):
-            strip = None  # its timer moved on while out of sight
         if strip is None:
-            strip = self._strips[agent] = self._build_row(self.rows[agent])
+            strip = self._strips[agent] = self._build_row(row)
             self.renders += 1
+        elif self.states and self._timer_moved(row, self.now):
+            strip = self._strips[agent] = self._splice_state(strip, row)
+            self.spliced += 1
         return strip
 
     def on_resize(self) -> None:
@@ -391,6 +392,22 @@ class BoardTable(ScrollView, can_focus=True):
             now=self.now,
         )
         return self._to_strip(text)
+
+    def _splice_state(self, strip: Strip, row: AgentRow) -> Strip:
+        """`strip` (the row's cached line) with its STATE cell drawn anew at `now`: a ticking
+        timer costs one cell, not the whole row (every visible row ticks once a second)."""
+        span = self._state_cell_span()
+        column = next((c for c in self._columns if c.key == "state"), None)
+        if span is None or column is None:
+            return self._build_row(row)
+        x, width = span
+        assert row.state is not None  # _timer_moved said so
+        self._state_shown[row.agent] = state_cell(row.state, self.now)[0]
+        cell = cell_text(column, row, self.palette, self.zone, "", {}, self.now)
+        if row.agent == self.selected:  # as row_text styles the selected line
+            cell.stylize(self.palette.cursor)
+        drawn = Strip(list(cell.render(self.app.console))).apply_style(self.rich_style)
+        return Strip.join([strip.crop(0, x), drawn, strip.crop(x + width, strip.cell_length)])
 
     @property
     def content_width(self) -> int:
