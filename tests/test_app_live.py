@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,6 +53,11 @@ async def test_transition_to_red_adds_an_event_a_toast_and_a_highlight() -> None
         assert len(events) == 1
         assert events[0].startswith("10:42 Priya Nair AHT ")
         assert events[0].endswith("> 5:00 RED")
+        # The panel is drawn by the screen's once-a-second tick (a busy floor repaints it once
+        # a second, not once an update); the toast says it at once.
+        assert events[0] not in screen_text(app)
+        app.main_screen.tick()
+        await pilot.pause()
         assert events[0] in screen_text(app)
         assert [str(n.message) for n in app._notifications] == events
         assert table(app).flashing == {"A011": {"aht": app.floor.now + FLASH_SECONDS}}
@@ -350,14 +357,41 @@ async def test_under_load_the_header_recounts_on_the_seconds_tick() -> None:
     app.HEADER_INTERVAL = 3600.0  # as if the header had just been recounted
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        app.main_screen.tick()  # the second's tick has just run
         app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
-        app.floor.tick()
+        app.floor.tick(advance=0.0)  # within the same second
         await pilot.pause()
         assert "■ RED" in row_line(app, "Priya Nair")  # the row at once
         assert "■ RED 3" in screen_lines(app)[0]  # the counts wait for the tick
         app.main_screen.tick()
         await pilot.pause()
         assert "■ RED 4" in screen_lines(app)[0]
+
+
+async def test_on_a_busy_floor_the_tick_rides_on_the_next_update() -> None:
+    """Once a second has passed since the tick, the next floor update runs it: the timers,
+    the header and the events are drawn in that update's frame, not in a frame of their own;
+    the quiet-floor timer leaves it to the updates while they keep coming."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main_screen
+        await pilot.pause()
+        ticks: list[float] = []
+        tick = screen.tick
+        screen.tick = lambda: (ticks.append(app.floor.now), tick())[1]  # type: ignore[method-assign]
+        screen._ticked = (math.floor(screen.floor_clock.now()), time.monotonic())
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A011"])], calls=30)
+        app.floor.tick(advance=0.0)
+        await pilot.pause()
+        assert ticks == []  # the same second: no tick
+        screen._timed_tick()
+        assert ticks == []  # busy, and the last tick is recent: the next update will do it
+        screen._ticked = (screen._ticked[0], time.monotonic() - 0.6)  # the tick was 0.6 s ago
+        app.floor.push_calls([turn_red_on_aht(BY_ID["A012"])], calls=30)
+        app.floor.tick()  # the floor's next second
+        await pilot.pause()
+        assert ticks == [app.floor.now]  # the update carried the tick
+        assert app.main_screen.events.lines_added[-1] in screen_text(app)
 
 
 async def test_with_the_data_clock_the_header_shows_the_boards_time() -> None:

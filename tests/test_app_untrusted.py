@@ -35,6 +35,8 @@ async def test_hostile_names_show_literally_in_events_toasts_and_the_agent_scree
         await pilot.pause()
         event = app.main_screen.events.lines_added[-1]
         assert event.startswith("10:42 [@click=app.quit]Y AHT ")
+        app.main_screen.tick()  # the events panel is drawn on the tick
+        await pilot.pause()
         assert event in screen_text(app)
         assert any(str(n.message) == event for n in app._notifications)
         await pilot.click(offset=(5, 5))  # clicking around must not run the 'action'

@@ -75,6 +75,12 @@ SHORT_SCREEN = 20  # rows: below this the events panel is hidden
 GOALS_LINES = 3  # the board's goals take at most this many lines: the agents come first
 GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
+# The once-a-second tick: checked this often; on a busy floor (an update within BUSY_SECONDS)
+# left to the next update unless LATE_TICK seconds passed since the last.
+TICK_CHECK_SECONDS = 0.25
+BUSY_SECONDS = 0.5
+LATE_TICK = 1.25
+MIN_TICK_SPACING = 0.5
 DAYS_INTERVAL = 60.0  # seconds between recounts of the teams' day (the header's sparklines)
 
 
@@ -130,6 +136,8 @@ class BoardScreen(Screen[None]):
         self.pending: MergedUpdate | None = None  # what arrived while paused
         self.last_search: str | None = None  # what `/` looked for: n / N find it again
         self._facts = Throttle(facts_interval)  # the header follows the board at this pace
+        self._ticked = (0, -math.inf)  # the floor's second and time.monotonic() of the last tick
+        self._changed_at = -math.inf  # time.monotonic() of the last floor update
         self.last: MergedUpdate = MergedUpdate()
         self._days: dict[str, list[int]] = {}
         self._days_at = -math.inf
@@ -149,7 +157,7 @@ class BoardScreen(Screen[None]):
         self._show_facts()
         self.tick()
         self.table.focus()
-        self.set_interval(1.0, self.tick)
+        self.set_interval(TICK_CHECK_SECONDS, self._timed_tick)
         self.goals_line.display = False  # until there are goals to show
         self.load_goals()
         self.set_interval(GOALS_INTERVAL, self.load_goals)
@@ -194,16 +202,39 @@ class BoardScreen(Screen[None]):
         self.set_class(self.size.height < SHORT_SCREEN, "-short")
 
     def tick(self) -> None:
-        """Once a second: the clock, ages, the header's figures, the end of cell highlights."""
+        """Once a second: the clock, ages, the header's figures, the end of cell highlights,
+        the events that came since the last tick."""
         if self._facts.due:
             self._show_facts()
         now = self.clock()
         # The floor's time: with floor.clock: data the rows' own, so it agrees with SINCE.
         floor_now = self.floor_clock.now()
+        self._ticked = (math.floor(floor_now), time.monotonic())
         self.header.tick(floor_now)
         self.feed_status.tick(now)
         self.table.expire_flashes(now)
         self.table.tick(floor_now)
+        self.events.show_new()
+
+    def _tick_due(self) -> bool:
+        """A second since the last tick (ages, highlights, the header's figures) or, on the
+        system clock, a new second (the timers show it: each second is drawn, none skipped).
+        A `clock: data` floor's seconds pass at the data's pace, a replay's many a second: its
+        timers move once a second of the wall's."""
+        second, at = self._ticked
+        since = time.monotonic() - at
+        if since >= 1.0:
+            return True
+        new_second = math.floor(self.floor_clock.now()) != second
+        return new_second and self.config.floor.clock != "data" and since >= MIN_TICK_SPACING
+
+    def _timed_tick(self) -> None:
+        """The tick on a quiet floor. While updates keep coming, the tick rides on the next
+        one (`floor_changed`): its cells are drawn in that update's frame, not in a frame of
+        their own, and the timers still move on the second (at most a frame late)."""
+        busy = time.monotonic() - self._changed_at < BUSY_SECONDS
+        if self._tick_due() and not (busy and time.monotonic() - self._ticked[1] < LATE_TICK):
+            self.tick()
 
     # -- updates from the floor ----------------------------------------------------------------
 
@@ -218,6 +249,9 @@ class BoardScreen(Screen[None]):
             self.pending = update if self.pending is None else self.pending.then(update)
             return
         self._apply(update.delta)
+        self._changed_at = time.monotonic()
+        if self._tick_due():
+            self.tick()
 
     def _apply(self, delta: BoardDelta) -> None:
         self.view.apply(delta)

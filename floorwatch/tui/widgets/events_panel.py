@@ -34,6 +34,7 @@ class EventsPanel(Widget, can_focus=False):
         self.border_title = "events"
         self.lines_added: list[str] = []  # the plain lines, newest last (tests read them)
         self._statuses: list[Status] = []
+        self._unshown = False  # lines were added since the panel was last drawn
 
     @property
     def palette(self) -> Palette:
@@ -45,10 +46,18 @@ class EventsPanel(Widget, can_focus=False):
         self.refresh()
 
     def add(self, line: str, status: Status = Status.RED) -> None:
+        """Keep a line; it is drawn by the next `show_new()` (the screen's tick), so a floor
+        with a red every few updates repaints the panel once a second, not once an update."""
         self.lines_added.append(line)
         self._statuses.append(status)
         del self.lines_added[:-MAX_EVENTS], self._statuses[:-MAX_EVENTS]
-        self.refresh()
+        self._unshown = True
+
+    def show_new(self) -> None:
+        """Draw the lines added since the last call."""
+        if self._unshown:
+            self._unshown = False
+            self.refresh()
 
     def render(self) -> Text:
         shown = max(1, self.content_size.height)
