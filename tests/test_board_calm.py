@@ -168,3 +168,30 @@ def test_the_board_moves_a_row_that_turns_red_at_once() -> None:
     board.tick(now=NOW)
     assert board.rows["Z1"].status is Status.RED
     assert board.sorted_ids("status")[:2] == ["Z1", "X1"]
+
+
+def test_the_ids_kept_row_by_row_match_the_order_built_from_scratch() -> None:
+    """ids() is moved in step with the keys (no rebuild per update): after any mix of changes,
+    arrivals, departures, held rows and re-ranks it reads as the keys do."""
+    import random
+
+    from floorwatch.live.indexes import SortIndex
+
+    chance = random.Random(7)
+    rows = {f"a{i}": Row(chance.choice((RED, AMBER, 1)), chance.random() * 5, f"a{i}")
+            for i in range(60)}  # fmt: skip
+    clock = Clock()
+    for index in (calm(rows, clock), SortIndex(key, rows)):
+        index.ids()  # kept from here on
+        for _ in range(400):
+            agent = f"a{chance.randrange(80)}"
+            if chance.random() < 0.1:
+                rows.pop(agent, None)
+            else:
+                status = chance.choice((RED, AMBER, 1))
+                rows[agent] = Row(status, chance.random() * 5, agent)
+            index.update([agent], rows)
+            if isinstance(index, CalmSortIndex) and chance.random() < 0.05:
+                clock.now += 11.0
+                index.rerank_if_due()
+            assert index.ids() == [placed[-1] for placed in index._keys]

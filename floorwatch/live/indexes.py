@@ -9,7 +9,7 @@ went from 2.2 ms to 0.14 ms and the team + floor summaries from 6.9 ms to 0.6 ms
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Any
@@ -36,18 +36,31 @@ class SortIndex:
         for agent in agents:
             old = self._key_of.pop(agent, None)
             if old is not None:
-                del self._keys[bisect_left(self._keys, old)]
+                self._remove(old)
             row = rows.get(agent)
             if row is not None:
                 new = (*self._key(row), agent)
                 self._key_of[agent] = new
-                insort(self._keys, new)
-            self._ids = None
+                self._insert(new)
 
     def ids(self) -> list[str]:
+        """The agents in order. Kept beside the keys, moved row by row: rebuilding 2,000 ids
+        after every poll's few changes cost more than the changes."""
         if self._ids is None:
             self._ids = list(map(_LAST, self._keys))
         return self._ids
+
+    def _remove(self, key: tuple[object, ...]) -> None:
+        place = bisect_left(self._keys, key)
+        del self._keys[place]
+        if self._ids is not None:
+            del self._ids[place]
+
+    def _insert(self, key: tuple[object, ...]) -> None:
+        place = bisect_left(self._keys, key)
+        self._keys.insert(place, key)
+        if self._ids is not None:
+            self._ids.insert(place, key[-1])  # type: ignore[arg-type]
 
 
 # A row passes a neighbour "by a clear margin" when its excess (in units of the green-to-red gap)
@@ -109,11 +122,9 @@ class CalmSortIndex(SortIndex):
         """Move these held agents to the places of their true keys."""
         for agent in agents:
             new = self._held.pop(agent)
-            del self._keys[bisect_left(self._keys, self._key_of[agent])]
+            self._remove(self._key_of[agent])
             self._key_of[agent] = new
-            insort(self._keys, new)
-        if agents:
-            self._ids = None
+            self._insert(new)
 
     def _passed(self, old: tuple[Any, ...], new: tuple[Any, ...]) -> list[str]:
         """The neighbours (as shown, placed at `old`'s either side) that a row now keyed `new`
