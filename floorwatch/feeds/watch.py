@@ -44,6 +44,7 @@ DEBOUNCE_MS = 100
 POLL_SPACING = 0.2
 RUST_TIMEOUT_MS = 1000  # how long a stopping watcher thread can take to notice
 STOP_SECONDS = 3.0
+PENDING_CHECK_SECONDS = 0.5  # a watcher waiting for the poll looks at its halt this often
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class _Watchers:
     ms makes watchfiles report every other step (it returns once a step adds no *new* path), and
     `awatch` paid a task group and a thread hop for each report: ~35 loop wake-ups a second on a
     busy floor for ~5 polls. Here a report wakes the loop only when no wake is pending since the
-    last poll began (`armed()`), so the loop wakes about once per poll.
+    last poll began (`armed()`), and a watcher with a wake pending waits for that poll before it
+    takes the next report: the loop wakes, and the watchers report, about once per poll.
     """
 
     def __init__(self, matcher: _Matcher, wake: asyncio.Event) -> None:
@@ -101,6 +103,8 @@ class _Watchers:
         self.loop = asyncio.get_running_loop()
         self._news = True  # a file came, went or was replaced: the globs must be matched again
         self._pending = False  # a wake is on its way to the loop (written by watcher threads)
+        self._rearmed = threading.Event()  # set when a poll begins: the watchers go on
+        self._lock = threading.Lock()
         self.groups: tuple[WatchGroup, ...] = ()
         self.running: list[tuple[threading.Thread, threading.Event]] = []
 
@@ -134,6 +138,11 @@ class _Watchers:
                 raise_interrupt=False,
             ):
                 self._changed(any(change is not Change.modified for change, _ in changes))
+                # Nothing to add until the loop polls: wait for it rather than take each
+                # further report (watchfiles keeps collecting meanwhile; the next call
+                # returns them at once).
+                while self._pending and not halt.is_set():
+                    self._rearmed.wait(PENDING_CHECK_SECONDS)
         except Exception as error:  # the periodic reconcile still follows the files
             log.warning("watching %s failed: %s", ", ".join(group.paths), error)
 
@@ -141,15 +150,19 @@ class _Watchers:
         """(A watcher thread.) Files changed: wake the loop unless a wake is already pending."""
         if news:
             self._news = True
-        if self._pending:
-            return
-        self._pending = True
+        with self._lock:  # pending <=> not rearmed, whatever the threads interleave
+            if self._pending:
+                return
+            self._pending = True
+            self._rearmed.clear()
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to wake
             self.loop.call_soon_threadsafe(self.wake.set)
 
     def armed(self) -> None:
         """A poll begins: the next change wakes the loop again."""
-        self._pending = False
+        with self._lock:
+            self._pending = False
+            self._rearmed.set()
 
     def take_news(self) -> bool:
         """Whether a file was added, deleted or replaced since the last call (or a watcher
