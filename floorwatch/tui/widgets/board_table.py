@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -32,7 +33,7 @@ from floorwatch.tui.themes import DARK, Palette
 from floorwatch.tui.widgets.columns import GUTTER, Column, choose_columns
 from floorwatch.tui.widgets.live_text import state_cell
 from floorwatch.tui.widgets.row_scrollbar import WholeRowScrollBarRender
-from floorwatch.tui.widgets.row_text import cell_text, row_text, title_text
+from floorwatch.tui.widgets.row_text import fit, row_text, title_text
 
 FLASH_SECONDS = 3.0  # how long a cell that just turned red stays highlighted
 
@@ -104,6 +105,8 @@ class BoardTable(ScrollView, can_focus=True):
         self.spliced = 0  # cached lines given a new STATE timer (tests read it)
         self._selected_at: int | None = None  # where `selected` is in `order` (None: unknown)
         self._strips: dict[str, Strip] = {}
+        # agent -> its line's segments left and right of the STATE cell (for timer splices)
+        self._around: dict[str, tuple[list[Segment], list[Segment]]] = {}
         self._title_strip: Strip | None = None
         self._flash: dict[str, dict[str, float]] = {}  # agent -> metric -> flash until
         self._trouble: dict[str, list[int]] = {m.key: [0, 0] for m in self.metrics}
@@ -122,6 +125,7 @@ class BoardTable(ScrollView, can_focus=True):
         for row in self.rows.values():
             self._count(row, 1)
         self._strips.clear()
+        self._around.clear()
         self._state_shown.clear()
         self._flash = {a: f for a, f in self._flash.items() if a in self.rows}
         self._relayout(force=True)
@@ -139,6 +143,7 @@ class BoardTable(ScrollView, can_focus=True):
                 self._count(old, -1)
                 self._longest = None
             self._strips.pop(agent, None)
+            self._around.pop(agent, None)
             self._flash.pop(agent, None)
             self._state_shown.pop(agent, None)
         for agent, row in changed.items():
@@ -379,6 +384,7 @@ class BoardTable(ScrollView, can_focus=True):
         return self._to_strip(title_text(self._columns, self.palette, self.sort_key))
 
     def _build_row(self, row: AgentRow) -> Strip:
+        self._around.pop(row.agent, None)  # cut again from this line at its first splice
         if row.state is not None:
             self._state_shown[row.agent] = state_cell(row.state, self.now)[0]
         text = row_text(
@@ -395,19 +401,27 @@ class BoardTable(ScrollView, can_focus=True):
 
     def _splice_state(self, strip: Strip, row: AgentRow) -> Strip:
         """`strip` (the row's cached line) with its STATE cell drawn anew at `now`: a ticking
-        timer costs one cell, not the whole row (every visible row ticks once a second)."""
+        timer costs one cell, not the whole row (every visible row ticks once a second). The
+        segments either side of the cell are cut from the line once and kept."""
         span = self._state_cell_span()
-        column = next((c for c in self._columns if c.key == "state"), None)
-        if span is None or column is None:
+        if span is None:
             return self._build_row(row)
         x, width = span
         assert row.state is not None  # _timer_moved said so
-        self._state_shown[row.agent] = state_cell(row.state, self.now)[0]
-        cell = cell_text(column, row, self.palette, self.zone, "", {}, self.now)
-        if row.agent == self.selected:  # as row_text styles the selected line
-            cell.stylize(self.palette.cursor)
-        drawn = Strip(list(cell.render(self.app.console))).apply_style(self.rich_style)
-        return Strip.join([strip.crop(0, x), drawn, strip.crop(x + width, strip.cell_length)])
+        around = self._around.get(row.agent)
+        if around is None:
+            around = self._around[row.agent] = (
+                list(strip.crop(0, x)),
+                list(strip.crop(x + width, strip.cell_length)),
+            )
+        label, status = state_cell(row.state, self.now)
+        self._state_shown[row.agent] = label
+        # One segment, styled as row_text's cell would be once rendered on the widget's style.
+        style = self.palette.for_status(status)
+        if row.agent == self.selected:
+            style += self.palette.cursor
+        cell = Segment(fit(label, width).plain, self.rich_style + style)
+        return Strip([*around[0], cell, *around[1]], strip.cell_length)
 
     @property
     def content_width(self) -> int:
