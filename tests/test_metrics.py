@@ -456,3 +456,54 @@ def test_small_batches_take_the_newest_name_like_large_ones(
         large = metrics._latest_text(batch, "name", valid, order, codes[valid][order], agents)
         monkeypatch.undo()
         assert small == large, batch
+
+
+# -- a live poll's few rows ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("snapshot", [False, True])
+def test_small_batches_ingest_exactly_as_the_vectorised_path(
+    snapshot: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live poll's batch (<= SMALL_INGEST_ROWS) is ingested row by row in Python: the series,
+    snapshots, what is due, the newest time and the latest names and teams must be those the
+    vectorised path gives, whatever the order, gaps and ties of the rows."""
+    import random
+
+    from floorwatch.live import metrics as metrics_module
+
+    chance = random.Random(11)
+    fields = ("handle_time", "csat")
+    metrics = (metric(), metric("csat", "csat", Agg.MEAN, green=4.0, red=3.0))
+    small, vectorised = engine(*metrics), engine(*metrics)
+    for _ in range(300):
+        rows = []
+        for _ in range(chance.randint(1, 20)):
+            rows.append(
+                {
+                    "ts": chance.choice([T0 + chance.randint(0, 50), NAN]),
+                    "agent": chance.choice(["A1", "A2", "A3", None, NAN, ""]),
+                    "name": chance.choice(["Ann", "", None, "Bo"]),
+                    "team": chance.choice(["North", None]),
+                    "handle_time": chance.choice([NAN, 120.0, 300.0]),
+                    "csat": chance.choice([NAN, 4.0, 5.0]),
+                }
+            )
+        frame = batch(rows, fields)
+        got = small.ingest(frame, snapshot=snapshot)
+        monkeypatch.setattr(metrics_module, "SMALL_INGEST_ROWS", 0)
+        want = vectorised.ingest(frame, snapshot=snapshot)
+        monkeypatch.setattr(metrics_module, "SMALL_INGEST_ROWS", 64)
+        assert (got.agents, got.names, got.teams) == (want.agents, want.names, want.teams)
+        assert small.newest == vectorised.newest
+        assert small._dirty == vectorised._dirty
+        assert small._snapshots == vectorised._snapshots
+        assert {
+            (agent, name): (list(s.ts), list(s.values))
+            for agent, by_name in small._series.items()
+            for name, s in by_name.items()
+        } == {
+            (agent, name): (list(s.ts), list(s.values))
+            for agent, by_name in vectorised._series.items()
+            for name, s in by_name.items()
+        }
