@@ -20,17 +20,16 @@ from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.clean import clean_labels
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
 from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.feeds.limits import (  # re-exported: the formats import them from here
+    ARROW_WHITESPACE as ARROW_WHITESPACE,
+)
+from floorwatch.feeds.limits import MAX_FIELD_VALUE, MAX_ID_CHARS, MAX_LABEL_CHARS
 from floorwatch.live.queues import EVENT, EVENTS
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 from floorwatch.live.states import REASON
 from floorwatch.text.safe import clean_text
 
 SHOWN_VALUE_CHARS = 40
-MAX_ID_CHARS = 64  # an agent id longer than this is no id: the row is rejected
-MAX_LABEL_CHARS = 100  # a name or team is cut to this (with an ellipsis): display text only
-# No measure of a contact center comes near this (31,000 years of seconds); a sum of a day of
-# such values still fits a float, where two 1e308 make infinity and stop every aggregate.
-MAX_FIELD_VALUE = 1e12
 
 
 def needed_columns(feed: FeedConfig) -> list[str]:
@@ -43,15 +42,6 @@ def needed_columns(feed: FeedConfig) -> list[str]:
     columns.extend(spec.column for spec in feed.fields)
     columns.extend(column for column, _ in feed.where)
     return list(dict.fromkeys(columns))
-
-
-# What pyarrow's utf8_trim_whitespace trims (Unicode White_Space, plus the separators
-# U+001C-U+001F): cells split in Python are trimmed with str.strip(ARROW_WHITESPACE), alike.
-ARROW_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
 
 
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
