@@ -24,6 +24,7 @@ from floorwatch.feeds.limits import (  # re-exported: the formats import them fr
     ARROW_WHITESPACE as ARROW_WHITESPACE,
 )
 from floorwatch.feeds.limits import MAX_FIELD_VALUE, MAX_ID_CHARS, MAX_LABEL_CHARS
+from floorwatch.feeds.small_batch import SMALL_BATCH_MAX, build_small
 from floorwatch.live.queues import EVENT, EVENTS
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 from floorwatch.live.states import REASON
@@ -83,7 +84,27 @@ def build_batch(
     """Rows from columns of text (every needed column, equal lengths) whose records start on
     physical `lines`. Fills `rows`, `rejected` and `reasons` of the returned Parsed; with
     `sources` (records pooled from several files: each record's file), also the sources of
-    the rows, the rejected records and the reasons."""
+    the rows, the rejected records and the reasons.
+
+    A live poll's few records take the pure-Python small-batch build when they are all clean
+    (its result is the same; it skips pyarrow's and pandas' fixed cost a call)."""
+    if (
+        len(lines) <= SMALL_BATCH_MAX
+        and (fast := build_small(feed, text, lines, context, room, sources)) is not None
+    ):
+        return fast
+    return _build_vectorised(feed, text, lines, context, room, sources)
+
+
+def _build_vectorised(
+    feed: FeedConfig,
+    text: Mapping[str, pa.Array],
+    lines: np.ndarray,
+    context: ParseContext,
+    room: int,
+    sources: np.ndarray | None = None,
+) -> Parsed:
+    """`build_batch` for any records: conversion and checks column by column."""
     parsed = Parsed()
     if sources is None:
         sources = np.zeros(len(lines), dtype=np.int64)
