@@ -94,9 +94,12 @@ def build_small(
 
 
 def _columns(text: Mapping[str, pa.Array]) -> dict[str, list[str]] | None:
-    """Every column as a list of str; None when a cell is null (no parser leaves one)."""
+    """Every column as a list of str; None when a column is not text or a cell is null (no
+    parser leaves one)."""
     cells: dict[str, list[str]] = {}
     for name, values in text.items():
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            return None
         column = values.to_pylist()
         if None in column:
             return None
@@ -314,7 +317,7 @@ def _arrow_has_zone(key: str) -> bool:
     pandas, whose nanoseconds may round a fraction differently)."""
     try:
         pc.assume_timezone(pa.array([0], pa.timestamp("us")), timezone=key)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:
         return False
     return True
 
