@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.clean import clean_labels
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
-from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.feeds.formats.registry import ParseContext, Parsed, TextColumn
 from floorwatch.feeds.limits import (  # re-exported: the formats import them from here
     ARROW_WHITESPACE as ARROW_WHITESPACE,
 )
@@ -75,7 +75,7 @@ def finish(parsed: Parsed, feed: FeedConfig, context: ParseContext) -> Parsed:
 
 def build_batch(
     feed: FeedConfig,
-    text: Mapping[str, pa.Array],
+    text: Mapping[str, TextColumn],
     lines: np.ndarray,
     context: ParseContext,
     room: int,
@@ -98,13 +98,14 @@ def build_batch(
 
 def _build_vectorised(
     feed: FeedConfig,
-    text: Mapping[str, pa.Array],
+    columns: Mapping[str, TextColumn],
     lines: np.ndarray,
     context: ParseContext,
     room: int,
     sources: np.ndarray | None = None,
 ) -> Parsed:
     """`build_batch` for any records: conversion and checks column by column."""
+    text = as_arrays(columns)
     parsed = Parsed()
     if sources is None:
         sources = np.zeros(len(lines), dtype=np.int64)
@@ -149,6 +150,22 @@ def _build_vectorised(
             parsed.rows[name] = pd.Series(array[good], dtype=object)
         parsed.newest_ts = float(ts[good].max())
     return parsed
+
+
+def as_arrays(text: Mapping[str, TextColumn]) -> dict[str, pa.Array]:
+    """Every column as an Arrow string array (a parser may hand over plain lists)."""
+    return {name: _as_array(values) for name, values in text.items()}
+
+
+def _as_array(values: TextColumn) -> pa.Array:
+    return pa.array(values, pa.string()) if isinstance(values, list) else values
+
+
+def concat_columns(parts: list[TextColumn]) -> TextColumn:
+    """One column from several files' parts: a list when every part is one (no Arrow call)."""
+    if all(isinstance(part, list) for part in parts):
+        return [cell for part in parts for cell in part]
+    return pa.concat_arrays([_as_array(part) for part in parts])
 
 
 def _longer_than(values: pa.Array, limit: int) -> np.ndarray:

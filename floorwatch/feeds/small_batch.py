@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from floorwatch.config.types import FeedConfig, FieldType
 from floorwatch.feeds.clean import _clean_label
 from floorwatch.feeds.convert import DURATION_PATTERN, FALSE_WORDS, NUMBER_PATTERN, TRUE_WORDS
-from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.feeds.formats.registry import ParseContext, Parsed, TextColumn
 from floorwatch.feeds.limits import (
     ARROW_WHITESPACE,
     MAX_FIELD_VALUE,
@@ -70,7 +70,7 @@ class _Unsure(Exception):
 
 def build_small(
     feed: FeedConfig,
-    text: Mapping[str, pa.Array],
+    text: Mapping[str, TextColumn],
     lines: np.ndarray,
     context: ParseContext,
     room: int,
@@ -93,14 +93,17 @@ def build_small(
         return None
 
 
-def _columns(text: Mapping[str, pa.Array]) -> dict[str, list[str]] | None:
+def _columns(text: Mapping[str, TextColumn]) -> dict[str, list[str]] | None:
     """Every column as a list of str; None when a column is not text or a cell is null (no
     parser leaves one)."""
     cells: dict[str, list[str]] = {}
     for name, values in text.items():
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        if isinstance(values, list):
+            column = values
+        elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            column = values.to_pylist()
+        else:
             return None
-        column = values.to_pylist()
         if None in column:
             return None
         cells[name] = column
