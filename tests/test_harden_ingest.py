@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from floorwatch.config.types import FieldSpec, FieldType, MetricConfig
-from floorwatch.feeds import FloorFeeds, convert
+from floorwatch.feeds import FloorFeeds, batch, convert, small_batch
 from floorwatch.feeds.formats.jsonl import MAX_DEPTH
 from floorwatch.live.board import Board
 from floorwatch.live.floor import Floor
@@ -184,17 +184,29 @@ def test_a_deeply_nested_json_line_is_rejected_without_crashing(tmp_path: Path) 
     ]
 
 
+@pytest.mark.parametrize("build", ["vectorised", "small"])
 def test_a_row_that_breaks_the_parser_is_rejected_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build: str
 ) -> None:
     real = convert.CONVERTERS[FieldType.SECONDS]
+    real_cell = small_batch._CELL_READERS[FieldType.SECONDS]
 
     def fragile(text: pa.Array) -> convert.Converted:
         if "666" in text.to_pylist():
             raise RuntimeError("a value nothing foresaw")
         return real(text)
 
-    monkeypatch.setitem(convert.CONVERTERS, FieldType.SECONDS, fragile)
+    def fragile_cell(cell: str) -> float:
+        if cell == "666":
+            raise RuntimeError("a value nothing foresaw")
+        return real_cell(cell)
+
+    # A few clean rows take the small build: the fault is planted in the build that runs.
+    if build == "vectorised":
+        monkeypatch.setattr(batch, "build_small", lambda *args, **kwargs: None)
+        monkeypatch.setitem(convert.CONVERTERS, FieldType.SECONDS, fragile)
+    else:
+        monkeypatch.setitem(small_batch._CELL_READERS, FieldType.SECONDS, fragile_cell)
     feeds = load(tmp_path, CALL_HEADER + call("A1", "1") + call("B1", "666") + call("A2", "2"))
     assert feeds.rows["agent"].tolist() == ["A1", "A2"]  # type: ignore[attr-defined]
     status = status_of(feeds, "calls.csv")

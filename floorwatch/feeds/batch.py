@@ -19,18 +19,18 @@ import pyarrow.compute as pc
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.clean import clean_labels
 from floorwatch.feeds.convert import CONVERTERS, PROBLEMS, Converted, time_text, to_epoch
-from floorwatch.feeds.formats.registry import ParseContext, Parsed
+from floorwatch.feeds.formats.registry import ParseContext, Parsed, TextColumn
+from floorwatch.feeds.limits import (  # re-exported: the formats import them from here
+    ARROW_WHITESPACE as ARROW_WHITESPACE,
+)
+from floorwatch.feeds.limits import MAX_FIELD_VALUE, MAX_ID_CHARS, MAX_LABEL_CHARS
+from floorwatch.feeds.small_batch import SMALL_BATCH_MAX, build_small
 from floorwatch.live.queues import EVENT, EVENTS
 from floorwatch.live.rows import AGENT, NAME, TEAM, TS
 from floorwatch.live.states import REASON
 from floorwatch.text.safe import clean_text
 
 SHOWN_VALUE_CHARS = 40
-MAX_ID_CHARS = 64  # an agent id longer than this is no id: the row is rejected
-MAX_LABEL_CHARS = 100  # a name or team is cut to this (with an ellipsis): display text only
-# No measure of a contact center comes near this (31,000 years of seconds); a sum of a day of
-# such values still fits a float, where two 1e308 make infinity and stop every aggregate.
-MAX_FIELD_VALUE = 1e12
 
 
 def needed_columns(feed: FeedConfig) -> list[str]:
@@ -43,15 +43,6 @@ def needed_columns(feed: FeedConfig) -> list[str]:
     columns.extend(spec.column for spec in feed.fields)
     columns.extend(column for column, _ in feed.where)
     return list(dict.fromkeys(columns))
-
-
-# What pyarrow's utf8_trim_whitespace trims (Unicode White_Space, plus the separators
-# U+001C-U+001F): cells split in Python are trimmed with str.strip(ARROW_WHITESPACE), alike.
-ARROW_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
 
 
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -84,7 +75,7 @@ def finish(parsed: Parsed, feed: FeedConfig, context: ParseContext) -> Parsed:
 
 def build_batch(
     feed: FeedConfig,
-    text: Mapping[str, pa.Array],
+    text: Mapping[str, TextColumn],
     lines: np.ndarray,
     context: ParseContext,
     room: int,
@@ -93,7 +84,28 @@ def build_batch(
     """Rows from columns of text (every needed column, equal lengths) whose records start on
     physical `lines`. Fills `rows`, `rejected` and `reasons` of the returned Parsed; with
     `sources` (records pooled from several files: each record's file), also the sources of
-    the rows, the rejected records and the reasons."""
+    the rows, the rejected records and the reasons.
+
+    A live poll's few records take the pure-Python small-batch build when they are all clean
+    (its result is the same; it skips pyarrow's and pandas' fixed cost a call)."""
+    if (
+        len(lines) <= SMALL_BATCH_MAX
+        and (fast := build_small(feed, text, lines, context, room, sources)) is not None
+    ):
+        return fast
+    return _build_vectorised(feed, text, lines, context, room, sources)
+
+
+def _build_vectorised(
+    feed: FeedConfig,
+    columns: Mapping[str, TextColumn],
+    lines: np.ndarray,
+    context: ParseContext,
+    room: int,
+    sources: np.ndarray | None = None,
+) -> Parsed:
+    """`build_batch` for any records: conversion and checks column by column."""
+    text = as_arrays(columns)
     parsed = Parsed()
     if sources is None:
         sources = np.zeros(len(lines), dtype=np.int64)
@@ -138,6 +150,22 @@ def build_batch(
             parsed.rows[name] = pd.Series(array[good], dtype=object)
         parsed.newest_ts = float(ts[good].max())
     return parsed
+
+
+def as_arrays(text: Mapping[str, TextColumn]) -> dict[str, pa.Array]:
+    """Every column as an Arrow string array (a parser may hand over plain lists)."""
+    return {name: _as_array(values) for name, values in text.items()}
+
+
+def _as_array(values: TextColumn) -> pa.Array:
+    return pa.array(values, pa.string()) if isinstance(values, list) else values
+
+
+def concat_columns(parts: list[TextColumn]) -> TextColumn:
+    """One column from several files' parts: a list when every part is one (no Arrow call)."""
+    if all(isinstance(part, list) for part in parts):
+        return [cell for part in parts for cell in part]
+    return pa.concat_arrays([_as_array(part) for part in parts])
 
 
 def _longer_than(values: pa.Array, limit: int) -> np.ndarray:

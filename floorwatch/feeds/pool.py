@@ -20,10 +20,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from floorwatch.config.types import FeedConfig
-from floorwatch.feeds.batch import build_batch
+from floorwatch.feeds.batch import build_batch, concat_columns
 from floorwatch.feeds.formats.registry import ParseContext, Parsed, Unbuilt
 from floorwatch.live.rows import TS
 
@@ -102,7 +101,7 @@ class BuildPool:
         if len(unbuilt) == 1:
             only = unbuilt[0]
             return build_batch(self.feed, only.text, only.lines, self.context, only.room)
-        text = {name: pa.concat_arrays([u.text[name] for u in unbuilt]) for name in unbuilt[0].text}
+        text = {name: concat_columns([u.text[name] for u in unbuilt]) for name in unbuilt[0].text}
         lines = np.concatenate([u.lines for u in unbuilt])
         sources = np.repeat(np.arange(len(unbuilt)), [len(u.lines) for u in unbuilt])
         room = sum(max(u.room, 0) for u in unbuilt)

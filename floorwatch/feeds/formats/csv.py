@@ -19,7 +19,13 @@ import pyarrow.csv as pacsv
 
 from floorwatch.config.types import FeedConfig
 from floorwatch.feeds.batch import ARROW_WHITESPACE, finish, needed_columns, trimmed
-from floorwatch.feeds.formats.registry import ParseContext, Parsed, Unbuilt, reject_unreadable
+from floorwatch.feeds.formats.registry import (
+    ParseContext,
+    Parsed,
+    TextColumn,
+    Unbuilt,
+    reject_unreadable,
+)
 from floorwatch.feeds.records import (
     Records,
     as_bytes_array,
@@ -95,7 +101,7 @@ class CsvParser:
         keep: np.ndarray,
         parsed: Parsed,
         room: int,
-    ) -> tuple[dict[str, pa.Array] | None, np.ndarray]:
+    ) -> tuple[dict[str, TextColumn] | None, np.ndarray]:
         """The needed columns of the kept records, and which records they are.
 
         pyarrow checks that every row has the header's width: when it reads the chunk whole,
@@ -104,7 +110,9 @@ class CsvParser:
         """
         count = int(keep.sum())
         chunk = splice(buffer, records, keep)
-        table = self._read_plain(chunk, count) if count <= PLAIN_SPLIT_MAX_RECORDS else None
+        table: dict[str, TextColumn] | None = None
+        if count <= PLAIN_SPLIT_MAX_RECORDS:
+            table = self._read_plain(chunk, count)
         if table is None:
             table = self._read_arrow_checked(chunk, count)
         if table is not None:
@@ -185,7 +193,7 @@ class CsvParser:
                 break
         return {column: trimmed(columns[index]) for column, index in self.indices.items()}
 
-    def _read_plain(self, chunk: bytes, expected: int) -> dict[str, pa.Array] | None:
+    def _read_plain(self, chunk: bytes, expected: int) -> dict[str, TextColumn] | None:
         """A few records split on delimiters, when that is exactly what a CSV reader would do:
         no quote anywhere and no CR but in CRLF endings. None (read it the general way) when
         not, or when a record is not as wide as the header."""
@@ -199,8 +207,9 @@ class CsvParser:
         if len(rows) != expected or any(len(row) != width for row in rows):
             return None
         # Trimmed here (as `trimmed` would): four pyarrow calls a column cost more than a few rows.
+        # Lists, not arrays: the small-batch build reads them as they are (`TextColumn`).
         return {
-            column: pa.array([row[index].strip(ARROW_WHITESPACE) for row in rows], pa.string())
+            column: [row[index].strip(ARROW_WHITESPACE) for row in rows]
             for column, index in self.indices.items()
         }
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,11 @@ MAX_LINE_BYTES = 1 << 20
 # A quoted field may hold newlines, but one that runs on for more lines than this is a quote
 # that never closes: its first line is rejected and the lines after it read as rows again.
 MAX_RECORD_LINES = 32
+
+# A column of cells as a parser hands it over: an Arrow string array, or, for a few records split
+# in Python, the list of str itself (the small-batch build reads it as is; the vectorised build
+# makes it an array only when it runs).
+TextColumn: TypeAlias = "pa.Array | list[str]"
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Unbuilt:
     """Columns of text a parser found but has not turned into rows yet (`parse_text`): a poll
     builds those of every file of a feed at once (`floorwatch.feeds.pool`)."""
 
-    text: dict[str, pa.Array]
+    text: dict[str, TextColumn]
     lines: np.ndarray  # the physical line each record starts on
     room: int  # reasons the file may still keep
 
