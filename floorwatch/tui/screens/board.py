@@ -21,6 +21,7 @@ from floorwatch.live.board import BoardDelta
 from floorwatch.live.clock import FloorClock
 from floorwatch.live.states import CATEGORY_WORDS
 from floorwatch.live.thresholds import Status
+from floorwatch.tui.compositor import use_cropped_compositor
 from floorwatch.tui.messages import (
     CycleTheme,
     MergedUpdate,
@@ -106,6 +107,7 @@ class BoardScreen(Screen[None]):
         scope: Iterable[str] = (),
     ) -> None:
         super().__init__(id="board-screen")
+        use_cropped_compositor(self)  # a frame asks only the widgets it can change
         self.config = config
         self.board = board
         self.palette = palette

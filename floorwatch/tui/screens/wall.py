@@ -17,6 +17,7 @@ from floorwatch.live.board import BoardDelta
 from floorwatch.live.clock import FloorClock
 from floorwatch.live.thresholds import Status
 from floorwatch.text.safe import clean_text
+from floorwatch.tui.compositor import use_cropped_compositor
 from floorwatch.tui.messages import MergedUpdate
 from floorwatch.tui.screens.board import has_states
 from floorwatch.tui.screens.view import BoardModel, BoardView, Throttle, screen_floor_clock
@@ -47,6 +48,7 @@ class WallScreen(Screen[None]):
         floor_clock: FloorClock | None = None,
     ) -> None:
         super().__init__(id="wall-screen")
+        use_cropped_compositor(self)  # a frame asks only the widgets it can change
         self.config = config
         self.board = board
         self.palette = palette
