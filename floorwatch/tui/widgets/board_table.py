@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -90,7 +91,8 @@ class BoardTable(ScrollView, can_focus=True):
         self.paged = paged
         self.states = states  # the floor has a states feed: a STATE column
         self.now = 0.0  # the floor's time: the STATE cells' timers read it
-        self._state_shown: dict[str, str] = {}  # agent -> the STATE text its cached line shows
+        # agent -> (the floor time, the STATE text) its cached line was drawn with
+        self._state_shown: dict[str, tuple[float, str]] = {}
         self.can_focus = not paged
         if paged:
             self.add_class("-paged")
@@ -105,8 +107,9 @@ class BoardTable(ScrollView, can_focus=True):
         self.spliced = 0  # cached lines given a new STATE timer (tests read it)
         self._selected_at: int | None = None  # where `selected` is in `order` (None: unknown)
         self._strips: dict[str, Strip] = {}
-        # agent -> its line's segments left and right of the STATE cell (for timer splices)
-        self._around: dict[str, tuple[list[Segment], list[Segment]]] = {}
+        # agent -> its line's segments left and right of the STATE cell, and the widget's
+        # style under them (for timer splices)
+        self._around: dict[str, tuple[list[Segment], list[Segment], Style]] = {}
         self._title_strip: Strip | None = None
         self._flash: dict[str, dict[str, float]] = {}  # agent -> metric -> flash until
         self._trouble: dict[str, list[int]] = {m.key: [0, 0] for m in self.metrics}
@@ -237,7 +240,14 @@ class BoardTable(ScrollView, can_focus=True):
         """The row's STATE text at `now` differs from what its cached line shows."""
         if row is None or row.state is None:
             return False
-        return self._state_shown.get(row.agent) != state_cell(row.state, now)[0]
+        shown = self._state_shown.get(row.agent)
+        if shown is not None and shown[0] == now:  # drawn this very second: no need to ask
+            return False
+        text = state_cell(row.state, now)[0]
+        if shown is None or shown[1] != text:
+            return True
+        self._state_shown[row.agent] = (now, text)  # still right at `now`
+        return False
 
     # -- selection and paging ------------------------------------------------------------------
 
@@ -386,7 +396,7 @@ class BoardTable(ScrollView, can_focus=True):
     def _build_row(self, row: AgentRow) -> Strip:
         self._around.pop(row.agent, None)  # cut again from this line at its first splice
         if row.state is not None:
-            self._state_shown[row.agent] = state_cell(row.state, self.now)[0]
+            self._state_shown[row.agent] = (self.now, state_cell(row.state, self.now)[0])
         text = row_text(
             row,
             self._columns,
@@ -409,18 +419,19 @@ class BoardTable(ScrollView, can_focus=True):
         x, width = span
         assert row.state is not None  # _timer_moved said so
         around = self._around.get(row.agent)
-        if around is None:
+        if around is None:  # the widget's style too: asking Textual for it costs ~15 us
             around = self._around[row.agent] = (
                 list(strip.crop(0, x)),
                 list(strip.crop(x + width, strip.cell_length)),
+                self.rich_style,
             )
         label, status = state_cell(row.state, self.now)
-        self._state_shown[row.agent] = label
+        self._state_shown[row.agent] = (self.now, label)
         # One segment, styled as row_text's cell would be once rendered on the widget's style.
         style = self.palette.for_status(status)
         if row.agent == self.selected:
             style += self.palette.cursor
-        cell = Segment(fit(label, width).plain, self.rich_style + style)
+        cell = Segment(fit(label, width).plain, around[2] + style)
         return Strip([*around[0], cell, *around[1]], strip.cell_length)
 
     @property
