@@ -252,22 +252,15 @@ class MetricsEngine:
             self._snapshot_fields.add(name)
         for agent, rows in rows_of.items():
             present = [row for row in rows if values[row] == values[row]]  # not NaN
-            if not present:
-                continue
-            if snapshot:
-                kept = self._snapshots.setdefault(agent, {})
-                moment, value = moments[present[-1]], values[present[-1]]
-                if name not in kept or kept[name][0] <= moment:
-                    kept[name] = (moment, value)
-            else:
-                series = self._series.setdefault(agent, {})
-                if name not in series:
-                    series[name] = Series()
-                series[name].add(
+            if present:
+                self._take(
+                    agent,
+                    name,
+                    keys,
                     np.array([moments[row] for row in present]),
                     np.array([values[row] for row in present]),
+                    snapshot,
                 )
-            self._dirty.setdefault(agent, set()).update(keys)
 
     def _ingest_field(
         self,
@@ -290,17 +283,30 @@ class MetricsEngine:
             self._snapshot_fields.add(name)
         for start, end in zip(starts, ends, strict=True):
             agent = agents[int(codes[start])]
-            if snapshot:
-                kept = self._snapshots.setdefault(agent, {})
-                moment, value = float(ts[end - 1]), float(values[end - 1])
-                if name not in kept or kept[name][0] <= moment:
-                    kept[name] = (moment, value)
-            else:
-                series = self._series.setdefault(agent, {})
-                if name not in series:
-                    series[name] = Series()
-                series[name].add(ts[start:end], values[start:end])
-            self._dirty.setdefault(agent, set()).update(keys)
+            self._take(agent, name, keys, ts[start:end], values[start:end], snapshot)
+
+    def _take(
+        self,
+        agent: str,
+        name: str,
+        keys: set[str],
+        ts: np.ndarray,
+        values: np.ndarray,
+        snapshot: bool,
+    ) -> None:
+        """One agent's values of one field (present, in time order): a snapshot keeps the
+        newest, events join the agent's series; that field's metrics of the agent are due."""
+        if snapshot:
+            kept = self._snapshots.setdefault(agent, {})
+            moment, value = float(ts[-1]), float(values[-1])
+            if name not in kept or kept[name][0] <= moment:
+                kept[name] = (moment, value)
+        else:
+            series = self._series.setdefault(agent, {})
+            if name not in series:
+                series[name] = Series()
+            series[name].add(ts, values)
+        self._dirty.setdefault(agent, set()).update(keys)
 
     def retract(self, batch: pd.DataFrame) -> None:
         """Take back rows ingested before (a line counted before its writer finished it): each
