@@ -77,7 +77,8 @@ GOALS_LINES = 3  # the board's goals take at most this many lines: the agents co
 GOALS_INTERVAL = 60.0  # seconds between reads of the goals (others may add some)
 FACTS_INTERVAL = 1.0  # seconds between header recounts, at most
 # The once-a-second tick: checked this often; on a busy floor (an update within BUSY_SECONDS)
-# left to the next update unless LATE_TICK seconds passed since the last.
+# left to the next update unless LATE_TICK seconds passed since the last. A new second on the
+# system clock ticks at once, but never twice within MIN_TICK_SPACING.
 TICK_CHECK_SECONDS = 0.25
 BUSY_SECONDS = 0.5
 LATE_TICK = 1.25

@@ -221,7 +221,7 @@ class BoardTable(ScrollView, can_focus=True):
         moved = []
         for index in range(top, min(top + self.body_height, len(self.order))):
             agent = self.order[index]
-            if self._timer_moved(self.rows.get(agent), now):
+            if self._moved_state(self.rows.get(agent), now) is not None:
                 moved.append(index - top + 1)  # its line splices the new timer in when drawn
         lines = [y for y in moved if 1 <= y < self.size.height]
         if lines:  # one region for the column: lines between are drawn from their cache
@@ -236,18 +236,19 @@ class BoardTable(ScrollView, can_focus=True):
             x += column.width + 1
         return None
 
-    def _timer_moved(self, row: AgentRow | None, now: float) -> bool:
-        """The row's STATE text at `now` differs from what its cached line shows."""
+    def _moved_state(self, row: AgentRow | None, now: float) -> tuple[str, Status] | None:
+        """The row's STATE cell (text, status) at `now` when its text differs from what the
+        cached line shows; None when the line is still right."""
         if row is None or row.state is None:
-            return False
+            return None
         shown = self._state_shown.get(row.agent)
         if shown is not None and shown[0] == now:  # drawn this very second: no need to ask
-            return False
-        text = state_cell(row.state, now)[0]
-        if shown is None or shown[1] != text:
-            return True
-        self._state_shown[row.agent] = (now, text)  # still right at `now`
-        return False
+            return None
+        cell = state_cell(row.state, now)
+        if shown is None or shown[1] != cell[0]:
+            return cell
+        self._state_shown[row.agent] = (now, cell[0])  # still right at `now`
+        return None
 
     # -- selection and paging ------------------------------------------------------------------
 
@@ -367,8 +368,8 @@ class BoardTable(ScrollView, can_focus=True):
         if strip is None:
             strip = self._strips[agent] = self._build_row(row)
             self.renders += 1
-        elif self.states and self._timer_moved(row, self.now):
-            strip = self._strips[agent] = self._splice_state(strip, row)
+        elif self.states and (cell := self._moved_state(row, self.now)) is not None:
+            strip = self._strips[agent] = self._splice_state(strip, row, cell)
             self.spliced += 1
         return strip
 
@@ -409,7 +410,7 @@ class BoardTable(ScrollView, can_focus=True):
         )
         return self._to_strip(text)
 
-    def _splice_state(self, strip: Strip, row: AgentRow) -> Strip:
+    def _splice_state(self, strip: Strip, row: AgentRow, cell: tuple[str, Status]) -> Strip:
         """`strip` (the row's cached line) with its STATE cell drawn anew at `now`: a ticking
         timer costs one cell, not the whole row (every visible row ticks once a second). The
         segments either side of the cell are cut from the line once and kept."""
@@ -417,7 +418,6 @@ class BoardTable(ScrollView, can_focus=True):
         if span is None:
             return self._build_row(row)
         x, width = span
-        assert row.state is not None  # _timer_moved said so
         around = self._around.get(row.agent)
         if around is None:  # the widget's style too: asking Textual for it costs ~15 us
             around = self._around[row.agent] = (
@@ -425,14 +425,14 @@ class BoardTable(ScrollView, can_focus=True):
                 list(strip.crop(x + width, strip.cell_length)),
                 self.rich_style,
             )
-        label, status = state_cell(row.state, self.now)
+        label, status = cell
         self._state_shown[row.agent] = (self.now, label)
         # One segment, styled as row_text's cell would be once rendered on the widget's style.
         style = self.palette.for_status(status)
         if row.agent == self.selected:
             style += self.palette.cursor
-        cell = Segment(fit(label, width).plain, around[2] + style)
-        return Strip([*around[0], cell, *around[1]], strip.cell_length)
+        drawn = Segment(fit(label, width).plain, around[2] + style)
+        return Strip([*around[0], drawn, *around[1]], strip.cell_length)
 
     @property
     def content_width(self) -> int:
